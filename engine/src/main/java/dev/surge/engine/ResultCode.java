@@ -1,0 +1,60 @@
+package dev.surge.engine;
+
+/**
+ * Every outcome the engine can give, with a stable wire value (journals depend on it).
+ * Whether an outcome is journaled depends on whether the command wrote an event: claim and
+ * redemption outcomes always are; answers about the request itself (a reused idempotency key,
+ * an invalid admin change) change nothing and are not.
+ */
+public enum ResultCode {
+    NONE(0),
+    // claims
+    GRANTED(1),
+    SOLD_OUT(2),
+    LIMIT_REACHED(3),
+    NOT_STARTED(4),
+    ENDED(5),
+    PAUSED(6),
+    RISK_REJECTED(7),
+    UNKNOWN_CAMPAIGN(8),
+    UNKNOWN_SKU(9),
+    // redemptions
+    REDEEMED(20),
+    ALREADY_REDEEMED(21),
+    NOT_FOUND(22),
+    NOT_OWNER(23),
+    EXPIRED(24),
+    NOT_DELIVERED(25),
+    // answers about the request, never journaled
+    IDEMPOTENCY_KEY_REUSED(40),
+    ACCOUNT_REQUIRED(41),
+    INVALID(42),
+    /** The engine stopped deciding: its journal failed, so nothing more can be acknowledged. */
+    UNAVAILABLE(43),
+    // admin and queries
+    OK(60),
+    FOUND(70);
+
+    private static final ResultCode[] BY_CODE = new ResultCode[128];
+
+    static {
+        for (ResultCode r : values()) {
+            BY_CODE[r.code] = r;
+        }
+    }
+
+    private final byte code;
+
+    ResultCode(int code) {
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** Returns null for an unknown value (a newer journal, or corruption). */
+    public static ResultCode of(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

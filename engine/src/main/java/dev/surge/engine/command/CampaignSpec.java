@@ -1,0 +1,170 @@
+package dev.surge.engine.command;
+
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.util.Ids;
+import dev.surge.engine.wire.WireReader;
+import dev.surge.engine.wire.WireWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A campaign's configuration as an operator states it (admin path only, so plain objects).
+ * Times are epoch milliseconds; a limit of 0 means none.
+ */
+public final class CampaignSpec {
+    public static final int MAX_SKUS = 64;
+    public static final int MAX_BUNDLE_ITEMS = 16;
+
+    public String id;
+    public String name = "";
+    public long startsAt;
+    public long endsAt = Long.MAX_VALUE;
+    /** Redemptions are refused as EXPIRED after this; Long.MAX_VALUE for never. */
+    public long redeemUntil = Long.MAX_VALUE;
+    public int perUserLimit;
+    public int perDeviceLimit;
+    public int perIpLimit;
+    public final List<SkuSpec> skus = new ArrayList<>();
+
+    /** One SKU of a campaign. */
+    public static final class SkuSpec {
+        public String id;
+        public SkuKind kind = SkuKind.CODE;
+        /** DIRECT_RECHARGE only: units that may be granted. */
+        public long stock;
+        public int perUserLimit;
+        public final List<String> suppliers = new ArrayList<>();
+        public final List<BundleItem> items = new ArrayList<>();
+
+        public SkuSpec(String id, SkuKind kind) {
+            this.id = id;
+            this.kind = kind;
+        }
+    }
+
+    /** A BUNDLE's part: qty of another SKU of the same campaign. */
+    public record BundleItem(String skuId, int qty) {
+    }
+
+    public CampaignSpec(String id) {
+        this.id = id;
+    }
+
+    public SkuSpec sku(String skuId) {
+        for (SkuSpec s : skus) {
+            if (s.id.equals(skuId)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Returns null when valid, else "field: what is wrong". */
+    public String validate() {
+        if (!Ids.isValid(id)) {
+            return Ids.describe("id");
+        }
+        if (name != null && name.length() > 200) {
+            return "name: at most 200 characters";
+        }
+        if (endsAt <= startsAt) {
+            return "endsAt: must be after startsAt";
+        }
+        if (perUserLimit < 0 || perDeviceLimit < 0 || perIpLimit < 0) {
+            return "perUserLimit: limits must be 0 (none) or positive";
+        }
+        if (skus.isEmpty() || skus.size() > MAX_SKUS) {
+            return "skus: 1-" + MAX_SKUS + " SKUs";
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < skus.size(); i++) {
+            SkuSpec s = skus.get(i);
+            String at = "skus[" + i + "].";
+            if (!Ids.isValid(s.id)) {
+                return Ids.describe(at + "id");
+            }
+            if (!seen.add(s.id)) {
+                return at + "id: duplicate SKU id " + s.id;
+            }
+            if (s.kind == null) {
+                return at + "kind: one of CODE, DIRECT_RECHARGE, BUNDLE";
+            }
+            if (s.perUserLimit < 0) {
+                return at + "perUserLimit: must be 0 (none) or positive";
+            }
+            if (s.stock < 0 || (s.kind != SkuKind.DIRECT_RECHARGE && s.stock != 0)) {
+                return at + "stock: a non-negative number, for DIRECT_RECHARGE only (CODE stock is its loaded codes)";
+            }
+            if (s.kind == SkuKind.DIRECT_RECHARGE && s.suppliers.isEmpty()) {
+                return at + "suppliers: DIRECT_RECHARGE needs at least one supplier";
+            }
+            for (String sup : s.suppliers) {
+                if (!Ids.isValid(sup)) {
+                    return Ids.describe(at + "suppliers");
+                }
+            }
+            if ((s.kind == SkuKind.BUNDLE) == s.items.isEmpty() || s.items.size() > MAX_BUNDLE_ITEMS) {
+                return at + "items: a BUNDLE has 1-" + MAX_BUNDLE_ITEMS + " items, other kinds none";
+            }
+        }
+        for (int i = 0; i < skus.size(); i++) {
+            SkuSpec s = skus.get(i);
+            for (BundleItem item : s.items) {
+                SkuSpec target = sku(item.skuId());
+                if (target == null || target.kind == SkuKind.BUNDLE) {
+                    return "skus[" + i + "].items: " + item.skuId() + " is not a CODE or DIRECT_RECHARGE SKU of this campaign";
+                }
+                if (item.qty() < 1 || item.qty() > 16) {
+                    return "skus[" + i + "].items: qty must be 1-16";
+                }
+            }
+        }
+        return null;
+    }
+
+    public void writeTo(WireWriter w) {
+        w.putString(id).putString(name).putLong(startsAt).putLong(endsAt).putLong(redeemUntil)
+            .putInt(perUserLimit).putInt(perDeviceLimit).putInt(perIpLimit).putByte(skus.size());
+        for (SkuSpec s : skus) {
+            w.putString(s.id).putByte(s.kind.ordinal()).putLong(s.stock).putInt(s.perUserLimit)
+                .putByte(s.suppliers.size());
+            for (String sup : s.suppliers) {
+                w.putString(sup);
+            }
+            w.putByte(s.items.size());
+            for (BundleItem item : s.items) {
+                w.putString(item.skuId()).putShort(item.qty());
+            }
+        }
+    }
+
+    public static CampaignSpec readFrom(WireReader r) {
+        CampaignSpec c = new CampaignSpec(r.string());
+        c.name = r.string();
+        c.startsAt = r.getLong();
+        c.endsAt = r.getLong();
+        c.redeemUntil = r.getLong();
+        c.perUserLimit = r.getInt();
+        c.perDeviceLimit = r.getInt();
+        c.perIpLimit = r.getInt();
+        int skuCount = r.getByte() & 0xFF;
+        for (int i = 0; i < skuCount; i++) {
+            SkuSpec s = new SkuSpec(r.string(), null);
+            s.kind = SkuKind.of(r.getByte());
+            s.stock = r.getLong();
+            s.perUserLimit = r.getInt();
+            int suppliers = r.getByte() & 0xFF;
+            for (int j = 0; j < suppliers; j++) {
+                s.suppliers.add(r.string());
+            }
+            int items = r.getByte() & 0xFF;
+            for (int j = 0; j < items; j++) {
+                s.items.add(new BundleItem(r.string(), r.getShort()));
+            }
+            c.skus.add(s);
+        }
+        return c;
+    }
+}

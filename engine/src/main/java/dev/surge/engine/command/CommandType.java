@@ -1,0 +1,22 @@
+package dev.surge.engine.command;
+
+/** What a ring slot asks of the engine. Wire values are stable. */
+public enum CommandType {
+    CLAIM,
+    REDEEM_GRANT,
+    REDEEM_CODE,
+    UPSERT_CAMPAIGN,
+    SET_CAMPAIGN_STATUS,
+    LOAD_CODES,
+    ADJUST_STOCK,
+    RECORD_DELIVERY,
+    QUERY_GRANT,
+    QUERY_USER_GRANTS,
+    QUERY_CAMPAIGNS;
+
+    private static final CommandType[] VALUES = values();
+
+    public static CommandType of(int ordinal) {
+        return ordinal >= 0 && ordinal < VALUES.length ? VALUES[ordinal] : null;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.surge.engine.command;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.wire.WireWriter;
+import java.util.List;
+
+/**
+ * Fills a slot with a command, in the layout the engine reads. Used by publishers (the gateway,
+ * tools, tests) inside their Disruptor translators. One instance per publishing thread.
+ *
+ * <p>Layouts (strings are length-prefixed, see {@link WireWriter}):
+ * <pre>
+ * CLAIM               user, idempotencyKey, campaign, sku, device, ip(raw 4/16 bytes), account
+ * REDEEM_GRANT        user, idempotencyKey, grantHi:8, grantLo:4
+ * REDEEM_CODE         redeemer, idempotencyKey, code
+ * UPSERT_CAMPAIGN     {@link CampaignSpec}
+ * SET_CAMPAIGN_STATUS campaign, status:1
+ * LOAD_CODES          campaign, sku, count:4, code * count
+ * ADJUST_STOCK        campaign, sku, delta:8
+ * RECORD_DELIVERY     grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail
+ * QUERY_GRANT         user (empty: any owner), grantHi:8, grantLo:4
+ * QUERY_USER_GRANTS   user, limit:4, afterHi:8, afterLo:4 (0/0: from the newest)
+ * QUERY_CAMPAIGNS     campaign (empty: all)
+ * </pre>
+ */
+public final class CommandWriter {
+    private final WireWriter w = new WireWriter();
+
+    private WireWriter begin(CommandSlot slot, CommandType type, long timestamp) {
+        slot.reset(type);
+        slot.timestamp = timestamp;
+        return w.wrap(slot.command, 0);
+    }
+
+    private static void end(CommandSlot slot, WireWriter w) {
+        slot.commandLength = w.position();
+    }
+
+    public void claim(CommandSlot slot, long timestamp, long randomHi, int randomLo, CharSequence user,
+                      CharSequence idempotencyKey, CharSequence campaign, CharSequence sku,
+                      CharSequence device, byte[] ip, CharSequence account) {
+        WireWriter w = begin(slot, CommandType.CLAIM, timestamp);
+        slot.randomHi = randomHi;
+        slot.randomLo = randomLo;
+        w.putString(user).putString(idempotencyKey).putString(campaign).putString(sku).putString(device);
+        byte[] address = ip == null ? EMPTY : ip;
+        w.putBytes(address, 0, address.length);
+        w.putString(account);
+        end(slot, w);
+    }
+
+    public void redeemGrant(CommandSlot slot, long timestamp, CharSequence user, CharSequence idempotencyKey,
+                            long grantHi, int grantLo) {
+        WireWriter w = begin(slot, CommandType.REDEEM_GRANT, timestamp);
+        w.putString(user).putString(idempotencyKey).putLong(grantHi).putInt(grantLo);
+        end(slot, w);
+    }
+
+    public void redeemCode(CommandSlot slot, long timestamp, CharSequence redeemer, CharSequence idempotencyKey,
+                           CharSequence code) {
+        WireWriter w = begin(slot, CommandType.REDEEM_CODE, timestamp);
+        w.putString(redeemer).putString(idempotencyKey).putString(code);
+        end(slot, w);
+    }
+
+    public void upsertCampaign(CommandSlot slot, long timestamp, CampaignSpec spec) {
+        WireWriter w = begin(slot, CommandType.UPSERT_CAMPAIGN, timestamp);
+        spec.writeTo(w);
+        end(slot, w);
+    }
+
+    public void setStatus(CommandSlot slot, long timestamp, CharSequence campaign, CampaignStatus status) {
+        WireWriter w = begin(slot, CommandType.SET_CAMPAIGN_STATUS, timestamp);
+        w.putString(campaign).putByte(status.ordinal());
+        end(slot, w);
+    }
+
+    public void loadCodes(CommandSlot slot, long timestamp, CharSequence campaign, CharSequence sku,
+                          List<? extends CharSequence> codes) {
+        WireWriter w = begin(slot, CommandType.LOAD_CODES, timestamp);
+        w.putString(campaign).putString(sku).putInt(codes.size());
+        for (CharSequence code : codes) {
+            w.putString(code);
+        }
+        end(slot, w);
+    }
+
+    public void adjustStock(CommandSlot slot, long timestamp, CharSequence campaign, CharSequence sku, long delta) {
+        WireWriter w = begin(slot, CommandType.ADJUST_STOCK, timestamp);
+        w.putString(campaign).putString(sku).putLong(delta);
+        end(slot, w);
+    }
+
+    public void recordDelivery(CommandSlot slot, long timestamp, long grantHi, int grantLo, int item,
+                               DeliveryStatus status, CharSequence supplier, int attempt, CharSequence detail) {
+        WireWriter w = begin(slot, CommandType.RECORD_DELIVERY, timestamp);
+        w.putLong(grantHi).putInt(grantLo).putByte(item).putByte(status.ordinal()).putString(supplier)
+            .putInt(attempt).putString(detail);
+        end(slot, w);
+    }
+
+    public void queryGrant(CommandSlot slot, long timestamp, CharSequence user, long grantHi, int grantLo) {
+        WireWriter w = begin(slot, CommandType.QUERY_GRANT, timestamp);
+        w.putString(user).putLong(grantHi).putInt(grantLo);
+        end(slot, w);
+    }
+
+    public void queryUserGrants(CommandSlot slot, long timestamp, CharSequence user, int limit, long afterHi,
+                                int afterLo) {
+        WireWriter w = begin(slot, CommandType.QUERY_USER_GRANTS, timestamp);
+        w.putString(user).putInt(limit).putLong(afterHi).putInt(afterLo);
+        end(slot, w);
+    }
+
+    public void queryCampaigns(CommandSlot slot, long timestamp, CharSequence campaign) {
+        WireWriter w = begin(slot, CommandType.QUERY_CAMPAIGNS, timestamp);
+        w.putString(campaign);
+        end(slot, w);
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+}

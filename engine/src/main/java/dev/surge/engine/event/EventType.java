@@ -1,0 +1,40 @@
+package dev.surge.engine.event;
+
+/** The kinds of journaled event. Wire values are stable: never reorder, only append. */
+public enum EventType {
+    CAMPAIGN_CONFIGURED(1),
+    CAMPAIGN_STATUS_CHANGED(2),
+    CODES_LOADED(3),
+    STOCK_ADJUSTED(4),
+    CLAIM_GRANTED(5),
+    CLAIM_REJECTED(6),
+    REDEMPTION(7),
+    DELIVERY_RECORDED(8);
+
+    private static final EventType[] BY_CODE = new EventType[16];
+
+    static {
+        for (EventType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    private final byte code;
+
+    EventType(int code) {
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** Whether the body holds plaintext card codes, which the journal must encrypt at rest. */
+    public boolean holdsCodes() {
+        return this == CODES_LOADED;
+    }
+
+    public static EventType of(int code) {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,298 @@
+package dev.surge.engine.event;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.wire.WireReader;
+import org.agrona.DirectBuffer;
+
+/**
+ * A reusable flyweight over one encoded event: {@link #wrap} parses the fixed part and notes
+ * where each string lies, without allocating. The engine applies events through it; tools
+ * (dump, verify, replay) read them through it. The layouts, after the common header
+ * {@code type:1, sequence:8, timestamp:8}:
+ * <pre>
+ * CAMPAIGN_CONFIGURED     {@link CampaignSpec}
+ * CAMPAIGN_STATUS_CHANGED campaign, status:1
+ * CODES_LOADED            campaign, sku, duplicatesSkipped:4, count:4, code * count
+ * STOCK_ADJUSTED          campaign, sku, delta:8
+ * CLAIM_GRANTED           CLAIM, grantHi:8, grantLo:4, itemCount:1, (itemSku, code:4) * itemCount
+ * CLAIM_REJECTED          CLAIM, result:1, reason:1
+ * REDEMPTION              actorKind:1, actor, key, fingerprint:8, grantHi:8, grantLo:4, result:1
+ * DELIVERY_RECORDED       grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail
+ *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
+ * </pre>
+ * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
+ */
+public final class EventView {
+    public static final int HEADER_LENGTH = 17;
+    public static final int MAX_ITEMS = 64;
+    public static final int ACTOR_USER = 0;
+    public static final int ACTOR_REDEEMER = 1;
+
+    private final WireReader r = new WireReader();
+    private DirectBuffer buffer;
+    private int offset;
+    private int length;
+
+    public EventType type;
+    public long sequence;
+    public long timestamp;
+
+    public long grantHi;
+    public int grantLo;
+    public long fingerprint;
+    public ResultCode result;
+    public int reason;
+    public int status;
+    public long delta;
+    public int count;
+    public int duplicatesSkipped;
+    public int codesOffset;
+    public int actorKind;
+    public int item;
+    public int attempt;
+    public int itemCount;
+    public final int[] itemSkuOffset = new int[MAX_ITEMS];
+    public final int[] itemSkuLength = new int[MAX_ITEMS];
+    public final int[] itemCode = new int[MAX_ITEMS];
+    public int specOffset;
+
+    // string fields: offset, length
+    public int userOffset, userLength;
+    public int keyOffset, keyLength;
+    public int campaignOffset, campaignLength;
+    public int skuOffset, skuLength;
+    public int deviceOffset, deviceLength;
+    public int ipOffset, ipLength;
+    public int accountOffset, accountLength;
+    public int actorOffset, actorLength;
+    public int supplierOffset, supplierLength;
+    public int detailOffset, detailLength;
+
+    /** Parses an event; returns false when the bytes are not a well-formed event. */
+    public boolean wrap(DirectBuffer buffer, int offset, int length) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        clearStrings();
+        try {
+            return parse(buffer, offset, length);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            return false; // truncated or garbled: callers report it, never apply it
+        }
+    }
+
+    private void clearStrings() {
+        userLength = keyLength = campaignLength = skuLength = deviceLength = ipLength = 0;
+        accountLength = actorLength = supplierLength = detailLength = 0;
+        itemCount = 0;
+        result = ResultCode.NONE;
+    }
+
+    private boolean parse(DirectBuffer buffer, int offset, int length) {
+        if (length < HEADER_LENGTH) {
+            return false;
+        }
+        r.wrap(buffer, offset, length);
+        type = EventType.of(r.getByte());
+        if (type == null) {
+            return false;
+        }
+        sequence = r.getLong();
+        timestamp = r.getLong();
+        switch (type) {
+            case CAMPAIGN_CONFIGURED:
+                specOffset = r.position();
+                CampaignSpec.readFrom(r);
+                break;
+            case CAMPAIGN_STATUS_CHANGED:
+                campaignAndSku(false);
+                status = r.getByte();
+                break;
+            case CODES_LOADED:
+                campaignAndSku(true);
+                duplicatesSkipped = r.getInt();
+                count = r.getInt();
+                codesOffset = r.position();
+                for (int i = 0; i < count; i++) {
+                    r.bytes();
+                }
+                break;
+            case STOCK_ADJUSTED:
+                campaignAndSku(true);
+                delta = r.getLong();
+                break;
+            case CLAIM_GRANTED:
+                claim();
+                grantHi = r.getLong();
+                grantLo = r.getInt();
+                itemCount = r.getByte() & 0xFF;
+                if (itemCount > MAX_ITEMS) {
+                    return false;
+                }
+                for (int i = 0; i < itemCount; i++) {
+                    r.bytes();
+                    itemSkuOffset[i] = r.lastOffset();
+                    itemSkuLength[i] = r.lastLength();
+                    itemCode[i] = r.getInt();
+                }
+                result = ResultCode.GRANTED;
+                break;
+            case CLAIM_REJECTED:
+                claim();
+                result = ResultCode.of(r.getByte());
+                reason = r.getByte();
+                break;
+            case REDEMPTION:
+                actorKind = r.getByte();
+                r.bytes();
+                actorOffset = r.lastOffset();
+                actorLength = r.lastLength();
+                r.bytes();
+                keyOffset = r.lastOffset();
+                keyLength = r.lastLength();
+                fingerprint = r.getLong();
+                grantHi = r.getLong();
+                grantLo = r.getInt();
+                result = ResultCode.of(r.getByte());
+                break;
+            case DELIVERY_RECORDED:
+                grantHi = r.getLong();
+                grantLo = r.getInt();
+                item = r.getByte() & 0xFF;
+                status = r.getByte();
+                r.bytes();
+                supplierOffset = r.lastOffset();
+                supplierLength = r.lastLength();
+                attempt = r.getInt();
+                r.bytes();
+                detailOffset = r.lastOffset();
+                detailLength = r.lastLength();
+                break;
+            default:
+                return false;
+        }
+        return result != null && r.position() == offset + length;
+    }
+
+    private void campaignAndSku(boolean withSku) {
+        r.bytes();
+        campaignOffset = r.lastOffset();
+        campaignLength = r.lastLength();
+        if (withSku) {
+            r.bytes();
+            skuOffset = r.lastOffset();
+            skuLength = r.lastLength();
+        }
+    }
+
+    private void claim() {
+        r.bytes();
+        userOffset = r.lastOffset();
+        userLength = r.lastLength();
+        r.bytes();
+        keyOffset = r.lastOffset();
+        keyLength = r.lastLength();
+        fingerprint = r.getLong();
+        campaignAndSku(true);
+        r.bytes();
+        deviceOffset = r.lastOffset();
+        deviceLength = r.lastLength();
+        r.bytes();
+        ipOffset = r.lastOffset();
+        ipLength = r.lastLength();
+        r.bytes();
+        accountOffset = r.lastOffset();
+        accountLength = r.lastLength();
+    }
+
+    public DirectBuffer buffer() {
+        return buffer;
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** The campaign configuration of a CAMPAIGN_CONFIGURED event (allocates). */
+    public CampaignSpec spec() {
+        return CampaignSpec.readFrom(new WireReader().wrap(buffer, specOffset, offset + length - specOffset));
+    }
+
+    /** Calls {@code visitor} with the place of each code of a CODES_LOADED event. */
+    public void forEachCode(CodeVisitor visitor) {
+        WireReader codes = new WireReader().wrap(buffer, codesOffset, offset + length - codesOffset);
+        for (int i = 0; i < count; i++) {
+            codes.bytes();
+            visitor.onCode(i, buffer, codes.lastOffset(), codes.lastLength());
+        }
+    }
+
+    /** Receives one code's bytes. */
+    public interface CodeVisitor {
+        void onCode(int index, DirectBuffer buffer, int offset, int length);
+    }
+
+    // allocating accessors, for tools
+    public String user() {
+        return text(userOffset, userLength);
+    }
+
+    public String key() {
+        return text(keyOffset, keyLength);
+    }
+
+    public String campaign() {
+        return text(campaignOffset, campaignLength);
+    }
+
+    public String sku() {
+        return text(skuOffset, skuLength);
+    }
+
+    public String device() {
+        return text(deviceOffset, deviceLength);
+    }
+
+    public String account() {
+        return text(accountOffset, accountLength);
+    }
+
+    public String actor() {
+        return text(actorOffset, actorLength);
+    }
+
+    public String supplier() {
+        return text(supplierOffset, supplierLength);
+    }
+
+    public String detail() {
+        return text(detailOffset, detailLength);
+    }
+
+    public String itemSku(int i) {
+        return text(itemSkuOffset[i], itemSkuLength[i]);
+    }
+
+    /** The client IP as text ("" when absent). */
+    public String ip() {
+        if (ipLength != 4 && ipLength != 16) {
+            return "";
+        }
+        byte[] b = new byte[ipLength];
+        buffer.getBytes(ipOffset, b);
+        try {
+            return java.net.InetAddress.getByAddress(b).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "";
+        }
+    }
+
+    private String text(int at, int n) {
+        return n == 0 ? "" : WireReader.utf8(buffer, at, n);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.surge.engine.reply;
+
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CommandType;
+import dev.surge.engine.util.GrantIds;
+import dev.surge.engine.wire.WireReader;
+import org.agrona.DirectBuffer;
+
+/**
+ * Reads the reply the engine wrote into a slot. Layout, after {@code result:1, replayed:1,
+ * reason:1}:
+ * <pre>
+ * CLAIM        campaign, sku, then when GRANTED a GRANT
+ * REDEEM_*     grantHi:8, grantLo:4
+ * QUERY_GRANT  when FOUND a GRANT
+ * LOAD_CODES   when OK loaded:4, duplicatesSkipped:4, available:8
+ * any INVALID  message
+ * GRANT = grantHi:8, grantLo:4, campaign, sku, createdAt:8, redeemedAt:8, delivery:1, itemCount:1,
+ *         (sku, kind:1, code, status:1, supplier) * itemCount
+ * </pre>
+ * Allocating accessors: for the gateway's rendering and for tests, after the hot path.
+ */
+public final class ReplyView {
+    private final WireReader r = new WireReader();
+    public ResultCode result;
+    public boolean replayed;
+    public int reason;
+    public String message = "";
+    public String campaign = "";
+    public String sku = "";
+    public long grantHi;
+    public int grantLo;
+    public boolean hasGrant;
+    public long createdAt;
+    public long redeemedAt;
+    public DeliveryStatus delivery;
+    public int loaded;
+    public int duplicatesSkipped;
+    public long available;
+    public final java.util.List<Item> items = new java.util.ArrayList<>();
+
+    /** One granted item. {@code code} is empty for a recharge. */
+    public record Item(String sku, SkuKind kind, String code, DeliveryStatus status, String supplier) {
+    }
+
+    public ReplyView read(CommandType type, DirectBuffer buffer, int length) {
+        r.wrap(buffer, 0, length);
+        items.clear();
+        hasGrant = false;
+        message = campaign = sku = "";
+        result = ResultCode.of(r.getByte());
+        replayed = r.getByte() != 0;
+        reason = r.getByte();
+        if (result == ResultCode.INVALID) {
+            message = r.string();
+            return this;
+        }
+        switch (type) {
+            case CLAIM -> {
+                if (result != ResultCode.IDEMPOTENCY_KEY_REUSED && result != ResultCode.ACCOUNT_REQUIRED) {
+                    campaign = r.string();
+                    sku = r.string();
+                    if (result == ResultCode.GRANTED) {
+                        grant();
+                    }
+                }
+            }
+            case REDEEM_GRANT, REDEEM_CODE -> {
+                if (result != ResultCode.IDEMPOTENCY_KEY_REUSED) {
+                    grantHi = r.getLong();
+                    grantLo = r.getInt();
+                }
+            }
+            case QUERY_GRANT -> {
+                if (result == ResultCode.FOUND) {
+                    grant();
+                }
+            }
+            case LOAD_CODES -> {
+                if (result == ResultCode.OK) {
+                    loaded = r.getInt();
+                    duplicatesSkipped = r.getInt();
+                    available = r.getLong();
+                }
+            }
+            default -> {
+            }
+        }
+        return this;
+    }
+
+    private void grant() {
+        hasGrant = true;
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+        campaign = r.string();
+        sku = r.string();
+        createdAt = r.getLong();
+        redeemedAt = r.getLong();
+        delivery = DeliveryStatus.of(r.getByte());
+        int n = r.getByte() & 0xFF;
+        for (int i = 0; i < n; i++) {
+            String itemSku = r.string();
+            SkuKind kind = SkuKind.of(r.getByte());
+            String code = r.string();
+            DeliveryStatus status = DeliveryStatus.of(r.getByte());
+            items.add(new Item(itemSku, kind, code, status, r.string()));
+        }
+    }
+
+    public String grantId() {
+        return GrantIds.format(grantHi, grantLo);
+    }
+}

@@ -1,0 +1,573 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.event.EventType;
+import dev.surge.engine.event.EventView;
+import dev.surge.engine.util.Hashing;
+import dev.surge.engine.wire.WireReader;
+import dev.surge.engine.wire.WireWriter;
+import org.agrona.DirectBuffer;
+
+/**
+ * Turns a command into at most one event plus a reply, reading state but never changing it;
+ * the event is then applied through {@link EventApplier}. Checks run in a fixed order (see
+ * {@link #claim}) so that the same commands give the same events on any run. Confined to the
+ * writer thread.
+ */
+final class Decider {
+    private static final int MAX_CODE_LENGTH = 128;
+
+    private final EngineState state;
+    private final EventApplier applier;
+    private final StateMachine machine;
+    private final EventView view = new EventView();
+    private final WireReader in = new WireReader();
+    private final WireWriter out = new WireWriter();
+    private final ReplyWriter reply;
+    private int[] batchTable = new int[1024];
+
+    // the command being decided, as places in the slot's command buffer
+    private CommandSlot slot;
+    private DirectBuffer cmd;
+    private long time;
+    private int userOff, userLen, keyOff, keyLen, campaignOff, campaignLen, skuOff, skuLen;
+    private int deviceOff, deviceLen, ipOff, ipLen, accountOff, accountLen;
+
+    Decider(EngineState state, EventApplier applier, StateMachine machine) {
+        this.machine = machine;
+        this.state = state;
+        this.applier = applier;
+        this.reply = new ReplyWriter(state);
+    }
+
+    void decide(CommandSlot slot) {
+        this.slot = slot;
+        this.cmd = slot.command;
+        // time never runs backwards in the journal, whatever order publishers stamped it in
+        this.time = Math.max(slot.timestamp, state.lastTimestamp);
+        in.wrap(slot.command, 0, slot.commandLength);
+        reply.begin(slot);
+        switch (slot.type) {
+            case CLAIM -> claim();
+            case REDEEM_GRANT -> redeemGrant();
+            case REDEEM_CODE -> redeemCode();
+            case UPSERT_CAMPAIGN -> upsertCampaign();
+            case SET_CAMPAIGN_STATUS -> setStatus();
+            case LOAD_CODES -> loadCodes();
+            case ADJUST_STOCK -> adjustStock();
+            case RECORD_DELIVERY -> recordDelivery();
+            case QUERY_GRANT -> queryGrant();
+            case QUERY_USER_GRANTS -> queryUserGrants();
+            case QUERY_CAMPAIGNS -> queryCampaigns();
+            default -> reply.invalid("unknown command");
+        }
+        reply.end();
+    }
+
+    // ---- claims ----------------------------------------------------------------------------
+
+    /** Order: idempotency, campaign, SKU, account, status, window, limits, stock. */
+    private void claim() {
+        userLen = in.bytes();
+        userOff = in.lastOffset();
+        keyLen = in.bytes();
+        keyOff = in.lastOffset();
+        campaignLen = in.bytes();
+        campaignOff = in.lastOffset();
+        skuLen = in.bytes();
+        skuOff = in.lastOffset();
+        deviceLen = in.bytes();
+        deviceOff = in.lastOffset();
+        ipLen = in.bytes();
+        ipOff = in.lastOffset();
+        accountLen = in.bytes();
+        accountOff = in.lastOffset();
+
+        long user = Hashing.hash(cmd, userOff, userLen);
+        long fingerprint = Hashing.combine(Hashing.hash(cmd, campaignOff, campaignLen),
+            Hashing.hash(cmd, skuOff, skuLen),
+            Hashing.combine(Hashing.hash(cmd, deviceOff, deviceLen), Hashing.hash(cmd, accountOff, accountLen)));
+        if (keyLen > 0) {
+            long key = EngineState.idempotencyKey(EngineState.CLAIMS, user, Hashing.hash(cmd, keyOff, keyLen));
+            int seen = state.idempotency.find(key);
+            if (seen != IdempotencyTable.MISSING) {
+                replayClaim(seen, fingerprint);
+                return;
+            }
+        }
+        Campaign c = state.campaign(cmd, campaignOff, campaignLen);
+        if (c == null) {
+            rejectClaim(fingerprint, ResultCode.UNKNOWN_CAMPAIGN);
+            return;
+        }
+        Sku sku = state.sku(c, cmd, skuOff, skuLen);
+        if (sku == null) {
+            rejectClaim(fingerprint, ResultCode.UNKNOWN_SKU);
+            return;
+        }
+        if (accountLen == 0 && needsAccount(sku)) {
+            reply.result(ResultCode.ACCOUNT_REQUIRED);
+            return;
+        }
+        if (c.status == CampaignStatus.PAUSED) {
+            rejectClaim(fingerprint, ResultCode.PAUSED);
+            return;
+        }
+        if (c.status == CampaignStatus.CLOSED || time >= c.endsAt) {
+            rejectClaim(fingerprint, ResultCode.ENDED);
+            return;
+        }
+        if (time < c.startsAt) {
+            rejectClaim(fingerprint, ResultCode.NOT_STARTED);
+            return;
+        }
+        if (overLimit(c, sku, user)) {
+            rejectClaim(fingerprint, ResultCode.LIMIT_REACHED);
+            return;
+        }
+        if (sku.available(state.skus) < 1) {
+            rejectClaim(fingerprint, ResultCode.SOLD_OUT);
+            return;
+        }
+        grant(c, sku, fingerprint);
+    }
+
+    private boolean needsAccount(Sku sku) {
+        if (sku.kind == SkuKind.DIRECT_RECHARGE) {
+            return true;
+        }
+        for (int item : sku.itemSkus) {
+            if (state.skus[item].kind == SkuKind.DIRECT_RECHARGE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean overLimit(Campaign c, Sku sku, long user) {
+        return reached(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
+            || reached(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
+            || (deviceLen > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE, c.index,
+                Hashing.hash(cmd, deviceOff, deviceLen)))
+            || (ipLen > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index, Hashing.hash(cmd, ipOff, ipLen)));
+    }
+
+    private boolean reached(int limit, long dimension, int scope, long subject) {
+        return limit > 0 && state.limitCounts.get(EngineState.limitKey(dimension, scope, subject)) >= limit;
+    }
+
+    private void grant(Campaign c, Sku sku, long fingerprint) {
+        long hi = slot.randomHi;
+        int lo = slot.randomLo;
+        // 96 random bits collide with an existing grant essentially never; if they do, derive
+        // fresh bits deterministically rather than refuse the user
+        while (state.grants.byId.containsKey(hi)) {
+            hi = Hashing.mix(hi + state.lastSequence);
+        }
+        writeClaim(EventType.CLAIM_GRANTED, fingerprint);
+        out.putLong(hi).putInt(lo);
+        int countAt = out.position();
+        out.putByte(0);
+        int items = 0;
+        if (sku.kind == SkuKind.BUNDLE) {
+            for (int i = 0; i < sku.itemSkus.length; i++) {
+                Sku part = state.skus[sku.itemSkus[i]];
+                for (int q = 0; q < sku.itemQty[i]; q++) {
+                    writeItem(part, q);
+                    items++;
+                }
+            }
+        } else {
+            writeItem(sku, 0);
+            items++;
+        }
+        out.buffer().putByte(countAt, (byte) items);
+        int g = state.grants.size;
+        commit(ResultCode.GRANTED);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+        reply.grant(g);
+    }
+
+    private void writeItem(Sku sku, int offsetInBatch) {
+        out.putString(sku.id);
+        out.putInt(sku.kind == SkuKind.CODE ? sku.pool.issued + offsetInBatch : GrantBook.NONE);
+    }
+
+    private void rejectClaim(long fingerprint, ResultCode result) {
+        writeClaim(EventType.CLAIM_REJECTED, fingerprint);
+        out.putByte(result.code()).putByte(0);
+        commit(result);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+    }
+
+    private void writeClaim(EventType type, long fingerprint) {
+        header(type);
+        out.putBytes(cmd, userOff, userLen).putBytes(cmd, keyOff, keyLen).putLong(fingerprint)
+            .putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen)
+            .putBytes(cmd, deviceOff, deviceLen).putBytes(cmd, ipOff, ipLen).putBytes(cmd, accountOff, accountLen);
+    }
+
+    private void replayClaim(int seen, long fingerprint) {
+        if (state.idempotency.fingerprint(seen) != fingerprint) {
+            reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
+            return;
+        }
+        ResultCode result = ResultCode.of(state.idempotency.result(seen));
+        reply.replayed(result);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+        if (result == ResultCode.GRANTED) {
+            reply.grant(state.idempotency.reference(seen));
+        } else {
+            reply.reason(state.idempotency.reference(seen));
+        }
+    }
+
+    // ---- redemptions -----------------------------------------------------------------------
+
+    private void redeemGrant() {
+        userLen = in.bytes();
+        userOff = in.lastOffset();
+        keyLen = in.bytes();
+        keyOff = in.lastOffset();
+        long hi = in.getLong();
+        int lo = in.getInt();
+        long user = Hashing.hash(cmd, userOff, userLen);
+        long actor = Hashing.combine(EventView.ACTOR_USER, user);
+        if (replayRedemption(actor, Hashing.combine(hi, lo))) {
+            return;
+        }
+        int g = state.grants.find(hi, lo);
+        ResultCode result;
+        if (g == GrantBook.NONE) {
+            result = ResultCode.NOT_FOUND;
+        } else if (state.grants.user[g] != user) {
+            result = ResultCode.NOT_OWNER;
+        } else {
+            result = redeemable(g);
+        }
+        writeRedemption(EventView.ACTOR_USER, Hashing.combine(hi, lo), hi, lo, result);
+    }
+
+    private void redeemCode() {
+        userLen = in.bytes(); // the redeemer
+        userOff = in.lastOffset();
+        keyLen = in.bytes();
+        keyOff = in.lastOffset();
+        int codeLen = in.bytes();
+        int codeOff = in.lastOffset();
+        long codeHash = Hashing.hash(cmd, codeOff, codeLen);
+        long actor = Hashing.combine(EventView.ACTOR_REDEEMER, Hashing.hash(cmd, userOff, userLen));
+        if (replayRedemption(actor, codeHash)) {
+            return;
+        }
+        long entry = state.codes.find(cmd, codeOff, codeLen);
+        int g = entry == CodeIndex.MISSING ? GrantBook.NONE
+            : state.skus[(int) (entry >>> 32)].pool.grantOf((int) entry);
+        if (g == GrantBook.NONE) {
+            writeRedemption(EventView.ACTOR_REDEEMER, codeHash, 0, 0, ResultCode.NOT_FOUND);
+        } else {
+            writeRedemption(EventView.ACTOR_REDEEMER, codeHash, state.grants.idHi[g], state.grants.idLo[g],
+                redeemable(g));
+        }
+    }
+
+    private ResultCode redeemable(int g) {
+        GrantBook grants = state.grants;
+        if (grants.redeemedAt[g] != 0) {
+            return ResultCode.ALREADY_REDEEMED;
+        }
+        if (time > state.skus[grants.sku[g]].campaign.redeemUntil) {
+            return ResultCode.EXPIRED;
+        }
+        int first = grants.firstItem[g];
+        for (int i = 0; i < grants.itemCount[g]; i++) {
+            if (grants.itemStatus[first + i] != DeliveryStatus.DELIVERED.ordinal()) {
+                return ResultCode.NOT_DELIVERED;
+            }
+        }
+        return ResultCode.REDEEMED;
+    }
+
+    private boolean replayRedemption(long actor, long fingerprint) {
+        if (keyLen == 0) {
+            return false;
+        }
+        long key = EngineState.idempotencyKey(EngineState.REDEMPTIONS, actor, Hashing.hash(cmd, keyOff, keyLen));
+        int seen = state.idempotency.find(key);
+        if (seen == IdempotencyTable.MISSING) {
+            return false;
+        }
+        if (state.idempotency.fingerprint(seen) != fingerprint) {
+            reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
+            return true;
+        }
+        reply.replayed(ResultCode.of(state.idempotency.result(seen)));
+        int g = state.idempotency.reference(seen);
+        reply.grantId(g == GrantBook.NONE ? 0 : state.grants.idHi[g], g == GrantBook.NONE ? 0 : state.grants.idLo[g]);
+        return true;
+    }
+
+    private void writeRedemption(int actorKind, long fingerprint, long hi, int lo, ResultCode result) {
+        header(EventType.REDEMPTION);
+        out.putByte(actorKind).putBytes(cmd, userOff, userLen).putBytes(cmd, keyOff, keyLen)
+            .putLong(fingerprint).putLong(hi).putInt(lo).putByte(result.code());
+        commit(result);
+        reply.grantId(hi, lo);
+    }
+
+    // ---- administration --------------------------------------------------------------------
+
+    private void upsertCampaign() {
+        CampaignSpec spec = CampaignSpec.readFrom(in);
+        String error = spec.validate();
+        Campaign existing = error == null ? state.campaign(spec.id) : null;
+        if (existing != null) {
+            error = compatible(existing, spec);
+        }
+        if (error != null) {
+            reply.invalid(error);
+            return;
+        }
+        header(EventType.CAMPAIGN_CONFIGURED);
+        spec.writeTo(out);
+        commit(ResultCode.OK);
+    }
+
+    /** What an update may not do to a running campaign. */
+    private String compatible(Campaign c, CampaignSpec spec) {
+        for (int i = 0; i < c.skus.size(); i++) {
+            Sku sku = state.skus[c.skus.getInt(i)];
+            CampaignSpec.SkuSpec s = spec.sku(sku.id);
+            if (s == null) {
+                return "skus: SKU " + sku.id + " exists and cannot be removed (withdraw its stock instead)";
+            }
+            if (s.kind != sku.kind) {
+                return "skus: SKU " + sku.id + " is " + sku.kind + " and cannot change kind";
+            }
+            if (sku.kind == SkuKind.DIRECT_RECHARGE && s.stock < sku.granted) {
+                return "skus: stock of " + sku.id + " cannot go below the " + sku.granted + " already granted";
+            }
+        }
+        return null;
+    }
+
+    private void setStatus() {
+        campaignLen = in.bytes();
+        campaignOff = in.lastOffset();
+        CampaignStatus status = CampaignStatus.of(in.getByte());
+        Campaign c = state.campaign(cmd, campaignOff, campaignLen);
+        if (c == null) {
+            reply.result(ResultCode.UNKNOWN_CAMPAIGN);
+        } else if (status == null) {
+            reply.invalid("status: unknown");
+        } else if (c.status == CampaignStatus.CLOSED && status != CampaignStatus.CLOSED) {
+            reply.invalid("campaign " + c.id + " is closed for good");
+        } else if (c.status == status) {
+            reply.result(ResultCode.OK);
+        } else {
+            header(EventType.CAMPAIGN_STATUS_CHANGED);
+            out.putBytes(cmd, campaignOff, campaignLen).putByte(status.ordinal());
+            commit(ResultCode.OK);
+        }
+    }
+
+    private void loadCodes() {
+        Sku sku = adminSku();
+        if (sku == null) {
+            return;
+        }
+        if (sku.kind != SkuKind.CODE) {
+            reply.invalid("sku: " + sku.id + " is " + sku.kind + "; codes are loaded into CODE SKUs");
+            return;
+        }
+        int count = in.getInt();
+        int codesStart = in.position();
+        for (int i = 0; i < count; i++) {
+            int n = in.bytes();
+            if (n < 1 || n > MAX_CODE_LENGTH) {
+                reply.invalid("codes: line " + (i + 1) + " must be 1-" + MAX_CODE_LENGTH + " bytes");
+                return;
+            }
+        }
+        header(EventType.CODES_LOADED);
+        out.putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen);
+        int skippedAt = out.reserveInt();
+        int countAt = out.reserveInt();
+        clearBatch(count);
+        in.position(codesStart);
+        int loaded = 0;
+        for (int i = 0; i < count; i++) {
+            int n = in.bytes();
+            int at = in.lastOffset();
+            if (state.codes.find(cmd, at, n) == CodeIndex.MISSING && addToBatch(at, n)) {
+                out.putBytes(cmd, at, n);
+                loaded++;
+            }
+        }
+        out.patchInt(skippedAt, count - loaded);
+        out.patchInt(countAt, loaded);
+        commit(ResultCode.OK);
+        reply.loaded(loaded, count - loaded, sku.available(state.skus));
+    }
+
+    private void adjustStock() {
+        Sku sku = adminSku();
+        if (sku == null) {
+            return;
+        }
+        long delta = in.getLong();
+        String error = null;
+        if (delta == 0) {
+            error = "delta: must not be 0";
+        } else if (sku.kind == SkuKind.BUNDLE) {
+            error = "sku: " + sku.id + " is a BUNDLE; adjust the stock of its items";
+        } else if (sku.kind == SkuKind.CODE && delta > sku.pool.withdrawn) {
+            error = "delta: a CODE SKU gains stock by uploading codes (" + sku.pool.withdrawn + " withdrawn can return)";
+        } else if (delta < 0 && -delta > sku.available(state.skus)) {
+            error = "delta: only " + sku.available(state.skus) + " left to withdraw; stock never goes below what is granted";
+        }
+        if (error != null) {
+            reply.invalid(error);
+            return;
+        }
+        header(EventType.STOCK_ADJUSTED);
+        out.putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen).putLong(delta);
+        commit(ResultCode.OK);
+    }
+
+    private Sku adminSku() {
+        campaignLen = in.bytes();
+        campaignOff = in.lastOffset();
+        skuLen = in.bytes();
+        skuOff = in.lastOffset();
+        Campaign c = state.campaign(cmd, campaignOff, campaignLen);
+        if (c == null) {
+            reply.result(ResultCode.UNKNOWN_CAMPAIGN);
+            return null;
+        }
+        Sku sku = state.sku(c, cmd, skuOff, skuLen);
+        if (sku == null) {
+            reply.result(ResultCode.UNKNOWN_SKU);
+        }
+        return sku;
+    }
+
+    private void recordDelivery() {
+        int start = in.position();
+        long hi = in.getLong();
+        int lo = in.getInt();
+        int item = in.getByte() & 0xFF;
+        DeliveryStatus status = DeliveryStatus.of(in.getByte());
+        int g = state.grants.find(hi, lo);
+        if (g == GrantBook.NONE) {
+            reply.result(ResultCode.NOT_FOUND);
+            return;
+        }
+        if (item >= state.grants.itemCount[g] || status == null
+            || state.grants.itemCode[state.grants.firstItem[g] + item] != GrantBook.NONE) {
+            reply.invalid("item: not a recharge item of this grant, or unknown status");
+            return;
+        }
+        if (state.grants.itemStatus[state.grants.firstItem[g] + item] == DeliveryStatus.DELIVERED.ordinal()
+            && status != DeliveryStatus.DELIVERED) {
+            reply.invalid("item: already delivered; a delivered item stays delivered");
+            return;
+        }
+        header(EventType.DELIVERY_RECORDED);
+        int length = slot.commandLength - start;
+        out.buffer().putBytes(out.position(), cmd, start, length);
+        out.wrap(out.buffer(), out.position() + length);
+        commit(ResultCode.OK);
+    }
+
+    private void queryGrant() {
+        userLen = in.bytes();
+        userOff = in.lastOffset();
+        int g = state.grants.find(in.getLong(), in.getInt());
+        if (g == GrantBook.NONE || (userLen > 0 && state.grants.user[g] != Hashing.hash(cmd, userOff, userLen))) {
+            reply.result(ResultCode.NOT_FOUND); // another user's grant is indistinguishable from none
+            return;
+        }
+        reply.result(ResultCode.FOUND);
+        reply.grant(g);
+    }
+
+    private void queryUserGrants() {
+        String user = in.string();
+        int limit = in.getInt();
+        long afterHi = in.getLong();
+        int afterLo = in.getInt();
+        slot.answer = machine.grantsOf(user, limit, afterHi, afterLo);
+        reply.result(ResultCode.FOUND);
+    }
+
+    private void queryCampaigns() {
+        String campaign = in.string();
+        if (campaign.isEmpty()) {
+            slot.answer = machine.campaigns();
+            reply.result(ResultCode.FOUND);
+        } else {
+            slot.answer = machine.campaign(campaign);
+            reply.result(slot.answer == null ? ResultCode.UNKNOWN_CAMPAIGN : ResultCode.FOUND);
+        }
+    }
+
+    // ---- events ------------------------------------------------------------------------------
+
+    private void header(EventType type) {
+        out.wrap(slot.event, 0);
+        out.putByte(type.code()).putLong(state.lastSequence + 1).putLong(time);
+    }
+
+    /** Applies the event just written and records it in the slot for the journal. */
+    private void commit(ResultCode result) {
+        slot.eventLength = out.position();
+        slot.eventSequence = state.lastSequence + 1;
+        if (!view.wrap(slot.event, 0, slot.eventLength)) {
+            throw new IllegalStateException("engine wrote a malformed " + slot.type + " event");
+        }
+        applier.apply(view);
+        reply.result(result);
+    }
+
+    // ---- duplicate codes within one upload ---------------------------------------------------
+
+    private void clearBatch(int count) {
+        int size = Integer.highestOneBit(Math.max(16, count * 2)) << 1;
+        if (batchTable.length < size) {
+            batchTable = new int[size];
+        } else {
+            java.util.Arrays.fill(batchTable, 0);
+        }
+    }
+
+    /** False when the same code came earlier in this upload. */
+    private boolean addToBatch(int at, int length) {
+        int mask = batchTable.length - 1;
+        for (int i = (int) Hashing.hash(cmd, at, length) & mask; ; i = (i + 1) & mask) {
+            int other = batchTable[i] - 1;
+            if (other < 0) {
+                batchTable[i] = at + 1;
+                return true;
+            }
+            int otherLength = cmd.getShort(other - 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            if (otherLength == length && sameBytes(other, at, length)) {
+                return false;
+            }
+        }
+    }
+
+    private boolean sameBytes(int a, int b, int length) {
+        for (int i = 0; i < length; i++) {
+            if (cmd.getByte(a + i) != cmd.getByte(b + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

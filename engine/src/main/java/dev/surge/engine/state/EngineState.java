@@ -1,0 +1,89 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.util.Hashing;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Everything the engine knows, changed only by {@link EventApplier}. Confined to the writer
+ * thread (or to the one thread that replays a journal).
+ */
+final class EngineState {
+    static final int CAMPAIGN_SCOPE = -1;
+    // limit dimensions, mixed into counter keys
+    static final long CAMPAIGN_USER = 1;
+    static final long CAMPAIGN_DEVICE = 2;
+    static final long CAMPAIGN_IP = 3;
+    static final long SKU_USER = 4;
+    // idempotency scopes
+    static final long CLAIMS = 11;
+    static final long REDEMPTIONS = 12;
+
+    final IdTable campaignIds = new IdTable();
+    final IdTable skuIds = new IdTable();
+    Campaign[] campaigns = new Campaign[8];
+    Sku[] skus = new Sku[16];
+    final CodeIndex codes = new CodeIndex(this);
+    final GrantBook grants = new GrantBook();
+    /** Grants so far per limit key (dimension, scope, subject). */
+    final Long2LongHashMap limitCounts = new Long2LongHashMap(0);
+    final IdempotencyTable idempotency = new IdempotencyTable();
+    /** Sequence of the last event applied. */
+    long lastSequence;
+    /** Timestamp of the last event applied. */
+    long lastTimestamp;
+
+    Campaign campaign(DirectBuffer buffer, int offset, int length) {
+        int i = campaignIds.find(CAMPAIGN_SCOPE, buffer, offset, length);
+        return i == IdTable.MISSING ? null : campaigns[i];
+    }
+
+    Campaign campaign(String id) {
+        int i = campaignIds.find(CAMPAIGN_SCOPE, id);
+        return i == IdTable.MISSING ? null : campaigns[i];
+    }
+
+    Sku sku(Campaign campaign, DirectBuffer buffer, int offset, int length) {
+        int i = skuIds.find(campaign.index, buffer, offset, length);
+        return i == IdTable.MISSING ? null : skus[i];
+    }
+
+    Sku sku(Campaign campaign, String id) {
+        int i = skuIds.find(campaign.index, id);
+        return i == IdTable.MISSING ? null : skus[i];
+    }
+
+    Campaign addCampaign(String id) {
+        int index = campaignIds.add(CAMPAIGN_SCOPE, id);
+        if (index == campaigns.length) {
+            campaigns = Arrays.copyOf(campaigns, index * 2);
+        }
+        return campaigns[index] = new Campaign(index, id);
+    }
+
+    Sku addSku(Campaign campaign, String id, dev.surge.engine.SkuKind kind) {
+        int index = skuIds.add(campaign.index, id);
+        if (index == skus.length) {
+            skus = Arrays.copyOf(skus, index * 2);
+        }
+        campaign.skus.addInt(index);
+        return skus[index] = new Sku(index, id, campaign, kind);
+    }
+
+    int campaignCount() {
+        return campaignIds.size();
+    }
+
+    int skuCount() {
+        return skuIds.size();
+    }
+
+    static long limitKey(long dimension, int scope, long subject) {
+        return Hashing.combine(dimension, scope, subject);
+    }
+
+    static long idempotencyKey(long scope, long subject, long key) {
+        return Hashing.combine(scope, subject, key);
+    }
+}

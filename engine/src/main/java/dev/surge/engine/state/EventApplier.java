@@ -1,0 +1,182 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.event.EventView;
+import dev.surge.engine.util.Hashing;
+import org.agrona.DirectBuffer;
+
+/**
+ * The only code that changes {@link EngineState}: applies one decided event. Live decisions
+ * and journal replay both come through here, which is what makes replay reproduce the state.
+ * Confined to the writer thread.
+ */
+final class EventApplier {
+    private final EngineState state;
+
+    EventApplier(EngineState state) {
+        this.state = state;
+    }
+
+    void apply(EventView e) {
+        switch (e.type) {
+            case CAMPAIGN_CONFIGURED -> configure(e.spec());
+            case CAMPAIGN_STATUS_CHANGED -> state.campaign(e.buffer(), e.campaignOffset, e.campaignLength).status =
+                CampaignStatus.of(e.status);
+            case CODES_LOADED -> loadCodes(e);
+            case STOCK_ADJUSTED -> adjustStock(e);
+            case CLAIM_GRANTED -> grant(e);
+            case CLAIM_REJECTED -> reject(e);
+            case REDEMPTION -> redeem(e);
+            case DELIVERY_RECORDED -> recordDelivery(e);
+            default -> throw new IllegalStateException("no applier for " + e.type);
+        }
+        state.lastSequence = e.sequence;
+        state.lastTimestamp = e.timestamp;
+    }
+
+    private void configure(CampaignSpec spec) {
+        Campaign c = state.campaign(spec.id);
+        if (c == null) {
+            c = state.addCampaign(spec.id);
+        }
+        c.name = spec.name;
+        c.startsAt = spec.startsAt;
+        c.endsAt = spec.endsAt;
+        c.redeemUntil = spec.redeemUntil;
+        c.perUserLimit = spec.perUserLimit;
+        c.perDeviceLimit = spec.perDeviceLimit;
+        c.perIpLimit = spec.perIpLimit;
+        for (CampaignSpec.SkuSpec s : spec.skus) {
+            Sku sku = state.sku(c, s.id);
+            if (sku == null) {
+                sku = state.addSku(c, s.id, s.kind);
+            }
+            sku.stock = s.stock;
+            sku.perUserLimit = s.perUserLimit;
+            sku.suppliers = s.suppliers.toArray(new String[0]);
+        }
+        for (CampaignSpec.SkuSpec s : spec.skus) {
+            Sku sku = state.sku(c, s.id);
+            sku.itemSkus = new int[s.items.size()];
+            sku.itemQty = new int[s.items.size()];
+            for (int i = 0; i < s.items.size(); i++) {
+                sku.itemSkus[i] = state.sku(c, s.items.get(i).skuId()).index;
+                sku.itemQty[i] = s.items.get(i).qty();
+            }
+        }
+    }
+
+    private void loadCodes(EventView e) {
+        Campaign c = state.campaign(e.buffer(), e.campaignOffset, e.campaignLength);
+        Sku sku = state.sku(c, e.buffer(), e.skuOffset, e.skuLength);
+        e.forEachCode((i, buffer, offset, length) -> state.codes.add(sku.index, sku.pool.add(buffer, offset, length)));
+    }
+
+    private void adjustStock(EventView e) {
+        Campaign c = state.campaign(e.buffer(), e.campaignOffset, e.campaignLength);
+        Sku sku = state.sku(c, e.buffer(), e.skuOffset, e.skuLength);
+        if (sku.kind == SkuKind.CODE) {
+            sku.pool.withdrawn -= e.delta;
+        } else {
+            sku.stock += e.delta;
+        }
+    }
+
+    private void grant(EventView e) {
+        DirectBuffer b = e.buffer();
+        Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
+        Sku sku = state.sku(c, b, e.skuOffset, e.skuLength);
+        long user = Hashing.hash(b, e.userOffset, e.userLength);
+        GrantBook grants = state.grants;
+        int g = grants.add(e.grantHi, e.grantLo, user, sku.index, e.timestamp);
+        if (e.accountLength > 0) {
+            grants.setAccount(g, b, e.accountOffset, e.accountLength);
+        }
+        if (sku.kind == SkuKind.BUNDLE) {
+            sku.granted++;
+        }
+        for (int i = 0; i < e.itemCount; i++) {
+            Sku itemSku = state.sku(c, b, e.itemSkuOffset[i], e.itemSkuLength[i]);
+            int code = e.itemCode[i];
+            itemSku.granted++;
+            if (code >= 0) {
+                itemSku.pool.issue(code, g);
+                grants.addItem(g, itemSku.index, code, DeliveryStatus.DELIVERED.ordinal());
+            } else {
+                grants.addItem(g, itemSku.index, GrantBook.NONE, DeliveryStatus.PENDING.ordinal());
+                c.deliveriesPending++;
+            }
+        }
+        c.granted++;
+        count(EngineState.CAMPAIGN_USER, c.index, user);
+        count(EngineState.SKU_USER, sku.index, user);
+        if (e.deviceLength > 0) {
+            count(EngineState.CAMPAIGN_DEVICE, c.index, Hashing.hash(b, e.deviceOffset, e.deviceLength));
+        }
+        if (e.ipLength > 0) {
+            count(EngineState.CAMPAIGN_IP, c.index, Hashing.hash(b, e.ipOffset, e.ipLength));
+        }
+        remember(EngineState.CLAIMS, user, e, ResultCode.GRANTED, g);
+    }
+
+    private void reject(EventView e) {
+        DirectBuffer b = e.buffer();
+        Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
+        if (c != null) {
+            c.rejected[e.result.code()]++;
+        }
+        remember(EngineState.CLAIMS, Hashing.hash(b, e.userOffset, e.userLength), e, e.result, e.reason);
+    }
+
+    private void redeem(EventView e) {
+        int g = state.grants.find(e.grantHi, e.grantLo);
+        if (e.result == ResultCode.REDEEMED) {
+            state.grants.redeemedAt[g] = e.timestamp;
+            state.skus[state.grants.sku[g]].campaign.redeemed++;
+        }
+        long actor = Hashing.combine(e.actorKind, Hashing.hash(e.buffer(), e.actorOffset, e.actorLength));
+        remember(EngineState.REDEMPTIONS, actor, e, e.result, g);
+    }
+
+    private void recordDelivery(EventView e) {
+        GrantBook grants = state.grants;
+        int g = grants.find(e.grantHi, e.grantLo);
+        int item = grants.firstItem[g] + e.item;
+        Sku itemSku = state.skus[grants.itemSku[item]];
+        Campaign c = state.skus[grants.sku[g]].campaign;
+        DeliveryStatus from = DeliveryStatus.of(grants.itemStatus[item]);
+        DeliveryStatus to = DeliveryStatus.of(e.status);
+        if (from != to) {
+            adjust(c, from, -1);
+            adjust(c, to, +1);
+        }
+        grants.itemStatus[item] = (byte) e.status;
+        String supplier = e.supplier();
+        grants.itemSupplier[item] = (byte) itemSku.supplierIndex(supplier);
+    }
+
+    private static void adjust(Campaign c, DeliveryStatus status, int by) {
+        switch (status) {
+            case PENDING -> c.deliveriesPending += by;
+            case DELIVERED -> c.deliveriesDelivered += by;
+            case FAILED -> c.deliveriesFailed += by;
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void count(long dimension, int scope, long subject) {
+        long key = EngineState.limitKey(dimension, scope, subject);
+        state.limitCounts.put(key, state.limitCounts.get(key) + 1);
+    }
+
+    private void remember(long scope, long subject, EventView e, ResultCode result, int reference) {
+        if (e.keyLength > 0) {
+            long key = EngineState.idempotencyKey(scope, subject, Hashing.hash(e.buffer(), e.keyOffset, e.keyLength));
+            state.idempotency.put(key, e.fingerprint, result.code(), reference);
+        }
+    }
+}

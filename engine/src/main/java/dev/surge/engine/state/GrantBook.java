@@ -1,0 +1,140 @@
+package dev.surge.engine.state;
+
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Every grant, as parallel primitive arrays indexed by grant number (struct of arrays: no
+ * object per grant). Items of all grants live in a second set of arrays. A user's grants form
+ * a linked list from the newest, so "my grants" walks only that user's. Confined to the
+ * writer thread.
+ */
+final class GrantBook {
+    static final int NONE = -1;
+
+    int size;
+    long[] idHi = new long[64];
+    int[] idLo = new int[64];
+    long[] user = new long[64];
+    int[] sku = new int[64];
+    long[] createdAt = new long[64];
+    long[] redeemedAt = new long[64];
+    int[] previousOfUser = new int[64];
+    int[] firstItem = new int[64];
+    byte[] itemCount = new byte[64];
+    /** Offset of the recharge account in {@link #accounts}, or NONE. */
+    int[] account = new int[64];
+
+    int items;
+    int[] itemSku = new int[64];
+    /** The code's index in its SKU's pool, or NONE for a recharge. */
+    int[] itemCode = new int[64];
+    byte[] itemStatus = new byte[64];
+    /** Index into the SKU's supplier list of the supplier that settled it, or NONE. */
+    byte[] itemSupplier = new byte[64];
+
+    private byte[] accounts = new byte[256];
+    private int accountsUsed;
+
+    /** grant id (high 64 bits) to grant number. */
+    final Long2LongHashMap byId = new Long2LongHashMap(NONE);
+    /** user hash to that user's newest grant number. */
+    final Long2LongHashMap newestOfUser = new Long2LongHashMap(NONE);
+
+    int find(long hi, int lo) {
+        int g = (int) byId.get(hi);
+        return g != NONE && idLo[g] == lo ? g : NONE;
+    }
+
+    int add(long hi, int lo, long userHash, int skuIndex, long time) {
+        if (size == idHi.length) {
+            growGrants();
+        }
+        int g = size++;
+        idHi[g] = hi;
+        idLo[g] = lo;
+        user[g] = userHash;
+        sku[g] = skuIndex;
+        createdAt[g] = time;
+        redeemedAt[g] = 0;
+        firstItem[g] = items;
+        itemCount[g] = 0;
+        account[g] = NONE;
+        previousOfUser[g] = (int) newestOfUser.get(userHash);
+        newestOfUser.put(userHash, g);
+        byId.put(hi, g);
+        return g;
+    }
+
+    void addItem(int grant, int skuIndex, int code, int status) {
+        if (items == itemSku.length) {
+            int n = items * 2;
+            itemSku = Arrays.copyOf(itemSku, n);
+            itemCode = Arrays.copyOf(itemCode, n);
+            itemStatus = Arrays.copyOf(itemStatus, n);
+            itemSupplier = Arrays.copyOf(itemSupplier, n);
+        }
+        itemSku[items] = skuIndex;
+        itemCode[items] = code;
+        itemStatus[items] = (byte) status;
+        itemSupplier[items] = NONE;
+        items++;
+        itemCount[grant]++;
+    }
+
+    void setAccount(int grant, DirectBuffer buffer, int offset, int length) {
+        if (accountsUsed + length + 1 > accounts.length) {
+            accounts = Arrays.copyOf(accounts, Math.max(accounts.length * 2, accountsUsed + length + 1));
+        }
+        account[grant] = accountsUsed;
+        accounts[accountsUsed++] = (byte) length;
+        buffer.getBytes(offset, accounts, accountsUsed, length);
+        accountsUsed += length;
+    }
+
+    String account(int grant) {
+        int at = account[grant];
+        if (at == NONE) {
+            return null;
+        }
+        return new String(accounts, at + 1, accounts[at] & 0xFF, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    byte[] accountsArena() {
+        return accounts;
+    }
+
+    int accountsUsed() {
+        return accountsUsed;
+    }
+
+    void restoreAccounts(byte[] arena, int used) {
+        accounts = arena.length == 0 ? new byte[256] : arena;
+        accountsUsed = used;
+    }
+
+    private void growGrants() {
+        int n = size * 2;
+        idHi = Arrays.copyOf(idHi, n);
+        idLo = Arrays.copyOf(idLo, n);
+        user = Arrays.copyOf(user, n);
+        sku = Arrays.copyOf(sku, n);
+        createdAt = Arrays.copyOf(createdAt, n);
+        redeemedAt = Arrays.copyOf(redeemedAt, n);
+        previousOfUser = Arrays.copyOf(previousOfUser, n);
+        firstItem = Arrays.copyOf(firstItem, n);
+        itemCount = Arrays.copyOf(itemCount, n);
+        account = Arrays.copyOf(account, n);
+    }
+
+    void ensureItemCapacity(int itemTotal) {
+        while (itemSku.length < itemTotal) {
+            int n = itemSku.length * 2;
+            itemSku = Arrays.copyOf(itemSku, n);
+            itemCode = Arrays.copyOf(itemCode, n);
+            itemStatus = Arrays.copyOf(itemStatus, n);
+            itemSupplier = Arrays.copyOf(itemSupplier, n);
+        }
+    }
+}

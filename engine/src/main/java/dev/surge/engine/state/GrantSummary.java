@@ -1,0 +1,13 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.DeliveryStatus;
+import java.util.List;
+
+/** A read-only copy of one grant, for tools. Codes are present only when asked for. */
+public record GrantSummary(String grantId, String campaign, String sku, long createdAt, long redeemedAt,
+                           List<Item> items) {
+
+    /** One item; {@code codeIndex} is -1 for a recharge. */
+    public record Item(String sku, int codeIndex, String code, DeliveryStatus status, String supplier) {
+    }
+}

@@ -1,0 +1,101 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.wire.WireWriter;
+import org.agrona.DirectBuffer;
+
+/**
+ * Writes the reply into the slot, in the layout {@link dev.surge.engine.reply.ReplyView} reads.
+ * Everything the caller needs (codes included) is copied here, on the writer thread, so that
+ * the reply stage never reads engine state. Confined to the writer thread.
+ */
+final class ReplyWriter {
+    private final EngineState state;
+    private final WireWriter w = new WireWriter();
+    private CommandSlot slot;
+    private ResultCode result;
+
+    ReplyWriter(EngineState state) {
+        this.state = state;
+    }
+
+    void begin(CommandSlot slot) {
+        this.slot = slot;
+        this.result = ResultCode.NONE;
+        w.wrap(slot.reply, 0).putByte(0).putByte(0).putByte(0);
+    }
+
+    void result(ResultCode result) {
+        this.result = result;
+        slot.reply.putByte(0, result.code());
+    }
+
+    void replayed(ResultCode result) {
+        result(result);
+        slot.reply.putByte(1, (byte) 1);
+    }
+
+    void reason(int reason) {
+        slot.reply.putByte(2, (byte) reason);
+    }
+
+    void invalid(String message) {
+        result(ResultCode.INVALID);
+        w.putString(message);
+    }
+
+    void claimHeader(DirectBuffer cmd, int campaignOff, int campaignLen, int skuOff, int skuLen) {
+        w.putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen);
+    }
+
+    void grantId(long hi, int lo) {
+        w.putLong(hi).putInt(lo);
+    }
+
+    void loaded(int loaded, int skipped, long available) {
+        w.putInt(loaded).putInt(skipped).putLong(available);
+    }
+
+    void grant(int g) {
+        GrantBook grants = state.grants;
+        Sku sku = state.skus[grants.sku[g]];
+        w.putLong(grants.idHi[g]).putInt(grants.idLo[g]).putString(sku.campaign.id).putString(sku.id)
+            .putLong(grants.createdAt[g]).putLong(grants.redeemedAt[g]);
+        int first = grants.firstItem[g];
+        int n = grants.itemCount[g];
+        int overall = DeliveryStatus.DELIVERED.ordinal();
+        for (int i = 0; i < n; i++) {
+            int status = grants.itemStatus[first + i];
+            if (status == DeliveryStatus.FAILED.ordinal()) {
+                overall = status;
+            } else if (status == DeliveryStatus.PENDING.ordinal() && overall != DeliveryStatus.FAILED.ordinal()) {
+                overall = status;
+            }
+        }
+        w.putByte(overall).putByte(n);
+        for (int i = 0; i < n; i++) {
+            int item = first + i;
+            Sku itemSku = state.skus[grants.itemSku[item]];
+            w.putString(itemSku.id).putByte(itemSku.kind.ordinal());
+            int code = grants.itemCode[item];
+            if (code == GrantBook.NONE) {
+                w.putShort(0);
+            } else {
+                int at = w.position();
+                int length = itemSku.pool.copy(code, slot.reply, at + 2);
+                w.putShort(length);
+                w.wrap(slot.reply, at + 2 + length);
+            }
+            w.putByte(grants.itemStatus[item]);
+            int supplier = grants.itemSupplier[item];
+            w.putString(supplier < 0 ? null : itemSku.suppliers[supplier]);
+        }
+    }
+
+    void end() {
+        slot.replyLength = w.position();
+        slot.result = result;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.SkuKind;
+
+/** One SKU's configuration and counters. Confined to the writer thread. */
+final class Sku {
+    final int index;
+    final String id;
+    final Campaign campaign;
+    final SkuKind kind;
+    /** DIRECT_RECHARGE: units that may be granted in all. */
+    long stock;
+    /** Units granted: grants of this SKU, or items of it inside bundles. */
+    long granted;
+    int perUserLimit;
+    String[] suppliers = new String[0];
+    /** BUNDLE: the parts, as SKU indices and quantities. */
+    int[] itemSkus = new int[0];
+    int[] itemQty = new int[0];
+    /** CODE only. */
+    final CodePool pool;
+
+    Sku(int index, String id, Campaign campaign, SkuKind kind) {
+        this.index = index;
+        this.id = id;
+        this.campaign = campaign;
+        this.kind = kind;
+        this.pool = kind == SkuKind.CODE ? new CodePool() : null;
+    }
+
+    /** Units still on sale; for a bundle, whole bundles. */
+    long available(Sku[] skus) {
+        switch (kind) {
+            case CODE:
+                return pool.available();
+            case DIRECT_RECHARGE:
+                return stock - granted;
+            default:
+                long min = Long.MAX_VALUE;
+                for (int i = 0; i < itemSkus.length; i++) {
+                    min = Math.min(min, skus[itemSkus[i]].available(skus) / itemQty[i]);
+                }
+                return min;
+        }
+    }
+
+    int supplierIndex(String supplier) {
+        for (int i = 0; i < suppliers.length; i++) {
+            if (suppliers[i].equals(supplier)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.event.EventView;
+import dev.surge.engine.util.GrantIds;
+import dev.surge.engine.util.Hashing;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Surge's deterministic issuance state machine. {@link #decide} turns a command into at most
+ * one event (written into the slot) and applies it; {@link #apply} applies an event read back
+ * from a journal. The same events applied in the same order give the same
+ * {@link #digest()} on any machine: time and randomness only ever come from commands.
+ *
+ * <p>Threading: not thread-safe. Confined to one thread, the ring's writer (or a tool's
+ * replaying thread); other threads learn about its decisions only through slots.
+ */
+public final class StateMachine {
+    private final EngineState state;
+    private final EventApplier applier;
+    private final Decider decider;
+    private final EventView view = new EventView();
+
+    public StateMachine() {
+        this(new EngineState());
+    }
+
+    private StateMachine(EngineState state) {
+        this.state = state;
+        this.applier = new EventApplier(state);
+        this.decider = new Decider(state, applier, this);
+    }
+
+    /** Decides the slot's command: writes event (if any) and reply into the slot, and applies it. */
+    public void decide(CommandSlot slot) {
+        decider.decide(slot);
+    }
+
+    /**
+     * Applies one journaled event. Returns false, changing nothing, when the bytes are not a
+     * well-formed event or not the next in sequence.
+     */
+    public boolean apply(DirectBuffer buffer, int offset, int length) {
+        if (!view.wrap(buffer, offset, length) || view.sequence != state.lastSequence + 1) {
+            return false;
+        }
+        applier.apply(view);
+        return true;
+    }
+
+    public long lastSequence() {
+        return state.lastSequence;
+    }
+
+    public long lastTimestamp() {
+        return state.lastTimestamp;
+    }
+
+    public long digest() {
+        return StateDigest.of(state);
+    }
+
+    public void writeSnapshot(DataOutput out) throws IOException {
+        StateSnapshot.write(state, out);
+    }
+
+    public static StateMachine readSnapshot(DataInput in) throws IOException {
+        return new StateMachine(StateSnapshot.read(in));
+    }
+
+    // ---- read-only views, for tools and tests (they allocate) ---------------------------------
+
+    public List<CampaignCounters> campaigns() {
+        List<CampaignCounters> list = new ArrayList<>();
+        for (int i = 0; i < state.campaignCount(); i++) {
+            list.add(counters(state.campaigns[i]));
+        }
+        return list;
+    }
+
+    public CampaignCounters campaign(String id) {
+        Campaign c = state.campaign(id);
+        return c == null ? null : counters(c);
+    }
+
+    private CampaignCounters counters(Campaign c) {
+        Map<ResultCode, Long> rejected = new EnumMap<>(ResultCode.class);
+        for (int r = 0; r < c.rejected.length; r++) {
+            if (c.rejected[r] != 0) {
+                rejected.put(ResultCode.of(r), c.rejected[r]);
+            }
+        }
+        List<CampaignCounters.SkuCounters> skus = new ArrayList<>();
+        for (int i = 0; i < c.skus.size(); i++) {
+            Sku k = state.skus[c.skus.getInt(i)];
+            skus.add(new CampaignCounters.SkuCounters(k.id, k.kind, k.granted, k.available(state.skus),
+                k.pool == null ? 0 : k.pool.size));
+        }
+        return new CampaignCounters(c.id, c.name, c.status, c.startsAt, c.endsAt, c.granted, c.redeemed, rejected,
+            c.deliveriesPending, c.deliveriesDelivered, c.deliveriesFailed, skus);
+    }
+
+    /** A user's grants, newest first, with codes (the owner's view). */
+    public List<GrantSummary> grantsOf(String user, int limit) {
+        return grantsOf(user, limit, 0, 0);
+    }
+
+    /** A page of a user's grants, newest first, starting after grant (afterHi, afterLo) if given. */
+    public List<GrantSummary> grantsOf(String user, int limit, long afterHi, int afterLo) {
+        byte[] b = user.getBytes(StandardCharsets.UTF_8);
+        long hash = Hashing.hash(new UnsafeBuffer(b), 0, b.length);
+        int g = (int) state.grants.newestOfUser.get(hash);
+        if (afterHi != 0 || afterLo != 0) {
+            int after = state.grants.find(afterHi, afterLo);
+            g = after == GrantBook.NONE || state.grants.user[after] != hash ? GrantBook.NONE
+                : state.grants.previousOfUser[after];
+        }
+        List<GrantSummary> list = new ArrayList<>();
+        for (; g != GrantBook.NONE && list.size() < limit; g = state.grants.previousOfUser[g]) {
+            list.add(summary(g, true));
+        }
+        return list;
+    }
+
+    public GrantSummary grant(String grantId, boolean withCodes) {
+        long[] id = new long[2];
+        if (!GrantIds.parse(grantId, id)) {
+            return null;
+        }
+        int g = state.grants.find(id[0], (int) id[1]);
+        return g == GrantBook.NONE ? null : summary(g, withCodes);
+    }
+
+    private GrantSummary summary(int g, boolean withCodes) {
+        GrantBook grants = state.grants;
+        Sku sku = state.skus[grants.sku[g]];
+        List<GrantSummary.Item> items = new ArrayList<>();
+        for (int i = 0; i < grants.itemCount[g]; i++) {
+            int item = grants.firstItem[g] + i;
+            Sku itemSku = state.skus[grants.itemSku[item]];
+            int code = grants.itemCode[item];
+            int supplier = grants.itemSupplier[item];
+            items.add(new GrantSummary.Item(itemSku.id, code,
+                withCodes && code >= 0 ? itemSku.pool.text(code) : null,
+                DeliveryStatus.of(grants.itemStatus[item]), supplier < 0 ? null : itemSku.suppliers[supplier]));
+        }
+        return new GrantSummary(GrantIds.format(grants.idHi[g], grants.idLo[g]), sku.campaign.id, sku.id,
+            grants.createdAt[g], grants.redeemedAt[g], items);
+    }
+
+    /** The text of a pooled code, or null (for tools that reveal codes on request). */
+    public String code(String campaign, String sku, int index) {
+        Campaign c = state.campaign(campaign);
+        Sku k = c == null ? null : state.sku(c, sku);
+        return k == null || k.pool == null || index < 0 || index >= k.pool.size ? null : k.pool.text(index);
+    }
+
+    /** Status of a campaign, or null when unknown. */
+    public CampaignStatus status(String campaign) {
+        Campaign c = state.campaign(campaign);
+        return c == null ? null : c.status;
+    }
+
+    /** Grants whose recharge items are not finished (PENDING), for re-dispatch after a restart. */
+    public List<GrantSummary> pendingDeliveries() {
+        List<GrantSummary> list = new ArrayList<>();
+        GrantBook grants = state.grants;
+        for (int g = 0; g < grants.size; g++) {
+            for (int i = 0; i < grants.itemCount[g]; i++) {
+                if (grants.itemStatus[grants.firstItem[g] + i] == DeliveryStatus.PENDING.ordinal()) {
+                    list.add(summary(g, false));
+                    break;
+                }
+            }
+        }
+        return list;
+    }
+
+    /** The recharge account of a grant, or null. */
+    public String account(String grantId) {
+        long[] id = new long[2];
+        if (!GrantIds.parse(grantId, id)) {
+            return null;
+        }
+        int g = state.grants.find(id[0], (int) id[1]);
+        return g == GrantBook.NONE ? null : state.grants.account(g);
+    }
+
+    /** Heap retained by limit counters and code pools, for memory measurements. */
+    public long grantCount() {
+        return state.grants.size;
+    }
+}

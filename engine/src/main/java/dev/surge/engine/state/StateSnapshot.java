@@ -1,0 +1,226 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.SkuKind;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * Writes and reads the whole state as a stream. The layout is private to this class and
+ * versioned by {@link #FORMAT}; derived indexes (ids, code index, user lists) are rebuilt on
+ * read instead of stored. Runs on whichever single thread owns the state it is given.
+ */
+final class StateSnapshot {
+    static final int FORMAT = 1;
+
+    private StateSnapshot() {
+    }
+
+    static void write(EngineState s, DataOutput out) throws IOException {
+        out.writeInt(FORMAT);
+        out.writeLong(s.lastSequence);
+        out.writeLong(s.lastTimestamp);
+        out.writeInt(s.campaignCount());
+        for (int i = 0; i < s.campaignCount(); i++) {
+            Campaign c = s.campaigns[i];
+            out.writeUTF(c.id);
+            out.writeUTF(c.name);
+            out.writeLong(c.startsAt);
+            out.writeLong(c.endsAt);
+            out.writeLong(c.redeemUntil);
+            out.writeInt(c.perUserLimit);
+            out.writeInt(c.perDeviceLimit);
+            out.writeInt(c.perIpLimit);
+            out.writeByte(c.status.ordinal());
+            out.writeLong(c.granted);
+            out.writeLong(c.redeemed);
+            for (long r : c.rejected) {
+                out.writeLong(r);
+            }
+            out.writeLong(c.deliveriesPending);
+            out.writeLong(c.deliveriesDelivered);
+            out.writeLong(c.deliveriesFailed);
+        }
+        out.writeInt(s.skuCount());
+        for (int i = 0; i < s.skuCount(); i++) {
+            Sku k = s.skus[i];
+            out.writeInt(k.campaign.index);
+            out.writeUTF(k.id);
+            out.writeByte(k.kind.ordinal());
+            out.writeLong(k.stock);
+            out.writeLong(k.granted);
+            out.writeInt(k.perUserLimit);
+            out.writeInt(k.suppliers.length);
+            for (String sup : k.suppliers) {
+                out.writeUTF(sup);
+            }
+            out.writeInt(k.itemSkus.length);
+            for (int j = 0; j < k.itemSkus.length; j++) {
+                out.writeInt(k.itemSkus[j]);
+                out.writeInt(k.itemQty[j]);
+            }
+            if (k.pool != null) {
+                CodePool p = k.pool;
+                out.writeInt(p.size);
+                out.writeInt(p.issued);
+                out.writeLong(p.withdrawn);
+                out.writeInt(p.arenaUsed());
+                out.write(p.arena(), 0, p.arenaUsed());
+                for (int c = 0; c < p.size; c++) {
+                    out.writeInt(p.length(c));
+                    out.writeInt(p.grantOf(c));
+                }
+            }
+        }
+        GrantBook g = s.grants;
+        out.writeInt(g.size);
+        for (int i = 0; i < g.size; i++) {
+            out.writeLong(g.idHi[i]);
+            out.writeInt(g.idLo[i]);
+            out.writeLong(g.user[i]);
+            out.writeInt(g.sku[i]);
+            out.writeLong(g.createdAt[i]);
+            out.writeLong(g.redeemedAt[i]);
+            out.writeInt(g.firstItem[i]);
+            out.writeByte(g.itemCount[i]);
+            out.writeInt(g.account[i]);
+        }
+        out.writeInt(g.items);
+        for (int i = 0; i < g.items; i++) {
+            out.writeInt(g.itemSku[i]);
+            out.writeInt(g.itemCode[i]);
+            out.writeByte(g.itemStatus[i]);
+            out.writeByte(g.itemSupplier[i]);
+        }
+        out.writeInt(g.accountsUsed());
+        out.write(g.accountsArena(), 0, g.accountsUsed());
+        out.writeInt(s.limitCounts.size());
+        var it = s.limitCounts.entrySet().iterator();
+        while (it.hasNext()) {
+            it.next();
+            out.writeLong(it.getLongKey());
+            out.writeLong(it.getLongValue());
+        }
+        out.writeInt(s.idempotency.size());
+        IOException[] failure = new IOException[1];
+        s.idempotency.forEach((key, fingerprint, outcome) -> {
+            try {
+                out.writeLong(key);
+                out.writeLong(fingerprint);
+                out.writeLong(outcome);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    static EngineState read(DataInput in) throws IOException {
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT + ")");
+        }
+        EngineState s = new EngineState();
+        s.lastSequence = in.readLong();
+        s.lastTimestamp = in.readLong();
+        int campaigns = in.readInt();
+        for (int i = 0; i < campaigns; i++) {
+            Campaign c = s.addCampaign(in.readUTF());
+            c.name = in.readUTF();
+            c.startsAt = in.readLong();
+            c.endsAt = in.readLong();
+            c.redeemUntil = in.readLong();
+            c.perUserLimit = in.readInt();
+            c.perDeviceLimit = in.readInt();
+            c.perIpLimit = in.readInt();
+            c.status = CampaignStatus.of(in.readByte());
+            c.granted = in.readLong();
+            c.redeemed = in.readLong();
+            for (int r = 0; r < c.rejected.length; r++) {
+                c.rejected[r] = in.readLong();
+            }
+            c.deliveriesPending = in.readLong();
+            c.deliveriesDelivered = in.readLong();
+            c.deliveriesFailed = in.readLong();
+        }
+        int skus = in.readInt();
+        for (int i = 0; i < skus; i++) {
+            Campaign c = s.campaigns[in.readInt()];
+            String id = in.readUTF();
+            Sku k = s.addSku(c, id, SkuKind.of(in.readByte()));
+            k.stock = in.readLong();
+            k.granted = in.readLong();
+            k.perUserLimit = in.readInt();
+            k.suppliers = new String[in.readInt()];
+            for (int j = 0; j < k.suppliers.length; j++) {
+                k.suppliers[j] = in.readUTF();
+            }
+            int items = in.readInt();
+            k.itemSkus = new int[items];
+            k.itemQty = new int[items];
+            for (int j = 0; j < items; j++) {
+                k.itemSkus[j] = in.readInt();
+                k.itemQty[j] = in.readInt();
+            }
+            if (k.pool != null) {
+                CodePool p = k.pool;
+                int size = in.readInt();
+                int issued = in.readInt();
+                p.withdrawn = in.readLong();
+                byte[] arena = new byte[in.readInt()];
+                in.readFully(arena);
+                org.agrona.concurrent.UnsafeBuffer view = new org.agrona.concurrent.UnsafeBuffer(arena);
+                int at = 0;
+                for (int code = 0; code < size; code++) {
+                    int length = in.readInt();
+                    int grant = in.readInt();
+                    p.add(view, at, length);
+                    at += length;
+                    s.codes.add(k.index, code);
+                    if (grant >= 0) {
+                        p.issue(code, grant);
+                    }
+                }
+                p.issued = issued;
+            }
+        }
+        GrantBook g = s.grants;
+        int grants = in.readInt();
+        for (int i = 0; i < grants; i++) {
+            long hi = in.readLong();
+            int lo = in.readInt();
+            long user = in.readLong();
+            int sku = in.readInt();
+            long created = in.readLong();
+            int grant = g.add(hi, lo, user, sku, created);
+            g.redeemedAt[grant] = in.readLong();
+            g.firstItem[grant] = in.readInt();
+            g.itemCount[grant] = in.readByte();
+            g.account[grant] = in.readInt();
+        }
+        int items = in.readInt();
+        g.ensureItemCapacity(items);
+        for (int i = 0; i < items; i++) {
+            g.itemSku[i] = in.readInt();
+            g.itemCode[i] = in.readInt();
+            g.itemStatus[i] = in.readByte();
+            g.itemSupplier[i] = in.readByte();
+        }
+        g.items = items;
+        byte[] accounts = new byte[in.readInt()];
+        in.readFully(accounts);
+        g.restoreAccounts(accounts, accounts.length);
+        int counts = in.readInt();
+        for (int i = 0; i < counts; i++) {
+            s.limitCounts.put(in.readLong(), in.readLong());
+        }
+        int keys = in.readInt();
+        for (int i = 0; i < keys; i++) {
+            s.idempotency.restore(in.readLong(), in.readLong(), in.readLong());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.surge.engine;
+
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandWriter;
+import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.StateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Drives a {@link StateMachine} directly, one command at a time, and keeps every event it wrote
+ * (as a journal would) so tests can replay them. Time and randomness are explicit.
+ */
+public final class EngineDriver {
+    public final StateMachine machine = new StateMachine();
+    public final List<byte[]> events = new ArrayList<>();
+    private final CommandSlot slot = new CommandSlot();
+    private final CommandWriter writer = new CommandWriter();
+    private final SplittableRandom random;
+    public long now = 1_000_000L;
+
+    public EngineDriver(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    public EngineDriver() {
+        this(42);
+    }
+
+    public ReplyView claim(String user, String key, String campaign, String sku, String device, byte[] ip,
+                           String account) {
+        writer.claim(slot, now, random.nextLong(), random.nextInt(), user, key, campaign, sku, device, ip, account);
+        return run();
+    }
+
+    public ReplyView claim(String user, String key, String campaign, String sku) {
+        return claim(user, key, campaign, sku, "", null, "");
+    }
+
+    public ReplyView redeemGrant(String user, String key, String grantId) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.redeemGrant(slot, now, user, key, id[0], (int) id[1]);
+        return run();
+    }
+
+    public ReplyView redeemCode(String redeemer, String key, String code) {
+        writer.redeemCode(slot, now, redeemer, key, code);
+        return run();
+    }
+
+    public ReplyView upsert(CampaignSpec spec) {
+        writer.upsertCampaign(slot, now, spec);
+        return run();
+    }
+
+    public ReplyView status(String campaign, CampaignStatus status) {
+        writer.setStatus(slot, now, campaign, status);
+        return run();
+    }
+
+    public ReplyView load(String campaign, String sku, List<String> codes) {
+        writer.loadCodes(slot, now, campaign, sku, codes);
+        return run();
+    }
+
+    public ReplyView adjust(String campaign, String sku, long delta) {
+        writer.adjustStock(slot, now, campaign, sku, delta);
+        return run();
+    }
+
+    public ReplyView delivery(String grantId, int item, DeliveryStatus status, String supplier) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.recordDelivery(slot, now, id[0], (int) id[1], item, status, supplier, 1, "");
+        return run();
+    }
+
+    public ReplyView query(String user, String grantId) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.queryGrant(slot, now, user, id[0], (int) id[1]);
+        return run();
+    }
+
+    private ReplyView run() {
+        machine.decide(slot);
+        if (slot.eventLength > 0) {
+            byte[] event = new byte[slot.eventLength];
+            slot.event.getBytes(0, event);
+            events.add(event);
+        }
+        return new ReplyView().read(slot.type, slot.reply, slot.replyLength);
+    }
+
+    /** A fresh machine with every recorded event applied. */
+    public StateMachine replay() {
+        StateMachine copy = new StateMachine();
+        for (byte[] e : events) {
+            if (!copy.apply(new UnsafeBuffer(e), 0, e.length)) {
+                throw new AssertionError("event did not apply on replay");
+            }
+        }
+        return copy;
+    }
+
+    public static CampaignSpec campaign(String id, int perUserLimit) {
+        CampaignSpec spec = new CampaignSpec(id);
+        spec.name = "Campaign " + id;
+        spec.startsAt = 0;
+        spec.endsAt = Long.MAX_VALUE;
+        spec.perUserLimit = perUserLimit;
+        return spec;
+    }
+
+    public static CampaignSpec.SkuSpec sku(CampaignSpec spec, String id, SkuKind kind) {
+        CampaignSpec.SkuSpec s = new CampaignSpec.SkuSpec(id, kind);
+        spec.skus.add(s);
+        return s;
+    }
+
+    public static List<String> codes(String prefix, int n) {
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(prefix + "-" + i);
+        }
+        return list;
+    }
+}
