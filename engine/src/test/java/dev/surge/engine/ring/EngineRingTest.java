@@ -1,0 +1,190 @@
+package dev.surge.engine.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.lmax.disruptor.EventTranslatorOneArg;
+import dev.surge.engine.EngineDriver;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandWriter;
+import dev.surge.engine.port.DeliveryPort;
+import dev.surge.engine.port.JournalPort;
+import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.StateMachine;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class EngineRingTest {
+    /** Keeps events in memory; "durable" means endOfBatch ran after the append. */
+    static class MemoryJournal implements JournalPort {
+        final List<byte[]> events = new ArrayList<>();
+        final AtomicLong durable = new AtomicLong();
+        volatile CountDownLatch stall;
+        long appended;
+
+        @Override
+        public void append(long sequence, DirectBuffer event, int offset, int length) {
+            byte[] copy = new byte[length];
+            event.getBytes(offset, copy);
+            synchronized (events) {
+                events.add(copy);
+            }
+            appended = sequence;
+        }
+
+        @Override
+        public void endOfBatch() {
+            CountDownLatch s = stall;
+            if (s != null) {
+                try {
+                    s.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            durable.set(appended);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final EventTranslatorOneArg<CommandSlot, Consumer<CommandSlot>> FILL = (slot, seq, fill) -> fill.accept(slot);
+
+    @Test
+    void repliesComeOnlyAfterTheJournalAndNeverOversell() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        int claimers = 4;
+        int perClaimer = 500;
+        CountDownLatch done = new CountDownLatch(claimers * perClaimer + 2);
+        Set<String> codes = ConcurrentHashMap.newKeySet();
+        AtomicInteger granted = new AtomicInteger();
+        AtomicInteger early = new AtomicInteger();
+        try (EngineRing ring = new EngineRing(new StateMachine(), journal, slot -> {
+            if (slot.eventLength > 0 && journal.durable.get() < slot.eventSequence) {
+                early.incrementAndGet();
+            }
+            ReplyView r = new ReplyView().read(slot.type, slot.reply, slot.replyLength);
+            if (r.result == ResultCode.GRANTED) {
+                granted.incrementAndGet();
+                codes.add(r.items.get(0).code());
+            }
+            done.countDown();
+        }, DeliveryPort.NONE, 256, EngineRing.Wait.BLOCKING).start()) {
+            CommandWriter admin = new CommandWriter();
+            CampaignSpec spec = EngineDriver.campaign("c", 1);
+            EngineDriver.sku(spec, "s", SkuKind.CODE);
+            publish(ring, slot -> admin.upsertCampaign(slot, 1, spec));
+            publish(ring, slot -> admin.loadCodes(slot, 1, "c", "s", EngineDriver.codes("X", 300)));
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < claimers; t++) {
+                int id = t;
+                threads.add(new Thread(() -> {
+                    CommandWriter w = new CommandWriter();
+                    for (int i = 0; i < perClaimer; i++) {
+                        String user = "u" + (id * perClaimer + i) % 700;
+                        long r = id * 1_000_000L + i;
+                        publish(ring, slot -> w.claim(slot, 2, r, (int) r, user, "k" + r, "c", "s", "", null, ""));
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+        }
+        assertEquals(0, early.get(), "a reply went out before its event was durable");
+        assertEquals(300, granted.get());
+        assertEquals(300, codes.size());
+        // the journal holds every decision, in sequence
+        StateMachine replayed = new StateMachine();
+        for (byte[] e : journal.events) {
+            assertTrue(replayed.apply(new UnsafeBuffer(e), 0, e.length));
+        }
+        assertEquals(2 + claimers * perClaimer, replayed.lastSequence());
+    }
+
+    @Test
+    void aFullRingRefusesInsteadOfBlocking() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        journal.stall = new CountDownLatch(1);
+        CommandWriter w = new CommandWriter();
+        try (EngineRing ring = new EngineRing(new StateMachine(), journal, slot -> {
+        }, DeliveryPort.NONE, 8, EngineRing.Wait.BLOCKING).start()) {
+            int accepted = 0;
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                if (ring.tryPublish(FILL, slot -> w.claim(slot, 1, n, n, "u", "k" + n, "c", "s", "", null, ""))) {
+                    accepted++;
+                }
+            }
+            assertTrue(accepted < 100 && accepted >= 8, "accepted " + accepted);
+            assertFalse(ring.tryPublish(FILL, slot -> w.claim(slot, 1, 0, 0, "u", "x", "c", "s", "", null, "")));
+            journal.stall.countDown();
+        }
+    }
+
+    @Test
+    void aFailingJournalHaltsTheEngineAndNothingIsAcknowledged() throws Exception {
+        CountDownLatch replies = new CountDownLatch(3);
+        List<CommandSlot> seen = new ArrayList<>();
+        JournalPort broken = new MemoryJournal() {
+            @Override
+            public void endOfBatch() {
+                throw new IllegalStateException("disk full");
+            }
+        };
+        CommandWriter w = new CommandWriter();
+        List<Boolean> journaled = new ArrayList<>();
+        List<ResultCode> results = new ArrayList<>();
+        try (EngineRing ring = new EngineRing(new StateMachine(), broken, slot -> {
+            synchronized (journaled) {
+                journaled.add(slot.journaled);
+                results.add(slot.result);
+            }
+            replies.countDown();
+        }, DeliveryPort.NONE, 8, EngineRing.Wait.BLOCKING).start()) {
+            CampaignSpec spec = EngineDriver.campaign("c", 1);
+            EngineDriver.sku(spec, "s", SkuKind.CODE);
+            publish(ring, slot -> w.upsertCampaign(slot, 1, spec));
+            assertTrue(waitFor(ring::health));
+            publish(ring, slot -> w.claim(slot, 1, 1, 1, "u", "k", "c", "s", "", null, ""));
+            publish(ring, slot -> w.claim(slot, 1, 2, 2, "v", "k", "c", "s", "", null, ""));
+            assertTrue(replies.await(10, TimeUnit.SECONDS));
+            assertTrue(ring.health().halted());
+        }
+        assertEquals(List.of(false, true, true), journaled);
+        assertEquals(ResultCode.UNAVAILABLE, results.get(1));
+        assertEquals(ResultCode.UNAVAILABLE, results.get(2));
+    }
+
+    private static boolean waitFor(java.util.function.Supplier<RingHealth> health) throws InterruptedException {
+        for (int i = 0; i < 500 && !health.get().halted(); i++) {
+            Thread.sleep(10);
+        }
+        return health.get().halted();
+    }
+
+    private static void publish(EngineRing ring, Consumer<CommandSlot> fill) {
+        while (!ring.tryPublish(FILL, fill)) {
+            Thread.onSpinWait();
+        }
+    }
+}
