@@ -12,7 +12,8 @@ public enum CommandType {
     RECORD_DELIVERY,
     QUERY_GRANT,
     QUERY_USER_GRANTS,
-    QUERY_CAMPAIGNS;
+    QUERY_CAMPAIGNS,
+    CREATE_REDEEMER;
 
     private static final CommandType[] VALUES = values();
 

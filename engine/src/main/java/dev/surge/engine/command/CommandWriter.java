@@ -22,6 +22,7 @@ import java.util.List;
  * QUERY_GRANT         user (empty: any owner), grantHi:8, grantLo:4
  * QUERY_USER_GRANTS   user, limit:4, afterHi:8, afterLo:4 (0/0: from the newest)
  * QUERY_CAMPAIGNS     campaign (empty: all)
+ * CREATE_REDEEMER     redeemer, keyHash (SHA-256 of the redeemer's key, never the key itself)
  * </pre>
  */
 public final class CommandWriter {
@@ -116,6 +117,12 @@ public final class CommandWriter {
     public void queryCampaigns(CommandSlot slot, long timestamp, CharSequence campaign) {
         WireWriter w = begin(slot, CommandType.QUERY_CAMPAIGNS, timestamp);
         w.putString(campaign);
+        end(slot, w);
+    }
+
+    public void createRedeemer(CommandSlot slot, long timestamp, CharSequence redeemer, byte[] keyHash) {
+        WireWriter w = begin(slot, CommandType.CREATE_REDEEMER, timestamp);
+        w.putString(redeemer).putBytes(keyHash, 0, keyHash.length);
         end(slot, w);
     }
 

@@ -9,7 +9,8 @@ public enum EventType {
     CLAIM_GRANTED(5),
     CLAIM_REJECTED(6),
     REDEMPTION(7),
-    DELIVERY_RECORDED(8);
+    DELIVERY_RECORDED(8),
+    REDEEMER_CREATED(9);
 
     private static final EventType[] BY_CODE = new EventType[16];
 

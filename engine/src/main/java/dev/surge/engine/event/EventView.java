@@ -19,6 +19,7 @@ import org.agrona.DirectBuffer;
  * CLAIM_REJECTED          CLAIM, result:1, reason:1
  * REDEMPTION              actorKind:1, actor, key, fingerprint:8, grantHi:8, grantLo:4, result:1
  * DELIVERY_RECORDED       grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail
+ * REDEEMER_CREATED        redeemer (in actor), keyHash (SHA-256 of the key)
  *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
  * </pre>
  * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
@@ -68,6 +69,7 @@ public final class EventView {
     public int actorOffset, actorLength;
     public int supplierOffset, supplierLength;
     public int detailOffset, detailLength;
+    public int keyHashOffset, keyHashLength;
 
     /** Parses an event; returns false when the bytes are not a well-formed event. */
     public boolean wrap(DirectBuffer buffer, int offset, int length) {
@@ -84,7 +86,7 @@ public final class EventView {
 
     private void clearStrings() {
         userLength = keyLength = campaignLength = skuLength = deviceLength = ipLength = 0;
-        accountLength = actorLength = supplierLength = detailLength = 0;
+        accountLength = actorLength = supplierLength = detailLength = keyHashLength = 0;
         itemCount = 0;
         result = ResultCode.NONE;
     }
@@ -168,6 +170,14 @@ public final class EventView {
                 r.bytes();
                 detailOffset = r.lastOffset();
                 detailLength = r.lastLength();
+                break;
+            case REDEEMER_CREATED:
+                r.bytes();
+                actorOffset = r.lastOffset();
+                actorLength = r.lastLength();
+                r.bytes();
+                keyHashOffset = r.lastOffset();
+                keyHashLength = r.lastLength();
                 break;
             default:
                 return false;
@@ -272,6 +282,13 @@ public final class EventView {
 
     public String detail() {
         return text(detailOffset, detailLength);
+    }
+
+    /** The key hash of a REDEEMER_CREATED event. */
+    public byte[] keyHash() {
+        byte[] b = new byte[keyHashLength];
+        buffer.getBytes(keyHashOffset, b);
+        return b;
     }
 
     public String itemSku(int i) {

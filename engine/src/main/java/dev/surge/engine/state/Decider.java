@@ -64,6 +64,7 @@ final class Decider {
             case QUERY_GRANT -> queryGrant();
             case QUERY_USER_GRANTS -> queryUserGrants();
             case QUERY_CAMPAIGNS -> queryCampaigns();
+            case CREATE_REDEEMER -> createRedeemer();
             default -> reply.invalid("unknown command");
         }
         reply.end();
@@ -514,6 +515,23 @@ final class Decider {
         } else {
             slot.answer = machine.campaign(campaign);
             reply.result(slot.answer == null ? ResultCode.UNKNOWN_CAMPAIGN : ResultCode.FOUND);
+        }
+    }
+
+    private void createRedeemer() {
+        String redeemer = in.string();
+        int hashLen = in.bytes();
+        int hashOff = in.lastOffset();
+        if (!dev.surge.engine.util.Ids.isValid(redeemer)) {
+            reply.invalid(dev.surge.engine.util.Ids.describe("redeemer"));
+        } else if (hashLen != 32) {
+            reply.invalid("keyHash: must be the 32-byte SHA-256 of the key");
+        } else if (state.redeemers.contains(cmd, hashOff, hashLen)) {
+            reply.invalid("keyHash: this key is already registered");
+        } else {
+            header(EventType.REDEEMER_CREATED);
+            out.putString(redeemer).putBytes(cmd, hashOff, hashLen);
+            commit(ResultCode.OK);
         }
     }
 

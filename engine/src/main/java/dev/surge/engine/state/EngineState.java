@@ -29,6 +29,7 @@ final class EngineState {
     /** Grants so far per limit key (dimension, scope, subject). */
     final Long2LongHashMap limitCounts = new Long2LongHashMap(0);
     final IdempotencyTable idempotency = new IdempotencyTable();
+    final RedeemerBook redeemers = new RedeemerBook();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */

@@ -32,6 +32,7 @@ final class EventApplier {
             case CLAIM_REJECTED -> reject(e);
             case REDEMPTION -> redeem(e);
             case DELIVERY_RECORDED -> recordDelivery(e);
+            case REDEEMER_CREATED -> state.redeemers.add(e.actor(), e.keyHash(), e.timestamp);
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
         state.lastSequence = e.sequence;

@@ -56,7 +56,11 @@ final class StateDigest {
             it.next();
             counts += Hashing.combine(it.getLongKey(), it.getLongValue());
         }
-        return d.add(counts).add(s.idempotency.digest()).h;
+        d.add(counts).add(s.idempotency.digest()).add(s.redeemers.keys.size());
+        for (RedeemerKey k : s.redeemers.keys) {
+            d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt());
+        }
+        return d.h;
     }
 
     private StateDigest add(long v) {

@@ -198,6 +198,11 @@ public final class StateMachine {
         return g == GrantBook.NONE ? null : state.grants.account(g);
     }
 
+    /** The redeemer keys (hashes only), oldest first: the gateway loads them after recovery. */
+    public List<RedeemerKey> redeemers() {
+        return List.copyOf(state.redeemers.keys);
+    }
+
     /** Heap retained by limit counters and code pools, for memory measurements. */
     public long grantCount() {
         return state.grants.size;

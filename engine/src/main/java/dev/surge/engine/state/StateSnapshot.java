@@ -12,7 +12,8 @@ import java.io.IOException;
  * read instead of stored. Runs on whichever single thread owns the state it is given.
  */
 final class StateSnapshot {
-    static final int FORMAT = 1;
+    /** 2 added the redeemer keys at the end; 1 is still read (no redeemers). */
+    static final int FORMAT = 2;
 
     private StateSnapshot() {
     }
@@ -116,11 +117,18 @@ final class StateSnapshot {
         if (failure[0] != null) {
             throw failure[0];
         }
+        out.writeInt(s.redeemers.keys.size());
+        for (RedeemerKey k : s.redeemers.keys) {
+            out.writeUTF(k.redeemer());
+            out.writeInt(k.keyHash().length);
+            out.write(k.keyHash());
+            out.writeLong(k.createdAt());
+        }
     }
 
     static EngineState read(DataInput in) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 1) {
             throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT + ")");
         }
         EngineState s = new EngineState();
@@ -220,6 +228,13 @@ final class StateSnapshot {
         int keys = in.readInt();
         for (int i = 0; i < keys; i++) {
             s.idempotency.restore(in.readLong(), in.readLong(), in.readLong());
+        }
+        int redeemers = format >= 2 ? in.readInt() : 0;
+        for (int i = 0; i < redeemers; i++) {
+            String redeemer = in.readUTF();
+            byte[] hash = new byte[in.readInt()];
+            in.readFully(hash);
+            s.redeemers.add(redeemer, hash, in.readLong());
         }
         return s;
     }
