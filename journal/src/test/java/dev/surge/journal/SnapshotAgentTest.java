@@ -1,0 +1,96 @@
+package dev.surge.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.engine.EngineDriver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotAgentTest {
+    @TempDir
+    Path data;
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean agentThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("surge-snapshot"));
+    }
+
+    @Test
+    void tailsTheLiveJournalAndSnapshotsEveryNEventsAndOnClose() throws Exception {
+        EngineDriver live = Workload.run(41, 400);
+        int n = live.events.size();
+        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotAgent agent;
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+            agent = new SnapshotAgent(data, Workload.CIPHER, store, 100, Duration.ofHours(1)).start();
+            for (int from = 0; from < n; from += 50) {
+                Workload.append(journal, live.events, from, Math.min(n, from + 50), 10);
+                Thread.sleep(2); // let the agent interleave with the writer
+            }
+            await(() -> agent.appliedSequence() == n, "the agent to catch up");
+            assertTrue(agent.snapshotsWritten() >= n / 100 - 1, "snapshots every 100 events: " + agent.snapshotsWritten());
+        }
+        agent.close();
+        assertNull(agent.failure());
+        assertFalse(agentThreadAlive());
+        assertEquals(n, agent.lastSnapshotSequence(), "the final snapshot covers the last event");
+
+        List<SnapshotInfo> kept = store.list();
+        assertEquals(SnapshotStore.DEFAULT_KEEP, kept.size());
+        assertEquals(n, kept.get(0).sequence());
+        for (SnapshotInfo info : kept) {
+            assertEquals(Workload.replay(live.events, (int) info.sequence()).digest(), store.load(info).digest(),
+                "snapshot at " + info.sequence() + " equals the live state at that event");
+        }
+        Recovery.Result r = new Recovery(data, Workload.CIPHER).run();
+        assertEquals(live.machine.digest(), r.machine().digest());
+        assertEquals(0, r.report().eventsReplayed(), "nothing left to replay after the final snapshot");
+    }
+
+    @Test
+    void snapshotsAfterTheIntervalWhenFewEventsArriveAndResumesFromItsLastSnapshot() throws Exception {
+        EngineDriver live = Workload.run(42, 40);
+        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+            Workload.append(journal, live.events, 0, 10, 5);
+            try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 1_000_000, Duration.ofMillis(50))
+                .start()) {
+                await(() -> agent.snapshotsWritten() >= 1, "a snapshot after the interval");
+                assertEquals(10, agent.lastSnapshotSequence());
+            }
+            // a new agent starts from that snapshot (the journal index hint) and only applies the rest
+            Workload.append(journal, live.events, 10, live.events.size(), 5);
+            try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 1_000_000, Duration.ofHours(1))
+                .start()) {
+                await(() -> agent.appliedSequence() == live.events.size(), "the second agent to catch up");
+            }
+        }
+        assertEquals(live.events.size(), store.list().get(0).sequence());
+        assertEquals(live.machine.digest(), store.loadNewest().machine().digest());
+    }
+
+    @Test
+    void closingWithNothingNewWritesNoSnapshot() {
+        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 10, Duration.ofMillis(10)).start()) {
+            assertNull(agent.failure());
+        }
+        assertTrue(store.list().isEmpty());
+    }
+}
