@@ -1,0 +1,144 @@
+package dev.surge.journal.cli;
+
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.event.EventType;
+import dev.surge.engine.event.EventView;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which events a command looks at: a time range, a sequence range, a campaign, a user, results
+ * and event types (all optional, all inclusive). Redemptions and deliveries carry only a grant
+ * id, so when filtering by campaign or user the filter remembers each grant's campaign and user
+ * from its CLAIM_GRANTED and matches later events of that grant too.
+ *
+ * <p>Not thread-safe; one per scan.
+ */
+final class EventFilter {
+    long fromTime = Long.MIN_VALUE;
+    long toTime = Long.MAX_VALUE;
+    long fromSequence = Long.MIN_VALUE;
+    long toSequence = Long.MAX_VALUE;
+    String campaign;
+    String user;
+    /** Upper-case result names: ResultCode names, and for deliveries DeliveryStatus names. */
+    Set<String> results;
+    EnumSet<EventType> types;
+
+    private final Map<Grant, Owner> owners = new HashMap<>();
+
+    private record Grant(long hi, int lo) {
+    }
+
+    /** A grant's campaign and user, as the CLAIM_GRANTED recorded them. */
+    record Owner(String campaign, String user) {
+    }
+
+    /** Whether events after this one can still match (sequences and times only grow). */
+    boolean beyond(EventView e) {
+        return e.sequence > toSequence || e.timestamp > toTime;
+    }
+
+    /** Whether {@code e} matches. Call for every event in order, also those that do not match. */
+    boolean matches(EventView e) {
+        Owner owner = null;
+        if (campaign != null || user != null) {
+            owner = remember(e);
+        }
+        if (e.sequence < fromSequence || e.sequence > toSequence || e.timestamp < fromTime || e.timestamp > toTime) {
+            return false;
+        }
+        if (types != null && !types.contains(e.type)) {
+            return false;
+        }
+        if (results != null && !results.contains(resultName(e))) {
+            return false;
+        }
+        if (campaign != null && !campaign.equals(campaignOf(e, owner))) {
+            return false;
+        }
+        return user == null || user.equals(userOf(e, owner));
+    }
+
+    /** Matches a CODES_LOADED event that could not be decrypted (only campaign and SKU are known). */
+    boolean matchesSealed(long sequence, long timestamp, String campaignId) {
+        return sequence >= fromSequence && sequence <= toSequence && timestamp >= fromTime && timestamp <= toTime
+            && (types == null || types.contains(EventType.CODES_LOADED)) && results == null && user == null
+            && (campaign == null || campaign.equals(campaignId));
+    }
+
+    private Owner remember(EventView e) {
+        return switch (e.type) {
+            case CLAIM_GRANTED -> {
+                Owner o = new Owner(e.campaign(), e.user());
+                owners.put(new Grant(e.grantHi, e.grantLo), o);
+                yield o;
+            }
+            case REDEMPTION, DELIVERY_RECORDED -> owners.get(new Grant(e.grantHi, e.grantLo));
+            default -> null;
+        };
+    }
+
+    /** The owner of the grant a redemption or delivery refers to, when the filter tracked it. */
+    Owner ownerOf(EventView e) {
+        return owners.get(new Grant(e.grantHi, e.grantLo));
+    }
+
+    private static String campaignOf(EventView e, Owner owner) {
+        return switch (e.type) {
+            case CAMPAIGN_CONFIGURED -> e.spec().id;
+            case REDEMPTION, DELIVERY_RECORDED -> owner == null ? null : owner.campaign();
+            default -> e.campaign();
+        };
+    }
+
+    private static String userOf(EventView e, Owner owner) {
+        return switch (e.type) {
+            case CLAIM_GRANTED, CLAIM_REJECTED -> e.user();
+            case REDEMPTION -> owner != null ? owner.user()
+                : e.actorKind == EventView.ACTOR_USER ? e.actor() : null;
+            case DELIVERY_RECORDED -> owner == null ? null : owner.user();
+            default -> null;
+        };
+    }
+
+    /**
+     * The outcome an operator filters on: the result of a claim or redemption, the status of a
+     * delivery, OK for administrative events.
+     */
+    static String resultName(EventView e) {
+        return switch (e.type) {
+            case CLAIM_GRANTED, CLAIM_REJECTED, REDEMPTION -> e.result == null ? "UNKNOWN" : e.result.name();
+            case DELIVERY_RECORDED -> {
+                DeliveryStatus s = DeliveryStatus.of(e.status);
+                yield s == null ? "UNKNOWN" : s.name();
+            }
+            default -> ResultCode.OK.name();
+        };
+    }
+
+    /** Parses "GRANTED,SOLD_OUT" (any case); throws CliException naming an unknown one. */
+    static Set<String> parseResults(String option, Iterable<String> values) {
+        Set<String> known = new LinkedHashSet<>();
+        for (ResultCode r : ResultCode.values()) {
+            known.add(r.name());
+        }
+        for (DeliveryStatus s : DeliveryStatus.values()) {
+            known.add(s.name());
+        }
+        Set<String> set = new LinkedHashSet<>();
+        for (String v : values) {
+            String name = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (!known.contains(name)) {
+                throw new CliException(option + ": unknown result '" + v + "' (one of " + String.join(", ", known) + ")");
+            }
+            set.add(name);
+        }
+        return set;
+    }
+}

@@ -1,0 +1,330 @@
+package dev.surge.journal.cli;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.event.EventView;
+import dev.surge.engine.util.GrantIds;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders one event as a JSON object or a CSV row, for {@code dump}. Every row carries the
+ * Chronicle index, the event sequence, the time (epoch ms and ISO-8601 UTC) and the type; the
+ * rest depends on the type. Codes go through {@link Codes}: masked, revealed, or left out when
+ * they cannot be read.
+ *
+ * <p>Not thread-safe.
+ */
+final class EventFormatter {
+    static final String[] CSV_COLUMNS = {"index", "seq", "ts", "time", "type", "campaign", "sku", "user", "result",
+        "reason", "grant_id", "items", "device", "ip", "account", "idempotency_key", "count", "delta", "status",
+        "supplier", "attempt", "detail"};
+
+    /** Where a granted item's code text comes from; null when it cannot be known. */
+    interface Codes {
+        String code(String campaign, String sku, int index);
+    }
+
+    private final Codes codes;
+    private final boolean reveal;
+
+    /**
+     * @param codes  code texts, or null when they cannot be read (no key): items show their code index only
+     * @param reveal whether to print codes in full (else masked)
+     */
+    EventFormatter(Codes codes, boolean reveal) {
+        this.codes = codes;
+        this.reveal = reveal;
+    }
+
+    // ---- JSON ------------------------------------------------------------------------------
+
+    void json(Json j, long index, EventView e, EventFilter.Owner owner) {
+        j.beginObject();
+        header(j, index, e.sequence, e.timestamp, e.type.name());
+        switch (e.type) {
+            case CAMPAIGN_CONFIGURED -> spec(j, e.spec());
+            case CAMPAIGN_STATUS_CHANGED -> {
+                j.field("campaign", e.campaign());
+                CampaignStatus s = CampaignStatus.of(e.status);
+                j.field("status", s == null ? String.valueOf(e.status) : s.name());
+            }
+            case CODES_LOADED -> {
+                j.field("campaign", e.campaign()).field("sku", e.sku()).field("count", e.count)
+                    .field("duplicatesSkipped", e.duplicatesSkipped);
+                if (reveal) {
+                    j.name("codes").beginArray();
+                    e.forEachCode((i, buffer, offset, length) ->
+                        j.value(buffer.getStringWithoutLengthUtf8(offset, length)));
+                    j.endArray();
+                }
+            }
+            case STOCK_ADJUSTED -> j.field("campaign", e.campaign()).field("sku", e.sku()).field("delta", e.delta);
+            case CLAIM_GRANTED, CLAIM_REJECTED -> {
+                claim(j, e);
+                j.field("result", EventFilter.resultName(e));
+                if (e.type == dev.surge.engine.event.EventType.CLAIM_REJECTED) {
+                    if (e.reason != 0) {
+                        j.field("reason", e.reason);
+                    }
+                } else {
+                    j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
+                    j.name("items").beginArray();
+                    for (int i = 0; i < e.itemCount; i++) {
+                        j.beginObject().field("sku", e.itemSku(i));
+                        if (e.itemCode[i] >= 0) {
+                            j.field("codeIndex", e.itemCode[i]);
+                            String code = code(e.campaign(), e.itemSku(i), e.itemCode[i]);
+                            if (code != null) {
+                                j.field("code", code);
+                            }
+                        } else {
+                            j.field("recharge", true);
+                        }
+                        j.endObject();
+                    }
+                    j.endArray();
+                }
+            }
+            case REDEMPTION -> {
+                owner(j, owner);
+                j.field("actorKind", e.actorKind == EventView.ACTOR_USER ? "USER" : "REDEEMER")
+                    .field("actor", e.actor());
+                if (e.keyLength > 0) {
+                    j.field("idempotencyKey", e.key());
+                }
+                if (e.grantHi != 0 || e.grantLo != 0) {
+                    j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
+                }
+                j.field("result", EventFilter.resultName(e));
+            }
+            case DELIVERY_RECORDED -> {
+                owner(j, owner);
+                j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("item", e.item)
+                    .field("status", EventFilter.resultName(e)).field("supplier", e.supplier())
+                    .field("attempt", e.attempt);
+                if (e.detailLength > 0) {
+                    j.field("detail", e.detail());
+                }
+            }
+            case REDEEMER_CREATED -> j.field("redeemer", e.actor()); // the key's hash stays out of dumps
+            default -> {
+                // a type this version does not know: the header is all we can say
+            }
+        }
+        j.endObject();
+    }
+
+    /** A CODES_LOADED event whose codes are encrypted and no key was given. */
+    void jsonSealed(Json j, long index, long sequence, long timestamp, String campaign, String sku, int count) {
+        j.beginObject();
+        header(j, index, sequence, timestamp, "CODES_LOADED");
+        j.field("campaign", campaign).field("sku", sku);
+        if (count >= 0) {
+            j.field("count", count);
+        }
+        j.field("encrypted", true).endObject();
+    }
+
+    private static void header(Json j, long index, long sequence, long timestamp, String type) {
+        j.field("index", index).field("seq", sequence).field("ts", timestamp).field("time", TimeArgs.format(timestamp))
+            .field("type", type);
+    }
+
+    private static void owner(Json j, EventFilter.Owner owner) {
+        if (owner != null) {
+            j.field("campaign", owner.campaign()).field("user", owner.user());
+        }
+    }
+
+    private static void claim(Json j, EventView e) {
+        j.field("campaign", e.campaign()).field("sku", e.sku()).field("user", e.user());
+        if (e.keyLength > 0) {
+            j.field("idempotencyKey", e.key());
+        }
+        if (e.deviceLength > 0) {
+            j.field("device", e.device());
+        }
+        if (e.ipLength > 0) {
+            j.field("ip", e.ip());
+        }
+        if (e.accountLength > 0) {
+            j.field("account", e.account());
+        }
+    }
+
+    private static void spec(Json j, CampaignSpec s) {
+        j.field("campaign", s.id).field("name", s.name).field("startsAt", TimeArgs.formatBound(s.startsAt))
+            .field("endsAt", TimeArgs.formatBound(s.endsAt)).field("redeemUntil", TimeArgs.formatBound(s.redeemUntil))
+            .field("perUserLimit", s.perUserLimit).field("perDeviceLimit", s.perDeviceLimit)
+            .field("perIpLimit", s.perIpLimit);
+        j.name("skus").beginArray();
+        for (CampaignSpec.SkuSpec k : s.skus) {
+            j.beginObject().field("id", k.id).field("kind", String.valueOf(k.kind));
+            if (k.stock != 0) {
+                j.field("stock", k.stock);
+            }
+            if (k.perUserLimit != 0) {
+                j.field("perUserLimit", k.perUserLimit);
+            }
+            if (!k.suppliers.isEmpty()) {
+                j.name("suppliers").beginArray();
+                k.suppliers.forEach(j::value);
+                j.endArray();
+            }
+            if (!k.items.isEmpty()) {
+                j.name("items").beginArray();
+                for (CampaignSpec.BundleItem item : k.items) {
+                    j.beginObject().field("skuId", item.skuId()).field("qty", item.qty()).endObject();
+                }
+                j.endArray();
+            }
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    // ---- CSV -------------------------------------------------------------------------------
+
+    static void csvHeader(StringBuilder sb) {
+        sb.append(String.join(",", CSV_COLUMNS)).append('\n');
+    }
+
+    void csv(StringBuilder sb, long index, EventView e, EventFilter.Owner owner) {
+        String[] row = new String[CSV_COLUMNS.length];
+        row[0] = Long.toString(index);
+        row[1] = Long.toString(e.sequence);
+        row[2] = Long.toString(e.timestamp);
+        row[3] = TimeArgs.format(e.timestamp);
+        row[4] = e.type.name();
+        switch (e.type) {
+            case CAMPAIGN_CONFIGURED -> {
+                CampaignSpec s = e.spec();
+                row[5] = s.id;
+                List<String> skus = new ArrayList<>();
+                for (CampaignSpec.SkuSpec k : s.skus) {
+                    skus.add(k.id + ":" + k.kind);
+                }
+                row[21] = "name=" + s.name + " window=" + TimeArgs.formatBound(s.startsAt) + ".."
+                    + TimeArgs.formatBound(s.endsAt) + " limits user/device/ip=" + s.perUserLimit + "/"
+                    + s.perDeviceLimit + "/" + s.perIpLimit + " skus=" + String.join(";", skus);
+            }
+            case CAMPAIGN_STATUS_CHANGED -> {
+                row[5] = e.campaign();
+                CampaignStatus s = CampaignStatus.of(e.status);
+                row[18] = s == null ? String.valueOf(e.status) : s.name();
+            }
+            case CODES_LOADED -> {
+                row[5] = e.campaign();
+                row[6] = e.sku();
+                row[16] = Integer.toString(e.count);
+                row[21] = "duplicatesSkipped=" + e.duplicatesSkipped;
+            }
+            case STOCK_ADJUSTED -> {
+                row[5] = e.campaign();
+                row[6] = e.sku();
+                row[17] = Long.toString(e.delta);
+            }
+            case CLAIM_GRANTED, CLAIM_REJECTED -> {
+                row[5] = e.campaign();
+                row[6] = e.sku();
+                row[7] = e.user();
+                row[8] = EventFilter.resultName(e);
+                row[12] = e.device();
+                row[13] = e.ip();
+                row[14] = e.account();
+                row[15] = e.key();
+                if (e.type == dev.surge.engine.event.EventType.CLAIM_REJECTED) {
+                    row[9] = e.reason == 0 ? "" : Integer.toString(e.reason);
+                } else {
+                    row[10] = GrantIds.format(e.grantHi, e.grantLo);
+                    row[11] = items(e);
+                }
+            }
+            case REDEMPTION -> {
+                if (owner != null) {
+                    row[5] = owner.campaign();
+                    row[7] = owner.user();
+                }
+                row[8] = EventFilter.resultName(e);
+                row[10] = e.grantHi != 0 || e.grantLo != 0 ? GrantIds.format(e.grantHi, e.grantLo) : "";
+                row[15] = e.key();
+                row[21] = (e.actorKind == EventView.ACTOR_USER ? "user=" : "redeemer=") + e.actor();
+            }
+            case DELIVERY_RECORDED -> {
+                if (owner != null) {
+                    row[5] = owner.campaign();
+                    row[7] = owner.user();
+                }
+                DeliveryStatus s = DeliveryStatus.of(e.status);
+                row[8] = s == null ? "UNKNOWN" : s.name();
+                row[10] = GrantIds.format(e.grantHi, e.grantLo);
+                row[11] = Integer.toString(e.item);
+                row[18] = row[8];
+                row[19] = e.supplier();
+                row[20] = Integer.toString(e.attempt);
+                row[21] = e.detail();
+            }
+            case REDEEMER_CREATED -> row[21] = "redeemer=" + e.actor();
+            default -> {
+                // unknown type: header columns only
+            }
+        }
+        row(sb, row);
+    }
+
+    void csvSealed(StringBuilder sb, long index, long sequence, long timestamp, String campaign, String sku, int count) {
+        String[] row = new String[CSV_COLUMNS.length];
+        row[0] = Long.toString(index);
+        row[1] = Long.toString(sequence);
+        row[2] = Long.toString(timestamp);
+        row[3] = TimeArgs.format(timestamp);
+        row[4] = "CODES_LOADED";
+        row[5] = campaign;
+        row[6] = sku;
+        row[16] = count < 0 ? "" : Integer.toString(count);
+        row[21] = "encrypted";
+        row(sb, row);
+    }
+
+    /** Items as {@code sku#index=code;sku#index;sku(recharge)}: code text only when known. */
+    private String items(EventView e) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < e.itemCount; i++) {
+            if (i > 0) {
+                sb.append(';');
+            }
+            String sku = e.itemSku(i);
+            sb.append(sku);
+            if (e.itemCode[i] >= 0) {
+                sb.append('#').append(e.itemCode[i]);
+                String code = code(e.campaign(), sku, e.itemCode[i]);
+                if (code != null) {
+                    sb.append('=').append(code);
+                }
+            } else {
+                sb.append("(recharge)");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Csv.field(sb, row[i]);
+        }
+        sb.append('\n');
+    }
+
+    private String code(String campaign, String sku, int index) {
+        if (codes == null) {
+            return null;
+        }
+        String text = codes.code(campaign, sku, index);
+        return text == null || reveal ? text : CodeMask.mask(text);
+    }
+}

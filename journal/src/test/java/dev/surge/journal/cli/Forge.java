@@ -1,0 +1,61 @@
+package dev.surge.journal.cli;
+
+import dev.surge.engine.event.EventType;
+import dev.surge.engine.wire.WireWriter;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Builds doctored events byte by byte with the engine's WireWriter, in the layouts EventView
+ * documents, as an attacker or a buggy writer would put them in a journal.
+ */
+final class Forge {
+    private Forge() {
+    }
+
+    /** One granted item: its SKU and code index (-1 for a recharge). */
+    record Item(String sku, int code) {
+    }
+
+    /**
+     * CLAIM_GRANTED: header (type, sequence, timestamp), CLAIM (user, key, fingerprint, campaign,
+     * sku, device, ip, account), grantHi, grantLo, itemCount, (itemSku, code) * itemCount.
+     */
+    static byte[] claimGranted(long sequence, long timestamp, String user, String campaign, String sku, String device,
+                               long grantHi, int grantLo, Item... items) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(256);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.CLAIM_GRANTED.code()).putLong(sequence).putLong(timestamp);
+        w.putString(user).putString("forged-" + sequence).putLong(0).putString(campaign).putString(sku)
+            .putString(device).putString("").putString("");
+        w.putLong(grantHi).putInt(grantLo).putByte(items.length);
+        for (Item item : items) {
+            w.putString(item.sku()).putInt(item.code());
+        }
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
+
+    /** DELIVERY_RECORDED: grantHi, grantLo, item, status, supplier, attempt, detail. */
+    static byte[] delivery(long sequence, long timestamp, long grantHi, int grantLo, int item, int status) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.DELIVERY_RECORDED.code()).putLong(sequence).putLong(timestamp);
+        w.putLong(grantHi).putInt(grantLo).putByte(item).putByte(status).putString("primary").putInt(9)
+            .putString("forged");
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
+
+    /** STOCK_ADJUSTED: campaign, sku, delta. */
+    static byte[] stockAdjusted(long sequence, long timestamp, String campaign, String sku, long delta) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.STOCK_ADJUSTED.code()).putLong(sequence).putLong(timestamp);
+        w.putString(campaign).putString(sku).putLong(delta);
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
+}
