@@ -1,0 +1,88 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.port.JournalPort;
+import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.StateMachine;
+import dev.surge.gateway.config.Configuration;
+import dev.surge.journal.ChronicleJournal;
+import dev.surge.journal.CodeCipher;
+import dev.surge.journal.Recovery;
+import dev.surge.journal.SnapshotAgent;
+import dev.surge.journal.SnapshotStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal module's storage under {@code --data-dir}: {@link Recovery} (newest snapshot, then
+ * the journal tail; a damaged tail stops it unless {@code --truncate-corrupt-tail}), then the
+ * {@link ChronicleJournal} the ring appends to, with the configured durability and
+ * {@code SURGE_CODE_KEY}, and, once the ring runs, a {@link SnapshotAgent} that snapshots from its
+ * own replica of the state. {@link #close} (after the ring has closed the journal) lets the agent
+ * write its final snapshot.
+ *
+ * <p>Threading: {@link #recover} on the starting thread before the ring starts; {@link #close}
+ * from whichever thread stops the process (idempotent).
+ */
+final class ChronicleStorage implements EngineStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleStorage.class);
+    private final Configuration config;
+    private final Path dataDir;
+    private final CodeCipher cipher;
+    private final SnapshotStore snapshots;
+    private ChronicleJournal journal;
+    private SnapshotAgent agent;
+    private boolean closed;
+
+    ChronicleStorage(Configuration config) {
+        this.config = config;
+        this.dataDir = config.dataDir();
+        this.cipher = CodeCipher.of(config.codeKey());
+        this.snapshots = new SnapshotStore(dataDir, cipher);
+    }
+
+    @Override
+    public StateMachine recover() {
+        Recovery.Result result = new Recovery(dataDir, cipher, snapshots)
+            .truncateCorruptTail(config.truncateCorruptTail())
+            .onProgress(events -> LOG.info("recovery: {} events replayed", events), 1_000_000)
+            .run();
+        journal = new ChronicleJournal(dataDir, config.durability(), cipher);
+        return result.machine();
+    }
+
+    @Override
+    public JournalPort journal() {
+        if (journal == null) {
+            throw new IllegalStateException("recover() first");
+        }
+        return journal;
+    }
+
+    @Override
+    public synchronized void onStarted(EngineRing ring) {
+        if (!closed) {
+            agent = new SnapshotAgent(dataDir, cipher, snapshots, config.snapshotEvery(),
+                Duration.ofSeconds(config.snapshotIntervalSeconds())).start();
+        }
+    }
+
+    /** Stops the snapshot agent (final snapshot) and closes the journal if the ring did not. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (journal != null) {
+                journal.close(); // already closed by the ring in a normal stop; harmless twice
+            }
+        } finally {
+            if (agent != null) {
+                agent.close();
+            }
+        }
+    }
+}

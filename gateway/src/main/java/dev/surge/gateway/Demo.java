@@ -1,0 +1,108 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.http.DirectCall;
+import dev.surge.gateway.http.EngineProxy;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Demo mode's campaign: {@code demo}, open now for 30 days, one claim per user, with two
+ * card-code SKUs (1,000 codes each), a direct-recharge SKU and a bundle of the two codes. Created
+ * through the ring like any admin change (so it is journaled), and only once per data directory.
+ * Also writes the ready-to-paste curl for a claim by a fresh user, which is GRANTED while stock lasts.
+ */
+final class Demo {
+    static final String CAMPAIGN = "demo";
+    static final int CODES_PER_SKU = 1000;
+    private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
+    private Demo() {
+    }
+
+    /** Creates the demo campaign unless it exists. Returns true when it was created now. */
+    static boolean setUp(EngineProxy engine, long now) throws Exception {
+        DirectCall.Answer existing = DirectCall.send(engine, (p, slot) -> p.writer.queryCampaigns(slot, p.now(), CAMPAIGN))
+            .get(10, TimeUnit.SECONDS);
+        if (existing.result() == ResultCode.FOUND) {
+            return false;
+        }
+        CampaignSpec spec = new CampaignSpec(CAMPAIGN);
+        spec.name = "Surge demo flash sale";
+        spec.startsAt = now - TimeUnit.MINUTES.toMillis(1);
+        spec.endsAt = now + TimeUnit.DAYS.toMillis(30);
+        spec.perUserLimit = 1;
+        spec.skus.add(new CampaignSpec.SkuSpec("video-month", SkuKind.CODE));
+        spec.skus.add(new CampaignSpec.SkuSpec("music-month", SkuKind.CODE));
+        CampaignSpec.SkuSpec recharge = new CampaignSpec.SkuSpec("vip-recharge", SkuKind.DIRECT_RECHARGE);
+        recharge.stock = 1000;
+        recharge.suppliers.add("sim-primary");
+        recharge.suppliers.add("sim-backup");
+        spec.skus.add(recharge);
+        CampaignSpec.SkuSpec bundle = new CampaignSpec.SkuSpec("video-music-pack", SkuKind.BUNDLE);
+        bundle.items.add(new CampaignSpec.BundleItem("video-month", 1));
+        bundle.items.add(new CampaignSpec.BundleItem("music-month", 1));
+        spec.skus.add(bundle);
+        expectOk(DirectCall.send(engine, (p, slot) -> p.writer.upsertCampaign(slot, p.now(), spec))
+            .get(10, TimeUnit.SECONDS), "demo campaign");
+        SecureRandom random = new SecureRandom();
+        for (String sku : List.of("video-month", "music-month")) {
+            List<String> codes = new ArrayList<>(CODES_PER_SKU);
+            String prefix = sku.startsWith("video") ? "VID" : "MUS";
+            for (int i = 0; i < CODES_PER_SKU; i++) {
+                codes.add(prefix + "-" + code(random) + "-" + code(random) + "-" + code(random));
+            }
+            expectOk(DirectCall.send(engine, (p, slot) -> p.writer.loadCodes(slot, p.now(), CAMPAIGN, sku, codes))
+                .get(10, TimeUnit.SECONDS), "demo codes");
+        }
+        return true;
+    }
+
+    private static String code(SecureRandom random) {
+        char[] c = new char[4];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = CODE_ALPHABET[random.nextInt(CODE_ALPHABET.length)];
+        }
+        return new String(c);
+    }
+
+    private static void expectOk(DirectCall.Answer a, String what) {
+        if (a.result() != ResultCode.OK || !a.journaled()) {
+            throw new IllegalStateException(what + " was refused: " + a.result() + " " + a.message());
+        }
+    }
+
+    /** The curl line for a claim of {@code video-month} by a brand-new user. */
+    static String curl(Gateway gateway, String host, int port) {
+        String user = "demo-user-" + UUID.randomUUID().toString().substring(0, 8);
+        long exp = gateway.config().clock().time() / 1000 + TimeUnit.DAYS.toSeconds(1);
+        String token = gateway.userTokens().mint(user, exp);
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "curl -s -X POST http://" + h + ":" + port + "/v1/claims \\\n"
+            + "  -H 'Authorization: Bearer " + token + "' \\\n"
+            + "  -H 'Idempotency-Key: " + UUID.randomUUID() + "' \\\n"
+            + "  -H 'Content-Type: application/json' \\\n"
+            + "  -d '{\"campaignId\":\"" + CAMPAIGN + "\",\"skuId\":\"video-month\",\"deviceId\":\"demo-device\"}'";
+    }
+
+    static String banner(Gateway gateway, Configuration config, int port, boolean created) {
+        StringBuilder b = new StringBuilder();
+        b.append("\n==== Surge demo ====\n");
+        b.append(created ? "Created campaign 'demo'" : "Campaign 'demo' already exists in ").append(created ? "" : config.dataDir().toString())
+            .append(": SKUs video-month, music-month (").append(CODES_PER_SKU)
+            .append(" card codes each), video-music-pack (bundle), vip-recharge (direct recharge; stays PENDING until a supplier is configured).\n");
+        b.append("Admin token: ").append(config.adminToken()).append('\n');
+        b.append("Claim as a fresh user (GRANTED while stock lasts; one per user):\n\n");
+        b.append(curl(gateway, config.host(), port)).append("\n\n");
+        b.append("Campaign counters:  curl -s -H 'Authorization: Bearer ").append(config.adminToken())
+            .append("' http://").append(config.host()).append(':').append(port).append("/admin/campaigns/demo\n");
+        b.append("Dashboard:          http://").append(config.host()).append(':').append(port).append("/dashboard\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.port.DeliveryPort;
+import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.StateMachine;
+import dev.surge.gateway.auth.AdminAuth;
+import dev.surge.gateway.auth.RedeemerDirectory;
+import dev.surge.gateway.auth.UserTokens;
+import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.http.EngineProxy;
+import dev.surge.gateway.http.HttpServer;
+import dev.surge.gateway.http.ReplyProxy;
+import dev.surge.gateway.http.ServerContext;
+import dev.surge.gateway.json.Json;
+import dev.surge.gateway.ops.GatewayMetrics;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Surge's gateway assembled: the HTTP server first (so {@code /health/live} answers and the
+ * rest says NOT_READY while recovery runs), then the engine ring once the state is recovered,
+ * then readiness. {@link #shutdown} reverses it: stop accepting, drain in-flight requests,
+ * close connections, close the ring (which flushes and closes the journal), stop the event loops.
+ *
+ * <p>Threading: lifecycle methods from one controlling thread (main, or the shutdown hook).
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Configuration config;
+    private final ServerContext context;
+    private final HttpServer server;
+    private final UserTokens userTokens;
+    private EngineRing ring;
+    private EngineProxy engine;
+    private InetSocketAddress address;
+    private boolean closed;
+
+    public Gateway(Configuration config) {
+        this.config = config;
+        this.userTokens = new UserTokens(config.userTokenSecret(), Json.FACTORY);
+        this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
+            new RedeemerDirectory(), new GatewayMetrics());
+        this.context.api(new GatewayApi(context));
+        this.server = new HttpServer(context, config.ioThreads());
+    }
+
+    /** Binds the HTTP port. Until {@link #startEngine} the API answers 503 NOT_READY. */
+    public InetSocketAddress startServer() throws InterruptedException {
+        address = server.start(config.host(), config.port());
+        return address;
+    }
+
+    /**
+     * Starts the ring on the recovered state and opens the API. The machine must not be used
+     * by this thread afterwards: the ring's writer thread owns it from here.
+     */
+    public EngineProxy startEngine(StateMachine machine, EngineStorage storage, DeliveryPort deliveries) {
+        context.redeemers.load(machine.redeemers()); // before the ring: still this thread's machine
+        ring = new EngineRing(machine, storage.journal(), new ReplyProxy(), deliveries, config.ringSize(),
+            config.waitStrategy());
+        ring.start();
+        storage.onStarted(ring);
+        engine = new EngineProxy(ring, config.clock());
+        context.engine(engine);
+        return engine;
+    }
+
+    /** Drains and stops everything; idempotent. */
+    public synchronized void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.draining(true);
+        server.stopAccepting();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainTimeoutMs());
+        while (context.inFlight.sum() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long left = context.inFlight.sum();
+        if (left > 0) {
+            LOG.warn("{} requests still in flight after {} ms; closing anyway", left, config.drainTimeoutMs());
+        }
+        server.closeConnections();
+        if (ring != null) {
+            ring.close(); // every published slot finishes, then the journal is flushed and closed
+        }
+        server.close();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public EngineProxy engine() {
+        return engine;
+    }
+
+    public EngineRing ring() {
+        return ring;
+    }
+
+    public UserTokens userTokens() {
+        return userTokens;
+    }
+
+    public Configuration config() {
+        return config;
+    }
+
+    public boolean epoll() {
+        return server.epoll();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.gateway.admin.AdminApi;
+import dev.surge.gateway.http.Api;
+import dev.surge.gateway.http.Exchange;
+import dev.surge.gateway.http.PublicApi;
+import dev.surge.gateway.http.ServerContext;
+import dev.surge.gateway.http.UploadSink;
+import dev.surge.gateway.ops.OpsApi;
+
+/** Sends each admitted request to the part of the API that serves its route. On event loops. */
+final class GatewayApi implements Api {
+    private final PublicApi v1;
+    private final AdminApi admin;
+    private final OpsApi ops;
+
+    GatewayApi(ServerContext server) {
+        this.v1 = new PublicApi(server);
+        this.admin = new AdminApi(server);
+        this.ops = new OpsApi(server);
+    }
+
+    @Override
+    public void handle(Exchange x, byte[] body, int offset, int length) {
+        switch (x.route()) {
+            case HEALTH_LIVE -> ops.live(x);
+            case HEALTH_READY -> ops.ready(x);
+            case METRICS -> ops.metrics(x);
+            case DASHBOARD -> ops.dashboard(x);
+            case CLAIM -> v1.claim(x, body, offset, length);
+            case REDEEM -> v1.redeem(x, body, offset, length);
+            case GRANT -> v1.grant(x);
+            case MY_GRANTS -> v1.myGrants(x);
+            case CAMPAIGN_PUT -> admin.putCampaign(x, body, offset, length);
+            case CAMPAIGN_GET -> admin.campaigns(x, true);
+            case CAMPAIGNS -> admin.campaigns(x, false);
+            case CAMPAIGN_PAUSE -> admin.setStatus(x, CampaignStatus.PAUSED);
+            case CAMPAIGN_RESUME -> admin.setStatus(x, CampaignStatus.ACTIVE);
+            case CAMPAIGN_CLOSE -> admin.setStatus(x, CampaignStatus.CLOSED);
+            case STOCK -> admin.adjustStock(x, body, offset, length);
+            case REDEEMERS -> admin.createRedeemer(x, body, offset, length);
+            case SUPPLIER_PUT -> admin.notImplemented(x, "PUT /admin/suppliers/{id} (supplier delivery)");
+            case BLOCKLIST_PUT -> admin.notImplemented(x, "PUT /admin/blocklist (risk rules)");
+            case CODES -> throw new IllegalStateException("the code upload is streamed, never aggregated");
+            default -> throw new IllegalStateException("no handler for " + x.route());
+        }
+    }
+
+    @Override
+    public UploadSink openUpload(Exchange x) {
+        return admin.uploadCodes(x);
+    }
+}

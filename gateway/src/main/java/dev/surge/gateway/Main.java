@@ -1,0 +1,159 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.port.DeliveryPort;
+import dev.surge.engine.state.StateMachine;
+import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.config.ConfigurationException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code scripts/run}: configuration (flags over {@code SURGE_*} variables, checked once), the
+ * HTTP server (live at once, NOT_READY until recovery is done), recovery from the journal, the
+ * engine ring, then demo setup when asked. SIGTERM or SIGINT stops accepting, drains in-flight
+ * requests, closes the ring (flushing and closing the journal) and exits 0.
+ *
+ * <p>Exit codes: 0 after a clean stop, 1 when start-up fails, 2 for bad configuration.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Demo mode keeps the secrets it generated here, so that a restart can read its own journal. */
+    static final String DEMO_SECRETS_FILE = "demo-secrets.env";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Configuration config;
+        try {
+            config = Configuration.from(args, env);
+            if (config.helpRequested()) {
+                out.print(Configuration.help());
+                return 0;
+            }
+            config = withDemoSecrets(args, env, config);
+            config.conclude();
+        } catch (ConfigurationException e) {
+            err.println("surge: " + e.getMessage());
+            return 2;
+        }
+        Gateway gateway = new Gateway(config);
+        AtomicReference<EngineStorage> storage = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            try {
+                gateway.shutdown(); // drain, close the ring (which flushes and closes the journal)
+                EngineStorage s = storage.get();
+                if (s != null) {
+                    s.close(); // the snapshot agent's final snapshot
+                }
+            } finally {
+                stopped.countDown();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "surge-shutdown"));
+        Signals.onTerminate(() -> {
+            LOG.info("signal received: draining and stopping");
+            stop.run();
+            System.exit(0); // the shutdown hook then finds everything already stopped
+        });
+        try {
+            InetSocketAddress bound = gateway.startServer();
+            out.println("listening on " + config.host() + ":" + bound.getPort());
+            out.flush();
+            LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
+                gateway.epoll() ? "epoll" : "nio", config.dataDir());
+            storage.set(Storages.open(config));
+            StateMachine machine = storage.get().recover();
+            gateway.startEngine(machine, storage.get(), DeliveryPort.NONE);
+            if (config.demo()) {
+                saveDemoSecrets(config);
+                boolean created = Demo.setUp(gateway.engine(), config.clock().time());
+                for (String s : config.generatedSecrets()) {
+                    out.println("generated " + s);
+                }
+                out.println(Demo.banner(gateway, config, bound.getPort(), created));
+                out.flush();
+            }
+            LOG.info("ready ({} durability)", config.durability().name().toLowerCase(java.util.Locale.ROOT));
+        } catch (Exception e) {
+            err.println("surge: start-up failed: " + e.getMessage());
+            LOG.error("start-up failed", e);
+            stop.run();
+            return 1;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** In demo mode, secrets missing from the environment come from the data directory if an earlier run saved them. */
+    private static Configuration withDemoSecrets(String[] args, Map<String, String> env, Configuration parsed) {
+        String demo = parsed.raw(Configuration.Option.DEMO);
+        if (!demo.equalsIgnoreCase("true")) {
+            return parsed;
+        }
+        Path file = Path.of(parsed.raw(Configuration.Option.DATA_DIR)).resolve(DEMO_SECRETS_FILE);
+        if (!Files.isReadable(file)) {
+            return parsed;
+        }
+        Map<String, String> merged = new HashMap<>(env);
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && !line.startsWith("#")) {
+                    merged.putIfAbsent(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read " + file + ": " + e.getMessage());
+        }
+        return Configuration.from(args, merged);
+    }
+
+    private static void saveDemoSecrets(Configuration config) throws IOException {
+        List<String> generated = config.generatedSecrets();
+        if (generated.isEmpty()) {
+            return;
+        }
+        Path dir = config.dataDir();
+        Files.createDirectories(dir);
+        Path file = dir.resolve(DEMO_SECRETS_FILE);
+        StringBuilder b = new StringBuilder("# Secrets generated by Surge's demo mode; delete with the data directory.\n");
+        if (Files.isReadable(file)) {
+            b.setLength(0);
+            b.append(Files.readString(file, StandardCharsets.UTF_8));
+        }
+        for (String s : generated) {
+            b.append(s).append('\n');
+        }
+        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.surge.gateway.auth;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * User identity: HS256 JSON Web Tokens signed with {@code SURGE_USER_TOKEN_SECRET}. {@code sub}
+ * (1-64 characters, no control characters) is the user id and {@code exp} (seconds) is
+ * required; any other {@code alg}, {@code none} included, is refused. The signature is checked
+ * in constant time before the payload is even parsed.
+ *
+ * <p>Threading: thread-safe; each thread gets its own {@link Mac}.
+ */
+public final class UserTokens {
+    public static final int MAX_TOKEN_LENGTH = 4096;
+    public static final int MAX_SUBJECT_LENGTH = 64;
+    private static final String HMAC = "HmacSHA256";
+    private static final byte[] HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private final SecretKeySpec key;
+    private final JsonFactory json;
+    private final FastThreadLocal<Mac> macs = new FastThreadLocal<>() {
+        @Override
+        protected Mac initialValue() {
+            try {
+                Mac mac = Mac.getInstance(HMAC);
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        }
+    };
+
+    /** Outcome of a check: the user id, or why not (for the 401 message). */
+    public record Verdict(String user, String failure) {
+        public boolean ok() {
+            return user != null;
+        }
+    }
+
+    public UserTokens(String secret, JsonFactory json) {
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC);
+        this.json = json;
+    }
+
+    /** Checks a bare token (no "Bearer ") at {@code nowMillis}. */
+    public Verdict verify(String token, long nowMillis) {
+        if (token == null || token.isEmpty()) {
+            return fail("missing bearer token");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return fail("token too long");
+        }
+        int dot1 = token.indexOf('.');
+        int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+        if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0 || dot2 == token.length() - 1) {
+            return fail("not a signed JWT");
+        }
+        byte[] header;
+        byte[] payload;
+        byte[] signature;
+        try {
+            Base64.Decoder d = Base64.getUrlDecoder();
+            header = d.decode(token.substring(0, dot1));
+            payload = d.decode(token.substring(dot1 + 1, dot2));
+            signature = d.decode(token.substring(dot2 + 1));
+        } catch (IllegalArgumentException e) {
+            return fail("token is not base64url");
+        }
+        String alg = algorithm(header);
+        if (!"HS256".equals(alg)) {
+            return fail("token alg must be HS256");
+        }
+        Mac mac = macs.get();
+        byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = mac.doFinal(signingInput);
+        if (!MessageDigest.isEqual(expected, signature)) {
+            return fail("bad token signature");
+        }
+        return claims(payload, nowMillis);
+    }
+
+    /** The {@code alg} of a JOSE header, or null if it is not a header we accept. */
+    private String algorithm(byte[] header) {
+        String alg = null;
+        try (JsonParser p = json.createParser(header)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals("alg")) {
+                    if (t != JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    alg = p.getText();
+                } else if (name.equals("crit")) {
+                    return null; // no extensions understood
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return p.nextToken() == null ? alg : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Verdict claims(byte[] payload, long nowMillis) {
+        String sub = null;
+        long exp = Long.MIN_VALUE;
+        long nbf = Long.MIN_VALUE;
+        try (JsonParser p = json.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return fail("token payload is not an object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "sub" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return fail("token sub must be a string");
+                        }
+                        sub = p.getText();
+                    }
+                    case "exp" -> {
+                        if (!t.isNumeric()) {
+                            return fail("token exp must be a number");
+                        }
+                        exp = p.getValueAsLong();
+                    }
+                    case "nbf" -> {
+                        if (!t.isNumeric()) {
+                            return fail("token nbf must be a number");
+                        }
+                        nbf = p.getValueAsLong();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return fail("token payload is not JSON");
+        }
+        if (!validSubject(sub)) {
+            return fail("token sub must be 1-" + MAX_SUBJECT_LENGTH + " characters");
+        }
+        if (exp == Long.MIN_VALUE) {
+            return fail("token has no exp");
+        }
+        if (nowMillis >= exp * 1000) {
+            return fail("token expired");
+        }
+        if (nbf != Long.MIN_VALUE && nowMillis < nbf * 1000) {
+            return fail("token not yet valid");
+        }
+        return new Verdict(sub, null);
+    }
+
+    static boolean validSubject(String sub) {
+        if (sub == null || sub.isEmpty() || sub.length() > MAX_SUBJECT_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < sub.length(); i++) {
+            if (Character.isISOControl(sub.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Verdict fail(String why) {
+        return new Verdict(null, why);
+    }
+
+    /** Signs a token for {@code sub} expiring at {@code expEpochSeconds} (demo, tests, tools). */
+    public String mint(String sub, long expEpochSeconds) {
+        StringBuilder payload = new StringBuilder("{\"sub\":\"");
+        for (int i = 0; i < sub.length(); i++) {
+            char c = sub.charAt(i);
+            if (c == '"' || c == '\\') {
+                payload.append('\\');
+            }
+            payload.append(c);
+        }
+        payload.append("\",\"exp\":").append(expEpochSeconds).append('}');
+        return signRaw(HEADER, payload.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Signs any header and payload as given: tests use it to forge tokens the server must refuse. */
+    public String signRaw(byte[] header, byte[] payload) {
+        Base64.Encoder e = Base64.getUrlEncoder().withoutPadding();
+        String input = e.encodeToString(header) + "." + e.encodeToString(payload);
+        byte[] sig = macs.get().doFinal(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + e.encodeToString(sig);
+    }
+}

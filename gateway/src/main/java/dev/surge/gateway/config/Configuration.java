@@ -1,0 +1,545 @@
+package dev.surge.gateway.config;
+
+import dev.surge.engine.ring.EngineRing;
+import dev.surge.journal.Durability;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+/**
+ * Every setting of the gateway in one place: named constants, defaults, the {@code SURGE_*}
+ * variable behind each flag, and the one validation pass ({@link #conclude()}) made at start.
+ * A flag wins over its variable; a variable wins over the default. Secrets come from the
+ * environment only (flags would show in {@code ps}).
+ *
+ * <p>Threading: filled and concluded on the starting thread; read-only afterwards, so safe to
+ * share once {@link #conclude()} has returned.
+ */
+public final class Configuration {
+    // ---- flags and variables --------------------------------------------------------------
+
+    /** One command-line flag, its environment variable, default and help text. */
+    public enum Option {
+        HOST("--host", "SURGE_HOST", "127.0.0.1", "address to listen on"),
+        PORT("--port", "SURGE_PORT", "8080", "TCP port; 0 picks any free port (printed as 'listening on HOST:PORT')"),
+        DATA_DIR("--data-dir", "SURGE_DATA_DIR", "./data", "directory of the journal and snapshots"),
+        DURABILITY("--durability", "SURGE_DURABILITY", "process",
+            "process: survives a killed process; sync: survives a power cut (group commit, one sync per batch)"),
+        DEMO("--demo", "SURGE_DEMO", "true",
+            "demo mode: generate missing secrets, create a demo campaign; --no-demo or SURGE_DEMO=false turns it off"),
+        RING_SIZE("--ring-size", "SURGE_RING_SIZE", "8192", "engine ring slots, a power of two"),
+        WAIT_STRATEGY("--wait-strategy", "SURGE_WAIT_STRATEGY", "sleeping",
+            "how ring stages wait: sleeping (spin, yield, then park; fastest measured on 2 cores), "
+                + "blocking (lock and condition; least CPU when idle) or yielding; never a busy spin"),
+        IO_THREADS("--io-threads", "SURGE_IO_THREADS", "0", "Netty event-loop threads; 0 = one per core"),
+        TRUSTED_PROXIES("--trusted-proxies", "SURGE_TRUSTED_PROXIES", "",
+            "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
+        RATE_LIMIT("--rate-limit", "SURGE_RATE_LIMIT", "200", "requests per second per client IP; 0 = no limit"),
+        RATE_BURST("--rate-burst", "SURGE_RATE_BURST", "0", "token-bucket size per client IP; 0 = twice the rate"),
+        MAX_BODY("--max-body", "SURGE_MAX_BODY", "65536", "largest JSON request body in bytes (413 above)"),
+        MAX_HEADER("--max-header-size", "SURGE_MAX_HEADER_SIZE", "8192", "largest request header block in bytes"),
+        REQUEST_TIMEOUT_MS("--request-timeout-ms", "SURGE_REQUEST_TIMEOUT_MS", "10000",
+            "a request's headers and body must all arrive within this time from its first byte (408)"),
+        IDLE_TIMEOUT_MS("--idle-timeout-ms", "SURGE_IDLE_TIMEOUT_MS", "60000",
+            "a keep-alive connection with nothing in flight is closed after this much silence"),
+        MAX_PIPELINED("--max-pipelined", "SURGE_MAX_PIPELINED", "64",
+            "requests in flight per connection before the server stops reading from it"),
+        CODE_BATCH("--code-batch", "SURGE_CODE_BATCH", "10000", "codes per LOAD_CODES command of a streamed upload"),
+        DRAIN_TIMEOUT_MS("--drain-timeout-ms", "SURGE_DRAIN_TIMEOUT_MS", "10000",
+            "on SIGTERM, how long to wait for in-flight requests before closing"),
+        SNAPSHOT_EVERY("--snapshot-every", "SURGE_SNAPSHOT_EVERY", "1000000",
+            "write a snapshot after this many new events (a background replica; the writer never pauses)"),
+        SNAPSHOT_INTERVAL_S("--snapshot-interval-s", "SURGE_SNAPSHOT_INTERVAL_S", "300",
+            "... or after this many seconds when anything is new"),
+        TRUNCATE_CORRUPT_TAIL("--truncate-corrupt-tail", "SURGE_TRUNCATE_CORRUPT_TAIL", "false",
+            "at recovery, cut a torn or corrupt journal tail instead of refusing to start");
+
+        public final String flag;
+        public final String env;
+        public final String defaultValue;
+        public final String help;
+
+        Option(String flag, String env, String defaultValue, String help) {
+            this.flag = flag;
+            this.env = env;
+            this.defaultValue = defaultValue;
+            this.help = help;
+        }
+
+        boolean isSwitch() {
+            return this == DEMO || this == TRUNCATE_CORRUPT_TAIL;
+        }
+    }
+
+    /** Secrets: environment only. */
+    public static final String ADMIN_TOKEN_ENV = "SURGE_ADMIN_TOKEN";
+    public static final String USER_TOKEN_SECRET_ENV = "SURGE_USER_TOKEN_SECRET";
+    public static final String CODE_KEY_ENV = "SURGE_CODE_KEY";
+
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    public static final int MIN_USER_SECRET_BYTES = 32;
+    public static final int CODE_KEY_BYTES = 32;
+
+    // ---- values ----------------------------------------------------------------------------
+
+    private final String[] values = new String[Option.values().length];
+    private String adminToken;
+    private String userTokenSecret;
+    private String codeKeyBase64;
+    private boolean helpRequested;
+    private EpochClock clock = SystemEpochClock.INSTANCE;
+
+    // derived by conclude()
+    private boolean concluded;
+    private int port;
+    private Path dataDir;
+    private Durability durability;
+    private boolean demo;
+    private int ringSize;
+    private EngineRing.Wait waitStrategy;
+    private int ioThreads;
+    private List<Cidr> trustedProxies;
+    private double rateLimit;
+    private double rateBurst;
+    private int maxBody;
+    private int maxHeader;
+    private long requestTimeoutMs;
+    private long idleTimeoutMs;
+    private int maxPipelined;
+    private int codeBatch;
+    private long drainTimeoutMs;
+    private boolean truncateCorruptTail;
+    private long snapshotEvery;
+    private long snapshotIntervalSeconds;
+    private byte[] codeKey;
+    private final List<String> generatedSecrets = new ArrayList<>();
+
+    /** Defaults only (no environment): what tests start from. */
+    public Configuration() {
+    }
+
+    /** Reads the environment, then the flags over it. Throws on an unknown flag or a missing value. */
+    public static Configuration from(String[] args, Map<String, String> env) {
+        Configuration c = new Configuration();
+        for (Option o : Option.values()) {
+            String v = env.get(o.env);
+            if (v != null && !v.isEmpty()) {
+                c.values[o.ordinal()] = v;
+            }
+        }
+        c.adminToken = emptyToNull(env.get(ADMIN_TOKEN_ENV));
+        c.userTokenSecret = emptyToNull(env.get(USER_TOKEN_SECRET_ENV));
+        c.codeKeyBase64 = emptyToNull(env.get(CODE_KEY_ENV));
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                c.helpRequested = true;
+                continue;
+            }
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (name.equals("--no-demo")) {
+                c.set(Option.DEMO, "false");
+                continue;
+            }
+            Option option = byFlag(name);
+            if (option == null) {
+                throw new ConfigurationException("unknown option " + arg + " (see --help)");
+            }
+            if (option.isSwitch() && value == null) {
+                c.set(option, "true");
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigurationException(option.flag + " needs a value (see --help)");
+                }
+                value = args[++i];
+            }
+            c.set(option, value);
+        }
+        return c;
+    }
+
+    private static Option byFlag(String flag) {
+        for (Option o : Option.values()) {
+            if (o.flag.equals(flag)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    public Configuration set(Option option, String value) {
+        values[option.ordinal()] = value;
+        concluded = false;
+        return this;
+    }
+
+    public String raw(Option option) {
+        String v = values[option.ordinal()];
+        return v == null ? option.defaultValue : v;
+    }
+
+    public Configuration adminToken(String token) {
+        this.adminToken = token;
+        return this;
+    }
+
+    public Configuration userTokenSecret(String secret) {
+        this.userTokenSecret = secret;
+        return this;
+    }
+
+    public Configuration codeKey(String base64) {
+        this.codeKeyBase64 = base64;
+        return this;
+    }
+
+    /** The wall clock stamped into commands; tests may inject their own. */
+    public Configuration clock(EpochClock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    public boolean helpRequested() {
+        return helpRequested;
+    }
+
+    // ---- validation ------------------------------------------------------------------------
+
+    /**
+     * Checks every value once and derives the typed settings. In demo mode missing secrets are
+     * generated (see {@link #generatedSecrets()}); otherwise a missing one is an error naming its
+     * variable. Throws {@link ConfigurationException} with a message for the operator.
+     */
+    public Configuration conclude() {
+        port = intIn(Option.PORT, 0, 65535);
+        if (raw(Option.HOST).isBlank()) {
+            throw bad(Option.HOST, "must not be empty");
+        }
+        dataDir = Path.of(raw(Option.DATA_DIR));
+        try {
+            durability = Durability.parse(raw(Option.DURABILITY));
+        } catch (IllegalArgumentException e) {
+            throw bad(Option.DURABILITY, "must be process or sync");
+        }
+        demo = bool(Option.DEMO);
+        truncateCorruptTail = bool(Option.TRUNCATE_CORRUPT_TAIL);
+        ringSize = intIn(Option.RING_SIZE, 4, 1 << 22);
+        if (Integer.bitCount(ringSize) != 1) {
+            throw bad(Option.RING_SIZE, "must be a power of two");
+        }
+        waitStrategy = switch (raw(Option.WAIT_STRATEGY).toLowerCase(Locale.ROOT)) {
+            case "blocking" -> EngineRing.Wait.BLOCKING;
+            case "sleeping" -> EngineRing.Wait.SLEEPING;
+            case "yielding" -> EngineRing.Wait.YIELDING;
+            default -> throw bad(Option.WAIT_STRATEGY, "must be blocking, sleeping or yielding");
+        };
+        ioThreads = intIn(Option.IO_THREADS, 0, 256);
+        if (ioThreads == 0) {
+            ioThreads = Runtime.getRuntime().availableProcessors();
+        }
+        List<Cidr> proxies = new ArrayList<>();
+        for (String part : raw(Option.TRUSTED_PROXIES).split(",")) {
+            if (!part.isBlank()) {
+                try {
+                    proxies.add(Cidr.parse(part));
+                } catch (IllegalArgumentException e) {
+                    throw bad(Option.TRUSTED_PROXIES, e.getMessage());
+                }
+            }
+        }
+        trustedProxies = List.copyOf(proxies);
+        rateLimit = doubleIn(Option.RATE_LIMIT, 0, 1e9);
+        rateBurst = doubleIn(Option.RATE_BURST, 0, 1e9);
+        if (rateBurst == 0) {
+            rateBurst = Math.max(1, rateLimit * 2);
+        }
+        maxBody = intIn(Option.MAX_BODY, 1024, 16 << 20);
+        maxHeader = intIn(Option.MAX_HEADER, 1024, 1 << 20);
+        requestTimeoutMs = longIn(Option.REQUEST_TIMEOUT_MS, 50, 3_600_000);
+        idleTimeoutMs = longIn(Option.IDLE_TIMEOUT_MS, 100, 86_400_000);
+        maxPipelined = intIn(Option.MAX_PIPELINED, 1, 65536);
+        codeBatch = intIn(Option.CODE_BATCH, 1, 100_000);
+        drainTimeoutMs = longIn(Option.DRAIN_TIMEOUT_MS, 0, 600_000);
+        snapshotEvery = longIn(Option.SNAPSHOT_EVERY, 1, Long.MAX_VALUE / 2);
+        snapshotIntervalSeconds = longIn(Option.SNAPSHOT_INTERVAL_S, 1, 86_400 * 7);
+
+        generatedSecrets.clear();
+        SecureRandom random = new SecureRandom();
+        if (adminToken == null) {
+            adminToken = demoSecret(ADMIN_TOKEN_ENV, "adm_" + base64Url(random, 24));
+        }
+        if (userTokenSecret == null) {
+            userTokenSecret = demoSecret(USER_TOKEN_SECRET_ENV, base64Url(random, 32));
+        }
+        if (codeKeyBase64 == null) {
+            byte[] key = new byte[CODE_KEY_BYTES];
+            random.nextBytes(key);
+            codeKeyBase64 = demoSecret(CODE_KEY_ENV, Base64.getEncoder().encodeToString(key));
+        }
+        if (adminToken.length() < MIN_ADMIN_TOKEN_LENGTH || !printable(adminToken)) {
+            throw new ConfigurationException(ADMIN_TOKEN_ENV + " must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                + " printable ASCII characters");
+        }
+        if (userTokenSecret.getBytes(StandardCharsets.UTF_8).length < MIN_USER_SECRET_BYTES) {
+            throw new ConfigurationException(USER_TOKEN_SECRET_ENV + " must be at least " + MIN_USER_SECRET_BYTES
+                + " bytes (HS256 wants a 256-bit key)");
+        }
+        try {
+            codeKey = Base64.getDecoder().decode(codeKeyBase64.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(CODE_KEY_ENV + " must be base64: " + e.getMessage());
+        }
+        if (codeKey.length != CODE_KEY_BYTES) {
+            throw new ConfigurationException(CODE_KEY_ENV + " must decode to " + CODE_KEY_BYTES + " bytes, was "
+                + codeKey.length);
+        }
+        concluded = true;
+        return this;
+    }
+
+    private String demoSecret(String env, String generated) {
+        if (!bool(Option.DEMO)) {
+            throw new ConfigurationException(env + " is not set: it is required unless in demo mode (see --help)");
+        }
+        generatedSecrets.add(env + "=" + generated);
+        return generated;
+    }
+
+    private static String base64Url(SecureRandom random, int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean bool(Option o) {
+        return switch (raw(o).toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw bad(o, "must be true or false");
+        };
+    }
+
+    private int intIn(Option o, int min, int max) {
+        return (int) longIn(o, min, max);
+    }
+
+    private long longIn(Option o, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(raw(o).trim());
+        } catch (NumberFormatException e) {
+            throw bad(o, "must be a whole number");
+        }
+        if (v < min || v > max) {
+            throw bad(o, "must be " + min + "-" + max);
+        }
+        return v;
+    }
+
+    private double doubleIn(Option o, double min, double max) {
+        double v;
+        try {
+            v = Double.parseDouble(raw(o).trim());
+        } catch (NumberFormatException e) {
+            throw bad(o, "must be a number");
+        }
+        if (!(v >= min && v <= max)) {
+            throw bad(o, "must be " + min + "-" + max);
+        }
+        return v;
+    }
+
+    private ConfigurationException bad(Option o, String what) {
+        return new ConfigurationException(o.flag + " / " + o.env + " = '" + raw(o) + "': " + what);
+    }
+
+    private void requireConcluded() {
+        if (!concluded) {
+            throw new IllegalStateException("conclude() the configuration first");
+        }
+    }
+
+    // ---- help ------------------------------------------------------------------------------
+
+    public static String help() {
+        StringBuilder b = new StringBuilder();
+        b.append("Usage: scripts/run [options]\n\n");
+        b.append("Surge: flash-sale issuance engine. A flag wins over its environment variable.\n\n");
+        b.append("Options:\n");
+        for (Option o : Option.values()) {
+            String flag = o == Option.DEMO ? "--demo / --no-demo" : o.isSwitch() ? o.flag : o.flag + " <value>";
+            b.append(String.format(Locale.ROOT, "  %-30s %s%n", flag, o.help));
+            b.append(String.format(Locale.ROOT, "  %-30s env %s, default '%s'%n", "", o.env, o.defaultValue));
+        }
+        b.append(String.format(Locale.ROOT, "  %-30s %s%n", "--help", "print this and exit"));
+        b.append("\nSecrets (environment only; generated and printed in demo mode, required otherwise):\n");
+        b.append("  ").append(ADMIN_TOKEN_ENV).append("        admin bearer token, at least ")
+            .append(MIN_ADMIN_TOKEN_LENGTH).append(" printable characters\n");
+        b.append("  ").append(USER_TOKEN_SECRET_ENV).append("  HS256 secret of user JWTs, at least ")
+            .append(MIN_USER_SECRET_BYTES).append(" bytes\n");
+        b.append("  ").append(CODE_KEY_ENV).append("           AES-256-GCM key of card codes at rest, base64 of ")
+            .append(CODE_KEY_BYTES).append(" bytes\n");
+        return b.toString();
+    }
+
+    // ---- typed accessors (after conclude) ----------------------------------------------------
+
+    public String host() {
+        return raw(Option.HOST);
+    }
+
+    public int port() {
+        requireConcluded();
+        return port;
+    }
+
+    public Path dataDir() {
+        requireConcluded();
+        return dataDir;
+    }
+
+    public Durability durability() {
+        requireConcluded();
+        return durability;
+    }
+
+    public boolean demo() {
+        requireConcluded();
+        return demo;
+    }
+
+    public int ringSize() {
+        requireConcluded();
+        return ringSize;
+    }
+
+    public EngineRing.Wait waitStrategy() {
+        requireConcluded();
+        return waitStrategy;
+    }
+
+    public int ioThreads() {
+        requireConcluded();
+        return ioThreads;
+    }
+
+    public List<Cidr> trustedProxies() {
+        requireConcluded();
+        return trustedProxies;
+    }
+
+    public double rateLimit() {
+        requireConcluded();
+        return rateLimit;
+    }
+
+    public double rateBurst() {
+        requireConcluded();
+        return rateBurst;
+    }
+
+    public int maxBody() {
+        requireConcluded();
+        return maxBody;
+    }
+
+    public int maxHeader() {
+        requireConcluded();
+        return maxHeader;
+    }
+
+    public long requestTimeoutMs() {
+        requireConcluded();
+        return requestTimeoutMs;
+    }
+
+    public long idleTimeoutMs() {
+        requireConcluded();
+        return idleTimeoutMs;
+    }
+
+    public int maxPipelined() {
+        requireConcluded();
+        return maxPipelined;
+    }
+
+    public int codeBatch() {
+        requireConcluded();
+        return codeBatch;
+    }
+
+    public long drainTimeoutMs() {
+        requireConcluded();
+        return drainTimeoutMs;
+    }
+
+    public long snapshotEvery() {
+        requireConcluded();
+        return snapshotEvery;
+    }
+
+    public long snapshotIntervalSeconds() {
+        requireConcluded();
+        return snapshotIntervalSeconds;
+    }
+
+    public boolean truncateCorruptTail() {
+        requireConcluded();
+        return truncateCorruptTail;
+    }
+
+    public String adminToken() {
+        requireConcluded();
+        return adminToken;
+    }
+
+    public String userTokenSecret() {
+        requireConcluded();
+        return userTokenSecret;
+    }
+
+    /** The 32-byte AES key of card codes at rest. */
+    public byte[] codeKey() {
+        requireConcluded();
+        return codeKey.clone();
+    }
+
+    /** "VARIABLE=value" for each secret generated in demo mode, for printing at start. */
+    public List<String> generatedSecrets() {
+        requireConcluded();
+        return List.copyOf(generatedSecrets);
+    }
+
+    public EpochClock clock() {
+        return clock;
+    }
+}

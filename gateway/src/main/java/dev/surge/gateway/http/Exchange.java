@@ -1,0 +1,124 @@
+package dev.surge.gateway.http;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One request, from its headers to its response, and its place in its connection's response
+ * order. Everything here runs on the connection's event loop except {@link #completeFromAnyThread},
+ * which the ring's reply thread calls: it hands the finished response over to that loop.
+ */
+public final class Exchange implements Runnable {
+    final HttpConnection connection;
+    final int sequence;
+    final long startNanos;
+    final HttpRequest request;
+    final boolean keepAlive;
+    Router.Match match;
+    /** The client's address (after trusted X-Forwarded-For), raw 4 or 16 bytes. */
+    byte[] clientIp;
+    /** The authenticated user (JWT sub), or null. */
+    String user;
+    /** The authenticated redeemer (merchant), or null. */
+    String redeemer;
+
+    private FullHttpResponse handedOver;
+    /** A response waiting for those ahead of it in the connection's order. */
+    FullHttpResponse ready;
+    boolean completed;
+    boolean closeAfter;
+
+    Exchange(HttpConnection connection, int sequence, HttpRequest request, long startNanos, boolean keepAlive) {
+        this.connection = connection;
+        this.sequence = sequence;
+        this.request = request;
+        this.startNanos = startNanos;
+        this.keepAlive = keepAlive;
+    }
+
+    public Route route() {
+        return match == null ? null : match.route();
+    }
+
+    public String param1() {
+        return match.param1();
+    }
+
+    public String param2() {
+        return match.param2();
+    }
+
+    public HttpHeaders headers() {
+        return request.headers();
+    }
+
+    public HttpMethod method() {
+        return request.method();
+    }
+
+    public String uri() {
+        return request.uri();
+    }
+
+    public byte[] clientIp() {
+        return clientIp;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String redeemer() {
+        return redeemer;
+    }
+
+    public ByteBufAllocator alloc() {
+        return connection.alloc();
+    }
+
+    public EventLoop eventLoop() {
+        return connection.eventLoop();
+    }
+
+    public HttpConnection connection() {
+        return connection;
+    }
+
+    /** Answers now; on the event loop. */
+    public void respond(FullHttpResponse response) {
+        connection.complete(this, response);
+    }
+
+    /** Answers and closes the connection after this response. On the event loop. */
+    public void respondAndClose(FullHttpResponse response) {
+        closeAfter = true;
+        connection.complete(this, response);
+    }
+
+    /** Gives up without an answer: the connection is gone. On the event loop. */
+    public void abandon() {
+        connection.abandon(this);
+    }
+
+    /** Answers from another thread (the ring's reply thread): the response moves to the event loop. */
+    public void completeFromAnyThread(FullHttpResponse response) {
+        handedOver = response;
+        try {
+            connection.eventLoop().execute(this);
+        } catch (RejectedExecutionException e) {
+            response.release(); // shutting down: the connection is gone
+        }
+    }
+
+    @Override
+    public void run() {
+        FullHttpResponse r = handedOver;
+        handedOver = null;
+        connection.complete(this, r);
+    }
+}

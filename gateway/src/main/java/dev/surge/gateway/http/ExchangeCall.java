@@ -1,0 +1,68 @@
+package dev.surge.gateway.http;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.reply.ReplyView;
+import dev.surge.gateway.json.BadRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+
+/**
+ * A {@link RingCall} that answers an HTTP {@link Exchange}: renders the engine's reply into a
+ * response on the reply thread (a halted engine, or a batch the journal failed, is 503
+ * UNAVAILABLE) and hands it to the exchange's event loop.
+ */
+public abstract class ExchangeCall implements RingCall {
+    protected final Exchange x;
+
+    protected ExchangeCall(Exchange x) {
+        this.x = x;
+    }
+
+    @Override
+    public final void onReply(CommandSlot slot, ReplyView view) {
+        FullHttpResponse r;
+        if (slot.result == ResultCode.UNAVAILABLE || !slot.journaled) {
+            r = unavailable(x);
+        } else {
+            view.read(slot.type, slot.reply, slot.replyLength);
+            try {
+                r = render(slot, view);
+            } catch (RuntimeException e) {
+                r = Responses.error(x.alloc(), ErrorCode.INTERNAL, "internal error rendering the answer");
+                org.slf4j.LoggerFactory.getLogger(ExchangeCall.class).error("rendering {} failed", slot.type, e);
+            }
+        }
+        x.completeFromAnyThread(r);
+    }
+
+    /** On the reply thread: the response for the engine's answer. */
+    protected abstract FullHttpResponse render(CommandSlot slot, ReplyView view);
+
+    /** Publishes this call, or answers at once when it cannot be. On the event loop. */
+    public final void publish() {
+        ServerContext s = x.connection().server();
+        EngineProxy engine = s.engine();
+        if (engine == null) {
+            x.respond(Responses.error(x.alloc(), ErrorCode.NOT_READY, "still recovering; retry shortly"));
+        } else if (engine.halted()) {
+            x.respond(unavailable(x));
+        } else if (!engine.publish(this)) {
+            s.metrics.overloaded();
+            x.respond(Responses.error(x.alloc(), ErrorCode.OVERLOADED, "the engine is saturated; retry shortly"));
+        }
+    }
+
+    protected FullHttpResponse error(ErrorCode code, String message, String field) {
+        return Responses.error(x.alloc(), code, message, field);
+    }
+
+    protected FullHttpResponse invalid(String engineMessage) {
+        BadRequest b = BadRequest.fromEngine(engineMessage);
+        return Responses.error(x.alloc(), b.code(), b.getMessage(), b.field());
+    }
+
+    static FullHttpResponse unavailable(Exchange x) {
+        return Responses.error(x.alloc(), ErrorCode.UNAVAILABLE,
+            "the engine has halted and accepts nothing more; restart to recover from the journal");
+    }
+}

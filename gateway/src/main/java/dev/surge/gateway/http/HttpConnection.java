@@ -1,0 +1,650 @@
+package dev.surge.gateway.http;
+
+import dev.surge.gateway.auth.RedeemerDirectory;
+import dev.surge.gateway.auth.UserTokens;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/1.1 connection: keep-alive and pipelining, with responses written strictly in request
+ * order (each request takes the next sequence number; a response that is ready early waits for
+ * those before it). Checks a request's headers as soon as they arrive (route, rate, readiness,
+ * credentials, media type, declared size) so that a refusal costs no body; otherwise collects the
+ * body up to the size limit, or streams it to an {@link UploadSink}, then hands it to the API.
+ * Stops reading while too many requests are in flight or an upload waits for the engine.
+ *
+ * <p>Threading: one instance per channel, confined to its event loop.
+ */
+public final class HttpConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("Idempotency-Key");
+    private static final int MAX_IDEMPOTENCY_KEY = 64;
+    /** How long a closing connection keeps draining what the client still sends. */
+    private static final long LINGER_MS = 1000;
+
+    private enum State {
+        /** Between requests. */
+        IDLE,
+        /** Collecting the body of {@link #current}. */
+        AGGREGATING,
+        /** Feeding the body of {@link #current} to {@link #upload}. */
+        STREAMING,
+        /** Already answered (refused early): dropping the body. */
+        DISCARDING,
+        /** Going away: nothing more is read or answered. */
+        CLOSING
+    }
+
+    private final ServerContext server;
+    final RequestDeadline deadline;
+    private ChannelHandlerContext ctx;
+    private byte[] peer = new byte[4];
+
+    private int nextSequence;
+    private int nextToWrite;
+    /** Exchanges answered before those ahead of them, by sequence. */
+    private final Int2ObjectHashMap<Exchange> early = new Int2ObjectHashMap<>();
+    /** Requests seen and not yet answered. */
+    private int outstanding;
+
+    private State state = State.IDLE;
+    private Exchange current;
+    private ByteBuf body;
+    private long discarded;
+    private UploadSink upload;
+    private boolean pausedByPipeline;
+    private boolean pausedByUpload;
+    private boolean closeWritten;
+
+    public HttpConnection(ServerContext server) {
+        this.server = server;
+        this.deadline = new RequestDeadline(this, server.requestTimeoutMs);
+    }
+
+    // ---- channel events ----------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+            peer = a.getAddress().getAddress();
+        }
+        server.metrics.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                onHead(request);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (outstanding == 0 && (state == State.IDLE || state == State.CLOSING)) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.metrics.connectionClosed();
+        State was = state;
+        state = State.CLOSING;
+        releaseBody();
+        if (upload != null) {
+            UploadSink u = upload;
+            upload = null;
+            u.onAbort();
+        }
+        if (current != null && !current.completed && (was == State.AGGREGATING || was == State.IDLE)) {
+            abandon(current); // never dispatched: nobody else will answer it
+        }
+        current = null;
+        for (Exchange x : early.values()) {
+            ReferenceCountUtil.release(x.ready);
+            x.ready = null;
+            finish(x);
+        }
+        early.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection error, closing", cause);
+        ctx.close();
+    }
+
+    /**
+     * Whether raw bytes arriving now may start the request deadline: not while closing, and not
+     * while an upload streams (it is bounded by the idle timeout instead).
+     */
+    boolean acceptingBytes() {
+        return state != State.CLOSING && state != State.STREAMING;
+    }
+
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    // ---- requests ------------------------------------------------------------------------------
+
+    private void onHead(HttpRequest request) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        if (state != State.IDLE) {
+            // a new head while a body is open cannot happen with a well-behaved decoder
+            closeNow();
+            return;
+        }
+        Exchange x = open(request, HttpUtil.isKeepAlive(request));
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            Throwable cause = decoded.cause();
+            FullHttpResponse r;
+            if (cause instanceof TooLongHttpHeaderException) {
+                r = Responses.error(alloc(), ErrorCode.HEADERS_TOO_LARGE, "request headers exceed "
+                    + server.maxHeader + " bytes");
+            } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
+                r = Responses.error(alloc(), ErrorCode.MALFORMED_REQUEST, "request line too long");
+            } else {
+                r = Responses.error(alloc(), ErrorCode.MALFORMED_REQUEST, "malformed HTTP request");
+            }
+            x.respondAndClose(r);
+            state = State.CLOSING;
+            return;
+        }
+        current = x;
+        FullHttpResponse refusal = admit(x);
+        if (refusal != null) {
+            boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
+            long declared = HttpUtil.getContentLength(request, -1L);
+            if (expectsContinue || declared > server.maxBody || refusal.status().code() == 413) {
+                x.respondAndClose(refusal); // the body will not come, or is not worth reading
+                state = State.CLOSING;
+            } else {
+                x.respond(refusal);
+                state = State.DISCARDING;
+                discarded = 0;
+            }
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request) && x.sequence == nextToWrite) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        if (x.route().body == Route.Body.TEXT_STREAM) {
+            deadline.disarm(); // a long upload is bounded by the idle timeout instead
+            upload = server.api.openUpload(x);
+            state = upload == null ? State.DISCARDING : State.STREAMING;
+        } else {
+            state = State.AGGREGATING;
+        }
+    }
+
+    private Exchange open(HttpRequest request, boolean keepAlive) {
+        Exchange x = new Exchange(this, nextSequence++, request, System.nanoTime(), keepAlive);
+        outstanding++;
+        server.inFlight.increment();
+        if (outstanding >= server.maxPipelined && !pausedByPipeline) {
+            pausedByPipeline = true;
+            updateAutoRead();
+        }
+        return x;
+    }
+
+    /** The checks made on headers alone. Returns the refusal, or null to go on. */
+    private FullHttpResponse admit(Exchange x) {
+        HttpRequest request = x.request;
+        Router.Match match = server.router.match(request.method(), request.uri());
+        x.match = match;
+        x.clientIp = server.clientAddress.resolve(peer, request.headers());
+        Route route = match.route();
+        if (route == null || route.limited) {
+            long wait = server.limiter.acquire(x.clientIp, System.nanoTime());
+            if (wait > 0) {
+                server.metrics.rateLimited();
+                FullHttpResponse r = Responses.error(alloc(), ErrorCode.RATE_LIMITED,
+                    "too many requests from this address; retry after " + wait + "s");
+                Responses.retryAfter(r, wait);
+                return r;
+            }
+        }
+        if (route == null) {
+            if (match.allow() != null) {
+                FullHttpResponse r = Responses.error(alloc(), ErrorCode.METHOD_NOT_ALLOWED,
+                    request.method() + " is not allowed here; allowed: " + match.allow());
+                r.headers().set(HttpHeaderNames.ALLOW, match.allow());
+                return r;
+            }
+            return Responses.error(alloc(), ErrorCode.NOT_FOUND, "no such route: " + pathOf(request.uri()));
+        }
+        if (route.gated && !server.ready()) {
+            return Responses.error(alloc(), ErrorCode.NOT_READY, "still recovering; retry shortly");
+        }
+        FullHttpResponse denied = authenticate(x, route);
+        if (denied != null) {
+            return denied;
+        }
+        FullHttpResponse media = checkMediaType(request, route);
+        if (media != null) {
+            return media;
+        }
+        if (route.body != Route.Body.TEXT_STREAM && HttpUtil.getContentLength(request, -1L) > server.maxBody) {
+            return tooLarge();
+        }
+        if (route.idempotent) {
+            String key = request.headers().get(IDEMPOTENCY_KEY);
+            if (key == null) {
+                return Responses.error(alloc(), ErrorCode.MISSING_FIELD, "Idempotency-Key: header is required",
+                    "Idempotency-Key");
+            }
+            if (!validIdempotencyKey(key)) {
+                return Responses.error(alloc(), ErrorCode.INVALID_FIELD,
+                    "Idempotency-Key: must be 1-" + MAX_IDEMPOTENCY_KEY + " printable ASCII characters",
+                    "Idempotency-Key");
+            }
+        }
+        return null;
+    }
+
+    private FullHttpResponse authenticate(Exchange x, Route route) {
+        if (route.auth == Route.Auth.NONE) {
+            return null;
+        }
+        String token = bearer(x.request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        switch (route.auth) {
+            case ADMIN -> {
+                if (server.adminAuth.check(token)) {
+                    return null;
+                }
+                if (token != null && (RedeemerDirectory.looksLikeKey(token)
+                    ? server.redeemers.redeemerOf(token) != null
+                    : server.userTokens.verify(token, server.clock.time()).ok())) {
+                    return Responses.error(alloc(), ErrorCode.FORBIDDEN, "admin token required");
+                }
+                return unauthorized(token == null ? "missing bearer token" : "bad admin token");
+            }
+            case USER_OR_REDEEMER -> {
+                if (RedeemerDirectory.looksLikeKey(token)) {
+                    x.redeemer = server.redeemers.redeemerOf(token);
+                    return x.redeemer == null ? unauthorized("unknown redeemer key") : null;
+                }
+                return user(x, token);
+            }
+            case USER -> {
+                if (RedeemerDirectory.looksLikeKey(token) && server.redeemers.redeemerOf(token) != null) {
+                    return Responses.error(alloc(), ErrorCode.FORBIDDEN, "a redeemer key may only redeem codes");
+                }
+                return user(x, token);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private FullHttpResponse user(Exchange x, String token) {
+        UserTokens.Verdict v = server.userTokens.verify(token, server.clock.time());
+        if (!v.ok()) {
+            return unauthorized(v.failure());
+        }
+        x.user = v.user();
+        return null;
+    }
+
+    private FullHttpResponse unauthorized(String why) {
+        FullHttpResponse r = Responses.error(alloc(), ErrorCode.UNAUTHORIZED, why);
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        return r;
+    }
+
+    static String bearer(String authorization) {
+        if (authorization == null || authorization.length() < 7
+            || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String t = authorization.substring(7).trim();
+        return t.isEmpty() ? null : t;
+    }
+
+    private FullHttpResponse checkMediaType(HttpRequest request, Route route) {
+        if (route.body == Route.Body.NONE) {
+            return null;
+        }
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        String want = route.body == Route.Body.JSON ? "application/json" : "text/plain";
+        if (type == null) {
+            return Responses.error(alloc(), ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be " + want,
+                "Content-Type");
+        }
+        String mime = HttpUtil.getMimeType(type) == null ? type.trim() : HttpUtil.getMimeType(type).toString().trim();
+        CharSequence charset = HttpUtil.getCharsetAsSequence(type);
+        boolean charsetOk = charset == null || AsciiString.contentEqualsIgnoreCase(charset, "utf-8")
+            || (route.body == Route.Body.TEXT_STREAM && AsciiString.contentEqualsIgnoreCase(charset, "us-ascii"));
+        if (!mime.equalsIgnoreCase(want) || !charsetOk) {
+            return Responses.error(alloc(), ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be " + want + " (UTF-8), was " + type, "Content-Type");
+        }
+        return null;
+    }
+
+    static boolean validIdempotencyKey(String key) {
+        int n = key.length();
+        if (n < 1 || n > MAX_IDEMPOTENCY_KEY) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private FullHttpResponse tooLarge() {
+        return Responses.error(alloc(), ErrorCode.BODY_TOO_LARGE, "request body exceeds " + server.maxBody + " bytes");
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        String p = q < 0 ? uri : uri.substring(0, q);
+        return p.length() > 200 ? p.substring(0, 200) + "..." : p;
+    }
+
+    private void onContent(HttpContent content) {
+        ByteBuf data = content.content();
+        boolean last = content instanceof LastHttpContent;
+        switch (state) {
+            case AGGREGATING -> {
+                if (data.isReadable()) {
+                    if (body == null) {
+                        long declared = HttpUtil.getContentLength(current.request, -1L);
+                        int initial = declared > 0 ? (int) Math.min(declared, server.maxBody) : 256;
+                        body = ctx.alloc().heapBuffer(initial, server.maxBody);
+                    }
+                    if (body.readableBytes() + data.readableBytes() > server.maxBody) {
+                        releaseBody();
+                        Exchange x = current;
+                        x.respondAndClose(tooLarge());
+                        state = State.CLOSING;
+                        return;
+                    }
+                    body.writeBytes(data);
+                }
+                if (last) {
+                    deadline.disarm();
+                    Exchange x = current;
+                    current = null;
+                    state = State.IDLE;
+                    dispatch(x);
+                }
+            }
+            case STREAMING -> {
+                if (data.isReadable()) {
+                    upload.onContent(data);
+                }
+                if (last) {
+                    UploadSink u = upload;
+                    upload = null;
+                    current = null;
+                    state = State.IDLE;
+                    u.onEnd();
+                }
+            }
+            case DISCARDING -> {
+                discarded += data.readableBytes();
+                if (discarded > server.maxBody) {
+                    state = State.CLOSING;
+                    closeAfterPending();
+                    return;
+                }
+                if (last) {
+                    deadline.disarm();
+                    current = null;
+                    state = State.IDLE;
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void dispatch(Exchange x) {
+        ByteBuf b = body;
+        body = null;
+        try {
+            if (b == null) {
+                server.api.handle(x, EMPTY, 0, 0);
+            } else {
+                server.api.handle(x, b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("request {} {} failed", x.method(), x.uri(), e);
+            if (!x.completed) {
+                x.respond(Responses.error(alloc(), ErrorCode.INTERNAL, "internal error"));
+            }
+        } finally {
+            if (b != null) {
+                b.release();
+            }
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The request deadline passed before the request was complete. */
+    void onRequestTimeout() {
+        if (state == State.CLOSING) {
+            return;
+        }
+        server.metrics.requestTimedOut();
+        Exchange x = current != null && !current.completed ? current : null;
+        if (x == null && state == State.IDLE) {
+            x = open(TIMED_OUT_HEAD, false); // headers never arrived
+        }
+        releaseBody();
+        state = State.CLOSING;
+        if (x != null) {
+            x.respondAndClose(Responses.error(alloc(), ErrorCode.REQUEST_TIMEOUT,
+                "request not received within " + server.requestTimeoutMs + " ms of its first byte"));
+        } else {
+            closeAfterPending();
+        }
+    }
+
+    private static final HttpRequest TIMED_OUT_HEAD =
+        new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+
+    // ---- responses -------------------------------------------------------------------------------
+
+    /** Answers one exchange; writes it now or when the ones before it are written. On the event loop. */
+    void complete(Exchange x, FullHttpResponse response) {
+        if (x.completed) {
+            response.release(); // already answered (a timeout beat the engine)
+            return;
+        }
+        x.completed = true;
+        if (closeWritten || !ctx.channel().isActive()) {
+            response.release();
+            finish(x);
+            return;
+        }
+        if (x.sequence != nextToWrite) {
+            x.ready = response;
+            early.put(x.sequence, x);
+            return;
+        }
+        write(x, response);
+        Exchange next;
+        while (!closeWritten && (next = early.remove(nextToWrite)) != null) {
+            FullHttpResponse r = next.ready;
+            next.ready = null;
+            write(next, r);
+        }
+        ctx.flush();
+        if (closeWhenDrained && !closeWritten && outstanding == 0) {
+            closeNow();
+        }
+    }
+
+    /** Gives up on an exchange that will never be answered (its connection is gone). */
+    void abandon(Exchange x) {
+        if (!x.completed) {
+            x.completed = true;
+            finish(x);
+        }
+    }
+
+    private void write(Exchange x, FullHttpResponse r) {
+        nextToWrite++;
+        // while draining for shutdown, the connection closes after the last answer it owes
+        boolean lastOwed = outstanding == 1 && nextToWrite == nextSequence && state == State.IDLE;
+        boolean keep = x.keepAlive && !x.closeAfter && !(server.draining() && lastOwed);
+        if (x.method() == HttpMethod.HEAD) {
+            r = r.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+        }
+        HttpUtil.setContentLength(r, r.content().readableBytes());
+        int status = r.status().code();
+        if (keep) {
+            if (x.request.protocolVersion() == HttpVersion.HTTP_1_0) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.write(r, ctx.voidPromise());
+        } else {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            closeWritten = true;
+            ctx.write(r).addListener(f -> lingerAndClose());
+        }
+        server.metrics.request(x.route(), status, System.nanoTime() - x.startNanos);
+        finish(x);
+    }
+
+    private void finish(Exchange x) {
+        outstanding--;
+        server.inFlight.decrement();
+        if (pausedByPipeline && outstanding <= server.maxPipelined / 2) {
+            pausedByPipeline = false;
+            updateAutoRead();
+        }
+    }
+
+    /** Closes once every request already read has been answered. */
+    private void closeAfterPending() {
+        if (outstanding == 0) {
+            closeNow();
+        } else {
+            closeWhenDrained = true;
+        }
+    }
+
+    private boolean closeWhenDrained;
+
+    private void closeNow() {
+        closeWritten = true;
+        ctx.flush();
+        lingerAndClose();
+    }
+
+    /**
+     * Closes gently: sends FIN (the client reads our last response, then end of stream) and keeps
+     * reading and dropping what the client is still sending for a moment, before closing. Closing
+     * at once with unread bytes in the socket makes the kernel send a reset, which can destroy the
+     * response before the client reads it (a 413 while the client still uploads, say).
+     */
+    private void lingerAndClose() {
+        state = State.CLOSING;
+        Channel ch = ctx.channel();
+        if (!ch.isActive()) {
+            return;
+        }
+        if (ch instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
+            ch.config().setAutoRead(true);
+            duplex.shutdownOutput().addListener(f -> ctx.executor().schedule(() -> {
+                ch.close();
+            }, LINGER_MS, TimeUnit.MILLISECONDS));
+        } else {
+            ch.close();
+        }
+    }
+
+    /** Pauses or resumes reading for a streaming upload waiting on the engine. */
+    public void pauseUpload(boolean pause) {
+        if (pausedByUpload != pause) {
+            pausedByUpload = pause;
+            updateAutoRead();
+        }
+    }
+
+    private void updateAutoRead() {
+        if (state == State.CLOSING) {
+            return;
+        }
+        boolean read = !pausedByPipeline && !pausedByUpload;
+        ctx.channel().config().setAutoRead(read);
+        if (read) {
+            ctx.read();
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+}

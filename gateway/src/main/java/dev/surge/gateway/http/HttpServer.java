@@ -1,0 +1,115 @@
+package dev.surge.gateway.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty server: native epoll when available, NIO otherwise; one acceptor thread and
+ * {@code ioThreads} event loops. Each connection's pipeline is: request deadline (raw bytes) →
+ * HTTP/1.1 codec (header size limit) → idle timer → {@link HttpConnection}.
+ *
+ * <p>Threading: start and stop from one controlling thread.
+ */
+public final class HttpServer implements AutoCloseable {
+    /** Far above what a connection can have in flight: {@link HttpConnection} stops reading long before. */
+    private static final int CODEC_PIPELINE_DEPTH = 1 << 16;
+    private static final int MAX_INITIAL_LINE = 8192;
+
+    private final ServerContext server;
+    private final boolean epoll;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup channels = new DefaultChannelGroup("surge-http", GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    public HttpServer(ServerContext server, int ioThreads) {
+        this.server = server;
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("surge-accept", true), io);
+        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("surge-io", true), io);
+    }
+
+    /** Binds and starts accepting; returns the bound address (the real port when 0 was asked). */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        HttpDecoderConfig codec = new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_INITIAL_LINE)
+            .setMaxHeaderSize(server.maxHeader)
+            .setMaxChunkSize(16 * 1024);
+        ServerBootstrap b = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(type)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    HttpConnection connection = new HttpConnection(server);
+                    ch.pipeline()
+                        .addLast("deadline", connection.deadline)
+                        .addLast("codec", new HttpServerCodec(codec, CODEC_PIPELINE_DEPTH))
+                        .addLast("idle", new IdleStateHandler(0, 0, server.idleTimeoutMs, TimeUnit.MILLISECONDS))
+                        .addLast("connection", connection);
+                }
+            });
+        listener = b.bind(host, port).sync().channel();
+        channels.add(listener);
+        workers.next().scheduleAtFixedRate(() -> server.limiter.sweep(System.nanoTime()), 10, 10, TimeUnit.SECONDS);
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public boolean epoll() {
+        return epoll;
+    }
+
+    /** Stops accepting connections; open ones carry on. */
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+
+    /** Closes every connection. */
+    public void closeConnections() {
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    public int openConnections() {
+        return channels.size() - (listener != null && listener.isOpen() ? 1 : 0);
+    }
+
+    @Override
+    public void close() {
+        stopAccepting();
+        closeConnections();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

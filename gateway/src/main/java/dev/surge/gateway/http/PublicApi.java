@@ -1,0 +1,275 @@
+package dev.surge.gateway.http;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.GrantSummary;
+import dev.surge.engine.util.GrantIds;
+import dev.surge.gateway.json.BadRequest;
+import dev.surge.gateway.json.JsonBody;
+import dev.surge.gateway.json.ReplyJson;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * The public API of SPEC §2 ({@code /v1}): claims, redemptions and the owner's grant views.
+ * Bodies are parsed on the event loop; each request becomes one ring command; the answer is
+ * rendered on the reply thread. The user id always comes from the token, never the body.
+ */
+public final class PublicApi {
+    public static final int DEFAULT_PAGE = 20;
+    public static final int MAX_PAGE = 100;
+    public static final int MAX_ACCOUNT = 64;
+    public static final int MAX_CODE = 128;
+    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("Idempotency-Key");
+
+    private final ServerContext server;
+
+    public PublicApi(ServerContext server) {
+        this.server = server;
+    }
+
+    // ---- POST /v1/claims ---------------------------------------------------------------------
+
+    public void claim(Exchange x, byte[] body, int offset, int length) {
+        ClaimCall call = new ClaimCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
+        try {
+            JsonBody.readObject(body, offset, length, (name, p) -> {
+                switch (name) {
+                    case "campaignId" -> call.campaign = JsonBody.id(p, "campaignId");
+                    case "skuId" -> call.sku = JsonBody.id(p, "skuId");
+                    case "deviceId" -> call.device = JsonBody.id(p, "deviceId");
+                    case "account" -> call.account = JsonBody.text(p, "account", MAX_ACCOUNT);
+                    default -> p.skipChildren(); // public API: unknown fields are ignored
+                }
+            });
+            JsonBody.required(call.campaign, "campaignId");
+            JsonBody.required(call.sku, "skuId");
+        } catch (BadRequest e) {
+            x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
+            return;
+        }
+        call.publish();
+    }
+
+    static final class ClaimCall extends ExchangeCall {
+        private final ServerContext server;
+        private final String key;
+        String campaign;
+        String sku;
+        String device;
+        String account;
+
+        ClaimCall(Exchange x, ServerContext server, String key) {
+            super(x);
+            this.server = server;
+            this.key = key;
+        }
+
+        @Override
+        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+            p.nextRandom();
+            p.writer.claim(slot, p.now(), p.randomHi, p.randomLo, x.user, key, campaign, sku, device, x.clientIp,
+                account);
+        }
+
+        @Override
+        protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+            switch (v.result) {
+                case IDEMPOTENCY_KEY_REUSED -> {
+                    return error(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                        "Idempotency-Key: already used for a different request", "Idempotency-Key");
+                }
+                case ACCOUNT_REQUIRED -> {
+                    return error(ErrorCode.MISSING_FIELD, "account: required for a DIRECT_RECHARGE SKU", "account");
+                }
+                case INVALID -> {
+                    return invalid(v.message);
+                }
+                default -> {
+                    if (!v.replayed) {
+                        server.metrics.decision(v.campaign, v.result);
+                    }
+                    FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.claim(g, v));
+                    if (v.replayed) {
+                        Responses.markReplayed(r);
+                    }
+                    return r;
+                }
+            }
+        }
+    }
+
+    // ---- POST /v1/redemptions -------------------------------------------------------------------
+
+    public void redeem(Exchange x, byte[] body, int offset, int length) {
+        String[] fields = new String[2];
+        try {
+            JsonBody.readObject(body, offset, length, (name, p) -> {
+                switch (name) {
+                    case "grantId" -> fields[0] = JsonBody.string(p, "grantId");
+                    case "code" -> fields[1] = JsonBody.text(p, "code", MAX_CODE);
+                    default -> p.skipChildren();
+                }
+            });
+        } catch (BadRequest e) {
+            x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
+            return;
+        }
+        RedeemCall call = new RedeemCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
+        if (x.redeemer != null) {
+            if (fields[1] == null) {
+                x.respond(Responses.error(x.alloc(), ErrorCode.MISSING_FIELD,
+                    "code: required when redeeming with a redeemer key", "code"));
+                return;
+            }
+            call.code = fields[1];
+        } else {
+            if (fields[0] == null) {
+                x.respond(Responses.error(x.alloc(), ErrorCode.MISSING_FIELD,
+                    "grantId: required when redeeming with a user token (merchants redeem codes with a redeemer key)",
+                    "grantId"));
+                return;
+            }
+            long[] id = new long[2];
+            if (!GrantIds.parse(fields[0], id)) {
+                x.respond(Responses.error(x.alloc(), ErrorCode.INVALID_FIELD, "grantId: not a grant id", "grantId"));
+                return;
+            }
+            call.grantHi = id[0];
+            call.grantLo = (int) id[1];
+        }
+        call.publish();
+    }
+
+    static final class RedeemCall extends ExchangeCall {
+        private final ServerContext server;
+        private final String key;
+        String code;
+        long grantHi;
+        int grantLo;
+
+        RedeemCall(Exchange x, ServerContext server, String key) {
+            super(x);
+            this.server = server;
+            this.key = key;
+        }
+
+        @Override
+        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+            if (code != null) {
+                p.writer.redeemCode(slot, p.now(), x.redeemer, key, code);
+            } else {
+                p.writer.redeemGrant(slot, p.now(), x.user, key, grantHi, grantLo);
+            }
+        }
+
+        @Override
+        protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+            if (v.result == ResultCode.IDEMPOTENCY_KEY_REUSED) {
+                return error(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "Idempotency-Key: already used for a different request", "Idempotency-Key");
+            }
+            if (v.result == ResultCode.INVALID) {
+                return invalid(v.message);
+            }
+            if (!v.replayed) {
+                server.metrics.redemption(v.result);
+            }
+            boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
+            // a code's grant is shown only to the merchant who holds the code; a user sees their own
+            FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+                g.writeStartObject();
+                g.writeStringField("result", v.result.name());
+                if (hasGrant && v.result != ResultCode.NOT_OWNER) {
+                    g.writeStringField("grantId", v.grantId());
+                }
+                g.writeEndObject();
+            });
+            if (v.replayed) {
+                Responses.markReplayed(r);
+            }
+            return r;
+        }
+    }
+
+    // ---- GET /v1/grants/{grantId} ----------------------------------------------------------------
+
+    public void grant(Exchange x) {
+        long[] id = new long[2];
+        if (!GrantIds.parse(x.param1(), id)) {
+            x.respond(Responses.error(x.alloc(), ErrorCode.NOT_FOUND, "grant not found"));
+            return;
+        }
+        new ExchangeCall(x) {
+            @Override
+            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+                p.writer.queryGrant(slot, p.now(), x.user, id[0], (int) id[1]);
+            }
+
+            @Override
+            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+                if (v.result != ResultCode.FOUND) {
+                    return error(ErrorCode.NOT_FOUND, "grant not found", null);
+                }
+                return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.grant(g, v));
+            }
+        }.publish();
+    }
+
+    // ---- GET /v1/me/grants?limit=&after= ----------------------------------------------------------
+
+    public void myGrants(Exchange x) {
+        int limit = DEFAULT_PAGE;
+        long[] after = new long[2];
+        try {
+            String l = Router.query(x.uri(), "limit");
+            if (l != null && !l.isEmpty()) {
+                try {
+                    limit = Integer.parseInt(l);
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > MAX_PAGE) {
+                    throw BadRequest.invalid("limit", "must be 1-" + MAX_PAGE);
+                }
+            }
+            String a = Router.query(x.uri(), "after");
+            if (a != null && !a.isEmpty() && !GrantIds.parse(a, after)) {
+                throw BadRequest.invalid("after", "not a grant id");
+            }
+        } catch (BadRequest e) {
+            x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
+            return;
+        }
+        int pageSize = limit;
+        new ExchangeCall(x) {
+            @Override
+            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+                p.writer.queryUserGrants(slot, p.now(), x.user, pageSize, after[0], (int) after[1]);
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+                List<GrantSummary> grants = slot.answer instanceof List<?> l ? (List<GrantSummary>) l : List.of();
+                return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("grants");
+                    for (GrantSummary s : grants) {
+                        ReplyJson.grant(g, s);
+                    }
+                    g.writeEndArray();
+                    if (grants.size() == pageSize) {
+                        g.writeStringField("next", grants.get(grants.size() - 1).grantId());
+                    } else {
+                        g.writeNullField("next");
+                    }
+                    g.writeEndObject();
+                });
+            }
+        }.publish();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.surge.gateway.http;
+
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.port.ReplyPort;
+import dev.surge.engine.reply.ReplyView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's reply port: for each slot after the journal stage, hands the answer to the
+ * {@link RingCall} that published it, which copies what it needs and continues on its own event
+ * loop. Slots published by anything else (tools, tests) have no RingCall and are skipped.
+ *
+ * <p>Threading: called only on the ring's reply thread, so its one {@link ReplyView} is safe.
+ */
+public final class ReplyProxy implements ReplyPort {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyProxy.class);
+    private final ReplyView view = new ReplyView();
+
+    @Override
+    public void onReply(CommandSlot slot) {
+        if (slot.context instanceof RingCall call) {
+            try {
+                call.onReply(slot, view);
+            } catch (RuntimeException | Error e) {
+                // never let a rendering bug reach the ring: it would halt the engine
+                LOG.error("reply for {} failed", slot.type, e);
+            }
+        }
+    }
+}

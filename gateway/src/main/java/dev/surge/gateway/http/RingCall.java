@@ -1,0 +1,16 @@
+package dev.surge.gateway.http;
+
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.reply.ReplyView;
+
+/**
+ * One command on its way through the engine ring, and where its answer goes. It is the slot's
+ * {@code context}: {@link #writeCommand} runs on the publishing thread inside the ring's
+ * translator; {@link #onReply} runs on the ring's reply thread after the journal stage, and must
+ * copy what it needs from the slot, hand the rest to its own event loop, and never block or throw.
+ */
+public interface RingCall {
+    void writeCommand(EngineProxy.Publisher publisher, CommandSlot slot);
+
+    void onReply(CommandSlot slot, ReplyView view);
+}

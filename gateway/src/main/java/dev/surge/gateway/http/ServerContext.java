@@ -1,0 +1,79 @@
+package dev.surge.gateway.http;
+
+import dev.surge.gateway.auth.AdminAuth;
+import dev.surge.gateway.auth.RedeemerDirectory;
+import dev.surge.gateway.auth.UserTokens;
+import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.ops.GatewayMetrics;
+import java.util.concurrent.atomic.LongAdder;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * What every connection shares: settings, router, credentials, limits, metrics, and the engine
+ * once recovery has handed it over ({@link #engine()} is null until then: NOT_READY).
+ *
+ * <p>Threading: thread-safe; the engine and the draining flag are volatile, the rest is final.
+ */
+public final class ServerContext {
+    final int maxBody;
+    final int maxHeader;
+    final int maxPipelined;
+    final long requestTimeoutMs;
+    final long idleTimeoutMs;
+    public final int codeBatch;
+    public final Router router = new Router();
+    public final ClientAddress clientAddress;
+    public final RateLimiter limiter;
+    public final UserTokens userTokens;
+    public final AdminAuth adminAuth;
+    public final RedeemerDirectory redeemers;
+    public final GatewayMetrics metrics;
+    public final EpochClock clock;
+    /** Requests read and not yet answered, over all connections (drained before shutdown). */
+    public final LongAdder inFlight = new LongAdder();
+    Api api;
+    private volatile EngineProxy engine;
+    private volatile boolean draining;
+
+    public ServerContext(Configuration config, UserTokens userTokens, AdminAuth adminAuth,
+                         RedeemerDirectory redeemers, GatewayMetrics metrics) {
+        this.maxBody = config.maxBody();
+        this.maxHeader = config.maxHeader();
+        this.maxPipelined = config.maxPipelined();
+        this.requestTimeoutMs = config.requestTimeoutMs();
+        this.idleTimeoutMs = config.idleTimeoutMs();
+        this.codeBatch = config.codeBatch();
+        this.clientAddress = new ClientAddress(config.trustedProxies());
+        this.limiter = new RateLimiter(config.rateLimit(), config.rateBurst());
+        this.userTokens = userTokens;
+        this.adminAuth = adminAuth;
+        this.redeemers = redeemers;
+        this.metrics = metrics;
+        this.clock = config.clock();
+    }
+
+    public void api(Api api) {
+        this.api = api;
+    }
+
+    /** Recovery is done: the engine takes requests from now on. */
+    public void engine(EngineProxy engine) {
+        this.engine = engine;
+    }
+
+    public EngineProxy engine() {
+        return engine;
+    }
+
+    public boolean ready() {
+        return engine != null;
+    }
+
+    public void draining(boolean draining) {
+        this.draining = draining;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+}

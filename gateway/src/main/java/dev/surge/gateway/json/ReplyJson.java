@@ -1,0 +1,168 @@
+package dev.surge.gateway.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.CampaignCounters;
+import dev.surge.engine.state.GrantSummary;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Renders engine answers as the JSON of SPEC §2 and §3. Runs on the ring's reply thread
+ * (stateless; the views it reads are the caller's).
+ */
+public final class ReplyJson {
+    private ReplyJson() {
+    }
+
+    /** The body of a claim decision. */
+    public static void claim(JsonGenerator g, ReplyView v) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("result", v.result.name());
+        if (v.result == ResultCode.GRANTED && v.hasGrant) {
+            g.writeStringField("grantId", v.grantId());
+        }
+        g.writeStringField("campaignId", v.campaign);
+        g.writeStringField("skuId", v.sku);
+        if (v.result == ResultCode.GRANTED && v.hasGrant) {
+            items(g, v);
+            g.writeStringField("delivery", v.delivery.name());
+        } else if (v.result == ResultCode.RISK_REJECTED) {
+            g.writeStringField("reason", riskReason(v.reason));
+        }
+        g.writeEndObject();
+    }
+
+    /** The owner's view of one grant (GET /v1/grants/{id}). */
+    public static void grant(JsonGenerator g, ReplyView v) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("grantId", v.grantId());
+        g.writeStringField("campaignId", v.campaign);
+        g.writeStringField("skuId", v.sku);
+        Json.timeField(g, "createdAt", v.createdAt);
+        items(g, v);
+        g.writeStringField("delivery", v.delivery.name());
+        redemption(g, v.redeemedAt);
+        g.writeEndObject();
+    }
+
+    private static void items(JsonGenerator g, ReplyView v) throws IOException {
+        g.writeArrayFieldStart("items");
+        for (ReplyView.Item item : v.items) {
+            g.writeStartObject();
+            g.writeStringField("skuId", item.sku());
+            g.writeStringField("kind", item.kind().name());
+            if (item.kind() == SkuKind.CODE) {
+                g.writeStringField("code", item.code());
+            }
+            g.writeStringField("delivery", item.status().name());
+            if (item.supplier() != null && !item.supplier().isEmpty()) {
+                g.writeStringField("supplier", item.supplier());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void redemption(JsonGenerator g, long redeemedAt) throws IOException {
+        g.writeStringField("redemption", redeemedAt == 0 ? "NOT_REDEEMED" : "REDEEMED");
+        if (redeemedAt == 0) {
+            g.writeNullField("redeemedAt");
+        } else {
+            Json.timeField(g, "redeemedAt", redeemedAt);
+        }
+    }
+
+    /** One grant of a user's list (GET /v1/me/grants). */
+    public static void grant(JsonGenerator g, GrantSummary s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("grantId", s.grantId());
+        g.writeStringField("campaignId", s.campaign());
+        g.writeStringField("skuId", s.sku());
+        Json.timeField(g, "createdAt", s.createdAt());
+        DeliveryStatus overall = DeliveryStatus.DELIVERED;
+        g.writeArrayFieldStart("items");
+        for (GrantSummary.Item item : s.items()) {
+            boolean code = item.codeIndex() >= 0;
+            g.writeStartObject();
+            g.writeStringField("skuId", item.sku());
+            g.writeStringField("kind", code ? SkuKind.CODE.name() : SkuKind.DIRECT_RECHARGE.name());
+            if (code) {
+                g.writeStringField("code", item.code());
+            }
+            g.writeStringField("delivery", item.status().name());
+            if (item.supplier() != null) {
+                g.writeStringField("supplier", item.supplier());
+            }
+            g.writeEndObject();
+            if (item.status() == DeliveryStatus.FAILED) {
+                overall = DeliveryStatus.FAILED;
+            } else if (item.status() == DeliveryStatus.PENDING && overall != DeliveryStatus.FAILED) {
+                overall = DeliveryStatus.PENDING;
+            }
+        }
+        g.writeEndArray();
+        g.writeStringField("delivery", overall.name());
+        redemption(g, s.redeemedAt());
+        g.writeEndObject();
+    }
+
+    /** A campaign's configuration summary and live counters (admin). */
+    public static void campaign(JsonGenerator g, CampaignCounters c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        g.writeStringField("name", c.name());
+        g.writeStringField("status", c.status().name());
+        Json.timeField(g, "startsAt", c.startsAt());
+        Json.timeField(g, "endsAt", c.endsAt());
+        g.writeNumberField("granted", c.granted());
+        g.writeNumberField("redeemed", c.redeemed());
+        long stockLeft = 0;
+        for (CampaignCounters.SkuCounters s : c.skus()) {
+            if (s.kind() != SkuKind.BUNDLE) {
+                stockLeft += s.stockLeft();
+            }
+        }
+        g.writeNumberField("stockLeft", stockLeft);
+        g.writeObjectFieldStart("rejected");
+        long rejected = 0;
+        for (Map.Entry<ResultCode, Long> e : c.rejected().entrySet()) {
+            g.writeNumberField(e.getKey().name(), e.getValue());
+            rejected += e.getValue();
+        }
+        g.writeEndObject();
+        g.writeNumberField("rejectedTotal", rejected);
+        g.writeObjectFieldStart("deliveries");
+        g.writeNumberField("pending", c.deliveriesPending());
+        g.writeNumberField("delivered", c.deliveriesDelivered());
+        g.writeNumberField("failed", c.deliveriesFailed());
+        g.writeEndObject();
+        g.writeArrayFieldStart("skus");
+        for (CampaignCounters.SkuCounters s : c.skus()) {
+            g.writeStartObject();
+            g.writeStringField("id", s.id());
+            g.writeStringField("kind", s.kind().name());
+            g.writeNumberField("granted", s.granted());
+            g.writeNumberField("stockLeft", s.stockLeft());
+            if (s.kind() == SkuKind.CODE) {
+                g.writeNumberField("codesLoaded", s.codesLoaded());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Names of risk rules; the engine reports a number (rules arrive with the blocklist). */
+    public static String riskReason(int reason) {
+        return switch (reason) {
+            case 1 -> "BLOCKED_USER";
+            case 2 -> "BLOCKED_DEVICE";
+            case 3 -> "BLOCKED_IP";
+            default -> "RULE_" + reason;
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package dev.surge.gateway.ops;
+
+import dev.surge.gateway.http.EngineProxy;
+import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.http.Exchange;
+import dev.surge.gateway.http.Responses;
+import dev.surge.gateway.http.ServerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
+
+/**
+ * Health, metrics and the dashboard: answered on the event loop without the ring.
+ * {@code /health/live} is 200 whenever the process serves HTTP; {@code /health/ready} is 200
+ * once recovery is done and while the engine has not halted.
+ */
+public final class OpsApi {
+    private static final AsciiString PROMETHEUS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
+    private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
+    private final ServerContext server;
+
+    public OpsApi(ServerContext server) {
+        this.server = server;
+    }
+
+    public void live(Exchange x) {
+        x.respond(status(x, HttpResponseStatus.OK, "UP"));
+    }
+
+    public void ready(Exchange x) {
+        EngineProxy engine = server.engine();
+        if (engine == null) {
+            x.respond(Responses.error(x.alloc(), ErrorCode.NOT_READY, "still recovering"));
+        } else if (engine.halted()) {
+            x.respond(Responses.error(x.alloc(), ErrorCode.UNAVAILABLE,
+                "engine halted: " + engine.ring().health().haltReason()));
+        } else {
+            x.respond(status(x, HttpResponseStatus.OK, "READY"));
+        }
+    }
+
+    private static FullHttpResponse status(Exchange x, HttpResponseStatus code, String status) {
+        return Responses.json(x.alloc(), code, g -> {
+            g.writeStartObject();
+            g.writeStringField("status", status);
+            g.writeEndObject();
+        });
+    }
+
+    public void metrics(Exchange x) {
+        String text = server.metrics.render(server.engine(), server.redeemers.size());
+        x.respond(Responses.text(HttpResponseStatus.OK, text, PROMETHEUS));
+    }
+
+    public void dashboard(Exchange x) {
+        x.respond(Responses.text(HttpResponseStatus.OK, Dashboard.PAGE, HTML));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.surge.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real entry point in its own JVM: --help, configuration errors, demo mode's curl, SIGTERM. */
+class MainIT {
+    @TempDir
+    Path dir;
+
+    private static ProcessBuilder java(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-Dchronicle")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("SURGE_"));
+        return pb;
+    }
+
+    @Test
+    void helpAndConfigurationErrors() throws Exception {
+        Process help = java("--help").redirectErrorStream(true).start();
+        String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, help.waitFor());
+        assertTrue(out.contains("--port") && out.contains("SURGE_DATA_DIR"), out);
+
+        Process missing = java("--no-demo", "--port", "0", "--data-dir", dir.toString()).start();
+        String err = new String(missing.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, missing.waitFor(), err);
+        assertTrue(err.contains("SURGE_ADMIN_TOKEN"), err);
+    }
+
+    @Test
+    void demoPrintsACurlThatIsGrantedAndSigtermExitsZero() throws Exception {
+        Process p = java("--port", "0", "--data-dir", dir.resolve("data").toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            String line;
+            int port = -1;
+            StringBuilder curl = null;
+            while ((line = out.readLine()) != null) {
+                seen.append(line).append('\n');
+                Matcher m = Pattern.compile("^listening on 127\\.0\\.0\\.1:(\\d+)$").matcher(line);
+                if (m.matches()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+                if (line.startsWith("curl -s -X POST")) {
+                    curl = new StringBuilder();
+                }
+                if (curl != null) {
+                    curl.append(line).append('\n');
+                    if (line.startsWith("  -d ")) {
+                        break;
+                    }
+                }
+            }
+            assertTrue(port > 0 && curl != null, seen.toString());
+            String c = curl.toString();
+            String token = extract(c, "Authorization: Bearer ([^']+)'");
+            String key = extract(c, "Idempotency-Key: ([^']+)'");
+            String body = extract(c, "-d '(\\{.*\\})'");
+            assertTrue(c.contains("http://127.0.0.1:" + port + "/v1/claims"), c);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/v1/claims"))
+                .header("Authorization", "Bearer " + token).header("Idempotency-Key", key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("\"result\":\"GRANTED\""), r.body());
+            assertTrue(Files.exists(dir.resolve("data").resolve(Main.DEMO_SECRETS_FILE)));
+
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
+            assertEquals(0, p.exitValue(), "a clean stop exits 0");
+        } finally {
+            p.destroyForcibly();
+        }
+
+        // again on the same data directory: recovery (snapshot and journal), the demo campaign kept
+        Process again = java("--port", "0", "--data-dir", dir.resolve("data").toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(again.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("Dashboard:")) {
+                seen.append(line).append('\n');
+            }
+            assertTrue(seen.toString().contains("already exists"), seen.toString());
+            assertTrue(!seen.toString().contains("generated SURGE_"), "the demo secrets were kept: " + seen);
+            again.destroy();
+            assertTrue(again.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, again.exitValue(), "a clean stop exits 0 after a recovery too");
+        } finally {
+            again.destroyForcibly();
+        }
+    }
+
+    private static String extract(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), regex + " in " + text);
+        return m.group(1);
+    }
+
+    static void drain(Process p) throws IOException {
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    }
+}

@@ -1,0 +1,68 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.port.JournalPort;
+import dev.surge.engine.state.StateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A journal in memory that outlives the gateways using it: a second gateway on the same storage
+ * recovers by replaying every event, like a restart. Can stall (to fill the ring) or fail (to
+ * halt the engine) on demand.
+ */
+final class MemoryStorage implements EngineStorage {
+    private final List<byte[]> events = new ArrayList<>();
+    volatile CountDownLatch stall;
+    volatile boolean fail;
+
+    @Override
+    public synchronized StateMachine recover() {
+        StateMachine m = new StateMachine();
+        for (byte[] e : events) {
+            if (!m.apply(new UnsafeBuffer(e), 0, e.length)) {
+                throw new IllegalStateException("event did not apply");
+            }
+        }
+        return m;
+    }
+
+    synchronized int size() {
+        return events.size();
+    }
+
+    @Override
+    public JournalPort journal() {
+        return new JournalPort() {
+            @Override
+            public void append(long sequence, DirectBuffer event, int offset, int length) {
+                if (fail) {
+                    throw new IllegalStateException("disk on fire");
+                }
+                byte[] copy = new byte[length];
+                event.getBytes(offset, copy);
+                synchronized (MemoryStorage.this) {
+                    events.add(copy);
+                }
+            }
+
+            @Override
+            public void endOfBatch() {
+                CountDownLatch s = stall;
+                if (s != null) {
+                    try {
+                        s.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

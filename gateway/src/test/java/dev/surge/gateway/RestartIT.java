@@ -1,0 +1,37 @@
+package dev.surge.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What is journaled survives a restart: idempotent replays, grants, redeemer keys. */
+@ExtendWith(NoLeakedThreads.class)
+class RestartIT {
+
+    @Test
+    void decisionsAndRedeemerKeysSurviveARestart() {
+        MemoryStorage storage = new MemoryStorage();
+        String grant;
+        String code;
+        String key;
+        try (TestGateway t = TestGateway.start(c -> {
+        }, storage, true)) {
+            t.codeCampaign("r", 3);
+            TestGateway.Res g = t.claim("alice", "k1", "r", "card");
+            grant = (String) g.at("grantId");
+            code = (String) g.at("items", 0, "code");
+            key = (String) t.admin("POST", "/admin/redeemers", "{\"merchantId\":\"shop\"}").at("key");
+        }
+        try (TestGateway t = TestGateway.start(c -> {
+        }, storage, true)) {
+            TestGateway.Res again = t.claim("alice", "k1", "r", "card");
+            assertEquals("true", again.header("Idempotent-Replayed"));
+            assertEquals(grant, again.at("grantId"));
+            assertEquals(code, t.get("/v1/grants/" + grant, t.token("alice")).at("items", 0, "code"));
+            assertEquals("REDEEMED", t.redeem(key, "m1", "{\"code\":\"" + code + "\"}").at("result"),
+                "the redeemer key still works");
+            assertEquals("LIMIT_REACHED", t.claim("alice", "k2", "r", "card").at("result"));
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.surge.gateway;
+
+import dev.surge.engine.port.DeliveryPort;
+import dev.surge.gateway.config.Configuration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A real gateway in this JVM on 127.0.0.1 and a free port, over an in-memory journal, plus an
+ * HTTP/1.1 client for it. Close it to stop the server and the ring.
+ */
+final class TestGateway implements AutoCloseable {
+    static final String ADMIN = "test-admin-token-0123456789";
+    static final String SECRET = "test-user-secret-0123456789abcdef-0123456789";
+    static final String CODE_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    final Gateway gateway;
+    final EngineStorage engineStorage;
+    /** The in-memory storage, or null over another kind. */
+    final MemoryStorage storage;
+    final URI base;
+    final int port;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A response: status, headers and body text. */
+    record Res(int status, HttpHeaders headers, String body) {
+        Map<String, Object> json() {
+            return JsonTree.object(body);
+        }
+
+        Object at(Object... path) {
+            return JsonTree.at(JsonTree.parse(body), path);
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        String errorCode() {
+            return (String) at("error", "code");
+        }
+
+        String errorField() {
+            return (String) at("error", "field");
+        }
+    }
+
+    static Configuration config() {
+        Configuration c = new Configuration()
+            .set(Configuration.Option.PORT, "0")
+            .set(Configuration.Option.HOST, "127.0.0.1")
+            .set(Configuration.Option.DEMO, "false")
+            .set(Configuration.Option.RATE_LIMIT, "0")
+            .set(Configuration.Option.RING_SIZE, "1024")
+            .set(Configuration.Option.IO_THREADS, "2")
+            .adminToken(ADMIN)
+            .userTokenSecret(SECRET)
+            .codeKey(CODE_KEY);
+        return c;
+    }
+
+    static TestGateway start() {
+        return start(c -> {
+        });
+    }
+
+    static TestGateway start(Consumer<Configuration> tweak) {
+        return start(tweak, new MemoryStorage(), true);
+    }
+
+    static TestGateway start(Consumer<Configuration> tweak, MemoryStorage storage, boolean ready) {
+        return start(tweak, c -> storage, ready);
+    }
+
+    /** A gateway over the storage the factory makes from the concluded configuration (e.g. Chronicle). */
+    static TestGateway start(Consumer<Configuration> tweak, java.util.function.Function<Configuration, EngineStorage> storage,
+                             boolean ready) {
+        Configuration c = config();
+        tweak.accept(c);
+        c.conclude();
+        try {
+            return new TestGateway(new Gateway(c), storage.apply(c), ready);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TestGateway(Gateway gateway, EngineStorage storage, boolean ready) throws InterruptedException {
+        this.gateway = gateway;
+        this.engineStorage = storage;
+        this.storage = storage instanceof MemoryStorage m ? m : null;
+        this.port = gateway.startServer().getPort();
+        this.base = URI.create("http://127.0.0.1:" + port);
+        if (ready) {
+            makeReady();
+        }
+    }
+
+    void makeReady() {
+        gateway.startEngine(engineStorage.recover(), engineStorage, DeliveryPort.NONE);
+    }
+
+    String token(String user) {
+        return gateway.userTokens().mint(user, Instant.now().getEpochSecond() + 3600);
+    }
+
+    Res send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Res(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Res claim(String user, String key, String json) {
+        return send("POST", "/v1/claims", json, "Authorization", "Bearer " + token(user), "Idempotency-Key", key,
+            "Content-Type", "application/json");
+    }
+
+    Res claim(String user, String key, String campaign, String sku) {
+        return claim(user, key, "{\"campaignId\":\"" + campaign + "\",\"skuId\":\"" + sku + "\"}");
+    }
+
+    Res redeem(String bearer, String key, String json) {
+        return send("POST", "/v1/redemptions", json, "Authorization", "Bearer " + bearer, "Idempotency-Key", key,
+            "Content-Type", "application/json");
+    }
+
+    Res admin(String method, String path, String json) {
+        if (json == null) {
+            return send(method, path, null, "Authorization", "Bearer " + ADMIN);
+        }
+        return send(method, path, json, "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json");
+    }
+
+    Res upload(String campaign, String sku, String text) {
+        return send("POST", "/admin/campaigns/" + campaign + "/skus/" + sku + "/codes", text,
+            "Authorization", "Bearer " + ADMIN, "Content-Type", "text/plain");
+    }
+
+    Res get(String path, String bearer) {
+        return send("GET", path, null, "Authorization", "Bearer " + bearer);
+    }
+
+    /** A campaign with one CODE SKU ("card") holding {@code codes} codes, per-user limit 1. */
+    void codeCampaign(String id, int codes) {
+        Res r = admin("PUT", "/admin/campaigns/" + id, "{\"name\":\"" + id + "\",\"perUserLimit\":1,"
+            + "\"skus\":[{\"id\":\"card\",\"kind\":\"CODE\"}]}");
+        if (r.status() != 200) {
+            throw new AssertionError(r.body());
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < codes; i++) {
+            b.append(id).append("-CODE-").append(i).append('\n');
+        }
+        Res u = upload(id, "card", b.toString());
+        if (u.status() != 200) {
+            throw new AssertionError(u.body());
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.shutdown();
+        engineStorage.close();
+    }
+}

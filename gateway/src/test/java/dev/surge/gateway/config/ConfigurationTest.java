@@ -1,0 +1,96 @@
+package dev.surge.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.engine.ring.EngineRing;
+import dev.surge.journal.Durability;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigurationTest {
+    private static final Map<String, String> SECRETS = Map.of(
+        "SURGE_ADMIN_TOKEN", "admin-token-0123456789",
+        "SURGE_USER_TOKEN_SECRET", "user-secret-0123456789-0123456789-abc",
+        "SURGE_CODE_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+
+    private static Map<String, String> env(String... kv) {
+        java.util.HashMap<String, String> m = new java.util.HashMap<>(SECRETS);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void defaultsVariablesAndFlagsInThatOrder() {
+        Configuration c = Configuration.from(new String[0], env()).conclude();
+        assertEquals(8080, c.port());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(Durability.PROCESS, c.durability());
+        assertTrue(c.demo());
+        c = Configuration.from(new String[0], env("SURGE_PORT", "9090", "SURGE_DURABILITY", "sync", "SURGE_DEMO", "false"))
+            .conclude();
+        assertEquals(9090, c.port());
+        assertEquals(Durability.SYNC, c.durability());
+        assertFalse(c.demo());
+        c = Configuration.from(new String[] {"--port", "0", "--durability=process", "--demo", "--ring-size", "64",
+            "--wait-strategy", "sleeping", "--trusted-proxies", "10.0.0.0/8,::1", "--truncate-corrupt-tail"},
+            env("SURGE_PORT", "9090", "SURGE_DURABILITY", "sync", "SURGE_DEMO", "false")).conclude();
+        assertEquals(0, c.port(), "a flag wins over its variable");
+        assertEquals(Durability.PROCESS, c.durability());
+        assertTrue(c.demo());
+        assertEquals(64, c.ringSize());
+        assertEquals(EngineRing.Wait.SLEEPING, c.waitStrategy());
+        assertEquals(2, c.trustedProxies().size());
+        assertTrue(c.truncateCorruptTail());
+        assertFalse(Configuration.from(new String[] {"--no-demo"}, env()).conclude().demo());
+    }
+
+    @Test
+    void badValuesAreClearErrors() {
+        assertMessage("--port", new String[] {"--port", "70000"});
+        assertMessage("--ring-size", new String[] {"--ring-size", "1000"});
+        assertMessage("--durability", new String[] {"--durability", "fast"});
+        assertMessage("--wait-strategy", new String[] {"--wait-strategy", "busy-spin"});
+        assertMessage("--trusted-proxies", new String[] {"--trusted-proxies", "proxy.example.com"});
+        assertMessage("unknown option", new String[] {"--colour", "red"});
+        assertMessage("needs a value", new String[] {"--port"});
+    }
+
+    private static void assertMessage(String expected, String[] args) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+            () -> Configuration.from(args, env()).conclude());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void secretsAreRequiredOutsideDemoMode() {
+        for (String name : SECRETS.keySet()) {
+            java.util.HashMap<String, String> env = new java.util.HashMap<>(SECRETS);
+            env.remove(name);
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> Configuration.from(new String[] {"--no-demo"}, env).conclude());
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+        Configuration demo = Configuration.from(new String[0], Map.of()).conclude();
+        assertEquals(3, demo.generatedSecrets().size());
+        assertEquals(32, demo.codeKey().length);
+        assertThrows(ConfigurationException.class, () -> Configuration.from(new String[0],
+            env("SURGE_CODE_KEY", "c2hvcnQ=")).conclude());
+        assertThrows(ConfigurationException.class, () -> Configuration.from(new String[0],
+            env("SURGE_USER_TOKEN_SECRET", "short")).conclude());
+    }
+
+    @Test
+    void helpNamesEveryFlagAndVariable() {
+        assertTrue(Configuration.from(new String[] {"--help"}, Map.of()).helpRequested());
+        String help = Configuration.help();
+        for (Configuration.Option o : Configuration.Option.values()) {
+            assertTrue(help.contains(o.flag) && help.contains(o.env), o.name());
+        }
+        assertTrue(help.contains("SURGE_ADMIN_TOKEN") && help.contains("SURGE_CODE_KEY"));
+    }
+}
