@@ -27,7 +27,13 @@ class MainIT {
     @TempDir
     Path dir;
 
-    private static ProcessBuilder java(String... args) {
+    /** The real Main in a child JVM: this class path, the Chronicle flags this JVM has, no SURGE_* variables. */
+    static ProcessBuilder java(String... args) {
+        return java(Main.class, args);
+    }
+
+    /** Another main class of this class path (the journal CLI, say), as {@link #java(String...)}. */
+    static ProcessBuilder java(Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -37,7 +43,7 @@ class MainIT {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("SURGE_"));
