@@ -6,6 +6,7 @@ import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.config.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,8 +97,15 @@ public final class Main {
             }
             LOG.info("ready ({} durability)", config.durability().name().toLowerCase(java.util.Locale.ROOT));
         } catch (Exception e) {
-            err.println("surge: start-up failed: " + e.getMessage());
-            LOG.error("start-up failed", e);
+            if (addressInUse(e)) {
+                // The likeliest first-run stumble (a Surge already running in another terminal): one clear line.
+                err.println("surge: cannot listen on " + config.host() + ":" + config.port() + ": the address is "
+                    + "already in use (is Surge already running? Stop it, or choose another --port; --port 0 takes "
+                    + "any free port)");
+            } else {
+                err.println("surge: start-up failed: " + e.getMessage());
+                LOG.error("start-up failed", e);
+            }
             stop.run();
             return 1;
         }
@@ -107,6 +115,16 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Whether a start-up failure is the port being taken (Netty's native transport has no BindException). */
+    private static boolean addressInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** In demo mode, secrets missing from the environment come from the data directory if an earlier run saved them. */

@@ -7,6 +7,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,6 +63,21 @@ class MainIT {
         String err = new String(missing.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, missing.waitFor(), err);
         assertTrue(err.contains("SURGE_ADMIN_TOKEN"), err);
+    }
+
+    @Test
+    void aPortInUseIsOneClearLineWithAHint() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Process p = java("--port", String.valueOf(taken.getLocalPort()), "--data-dir", dir.resolve("data").toString())
+                .start();
+            MainIT.drain(p);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.waitFor(), err);
+            assertTrue(err.startsWith("surge: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                + ": the address is already in use"), err);
+            assertTrue(err.contains("--port 0"), err);
+            assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+        }
     }
 
     @Test
