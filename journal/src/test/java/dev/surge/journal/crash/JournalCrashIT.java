@@ -146,7 +146,7 @@ class JournalCrashIT {
         long grants = 0;
         for (int u = 0; u < RingUnderLoadMain.USERS; u++) {
             List<GrantSummary> mine = machine.grantsOf("u" + u, Integer.MAX_VALUE);
-            assertTrue(mine.size() <= RingUnderLoadMain.PER_USER_LIMIT, "u" + u + " has " + mine.size() + " grants");
+            assertTrue(mine.size() <= LoadCampaign.PER_USER_LIMIT, "u" + u + " has " + mine.size() + " grants");
             grants += mine.size();
             for (GrantSummary g : mine) {
                 for (GrantSummary.Item item : g.items()) {
@@ -161,7 +161,7 @@ class JournalCrashIT {
         assertTrue(grants >= acks.size());
 
         // The kill came mid-load: codes were still there to grant.
-        CampaignCounters c = machine.campaign(RingUnderLoadMain.CAMPAIGN);
+        CampaignCounters c = machine.campaign(LoadCampaign.CAMPAIGN);
         for (CampaignCounters.SkuCounters sku : c.skus()) {
             assertTrue(sku.stockLeft() > 0, sku + ": stock ran out before the kill");
         }
