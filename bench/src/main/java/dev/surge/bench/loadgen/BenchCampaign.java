@@ -13,14 +13,15 @@ import java.time.Duration;
 
 /**
  * Sets the benchmark campaign up through the admin API, as an operator would: campaign "bench"
- * with one CODE SKU "card" (per-user limit 1), then {@code codes} card codes streamed as
+ * with one CODE SKU "card" and a per-user limit, then {@code codes} card codes streamed as
  * text/plain.
  */
 public final class BenchCampaign {
     private BenchCampaign() {
     }
 
-    public static void create(InetSocketAddress server, String adminToken, long codes) throws IOException,
+    public static void create(InetSocketAddress server, String adminToken, int perUserLimit, long codes)
+        throws IOException,
         InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -28,7 +29,7 @@ public final class BenchCampaign {
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/campaigns/"
                 + FlashSale.CAMPAIGN))
             .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"perUserLimit\":1,"
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"perUserLimit\":" + perUserLimit + ","
                 + "\"skus\":[{\"id\":\"" + FlashSale.CODE_SKU + "\",\"kind\":\"CODE\"}]}"))
             .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (put.statusCode() != 200) {

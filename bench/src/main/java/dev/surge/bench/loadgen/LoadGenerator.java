@@ -54,6 +54,9 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--codes", description = "card codes to upload (default ${DEFAULT-VALUE})")
     long codes = 2_000_000;
 
+    @Option(names = "--limit", description = "the campaign's per-user limit (default ${DEFAULT-VALUE})")
+    int limit = 1;
+
     @Option(names = "--rate", description = "requests per second (default ${DEFAULT-VALUE})")
     double rate = 5_000;
 
@@ -89,6 +92,10 @@ public final class LoadGenerator implements Callable<Integer> {
 
     @Option(names = "--p99-us", description = "--find-max: the p99 target in microseconds (default ${DEFAULT-VALUE})")
     double p99TargetMicros = 1000;
+
+    @Option(names = "--sustained-p99-ms", description = "--find-max: a rate whose p99 exceeds this is not sustained: "
+        + "the queue grew through the run (default ${DEFAULT-VALUE})")
+    double sustainedP99Millis = 100;
 
     @Option(names = "--out", description = "directory for .hgrm and .jsonl files")
     Path out;
@@ -132,7 +139,7 @@ public final class LoadGenerator implements Callable<Integer> {
             }
             if (setup) {
                 long t = System.nanoTime();
-                BenchCampaign.create(address, adminToken, codes);
+                BenchCampaign.create(address, adminToken, limit, codes);
                 System.out.printf("campaign set up with %,d codes in %.1f s%n", codes, (System.nanoTime() - t) / 1e9);
             }
             String[] bearer = mint(secret, users);
@@ -160,11 +167,18 @@ public final class LoadGenerator implements Callable<Integer> {
     private void findMax(OpenLoop loop, InetSocketAddress address, Mix m, String[] bearer) throws Exception {
         double bestUnderTarget = 0;
         double bestSustained = 0;
+        // JIT and caches warm at the first rate before anything is recorded
+        OpenLoop.Plan warm = new OpenLoop.Plan(address, rate, 0, seconds(Math.max(5, 2 * warmup)), connections, m,
+            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime());
+        System.out.println("(warm-up, not recorded) " + loop.run(warm, u -> bearer[u], label).summary());
         for (double r = rate; r <= maxRate; r *= step) {
             RunResult result = run(loop, address, m, bearer, Math.round(r), label);
-            boolean sustained = result.achieved() >= 0.95 * result.rate() && result.errors() == 0;
+            // sustained: answers kept pace with the schedule and the queue did not grow through the run
+            boolean sustained = result.achieved() >= 0.95 * result.rate() && result.errors() == 0
+                && result.percentileMicros(99) < sustainedP99Millis * 1000;
             if (!sustained) {
-                System.out.printf("falling behind at %,.0f/s: stopping%n", result.rate());
+                System.out.printf("not sustained at %,.0f/s (achieved %,.0f/s, p99 %.0f us): stopping%n", result.rate(),
+                    result.achieved(), result.percentileMicros(99));
                 break;
             }
             bestSustained = Math.max(bestSustained, result.achieved());

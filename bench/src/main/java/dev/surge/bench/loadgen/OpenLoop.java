@@ -103,6 +103,7 @@ public final class OpenLoop implements AutoCloseable {
         Map<String, Long> outcomes = new HashMap<>();
         long scheduled = 0;
         long completed = 0;
+        long inWindow = 0;
         long errors = 0;
         for (Lane lane : all) {
             Lane.Totals t;
@@ -115,10 +116,11 @@ public final class OpenLoop implements AutoCloseable {
             t.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
             scheduled += t.scheduled();
             completed += t.completed();
+            inWindow += t.answeredInWindow();
             errors += t.errors();
         }
         double seconds = plan.durationNanos() / 1e9;
-        return new RunResult(label, plan.rate(), completed / seconds, scheduled, completed, errors, latency, outcomes);
+        return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes);
     }
 
     @Override
@@ -128,7 +130,8 @@ public final class OpenLoop implements AutoCloseable {
 
     /** One event loop's share of the schedule and of the connections. */
     private final class Lane {
-        record Totals(Histogram latency, Map<String, Long> outcomes, long scheduled, long completed, long errors) {
+        record Totals(Histogram latency, Map<String, Long> outcomes, long scheduled, long completed,
+                      long answeredInWindow, long errors) {
         }
 
         final EventLoop loop;
@@ -150,6 +153,7 @@ public final class OpenLoop implements AutoCloseable {
         private long next;
         private long scheduled;
         private long completed;
+        private long answeredInWindow;
         private long errors;
         private long outstanding;
         private boolean finished;
@@ -221,8 +225,12 @@ public final class OpenLoop implements AutoCloseable {
         }
 
         void onAnswer(Conn conn, Request r, FullHttpResponse response) {
-            long latency = System.nanoTime() - r.intendedNanos;
+            long now = System.nanoTime();
+            long latency = now - r.intendedNanos;
             outstanding--;
+            if (now >= warmupEnd && now < end) {
+                answeredInWindow++; // throughput: answers while the window is open, whenever scheduled
+            }
             String outcome = outcome(r, response);
             if (r.intendedNanos >= warmupEnd && !finished) {
                 measured.recordValue(Math.min(latency, HIGHEST_NANOS));
@@ -304,7 +312,7 @@ public final class OpenLoop implements AutoCloseable {
             }
             Map<String, Long> counts = new HashMap<>();
             outcomes.forEach((k, v) -> counts.put(k, v[0]));
-            return new Totals(measured, counts, scheduled, completed, errors);
+            return new Totals(measured, counts, scheduled, completed, answeredInWindow, errors);
         }
 
         /** One keep-alive connection with at most one request in flight (no pipelining, like wrk2). */

@@ -11,7 +11,7 @@ import org.HdrHistogram.Histogram;
  * window.
  *
  * @param rate        requests per second offered
- * @param achieved    responses per second for requests scheduled in the measurement window
+ * @param achieved    responses per second received while the measurement window was open
  * @param scheduled   requests scheduled in the measurement window
  * @param completed   of those, answered
  * @param errors      of those, failed (connection lost) or never answered before the drain deadline
