@@ -156,7 +156,7 @@ public class RingJournalThroughput {
             }
             long intended = startNanos + sent * periodNanos;
             while (System.nanoTime() < intended) {
-                Thread.onSpinWait();
+                Thread.yield(); // not a busy spin: on 2 cores the stage threads need the core
             }
         }
 
