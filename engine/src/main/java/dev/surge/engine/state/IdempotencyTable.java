@@ -4,15 +4,19 @@ import java.util.Arrays;
 
 /**
  * (subject, Idempotency-Key) to the first decision taken under it: a fingerprint of the request
- * that made it, the result, and a reference (grant number, or a reason). Open addressing over
- * parallel arrays, 24 bytes a slot. Confined to the writer thread.
+ * that made it, the result, and a reference (grant number, or a reason). Open addressing over one
+ * long[] of 3-long slots (key, fingerprint, outcome), 24 bytes a slot: a lookup and the insert
+ * that follows it touch one slot's cache line rather than one line in each of four arrays
+ * (random keys over millions of slots: each line touched is a cache miss). A slot is in use
+ * when its outcome has {@link #USED} set. Confined to the writer thread.
  */
 final class IdempotencyTable {
     static final int MISSING = -1;
-    private long[] keys = new long[1024];
-    private long[] fingerprints = new long[1024];
-    private long[] outcomes = new long[1024];
-    private boolean[] used = new boolean[1024];
+    private static final int STRIDE = 3;
+    /** Marks an occupied slot in the outcome word (results and references never use bit 63). */
+    private static final long USED = Long.MIN_VALUE;
+    private long[] slots = new long[1024 * STRIDE];
+    private int capacity = 1024;
     private int size;
 
     int size() {
@@ -21,27 +25,28 @@ final class IdempotencyTable {
 
     /** Slot of the key, or MISSING. */
     int find(long key) {
-        int mask = keys.length - 1;
+        int mask = capacity - 1;
         for (int i = (int) key & mask; ; i = (i + 1) & mask) {
-            if (!used[i]) {
+            int at = i * STRIDE;
+            if ((slots[at + 2] & USED) == 0) {
                 return MISSING;
             }
-            if (keys[i] == key) {
+            if (slots[at] == key) {
                 return i;
             }
         }
     }
 
     long fingerprint(int slot) {
-        return fingerprints[slot];
+        return slots[slot * STRIDE + 1];
     }
 
     int result(int slot) {
-        return (int) (outcomes[slot] >>> 32);
+        return (int) ((slots[slot * STRIDE + 2] & ~USED) >>> 32);
     }
 
     int reference(int slot) {
-        return (int) outcomes[slot];
+        return (int) slots[slot * STRIDE + 2];
     }
 
     /** Records a first decision; a key already present keeps its first decision. */
@@ -49,37 +54,33 @@ final class IdempotencyTable {
         if (find(key) != MISSING) {
             return;
         }
-        if (++size * 2 > keys.length) {
+        if (++size * 2 > capacity) {
             rehash();
         }
         insert(key, fingerprint, ((long) result << 32) | (reference & 0xFFFFFFFFL));
     }
 
     private void insert(long key, long fingerprint, long outcome) {
-        int mask = keys.length - 1;
+        int mask = capacity - 1;
         int i = (int) key & mask;
-        while (used[i]) {
+        while ((slots[i * STRIDE + 2] & USED) != 0) {
             i = (i + 1) & mask;
         }
-        used[i] = true;
-        keys[i] = key;
-        fingerprints[i] = fingerprint;
-        outcomes[i] = outcome;
+        int at = i * STRIDE;
+        slots[at] = key;
+        slots[at + 1] = fingerprint;
+        slots[at + 2] = outcome | USED;
     }
 
     private void rehash() {
-        long[] k = keys;
-        long[] f = fingerprints;
-        long[] o = outcomes;
-        boolean[] u = used;
-        int n = k.length * 2;
-        keys = new long[n];
-        fingerprints = new long[n];
-        outcomes = new long[n];
-        used = new boolean[n];
-        for (int i = 0; i < k.length; i++) {
-            if (u[i]) {
-                insert(k[i], f[i], o[i]);
+        long[] old = slots;
+        int oldCapacity = capacity;
+        capacity = oldCapacity * 2;
+        slots = new long[capacity * STRIDE];
+        for (int i = 0; i < oldCapacity; i++) {
+            int at = i * STRIDE;
+            if ((old[at + 2] & USED) != 0) {
+                insert(old[at], old[at + 1], old[at + 2] & ~USED);
             }
         }
     }
@@ -87,31 +88,33 @@ final class IdempotencyTable {
     /** Order-independent digest of the contents. */
     long digest() {
         long d = size;
-        for (int i = 0; i < keys.length; i++) {
-            if (used[i]) {
-                d += dev.surge.engine.util.Hashing.combine(keys[i], fingerprints[i], outcomes[i]);
+        for (int i = 0; i < capacity; i++) {
+            int at = i * STRIDE;
+            if ((slots[at + 2] & USED) != 0) {
+                d += dev.surge.engine.util.Hashing.combine(slots[at], slots[at + 1], slots[at + 2] & ~USED);
             }
         }
         return d;
     }
 
     void forEach(Visitor v) {
-        for (int i = 0; i < keys.length; i++) {
-            if (used[i]) {
-                v.visit(keys[i], fingerprints[i], outcomes[i]);
+        for (int i = 0; i < capacity; i++) {
+            int at = i * STRIDE;
+            if ((slots[at + 2] & USED) != 0) {
+                v.visit(slots[at], slots[at + 1], slots[at + 2] & ~USED);
             }
         }
     }
 
     void restore(long key, long fingerprint, long outcome) {
-        if (++size * 2 > keys.length) {
+        if (++size * 2 > capacity) {
             rehash();
         }
         insert(key, fingerprint, outcome);
     }
 
     void clear() {
-        Arrays.fill(used, false);
+        Arrays.fill(slots, 0);
         size = 0;
     }
 

@@ -1,0 +1,146 @@
+package dev.surge.bench;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandWriter;
+import dev.surge.engine.state.StateMachine;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Memory of the engine's state, measured as heap in use after a full GC (run with a fixed heap
+ * and -XX:+UseParallelGC, whose System.gc() is a full, compacting collection):
+ * <ul>
+ *   <li>per user of limit state: {@code users} users each granted one claim; then the limit
+ *       counters alone are emptied and shrunk, and the heap they freed is divided by users.
+ *       The whole per-user state (grant, idempotency record, limits) is reported too;</li>
+ *   <li>per pooled code: {@code codes} card codes of 14 bytes loaded into one SKU's pool
+ *       (pool arena, offsets and the duplicate index), heap growth divided by codes.</li>
+ * </ul>
+ * Usage: {@code MemoryFootprint [users] [codes]} (default 10,000,000 each). Prints a summary
+ * and writes {@code memory.json} to the {@code surge.bench.out} directory when it is set.
+ */
+public final class MemoryFootprint {
+    private static final int CODE_BATCH = 10_000;
+    private static final int CODE_TEXT_BYTES = 14;
+
+    /** Bytes per user and per code, and how they were obtained. */
+    public record Result(long users, double limitBytesPerUser, double stateBytesPerUser, long codes,
+                         double bytesPerCode, int codeTextBytes) {
+        String json() {
+            return String.format(Locale.ROOT, "{\"users\": %d, \"limitBytesPerUser\": %.2f, \"stateBytesPerUser\": %.2f, "
+                    + "\"codes\": %d, \"bytesPerCode\": %.2f, \"codeTextBytes\": %d}%n", users, limitBytesPerUser,
+                stateBytesPerUser, codes, bytesPerCode, codeTextBytes);
+        }
+    }
+
+    private MemoryFootprint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long users = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
+        long codes = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 10_000_000L;
+        Result r = measure(users, codes);
+        System.out.printf(Locale.ROOT, "limit state: %.1f B/user at %,d users (whole per-user state %.1f B)%n",
+            r.limitBytesPerUser, r.users, r.stateBytesPerUser);
+        System.out.printf(Locale.ROOT, "code pool: %.1f B/code at %,d codes of %d bytes%n", r.bytesPerCode, r.codes,
+            r.codeTextBytes);
+        Path out = Histograms.outDir();
+        if (out != null) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("memory.json"), r.json(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public static Result measure(long users, long codes) throws ReflectiveOperationException {
+        CommandSlot slot = new CommandSlot();
+        FlashSale sale = new FlashSale();
+
+        StateMachine claims = campaignMachine(slot, sale);
+        long before = usedAfterGc();
+        for (long n = 0; n < users; n++) {
+            sale.rechargeClaim(slot, n);
+            claims.decide(slot);
+            expect(slot, ResultCode.GRANTED);
+        }
+        long withUsers = usedAfterGc();
+        Long2LongHashMap limits = limitCounts(claims);
+        limits.clear();
+        limits.compact();
+        long withoutLimits = usedAfterGc();
+        Reference.reachabilityFence(claims);
+        claims = null;
+
+        StateMachine pool = campaignMachine(slot, sale);
+        CommandWriter writer = new CommandWriter();
+        long emptyPool = usedAfterGc();
+        StringBuilder code = new StringBuilder();
+        List<String> batch = new ArrayList<>(CODE_BATCH);
+        for (long loaded = 0; loaded < codes; ) {
+            batch.clear();
+            for (int i = 0; i < CODE_BATCH && loaded < codes; i++, loaded++) {
+                FlashSale.code(code, loaded);
+                batch.add(code.toString());
+            }
+            writer.loadCodes(slot, 2, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, batch);
+            pool.decide(slot);
+            expect(slot, ResultCode.OK);
+        }
+        batch.clear();
+        slot = new CommandSlot(); // the old slot's event buffer grew to a batch of codes
+        long fullPool = usedAfterGc();
+        Reference.reachabilityFence(pool);
+        return new Result(users, (double) (withUsers - withoutLimits) / users, (double) (withUsers - before) / users,
+            codes, (double) (fullPool - emptyPool) / codes, CODE_TEXT_BYTES);
+    }
+
+    private static StateMachine campaignMachine(CommandSlot slot, FlashSale sale) {
+        StateMachine machine = new StateMachine();
+        sale.upsertCampaign(slot);
+        machine.decide(slot);
+        expect(slot, ResultCode.OK);
+        return machine;
+    }
+
+    private static void expect(CommandSlot slot, ResultCode expected) {
+        if (slot.result != expected) {
+            throw new IllegalStateException("expected " + expected + ", got " + slot.result);
+        }
+    }
+
+    /**
+     * The engine's limit counters. Reflection, because the engine rightly exposes no handle on
+     * its state; this tool only empties the map after measuring, to see what it held.
+     */
+    private static Long2LongHashMap limitCounts(StateMachine machine) throws ReflectiveOperationException {
+        Field stateField = StateMachine.class.getDeclaredField("state");
+        stateField.setAccessible(true);
+        Object state = stateField.get(machine);
+        Field limits = state.getClass().getDeclaredField("limitCounts");
+        limits.setAccessible(true);
+        return (Long2LongHashMap) limits.get(state);
+    }
+
+    /** Heap in use after full collections (repeated until it stops shrinking). */
+    static long usedAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (now >= used - 1024) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
+    }
+}

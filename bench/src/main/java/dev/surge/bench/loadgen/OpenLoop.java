@@ -1,0 +1,374 @@
+package dev.surge.bench.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Open-model load at a fixed rate over many HTTP/1.1 keep-alive connections, wrk2-style: the
+ * schedule says when each request is due (rate / lanes apart per lane), whether or not earlier
+ * ones were answered. A due request goes out on an idle connection of its lane, or waits for the
+ * first one to free up. Its latency runs from the scheduled time to the response, so a slow
+ * server cannot slow the schedule down and hide its own queueing (coordinated omission).
+ *
+ * <p>Threading: one lane per event-loop thread; a lane's connections, schedule, histograms and
+ * counters are touched only by that thread until the run is over.
+ */
+public final class OpenLoop implements AutoCloseable {
+    /** How the requests authenticate: the bearer token of user i. */
+    @FunctionalInterface
+    public interface Tokens {
+        String bearer(int user);
+    }
+
+    /** Everything a run needs. */
+    public record Plan(InetSocketAddress server, double rate, long warmupNanos, long durationNanos, int connections,
+                      Mix mix, int users, String campaign, String sku, long seed, String runId) {
+    }
+
+    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final boolean epoll;
+    private final int threads;
+
+    public OpenLoop(int threads) {
+        this.threads = threads;
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen", true), io);
+    }
+
+    /** Native epoll (timers with sub-millisecond precision) rather than NIO. */
+    public boolean epoll() {
+        return epoll;
+    }
+
+    /** Runs one fixed-rate run: connect, warm up, measure, drain. Blocks until done. */
+    public RunResult run(Plan plan, Tokens tokens, String label) throws InterruptedException {
+        int lanes = Math.min(threads, plan.connections());
+        List<Lane> all = new ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+            int conns = plan.connections() / lanes + (i < plan.connections() % lanes ? 1 : 0);
+            all.add(new Lane(group.next(), plan, tokens, i, lanes, conns));
+        }
+        for (Lane lane : all) {
+            lane.connect();
+        }
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        for (Lane lane : all) {
+            lane.loop.execute(() -> lane.begin(start));
+        }
+        long end = start + plan.warmupNanos() + plan.durationNanos();
+        long sleep = end + DRAIN_NANOS - System.nanoTime();
+        for (Lane lane : all) {
+            lane.done.await(Math.max(1, sleep), TimeUnit.NANOSECONDS);
+            sleep = end + DRAIN_NANOS - System.nanoTime();
+        }
+        Histogram latency = new Histogram(HIGHEST_NANOS, 3);
+        Map<String, Long> outcomes = new HashMap<>();
+        long scheduled = 0;
+        long completed = 0;
+        long inWindow = 0;
+        long errors = 0;
+        for (Lane lane : all) {
+            Lane.Totals t;
+            try {
+                t = lane.loop.submit(lane::finish).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("lane failed", e.getCause());
+            }
+            latency.add(t.latency());
+            t.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+            scheduled += t.scheduled();
+            completed += t.completed();
+            inWindow += t.answeredInWindow();
+            errors += t.errors();
+        }
+        double seconds = plan.durationNanos() / 1e9;
+        return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** One event loop's share of the schedule and of the connections. */
+    private final class Lane {
+        record Totals(Histogram latency, Map<String, Long> outcomes, long scheduled, long completed,
+                      long answeredInWindow, long errors) {
+        }
+
+        final EventLoop loop;
+        private final Plan plan;
+        private final Tokens tokens;
+        private final int connectionCount;
+        private final double periodNanos;
+        private final long offsetNanos;
+        private final Workload workload;
+        private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+        private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+        private final List<Conn> conns = new ArrayList<>();
+        private final Histogram measured = new Histogram(HIGHEST_NANOS, 3);
+        private final Map<String, long[]> outcomes = new HashMap<>();
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private long start;
+        private long warmupEnd;
+        private long end;
+        private long next;
+        private long scheduled;
+        private long completed;
+        private long answeredInWindow;
+        private long errors;
+        private long outstanding;
+        private boolean finished;
+
+        Lane(EventLoop loop, Plan plan, Tokens tokens, int index, int lanes, int connections) {
+            this.loop = loop;
+            this.plan = plan;
+            this.tokens = tokens;
+            this.connectionCount = connections;
+            this.periodNanos = 1e9 * lanes / plan.rate();
+            this.offsetNanos = (long) (periodNanos * index / lanes); // lanes interleave, not send in step
+            this.workload = new Workload(plan.mix(), plan.users(), plan.campaign(), plan.sku(),
+                plan.runId() + "-" + index + "-", plan.seed() * 1_000_003L + index);
+        }
+
+        void connect() throws InterruptedException {
+            Bootstrap b = new Bootstrap().group(loop)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+            for (int i = 0; i < connectionCount; i++) {
+                Conn conn = new Conn();
+                b.handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), conn);
+                    }
+                });
+                conn.channel = b.connect(plan.server()).sync().channel();
+                conns.add(conn);
+            }
+            loop.submit(() -> idle.addAll(conns)).sync();
+        }
+
+        void begin(long at) {
+            start = at + offsetNanos;
+            warmupEnd = at + plan.warmupNanos();
+            end = warmupEnd + plan.durationNanos();
+            tick();
+        }
+
+        private long intended(long i) {
+            return start + (long) (i * periodNanos);
+        }
+
+        /** Sends everything due; sleeps until the next request is due. */
+        private void tick() {
+            long now = System.nanoTime();
+            long due;
+            while ((due = intended(next)) <= now && due < end) {
+                Request r = workload.next(due);
+                next++;
+                if (due >= warmupEnd) {
+                    scheduled++;
+                }
+                outstanding++;
+                Conn c = idle.poll();
+                if (c != null) {
+                    c.send(r);
+                } else {
+                    waiting.add(r);
+                }
+            }
+            if (due < end) {
+                loop.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
+            } else {
+                checkDone();
+            }
+        }
+
+        void onAnswer(Conn conn, Request r, FullHttpResponse response) {
+            long now = System.nanoTime();
+            long latency = now - r.intendedNanos;
+            outstanding--;
+            if (now >= warmupEnd && now < end) {
+                answeredInWindow++; // throughput: answers while the window is open, whenever scheduled
+            }
+            String outcome = outcome(r, response);
+            if (r.intendedNanos >= warmupEnd && !finished) {
+                measured.recordValue(Math.min(latency, HIGHEST_NANOS));
+                completed++;
+                outcomes.computeIfAbsent(outcome, k -> new long[1])[0]++;
+            }
+            sendNext(conn);
+            checkDone();
+        }
+
+        void onLost(Conn conn, Request r) {
+            if (r != null) {
+                outstanding--;
+                if (r.intendedNanos >= warmupEnd && !finished) {
+                    errors++;
+                    outcomes.computeIfAbsent("connection lost", k -> new long[1])[0]++;
+                }
+            }
+            conns.remove(conn);
+            idle.remove(conn);
+            if (conns.isEmpty()) { // nothing left to send on: what waits is lost too
+                while (!waiting.isEmpty()) {
+                    onLost(conn, waiting.poll());
+                }
+            }
+            checkDone();
+        }
+
+        private void sendNext(Conn conn) {
+            Request w = waiting.poll();
+            if (w != null) {
+                conn.send(w);
+            } else {
+                idle.add(conn);
+            }
+        }
+
+        private String outcome(Request r, FullHttpResponse response) {
+            String body = response.content().toString(StandardCharsets.UTF_8);
+            int status = response.status().code();
+            if (status != 200) {
+                return status + " " + field(body, "code");
+            }
+            String result = field(body, "result");
+            if (r.kind == Request.Kind.CLAIM && "GRANTED".equals(result)) {
+                workload.onGranted(r.user, field(body, "grantId"));
+            }
+            boolean replayed = "true".equals(response.headers().get("Idempotent-Replayed"));
+            return (r.kind == Request.Kind.REDEEM ? "redeem " : "claim ") + result + (replayed ? " (replayed)" : "");
+        }
+
+        private void checkDone() {
+            if (outstanding == 0 && intended(next) >= end && done.getCount() > 0) {
+                done.countDown();
+            }
+        }
+
+        /** Stops the lane; requests still unanswered count as errors and as latency up to now. */
+        Totals finish() {
+            finished = true;
+            long now = System.nanoTime();
+            List<Request> open = new ArrayList<>(waiting);
+            for (Conn c : conns) {
+                if (c.inFlight != null) {
+                    open.add(c.inFlight);
+                }
+            }
+            for (Request r : open) {
+                if (r.intendedNanos >= warmupEnd) {
+                    errors++;
+                    measured.recordValue(Math.min(now - r.intendedNanos, HIGHEST_NANOS)); // at least this late
+                    outcomes.computeIfAbsent("unanswered", k -> new long[1])[0]++;
+                }
+            }
+            waiting.clear();
+            for (Conn c : conns) {
+                c.inFlight = null;
+                c.channel.close();
+            }
+            Map<String, Long> counts = new HashMap<>();
+            outcomes.forEach((k, v) -> counts.put(k, v[0]));
+            return new Totals(measured, counts, scheduled, completed, answeredInWindow, errors);
+        }
+
+        /** One keep-alive connection with at most one request in flight (no pipelining, like wrk2). */
+        private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
+            Channel channel;
+            Request inFlight;
+
+            void send(Request r) {
+                inFlight = r;
+                byte[] body = r.body.getBytes(StandardCharsets.UTF_8);
+                ByteBuf content = Unpooled.wrappedBuffer(body);
+                FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, r.path, content);
+                req.headers()
+                    .set(HttpHeaderNames.HOST, "127.0.0.1")
+                    .set(HttpHeaderNames.AUTHORIZATION, tokens.bearer(r.user))
+                    .set("Idempotency-Key", r.key)
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                channel.writeAndFlush(req, channel.voidPromise());
+            }
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+                Request r = inFlight;
+                inFlight = null;
+                if (r != null) {
+                    onAnswer(this, r, response);
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                Request r = inFlight;
+                inFlight = null;
+                if (!finished) {
+                    onLost(this, r);
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        }
+    }
+
+    /** The value of the first {@code "name": "value"} string field in a JSON text, or "". */
+    static String field(String json, String name) {
+        String needle = "\"" + name + "\"";
+        int i = json.indexOf(needle);
+        if (i < 0) {
+            return "";
+        }
+        int colon = json.indexOf(':', i + needle.length());
+        int open = colon < 0 ? -1 : json.indexOf('"', colon + 1);
+        int close = open < 0 ? -1 : json.indexOf('"', open + 1);
+        return close < 0 ? "" : json.substring(open + 1, close);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.surge.bench.loadgen;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One fixed-rate run: what was offered, what came back, and the latency distribution (from
+ * each request's intended send time, nanoseconds) of the requests scheduled in the measurement
+ * window.
+ *
+ * @param rate        requests per second offered
+ * @param achieved    responses per second received while the measurement window was open
+ * @param scheduled   requests scheduled in the measurement window
+ * @param completed   of those, answered
+ * @param errors      of those, failed (connection lost) or never answered before the drain deadline
+ * @param outcomes    answers by "result" (200) or "status error-code" (others)
+ */
+public record RunResult(String label, double rate, double achieved, long scheduled, long completed, long errors,
+                        Histogram latency, Map<String, Long> outcomes) {
+    public double percentileMicros(double p) {
+        return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(p) / 1000.0;
+    }
+
+    public double maxMicros() {
+        return latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0;
+    }
+
+    public String summary() {
+        return String.format(Locale.ROOT,
+            "%s rate=%,.0f/s achieved=%,.0f/s n=%,d errors=%,d | p50=%.0f p90=%.0f p99=%.0f p99.9=%.0f max=%.0f us | %s",
+            label, rate, achieved, completed, errors, percentileMicros(50), percentileMicros(90), percentileMicros(99),
+            percentileMicros(99.9), maxMicros(), new TreeMap<>(outcomes));
+    }
+
+    /** One JSON object on one line (the report reads these). */
+    public String json() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "{\"label\": \"%s\", \"rate\": %.1f, \"achieved\": %.1f, \"scheduled\": %d, "
+                + "\"completed\": %d, \"errors\": %d, \"p50us\": %.1f, \"p90us\": %.1f, \"p99us\": %.1f, \"p999us\": %.1f, "
+                + "\"p9999us\": %.1f, \"maxus\": %.1f, \"outcomes\": {", label, rate, achieved, scheduled, completed, errors,
+            nan(percentileMicros(50)), nan(percentileMicros(90)), nan(percentileMicros(99)), nan(percentileMicros(99.9)),
+            nan(percentileMicros(99.99)), nan(maxMicros())));
+        String sep = "";
+        for (Map.Entry<String, Long> e : new TreeMap<>(outcomes).entrySet()) {
+            b.append(sep).append('"').append(e.getKey()).append("\": ").append(e.getValue());
+            sep = ", ";
+        }
+        return b.append("}}").toString();
+    }
+
+    private static double nan(double v) {
+        return Double.isNaN(v) ? -1 : v;
+    }
+}

@@ -1,0 +1,425 @@
+package dev.surge.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code report.md} and its PNG plots from the raw results {@code scripts/bench} left in a
+ * directory: {@code jmh.json} (JMH), {@code memory.json} ({@code MemoryFootprint}),
+ * {@code http-<durability>.jsonl}, {@code -max.json} and {@code .hgrm} (load generator),
+ * {@code peers.jsonl} ({@code scripts/bench-peers}) and {@code env.txt} (the machine). Whatever
+ * is missing is reported as not measured. Usage: {@code ReportWriter <results-dir> [mode]}.
+ */
+public final class ReportWriter {
+    private final Path dir;
+    private final String mode;
+    private final StringBuilder md = new StringBuilder();
+    private List<Map<String, Object>> jmh = List.of();
+    private Map<String, Object> memory = Map.of();
+    private final List<Map<String, Object>> peers = new ArrayList<>();
+
+    public ReportWriter(Path dir, String mode) {
+        this.dir = dir;
+        this.mode = mode;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: ReportWriter <results-dir> [mode]");
+            System.exit(2);
+        }
+        Path report = new ReportWriter(Path.of(args[0]), args.length > 1 ? args[1] : "").write();
+        System.out.println("report: " + report);
+    }
+
+    /** Reads what is there, writes report.md and the PNGs; returns the report's path. */
+    public Path write() throws IOException {
+        load();
+        md.append("# Surge benchmark report").append(mode.isEmpty() ? "" : " (" + mode + ")").append("\n\n");
+        Path env = dir.resolve("env.txt");
+        if (Files.exists(env)) {
+            md.append("## Machine\n\n```\n").append(Files.readString(env).strip()).append("\n```\n\n");
+        }
+        md.append("Numbers are medians of the measured iterations where there are several. The machine may be shared "
+            + "and has few cores, so absolute figures are noisy: compare runs of the same report, and re-run before "
+            + "trusting a single figure.\n\n");
+        targets();
+        jmhTable();
+        memorySection();
+        for (String d : List.of("process", "sync")) {
+            httpSection(d);
+        }
+        peersSection();
+        md.append("## Raw data\n\nEverything this report was made from is in this directory: `jmh.json`, `memory.json`, "
+            + "`http-*.jsonl`, `http-*-max.json`, `*.hgrm` (HdrHistogram percentile distributions in microseconds), "
+            + "`peers.jsonl` and the peers' own output under `peers/`, server logs.\n");
+        Path report = dir.resolve("report.md");
+        Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
+        return report;
+    }
+
+    private void load() throws IOException {
+        Path j = dir.resolve("jmh.json");
+        if (Files.exists(j)) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            if (JsonValues.read(j) instanceof List<?> l) {
+                for (Object o : l) {
+                    list.add(JsonValues.map(o));
+                }
+            }
+            jmh = list;
+        }
+        Path m = dir.resolve("memory.json");
+        if (Files.exists(m)) {
+            memory = JsonValues.map(JsonValues.read(m));
+        }
+        Path p = dir.resolve("peers.jsonl");
+        if (Files.exists(p)) {
+            for (Object o : JsonValues.readLines(p)) {
+                peers.add(JsonValues.map(o));
+            }
+        }
+    }
+
+    // ---- the figures of SPEC section 7, each next to its target --------------------------------
+
+    private void targets() throws IOException {
+        md.append("## SPEC section 7: targets and what was measured here\n\n");
+        md.append("| Figure | Target | Measured | Verdict |\n|---|---|---|---|\n");
+        double claim = jmhMedian("ClaimDecisionBenchmark.claim", "avgt", Map.of());
+        double encode = jmhMedian("ClaimDecisionBenchmark.encodeOnly", "avgt", Map.of());
+        row("Claim decision, state machine alone (JMH, one thread; minus command encoding)", "<= 100 ns",
+            Double.isNaN(claim) ? Double.NaN : claim - (Double.isNaN(encode) ? 0 : encode), "%.0f ns", v -> v <= 100,
+            Double.isNaN(claim) ? "" : String.format(Locale.ROOT, " (%.0f ns with encoding)", claim));
+        for (String d : List.of("process", "sync")) {
+            double ring = jmhMedian("RingJournalThroughput.claim", "thrpt", Map.of("durability", d, "rate", "0"));
+            row("Ring + journal in process, " + d + " durability (claims/s)", ">= 5,000,000/s", ring, "%,.0f/s",
+                v -> v >= 5_000_000, "");
+        }
+        double recoveryMs = jmhMedian("RecoveryBenchmark.recover", "ss", Map.of());
+        double events = jmhParam("RecoveryBenchmark.recover", "events");
+        row("Recovery, events replayed/s (" + (Double.isNaN(events) ? "?" : String.format(Locale.ROOT, "%,.0f", events))
+                + "-event journal)", ">= 5,000,000/s", events / (recoveryMs / 1000), "%,.0f/s", v -> v >= 5_000_000,
+            Double.isNaN(recoveryMs) ? "" : String.format(Locale.ROOT, " (ready in %.1f s)", recoveryMs / 1000));
+        row("Memory per user of limit state (at " + count(memory, "users") + " users)", "<= 64 B",
+            JsonValues.number(memory, "limitBytesPerUser"), "%.1f B", v -> v <= 64, "");
+        row("Memory per pooled code (at " + count(memory, "codes") + " codes of "
+                + count(memory, "codeTextBytes") + " bytes)", "<= 48 B",
+            JsonValues.number(memory, "bytesPerCode"), "%.1f B", v -> v <= 48, "");
+        Map<String, Object> processMax = max("process");
+        Map<String, Object> syncMax = max("sync");
+        double surgeProcess = JsonValues.number(processMax, "maxSustained");
+        double surgeSync = JsonValues.number(syncMax, "maxSustained");
+        row("HTTP: p99 at half the max sustained rate (process)", "< 1 ms",
+            JsonValues.number(processMax, "halfMaxP99us") / 1000, "%.2f ms", v -> v < 1,
+            String.format(Locale.ROOT, " at %,.0f/s", JsonValues.number(processMax, "halfMaxRate")));
+        double underTarget = JsonValues.number(processMax, "maxRateP99Under");
+        if (underTarget == 0) {
+            md.append("| HTTP: highest rate with p99 < 1 ms (process) | (reported) | none: p99 >= 1 ms at every rate "
+                + "tried | **misses** |\n");
+        } else {
+            row("HTTP: highest rate with p99 < 1 ms (process)", "(reported)", underTarget, "%,.0f/s", v -> true, "");
+        }
+        ratio("HTTP claims/s, process vs Redis + Lua, AOF everysec", ">= 1.5x", surgeProcess,
+            peer("redis", "everysec"), 1.5);
+        ratio("HTTP claims/s, sync vs Redis + Lua, AOF always", ">= 2x", surgeSync, peer("redis", "always"), 2);
+        ratio("HTTP claims/s, sync vs PostgreSQL hot row, synchronous_commit on", ">= 100x", surgeSync,
+            peer("postgres", "on"), 100);
+        ratio("HTTP claims/s, process vs PostgreSQL hot row, synchronous_commit off", ">= 100x", surgeProcess,
+            peer("postgres", "off"), 100);
+        md.append("\n");
+    }
+
+    private void row(String figure, String target, double value, String format, java.util.function.DoublePredicate ok,
+                     String note) {
+        String measured = Double.isNaN(value) || Double.isInfinite(value) || value < 0 ? "not measured"
+            : String.format(Locale.ROOT, format, value) + note;
+        String verdict = measured.equals("not measured") ? "-" : ok.test(value) ? "meets" : "**misses**";
+        md.append("| ").append(figure).append(" | ").append(target).append(" | ").append(measured).append(" | ")
+            .append(verdict).append(" |\n");
+    }
+
+    private void ratio(String figure, String target, double surge, Map<String, Object> peer, double needed) {
+        double rps = JsonValues.number(peer, "rps");
+        double r = surge / rps;
+        row(figure, target, r, "%.2fx", v -> v >= needed,
+            Double.isNaN(r) ? "" : String.format(Locale.ROOT, " (%,.0f vs %,.0f/s)", surge, rps));
+    }
+
+    // ---- sections ----------------------------------------------------------------------------
+
+    private void jmhTable() {
+        if (jmh.isEmpty()) {
+            md.append("## JMH\n\nNot run.\n\n");
+            return;
+        }
+        md.append("## JMH (in process)\n\n| Benchmark | Params | Mode | Median | Score ± error | Unit |\n"
+            + "|---|---|---|---|---|---|\n");
+        for (Map<String, Object> b : jmh) {
+            Map<String, Object> metric = JsonValues.map(b.get("primaryMetric"));
+            String name = String.valueOf(b.get("benchmark"));
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s ± %s | %s |%n", name, params(b), b.get("mode"),
+                num(median(metric)), num(JsonValues.number(metric, "score")), num(JsonValues.number(metric, "scoreError")),
+                metric.get("scoreUnit")));
+        }
+        md.append("\n");
+        ringLatency();
+    }
+
+    /** Publish-to-journaled percentiles of the ring runs, from their .hgrm files. */
+    private void ringLatency() {
+        List<Path> files;
+        try {
+            files = hgrms("ring-");
+        } catch (IOException e) {
+            return;
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        md.append("Ring + journal latency, publish to journaled (from the intended publish time; rate 0 = the "
+            + "publisher saturates the ring, so those percentiles are mostly waiting in a full ring):\n\n"
+            + "| Run | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|\n");
+        for (Path f : files) {
+            try {
+                Charts.Series s = Hgrm.read(f, "");
+                md.append("| ").append(f.getFileName().toString().replace(".hgrm", "").replace("ring-", ""));
+                for (double p : new double[] {50, 90, 99, 99.9, 100}) {
+                    md.append(" | ").append(Charts.micros(Hgrm.valueAt(s, p)));
+                }
+                md.append(" |\n");
+            } catch (IOException e) {
+                md.append("| ").append(f.getFileName()).append(" | unreadable |||||\n");
+            }
+        }
+        md.append("\n");
+    }
+
+    private void memorySection() {
+        if (memory.isEmpty()) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "## Memory (heap after full GC)%n%n| What | Bytes |%n|---|---|%n"
+                + "| Limit state per user (%s users, one grant each) | %.1f |%n"
+                + "| Whole per-user state (grant, idempotency record, limits) | %.1f |%n"
+                + "| Per pooled code (%s codes of %s bytes: text, offsets, owner, duplicate index) | %.1f |%n%n",
+            count(memory, "users"), JsonValues.number(memory, "limitBytesPerUser"),
+            JsonValues.number(memory, "stateBytesPerUser"), count(memory, "codes"), count(memory, "codeTextBytes"),
+            JsonValues.number(memory, "bytesPerCode")));
+    }
+
+    private void httpSection(String durability) throws IOException {
+        Path runs = dir.resolve("http-" + durability + ".jsonl");
+        if (!Files.exists(runs)) {
+            return;
+        }
+        md.append("## HTTP over loopback, ").append(durability).append(" durability\n\n");
+        md.append("Open model at fixed rates, latency from each request's intended send time (coordinated omission "
+            + "corrected). Load generator and server share the machine's cores.\n\n");
+        md.append("| Offered/s | Achieved/s | p50 | p90 | p99 | p99.9 | max | Errors | Outcomes |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n");
+        for (Object o : JsonValues.readLines(runs)) {
+            Map<String, Object> r = JsonValues.map(o);
+            md.append(String.format(Locale.ROOT, "| %,.0f | %,.0f | %s | %s | %s | %s | %s | %,.0f | %s |%n",
+                JsonValues.number(r, "rate"), JsonValues.number(r, "achieved"), us(r, "p50us"), us(r, "p90us"),
+                us(r, "p99us"), us(r, "p999us"), us(r, "maxus"), JsonValues.number(r, "errors"),
+                outcomes(JsonValues.map(r.get("outcomes")))));
+        }
+        Map<String, Object> max = max(durability);
+        if (!max.isEmpty()) {
+            double under = JsonValues.number(max, "maxRateP99Under");
+            md.append(String.format(Locale.ROOT, "%nMax sustained (answers kept pace, p99 stayed bounded): **%,.0f/s**; "
+                    + "highest offered rate with p99 < %.0f us: **%s**; p99 at half the max (%,.0f/s): **%s**.%n",
+                JsonValues.number(max, "maxSustained"), JsonValues.number(max, "p99TargetUs"),
+                under > 0 ? String.format(Locale.ROOT, "%,.0f/s", under) : "none of the rates tried",
+                JsonValues.number(max, "halfMaxRate"), us(max, "halfMaxP99us")));
+        }
+        String png = "latency-" + durability + ".png";
+        List<Charts.Series> series = new ArrayList<>();
+        for (Path h : hgrms("http-" + durability + "-")) {
+            String name = h.getFileName().toString().replace(".hgrm", "").replace("http-" + durability + "-", "");
+            series.add(Hgrm.read(h, name.replace("halfmax-", "half max ") + "/s"));
+        }
+        if (!series.isEmpty()) {
+            Charts.spectrum(dir.resolve(png), "Claim latency by percentile, " + durability
+                + " durability (one line per offered rate)", series, 1000);
+            md.append("\n![latency spectrum, ").append(durability).append("](").append(png).append(")\n");
+        }
+        md.append("\n");
+    }
+
+    private void peersSection() throws IOException {
+        if (peers.isEmpty() && max("process").isEmpty()) {
+            return;
+        }
+        md.append("## Against the peers (same work, same machine, equal durability)\n\n");
+        md.append("Same work: stock S, per-user limit L, N users: a claim checks the user's count, takes a unit of "
+            + "stock (Redis: a code from a list) and records the grant. Peers are driven by their own closed-loop "
+            + "tools (redis-benchmark, pgbench) at full speed; Surge's figure is its max sustained open-model rate.\n\n");
+        md.append("| System | Durability | Claims/s | p50 | p99 | Surge at equal durability | Ratio |\n"
+            + "|---|---|---|---|---|---|---|\n");
+        List<Charts.Bar> bars = new ArrayList<>();
+        for (String d : List.of("process", "sync")) {
+            double surge = JsonValues.number(max(d), "maxSustained");
+            if (!Double.isNaN(surge)) {
+                bars.add(new Charts.Bar("Surge HTTP, " + d, surge, true));
+            }
+        }
+        for (Map<String, Object> p : peers) {
+            String d = String.valueOf(p.get("durability"));
+            double surge = JsonValues.number(max(d), "maxSustained");
+            double rps = JsonValues.number(p, "rps");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s ms | %s ms | %s | %s |%n", p.get("name"), d, rps,
+                num(JsonValues.number(p, "p50ms")), num(JsonValues.number(p, "p99ms")),
+                Double.isNaN(surge) ? "-" : String.format(Locale.ROOT, "%,.0f/s", surge),
+                Double.isNaN(surge) ? "-" : String.format(Locale.ROOT, "%.2fx", surge / rps)));
+            bars.add(new Charts.Bar(p.get("name") + " (" + d + ")", rps, false));
+        }
+        if (!bars.isEmpty()) {
+            Charts.bars(dir.resolve("throughput-vs-peers.png"), "Claims per second on this machine (higher is better)",
+                "/s", bars);
+            md.append("\n![throughput against the peers](throughput-vs-peers.png)\n\n");
+        }
+        md.append("Durability: Surge `process` and Redis `appendfsync everysec` and PostgreSQL `synchronous_commit=off` "
+            + "survive a killed server process but may lose the last moment on a power cut; Surge `sync` (group "
+            + "commit), Redis `appendfsync always` and PostgreSQL `synchronous_commit=on` survive a power cut.\n\n");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private Map<String, Object> max(String durability) {
+        Path p = dir.resolve("http-" + durability + "-max.json");
+        try {
+            return Files.exists(p) ? JsonValues.map(JsonValues.read(p)) : Map.of();
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    private Map<String, Object> peer(String system, String mode) {
+        for (Map<String, Object> p : peers) {
+            if (system.equals(p.get("system")) && mode.equals(p.get("mode"))) {
+                return p;
+            }
+        }
+        return Map.of();
+    }
+
+    private List<Path> hgrms(String prefix) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*.hgrm")) {
+            ds.forEach(files::add);
+        }
+        files.sort(Comparator.comparing((Path p) -> p.getFileName().toString().contains("halfmax"))
+            .thenComparingLong(p -> rateOf(p.getFileName().toString())));
+        return files;
+    }
+
+    private static long rateOf(String name) {
+        String digits = name.replaceAll(".*-(\\d+)\\.hgrm$", "$1");
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Median of the measured iterations of the first matching benchmark (NaN if absent). */
+    private double jmhMedian(String suffix, String jmhMode, Map<String, String> params) {
+        for (Map<String, Object> b : jmh) {
+            if (String.valueOf(b.get("benchmark")).endsWith(suffix) && jmhMode.equals(b.get("mode"))
+                && matches(b, params)) {
+                return median(JsonValues.map(b.get("primaryMetric")));
+            }
+        }
+        return Double.NaN;
+    }
+
+    private double jmhParam(String suffix, String param) {
+        for (Map<String, Object> b : jmh) {
+            if (String.valueOf(b.get("benchmark")).endsWith(suffix)) {
+                Object v = JsonValues.map(b.get("params")).get(param);
+                return v == null ? Double.NaN : Double.parseDouble(String.valueOf(v));
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static boolean matches(Map<String, Object> b, Map<String, String> params) {
+        Map<String, Object> actual = JsonValues.map(b.get("params"));
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (!e.getValue().equals(String.valueOf(actual.get(e.getKey())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static double median(Map<String, Object> metric) {
+        List<Double> values = new ArrayList<>();
+        if (metric.get("rawData") instanceof List<?> forks) {
+            for (Object fork : forks) {
+                if (fork instanceof List<?> iterations) {
+                    for (Object v : iterations) {
+                        if (v instanceof Double d) {
+                            values.add(d);
+                        }
+                    }
+                }
+            }
+        }
+        if (values.isEmpty()) {
+            return JsonValues.number(metric, "score");
+        }
+        double[] a = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static String params(Map<String, Object> b) {
+        Map<String, Object> p = JsonValues.map(b.get("params"));
+        if (p.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder();
+        p.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return s.toString();
+    }
+
+    private static String outcomes(Map<String, Object> o) {
+        StringBuilder s = new StringBuilder();
+        o.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ')
+            .append(String.format(Locale.ROOT, "%,.0f", (Double) v)));
+        return s.toString();
+    }
+
+    private static String us(Map<String, Object> r, String key) {
+        double v = JsonValues.number(r, key);
+        if (Double.isNaN(v) || v < 0) {
+            return "-";
+        }
+        return v >= 1000 ? String.format(Locale.ROOT, "%.2f ms", v / 1000) : String.format(Locale.ROOT, "%.0f us", v);
+    }
+
+    private static String count(Map<String, Object> m, String key) {
+        double v = JsonValues.number(m, key);
+        return Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
+    }
+}
