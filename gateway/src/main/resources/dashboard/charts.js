@@ -37,7 +37,7 @@ const Charts = (() => {
   }
 
   /**
-   * Lines over time. t: epoch ms; series: [{label, color, values (null = gap), fill}];
+   * Lines over time. t: epoch ms; series: [{label, color, values (null = gap), fill, dash}];
    * opts.format(v) labels the y axis; opts.window (ms) fixes the time span shown.
    */
   function line(canvas, t, series, opts = {}) {
@@ -110,7 +110,9 @@ const Charts = (() => {
         g.fillStyle = s.fill;
         g.fill(area);
       }
+      g.setLineDash(s.dash || []);
       g.stroke(path);
+      g.setLineDash([]);
     }
 
     // legend, top right, with each series' latest value

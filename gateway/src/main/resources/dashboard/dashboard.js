@@ -253,7 +253,7 @@
     Charts.line($('chart-latency'), state.t, [
       {label: 'p50', color: '#58a6ff', values: series('g:p50')},
       {label: 'p99', color: '#d29922', values: series('g:p99')},
-      {label: 'p99.9', color: '#f85149', values: series('g:p999')},
+      {label: 'p99.9', color: '#f85149', dash: [4, 3], values: series('g:p999')},
     ], {format: micros});
   }
 
@@ -457,9 +457,9 @@
     const skuBox = el('div', 'panel inner');
     skuBox.appendChild(el('h3', null, 'SKUs'));
     r.skuTable = el('table', 'grid skus');
-    skuBox.appendChild(r.skuTable);
-    r.breakdowns = el('div', 'panel inner breakdowns');
-    wrap.append(chartBox, skuBox, r.breakdowns);
+    r.breakdowns = el('div', 'breakdowns');
+    skuBox.append(r.skuTable, r.breakdowns);
+    wrap.append(chartBox, skuBox);
     td.appendChild(wrap);
     r.detail.appendChild(td);
     r.skuRows = new Map();
@@ -494,7 +494,7 @@
     input.type = 'number';
     input.step = '1';
     input.addEventListener('click', (e) => e.stopPropagation());
-    const go = button('Add stock', 'stock-add', (b) => {
+    const go = button('Apply', 'stock-add', (b) => {
       const delta = parseInt(input.value, 10);
       if (!delta) {
         toast('Enter a whole number of units to add (or a negative one to withdraw)', false);
@@ -532,7 +532,8 @@
       setText(row.codes, s.codesLoaded == null ? '–' : num(s.codesLoaded));
       // a bundle's stock is its items'; a CODE SKU gains stock by uploading codes (it may withdraw)
       row.input.hidden = row.button.hidden = s.kind === 'BUNDLE';
-      row.input.placeholder = s.kind === 'CODE' ? '-N withdraws' : '+N or -N';
+      row.input.placeholder = s.kind === 'CODE' ? 'e.g. -100' : 'e.g. +500';
+      row.input.title = s.kind === 'CODE' ? 'Withdraw N codes with -N (upload codes to add more)' : 'Add +N or withdraw -N units';
       rows.push(row.tr);
     }
     if (r.skuTable.children.length !== rows.length || !rows.every((x, i) => r.skuTable.children[i] === x)) {
