@@ -38,7 +38,8 @@ const Charts = (() => {
 
   /**
    * Lines over time. t: epoch ms; series: [{label, color, values (null = gap), fill, dash}];
-   * opts.format(v) labels the y axis; opts.window (ms) fixes the time span shown.
+   * opts.format(v) labels the y axis; opts.window (ms) fixes the time span shown; opts.log
+   * makes the y axis logarithmic (decades).
    */
   function line(canvas, t, series, opts = {}) {
     const {g, w, h} = context(canvas);
@@ -49,21 +50,35 @@ const Charts = (() => {
     const end = t.length ? t[t.length - 1] : Date.now();
     const start = opts.window ? end - opts.window : (t.length ? t[0] : end - 60000);
     const span = Math.max(1, end - start);
-    let max = 0;
+    let max = 0, min = Infinity;
     for (const s of series) {
       for (let i = 0; i < s.values.length; i++) {
-        if (t[i] >= start && s.values[i] != null && s.values[i] > max) max = s.values[i];
+        const v = s.values[i];
+        if (t[i] < start || v == null) continue;
+        if (v > max) max = v;
+        if (v > 0 && v < min) min = v;
       }
     }
-    max = niceMax(max * 1.05);
     const x = (ms) => left + ((ms - start) / span) * pw;
-    const y = (v) => top + ph - (v / max) * ph;
+    let y, ticks;
+    if (opts.log) {
+      // decades from below the smallest value to above the largest: a p50 in microseconds and a
+      // p99.9 spike in hundreds of milliseconds both stay readable
+      const lo = Math.floor(Math.log10(min === Infinity ? 1 : min));
+      const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(max, 1))));
+      y = (v) => top + ph - ((Math.log10(Math.max(v, Math.pow(10, lo))) - lo) / (hi - lo)) * ph;
+      ticks = [];
+      for (let d = lo; d <= hi; d++) ticks.push(Math.pow(10, d));
+    } else {
+      max = niceMax(max * 1.05);
+      y = (v) => top + ph - (v / max) * ph;
+      ticks = [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
+    }
 
     g.font = FONT;
     g.lineWidth = 1;
     g.textBaseline = 'middle';
-    for (let i = 0; i <= 4; i++) {
-      const v = (max * i) / 4;
+    for (const v of ticks) {
       g.strokeStyle = GRID;
       g.beginPath();
       g.moveTo(left, Math.round(y(v)) + 0.5);
@@ -104,8 +119,8 @@ const Charts = (() => {
       }
       if (s.fill && firstX != null) {
         const area = new Path2D(path);
-        area.lineTo(lastX, y(0));
-        area.lineTo(firstX, y(0));
+        area.lineTo(lastX, top + ph);
+        area.lineTo(firstX, top + ph);
         area.closePath();
         g.fillStyle = s.fill;
         g.fill(area);

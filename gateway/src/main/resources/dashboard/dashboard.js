@@ -11,7 +11,9 @@
   const fmt = new Intl.NumberFormat('en-US');
   const num = (v) => (v == null ? '–' : fmt.format(Math.round(v)));
   const perSec = (v) => (v == null ? '–' : v >= 100 ? fmt.format(Math.round(v)) : v.toFixed(1));
-  const micros = (us) => (us == null ? '–' : us >= 1000 ? (us / 1000).toFixed(us >= 10000 ? 0 : 2) + ' ms' : Math.round(us) + ' µs');
+  const micros = (us) => (us == null ? '–'
+    : us >= 1e6 ? (us / 1e6).toFixed(us >= 1e7 ? 0 : 1) + ' s'
+    : us >= 1000 ? (us / 1000).toFixed(us >= 10000 ? 0 : 2) + ' ms' : Math.round(us) + ' µs');
   const COLORS = {
     GRANTED: '#3fb950', SOLD_OUT: '#58a6ff', LIMIT_REACHED: '#bc8cff', PAUSED: '#d29922', RISK_REJECTED: '#f85149',
     NOT_STARTED: '#8b98a9', ENDED: '#8b98a9', UNKNOWN_SKU: '#6e7681', UNKNOWN_CAMPAIGN: '#6e7681',
@@ -22,7 +24,7 @@
 
   const state = {
     t: [], series: {}, rows: new Map(), open: new Set(), frame: null, lastFrameAt: 0, filter: '',
-    skuHistoryLoaded: new Set(),
+    skuHistoryLoaded: new Set(), breakdownsBefore: null,
   };
 
   // ---- elements --------------------------------------------------------------------------------
@@ -254,7 +256,7 @@
       {label: 'p50', color: '#58a6ff', values: series('g:p50')},
       {label: 'p99', color: '#d29922', values: series('g:p99')},
       {label: 'p99.9', color: '#f85149', dash: [4, 3], values: series('g:p999')},
-    ], {format: micros});
+    ], {format: micros, log: true});
   }
 
   // ---- breakdowns (refusals by result, risk reasons, anything else counted by name) -----------------
@@ -298,13 +300,31 @@
     container.appendChild(group);
   }
 
+  /** Per second since the previous fresh frame, for breakdowns the server sends no rates for. */
+  function breakdownRates(f, all) {
+    const before = state.breakdownsBefore;
+    if (!f.fresh) return before ? before.rates : {};
+    const rates = {};
+    const seconds = before ? (f.countersAt - before.at) / 1000 : 0;
+    for (const [field, counts] of Object.entries(all)) {
+      rates[field] = {};
+      for (const [name, count] of Object.entries(counts)) {
+        const was = before && before.all[field] ? before.all[field][name] || 0 : count;
+        rates[field][name] = seconds > 0 ? Math.max(0, count - was) / seconds : 0;
+      }
+    }
+    state.breakdownsBefore = {at: f.countersAt, all, rates};
+    return rates;
+  }
+
   function refusals(f) {
     const box = $('refusals');
     box.replaceChildren();
     const all = breakdowns(f.campaigns);
+    const rates = breakdownRates(f, all);
     bars(box, 'By result', all.rejected || {}, f.rates.byResult);
     for (const [field, counts] of Object.entries(all)) {
-      if (field !== 'rejected') bars(box, humanize(field), counts, null);
+      if (field !== 'rejected') bars(box, humanize(field), counts, rates[field]);
     }
   }
 
@@ -544,6 +564,17 @@
     bars(r.breakdowns, 'Refused, by result', all.rejected || {}, null);
     for (const [field, counts] of Object.entries(all)) {
       if (field !== 'rejected') bars(r.breakdowns, humanize(field), counts, null);
+    }
+    // lists the campaign carries besides its SKUs (per-supplier deliveries, say): one table each
+    for (const [field, value] of Object.entries(c)) {
+      const rows = field === 'skus' ? null : Array.isArray(value) ? asRows(value) : null;
+      if (!rows || !rows.length) continue;
+      const group = el('div', 'breakdown');
+      group.appendChild(el('h3', null, humanize(field)));
+      const t = el('table', 'grid');
+      table(t, rows);
+      group.appendChild(t);
+      r.breakdowns.appendChild(group);
     }
   }
 
