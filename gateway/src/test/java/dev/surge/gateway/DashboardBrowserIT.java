@@ -66,6 +66,20 @@ class DashboardBrowserIT {
     void operatorWatchesASalePausesItAndAddsStock() throws Exception {
         try (TestGateway t = TestGateway.start()) {
             setUpSale(t);
+            // what supplier delivery will register: the page shows any section, suppliers in their own panel
+            t.gateway.dashboard().section("suppliers", g -> {
+                g.writeStartArray();
+                for (String[] s : new String[][] {{"primary", "CLOSED", "7"}, {"backup", "OPEN", "0"}}) {
+                    g.writeStartObject();
+                    g.writeStringField("id", s[0]);
+                    g.writeNumberField("pending", Long.parseLong(s[2]));
+                    g.writeNumberField("delivered", 40);
+                    g.writeNumberField("failed", s[1].equals("OPEN") ? 3 : 0);
+                    g.writeStringField("breaker", s[1]);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            });
             WebDriver browser = chromium(1280);
             Traffic traffic = new Traffic(t);
             try {
@@ -76,6 +90,9 @@ class DashboardBrowserIT {
                 wait.until(d -> !d.findElements(row(SALE)).isEmpty());
                 assertFalse(browser.getCurrentUrl().contains(TestGateway.ADMIN), "the token never goes in a URL");
                 assertEquals(t.base + "/dashboard", browser.getCurrentUrl());
+                WebElement suppliers = wait.until(d -> d.findElement(By.id("suppliers-panel")));
+                wait.until(d -> suppliers.isDisplayed());
+                assertTrue(text(suppliers).contains("backup") && text(suppliers).contains("OPEN"), text(suppliers));
 
                 traffic.start();
                 long first = wait.until(d -> positive(number(cell(d, SALE, "granted"))));
