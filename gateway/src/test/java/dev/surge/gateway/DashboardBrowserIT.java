@@ -264,7 +264,8 @@ class DashboardBrowserIT {
             // nothing in the background: no update checks, sync, safe-browsing or metrics calls out
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-pings",
-            "--disable-domain-reliability", "--disable-client-side-phishing-detection");
+            "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--no-default-browser-check",
+            "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider");
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();

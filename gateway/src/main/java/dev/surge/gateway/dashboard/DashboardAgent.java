@@ -53,7 +53,6 @@ public final class DashboardAgent implements AutoCloseable {
     private final Map<String, FrameSection> sections = new LinkedHashMap<>();
     private final CountersQuery query = new CountersQuery();
     private final AtomicLong queries = new AtomicLong();
-    private final AtomicLong frames = new AtomicLong();
     private volatile byte[] lastEvent;
     private volatile int lastFrameBytes;
 
@@ -122,11 +121,6 @@ public final class DashboardAgent implements AutoCloseable {
         return queries.get();
     }
 
-    /** Frames rendered so far. */
-    public long frames() {
-        return frames.get();
-    }
-
     /** Size of the latest frame in bytes (what each viewer receives per second). */
     public int lastFrameBytes() {
         return lastFrameBytes;
@@ -134,10 +128,6 @@ public final class DashboardAgent implements AutoCloseable {
 
     public int viewers() {
         return viewers.size();
-    }
-
-    int historySeries() {
-        return history.seriesCount();
     }
 
     @Override
@@ -203,7 +193,6 @@ public final class DashboardAgent implements AutoCloseable {
             viewers.size()), server);
         lastEvent = event;
         lastFrameBytes = event.length;
-        frames.incrementAndGet();
         viewers.broadcast(event, now);
     }
 

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The open event streams of dashboard pages, each with the session that opened it, and the
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class Viewers {
     private final int max;
     private final Map<Channel, DashboardSessions.Session> streams = new ConcurrentHashMap<>();
-    private final LongAdder skipped = new LongAdder();
 
     Viewers(int max) {
         this.max = max;
@@ -51,9 +49,7 @@ final class Viewers {
                 ch.close();
             } else if (ch.isWritable()) {
                 send(ch, event);
-            } else {
-                skipped.increment();
-            }
+            } // else: its connection is backed up, it skips this frame
         }
     }
 
@@ -68,10 +64,5 @@ final class Viewers {
 
     int size() {
         return streams.size();
-    }
-
-    /** Frames not sent to a viewer because its connection was backed up. */
-    long skipped() {
-        return skipped.sum();
     }
 }
