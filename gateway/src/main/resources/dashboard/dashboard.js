@@ -20,7 +20,7 @@
   };
   const PALETTE = ['#58a6ff', '#3fb950', '#d29922', '#bc8cff', '#f85149', '#39c5cf', '#ff7b72', '#a5d6ff', '#7ee787', '#e3b341'];
   // campaign fields that are not a breakdown of counts
-  const NOT_BREAKDOWNS = new Set(['deliveries']);
+  const NOT_BREAKDOWNS = new Set(['deliveries', 'risk']);
 
   const state = {
     t: [], series: {}, rows: new Map(), open: new Set(), frame: null, lastFrameAt: 0, filter: '',
@@ -459,8 +459,8 @@
         () => admin('POST', '/admin/campaigns/' + encodeURIComponent(id) + (resume ? '/resume' : '/pause')));
     });
     r.stockButton = button('Stock…', 'ghost stock-toggle', () => toggle(id));
-    r.redrive = button('Re-drive', 'ghost redrive', (b) => act(b, 'Re-drive of failed deliveries of ' + id,
-      () => admin('POST', '/admin/campaigns/' + encodeURIComponent(id) + '/redeliver')));
+    r.redrive = button('Re-drive', 'ghost redrive', (b) => act(b, 'Re-drive of the failed deliveries of ' + id,
+      () => admin('POST', '/admin/deliveries/redrive', {campaignId: id, requestedBy: 'dashboard'})));
     actions.append(r.toggle, r.stockButton, r.redrive);
     tr.addEventListener('click', () => toggle(id));
 

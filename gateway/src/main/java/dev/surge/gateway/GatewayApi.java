@@ -47,7 +47,6 @@ final class GatewayApi implements Api {
             case CAMPAIGN_PAUSE -> admin.setStatus(x, CampaignStatus.PAUSED);
             case CAMPAIGN_RESUME -> admin.setStatus(x, CampaignStatus.ACTIVE);
             case CAMPAIGN_CLOSE -> admin.setStatus(x, CampaignStatus.CLOSED);
-            case REDELIVER -> admin.notImplemented(x, "POST /admin/campaigns/{id}/redeliver (supplier delivery)");
             case STOCK -> admin.adjustStock(x, body, offset, length);
             case REDEEMERS -> admin.createRedeemer(x, body, offset, length);
             case SUPPLIER_PUT -> admin.notImplemented(x, "PUT /admin/suppliers/{id} (supplier delivery)");

@@ -36,7 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard end to end in headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}, which {@code .ci/run} installs): an operator logs in, sees a
  * campaign's counters move while claims come in, pauses it from the page, sees claims come back
- * PAUSED, adds stock to a SKU from the page; a screenshot is saved to
+ * PAUSED (and the page counting them), adds stock to a SKU from the page; a screenshot is saved to
  * {@code target/dashboard-e2e.png}. Without Chromium the test fails under {@code CI=true} and is
  * skipped, loudly, elsewhere.
  */
@@ -104,7 +104,8 @@ class DashboardBrowserIT {
                 assertEquals("PAUSED", t.claim("after-pause", "k", SALE, "video-month").at("result"),
                     "the pause from the page is in force");
                 wait.until(d -> traffic.results.getOrDefault("PAUSED", new AtomicLong()).get() > 0);
-                wait.until(d -> text(cell(d, SALE, "top-refusal")).startsWith("PAUSED"));
+                // the refusals panel counts them (whatever else was refused on a slow machine before)
+                wait.until(d -> !d.findElements(By.cssSelector("#refusals .bar-row[data-name='PAUSED']")).isEmpty());
                 assertTrue(cell(browser, SALE, "actions").findElement(By.cssSelector("button.resume")).isDisplayed(),
                     "a paused campaign offers Resume");
 

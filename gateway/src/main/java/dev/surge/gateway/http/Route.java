@@ -31,8 +31,6 @@ public enum Route {
     CAMPAIGN_PAUSE(HttpMethod.POST, "/admin/campaigns/{id}/pause", Auth.ADMIN, Body.NONE, true, true, false),
     CAMPAIGN_RESUME(HttpMethod.POST, "/admin/campaigns/{id}/resume", Auth.ADMIN, Body.NONE, true, true, false),
     CAMPAIGN_CLOSE(HttpMethod.POST, "/admin/campaigns/{id}/close", Auth.ADMIN, Body.NONE, true, true, false),
-    /** Re-drives a campaign's FAILED deliveries (SPEC §4); served once supplier delivery exists. */
-    REDELIVER(HttpMethod.POST, "/admin/campaigns/{id}/redeliver", Auth.ADMIN, Body.NONE, true, true, false),
     STOCK(HttpMethod.POST, "/admin/campaigns/{id}/skus/{sku}/stock", Auth.ADMIN, Body.JSON, true, true, false),
     CODES(HttpMethod.POST, "/admin/campaigns/{id}/skus/{sku}/codes", Auth.ADMIN, Body.TEXT_STREAM, true, true, false),
     REDEEMERS(HttpMethod.POST, "/admin/redeemers", Auth.ADMIN, Body.JSON, true, true, false),
