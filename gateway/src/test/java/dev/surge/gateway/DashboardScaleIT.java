@@ -90,6 +90,18 @@ class DashboardScaleIT {
                 System.out.println("history: " + all.body().length() + " bytes, with one campaign's SKUs "
                     + one.body().length());
                 assertTrue(one.body().length() < 1024 * 1024, "history stays small: " + one.body().length());
+
+                // for the record, not asserted: what the frame's query costs, as GET /admin/campaigns
+                // (the same query through the ring, and the same JSON) seen from a client
+                long[] nanos = new long[21];
+                for (int i = 0; i < nanos.length; i++) {
+                    long start = System.nanoTime();
+                    assertEquals(200, t.admin("GET", "/admin/campaigns", null).status());
+                    nanos[i] = System.nanoTime() - start;
+                }
+                java.util.Arrays.sort(nanos);
+                System.out.println("GET /admin/campaigns for " + CAMPAIGNS + " x " + SKUS + ": median "
+                    + nanos[nanos.length / 2] / 1000 + " us over loopback");
             } finally {
                 for (EventStream feed : viewers) {
                     feed.close();

@@ -44,6 +44,7 @@ public final class DashboardApi {
     private final ServerContext server;
     private final DashboardAgent agent;
     private final DashboardAssets assets = new DashboardAssets();
+    private final Object viewerLock = new Object();
 
     public DashboardApi(ServerContext server, DashboardAgent agent) {
         this.server = server;
@@ -104,25 +105,31 @@ public final class DashboardApi {
         x.respond(r);
     }
 
-    /** GET /dashboard/feed: a server-sent event stream, one frame a second. */
+    /**
+     * GET /dashboard/feed: a server-sent event stream, one frame a second. Counting the viewers
+     * and adding this one is atomic across event loops (a lock taken only to open a stream), so
+     * the one over the limit gets 503 rather than a stream that closes at once.
+     */
     public void feed(Exchange x) {
-        if (agent.viewers() >= DashboardAgent.MAX_VIEWERS) {
-            x.respond(Responses.error(x.alloc(), ErrorCode.OVERLOADED, "too many dashboards open; close one"));
-            return;
-        }
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-            .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
-            .set("X-Accel-Buffering", "no"); // a proxy in front must not hold frames back
-        Channel stream = x.openStream(head);
-        if (stream == null) {
-            x.respond(Responses.error(x.alloc(), ErrorCode.MALFORMED_REQUEST,
-                "an event stream must not be pipelined behind other requests"));
-            return;
-        }
-        Viewers.send(stream, RETRY);
-        if (!agent.subscribe(stream, x.session())) {
-            stream.close(); // lost a race for the last place
+        synchronized (viewerLock) {
+            if (agent.viewers() >= DashboardAgent.MAX_VIEWERS) {
+                x.respond(Responses.error(x.alloc(), ErrorCode.OVERLOADED, "too many dashboards open; close one"));
+                return;
+            }
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Accel-Buffering", "no"); // a proxy in front must not hold frames back
+            Channel stream = x.openStream(head);
+            if (stream == null) {
+                x.respond(Responses.error(x.alloc(), ErrorCode.MALFORMED_REQUEST,
+                    "an event stream must not be pipelined behind other requests"));
+                return;
+            }
+            Viewers.send(stream, RETRY);
+            if (!agent.subscribe(stream, x.session())) {
+                stream.close(); // cannot happen while every subscription goes through this lock
+            }
         }
     }
 
