@@ -4,6 +4,7 @@ import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.ops.RecoveryProgress;
 import dev.surge.journal.ChronicleJournal;
 import dev.surge.journal.CodeCipher;
 import dev.surge.journal.Recovery;
@@ -27,7 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ChronicleStorage implements EngineStorage {
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleStorage.class);
+    /** Progress reaches the dashboard this often (cheap: one volatile write); the log, every million. */
+    private static final long PROGRESS_EVERY = 10_000;
+    private static final long LOG_EVERY = 1_000_000;
     private final Configuration config;
+    private final RecoveryProgress progress;
     private final Path dataDir;
     private final CodeCipher cipher;
     private final SnapshotStore snapshots;
@@ -35,8 +40,9 @@ final class ChronicleStorage implements EngineStorage {
     private SnapshotAgent agent;
     private boolean closed;
 
-    ChronicleStorage(Configuration config) {
+    ChronicleStorage(Configuration config, RecoveryProgress progress) {
         this.config = config;
+        this.progress = progress;
         this.dataDir = config.dataDir();
         this.cipher = CodeCipher.of(config.codeKey());
         this.snapshots = new SnapshotStore(dataDir, cipher);
@@ -44,10 +50,17 @@ final class ChronicleStorage implements EngineStorage {
 
     @Override
     public StateMachine recover() {
+        progress.started(config.clock().time());
         Recovery.Result result = new Recovery(dataDir, cipher, snapshots)
             .truncateCorruptTail(config.truncateCorruptTail())
-            .onProgress(events -> LOG.info("recovery: {} events replayed", events), 1_000_000)
+            .onProgress(events -> {
+                if (events / LOG_EVERY > progress.eventsReplayed() / LOG_EVERY) {
+                    LOG.info("recovery: {} events replayed", events);
+                }
+                progress.replayed(events);
+            }, PROGRESS_EVERY)
             .run();
+        progress.finished(result.report().eventsReplayed(), config.clock().time());
         journal = new ChronicleJournal(dataDir, config.durability(), cipher);
         return result.machine();
     }

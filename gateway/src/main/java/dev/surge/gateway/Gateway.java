@@ -7,6 +7,7 @@ import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.dashboard.DashboardAgent;
 import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.HttpServer;
 import dev.surge.gateway.http.ReplyProxy;
@@ -33,6 +34,7 @@ public final class Gateway implements AutoCloseable {
     private final ServerContext context;
     private final HttpServer server;
     private final UserTokens userTokens;
+    private final DashboardAgent dashboard;
     private EngineRing ring;
     private EngineProxy engine;
     private InetSocketAddress address;
@@ -43,13 +45,15 @@ public final class Gateway implements AutoCloseable {
         this.userTokens = new UserTokens(config.userTokenSecret(), Json.FACTORY);
         this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
             new RedeemerDirectory(), new GatewayMetrics());
-        this.context.api(new GatewayApi(context));
+        this.dashboard = new DashboardAgent(context);
+        this.context.api(new GatewayApi(context, dashboard));
         this.server = new HttpServer(context, config.ioThreads());
     }
 
     /** Binds the HTTP port. Until {@link #startEngine} the API answers 503 NOT_READY. */
     public InetSocketAddress startServer() throws InterruptedException {
         address = server.start(config.host(), config.port());
+        dashboard.start(); // frames from now on: they show recovery progress until the engine runs
         return address;
     }
 
@@ -76,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         context.draining(true);
         server.stopAccepting();
+        dashboard.close(); // no more queries into a ring about to close
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainTimeoutMs());
         while (context.inFlight.sum() > 0 && System.nanoTime() < deadline) {
             try {
@@ -111,6 +116,10 @@ public final class Gateway implements AutoCloseable {
 
     public EngineProxy engine() {
         return engine;
+    }
+
+    public DashboardAgent dashboard() {
+        return dashboard;
     }
 
     public EngineRing ring() {

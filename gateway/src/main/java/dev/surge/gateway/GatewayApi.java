@@ -2,6 +2,8 @@ package dev.surge.gateway;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.gateway.admin.AdminApi;
+import dev.surge.gateway.dashboard.DashboardAgent;
+import dev.surge.gateway.dashboard.DashboardApi;
 import dev.surge.gateway.http.Api;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.PublicApi;
@@ -14,11 +16,13 @@ final class GatewayApi implements Api {
     private final PublicApi v1;
     private final AdminApi admin;
     private final OpsApi ops;
+    private final DashboardApi dashboard;
 
-    GatewayApi(ServerContext server) {
+    GatewayApi(ServerContext server, DashboardAgent dashboardAgent) {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server);
+        this.dashboard = new DashboardApi(server, dashboardAgent);
     }
 
     @Override
@@ -27,7 +31,12 @@ final class GatewayApi implements Api {
             case HEALTH_LIVE -> ops.live(x);
             case HEALTH_READY -> ops.ready(x);
             case METRICS -> ops.metrics(x);
-            case DASHBOARD -> ops.dashboard(x);
+            case DASHBOARD -> dashboard.page(x);
+            case DASHBOARD_ASSET -> dashboard.asset(x);
+            case DASHBOARD_LOGIN -> dashboard.login(x, body, offset, length);
+            case DASHBOARD_LOGOUT -> dashboard.logout(x);
+            case DASHBOARD_FEED -> dashboard.feed(x);
+            case DASHBOARD_HISTORY -> dashboard.history(x);
             case CLAIM -> v1.claim(x, body, offset, length);
             case REDEEM -> v1.redeem(x, body, offset, length);
             case GRANT -> v1.grant(x);

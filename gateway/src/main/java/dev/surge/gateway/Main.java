@@ -83,7 +83,7 @@ public final class Main {
             out.flush();
             LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
                 gateway.epoll() ? "epoll" : "nio", config.dataDir());
-            storage.set(Storages.open(config));
+            storage.set(Storages.open(config, gateway.context().recovery));
             StateMachine machine = storage.get().recover();
             gateway.startEngine(machine, storage.get(), DeliveryPort.NONE);
             if (config.demo()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.ops.RecoveryProgress;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ChronicleRestartIT {
     @TempDir
     Path dir;
+    private final RecoveryProgress progress = new RecoveryProgress();
+
+    private EngineStorage storage(Configuration c) {
+        return new ChronicleStorage(c, progress);
+    }
 
     private Consumer<Configuration> config(String durability) {
         return c -> c.set(Configuration.Option.DATA_DIR, dir.toString()).set(Configuration.Option.DURABILITY, durability);
@@ -25,7 +31,7 @@ class ChronicleRestartIT {
         String grant;
         String code;
         String key;
-        try (TestGateway t = TestGateway.start(config("sync"), ChronicleStorage::new, true)) {
+        try (TestGateway t = TestGateway.start(config("sync"), this::storage, true)) {
             t.codeCampaign("durable", 3);
             TestGateway.Res g = t.claim("alice", "k1", "durable", "card");
             assertEquals("GRANTED", g.at("result"), g.body());
@@ -33,7 +39,9 @@ class ChronicleRestartIT {
             code = (String) g.at("items", 0, "code");
             key = (String) t.admin("POST", "/admin/redeemers", "{\"merchantId\":\"shop\"}").at("key");
         }
-        try (TestGateway t = TestGateway.start(config("process"), ChronicleStorage::new, true)) {
+        try (TestGateway t = TestGateway.start(config("process"), this::storage, true)) {
+            assertTrue(progress.startedAt() > 0 && progress.finishedAt() >= progress.startedAt(),
+                "recovery reports when it ran (the dashboard shows it)");
             TestGateway.Res again = t.claim("alice", "k1", "durable", "card");
             assertEquals("true", again.header("Idempotent-Replayed"), again.body());
             assertEquals(grant, again.at("grantId"));

@@ -1,11 +1,14 @@
 package dev.surge.gateway.http;
 
+import dev.surge.gateway.dashboard.DashboardSessions;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -26,6 +29,8 @@ public final class Exchange implements Runnable {
     String user;
     /** The authenticated redeemer (merchant), or null. */
     String redeemer;
+    /** The dashboard session that authenticated this request, or null. */
+    DashboardSessions.Session session;
 
     private FullHttpResponse handedOver;
     /** A response waiting for those ahead of it in the connection's order. */
@@ -77,6 +82,10 @@ public final class Exchange implements Runnable {
         return redeemer;
     }
 
+    public DashboardSessions.Session session() {
+        return session;
+    }
+
     public ByteBufAllocator alloc() {
         return connection.alloc();
     }
@@ -98,6 +107,16 @@ public final class Exchange implements Runnable {
     public void respondAndClose(FullHttpResponse response) {
         closeAfter = true;
         connection.complete(this, response);
+    }
+
+    /**
+     * Answers with an endless response (server-sent events): writes {@code head} now and returns
+     * the channel that the caller writes the stream's chunks to, from any thread. Null when this
+     * exchange is not next in its connection's order (a pipelined stream), having answered nothing.
+     * On the event loop.
+     */
+    public Channel openStream(HttpResponse head) {
+        return connection.openStream(this, head);
     }
 
     /** Gives up without an answer: the connection is gone. On the event loop. */

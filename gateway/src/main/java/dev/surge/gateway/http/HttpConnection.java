@@ -2,6 +2,7 @@ package dev.surge.gateway.http;
 
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
+import dev.surge.gateway.dashboard.DashboardSessions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -59,6 +61,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         STREAMING,
         /** Already answered (refused early): dropping the body. */
         DISCARDING,
+        /** Answering with an endless stream (server-sent events): no further request is served. */
+        EVENT_STREAM,
         /** Going away: nothing more is read or answered. */
         CLOSING
     }
@@ -165,7 +169,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
      * while an upload streams (it is bounded by the idle timeout instead).
      */
     boolean acceptingBytes() {
-        return state != State.CLOSING && state != State.STREAMING;
+        return state != State.CLOSING && state != State.STREAMING && state != State.EVENT_STREAM;
     }
 
     ByteBufAllocator alloc() {
@@ -311,6 +315,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                 if (server.adminAuth.check(token)) {
                     return null;
                 }
+                if (token == null && (x.session = session(x)) != null) {
+                    return csrf(x);
+                }
                 if (token != null && (RedeemerDirectory.looksLikeKey(token)
                     ? server.redeemers.redeemerOf(token) != null
                     : server.userTokens.verify(token, server.clock.time()).ok())) {
@@ -325,6 +332,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                 }
                 return user(x, token);
             }
+            case SESSION -> {
+                x.session = session(x);
+                return x.session == null ? unauthorized("no dashboard session: log in at /dashboard") : csrf(x);
+            }
             case USER -> {
                 if (RedeemerDirectory.looksLikeKey(token) && server.redeemers.redeemerOf(token) != null) {
                     return Responses.error(alloc(), ErrorCode.FORBIDDEN, "a redeemer key may only redeem codes");
@@ -335,6 +346,24 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                 return null;
             }
         }
+    }
+
+    private DashboardSessions.Session session(Exchange x) {
+        return server.sessions.fromCookies(x.request.headers().get(HttpHeaderNames.COOKIE), server.clock.time());
+    }
+
+    /**
+     * A session cookie is sent by the browser on its own, so anything but a GET must also carry
+     * the session's CSRF token in a header: a page of another origin can neither read the token
+     * nor set a custom header without a CORS preflight, which this server never grants.
+     */
+    private FullHttpResponse csrf(Exchange x) {
+        if (x.method() == HttpMethod.GET || x.method() == HttpMethod.HEAD
+            || x.session.csrfMatches(x.request.headers().get(DashboardSessions.CSRF_HEADER))) {
+            return null;
+        }
+        return Responses.error(alloc(), ErrorCode.FORBIDDEN,
+            "a dashboard session must send its " + DashboardSessions.CSRF_HEADER + " header");
     }
 
     private FullHttpResponse user(Exchange x, String token) {
@@ -540,6 +569,26 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (closeWhenDrained && !closeWritten && outstanding == 0) {
             closeNow();
         }
+    }
+
+    /** See {@link Exchange#openStream}. On the event loop. */
+    Channel openStream(Exchange x, HttpResponse head) {
+        if (x.completed || closeWritten || x.sequence != nextToWrite || !ctx.channel().isActive()) {
+            return null;
+        }
+        x.completed = true;
+        nextToWrite++;
+        state = State.EVENT_STREAM;
+        deadline.disarm();
+        if (x.request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // the stream ends with the connection
+        } else {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        ctx.writeAndFlush(head, ctx.voidPromise());
+        server.metrics.request(x.route(), head.status().code(), System.nanoTime() - x.startNanos);
+        finish(x); // answered: a shutdown does not wait for a stream to end, it closes it
+        return ctx.channel();
     }
 
     /** Gives up on an exchange that will never be answered (its connection is gone). */

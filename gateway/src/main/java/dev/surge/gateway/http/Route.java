@@ -11,7 +11,14 @@ public enum Route {
     HEALTH_LIVE(HttpMethod.GET, "/health/live", Auth.NONE, Body.NONE, false, false, false),
     HEALTH_READY(HttpMethod.GET, "/health/ready", Auth.NONE, Body.NONE, false, false, false),
     METRICS(HttpMethod.GET, "/metrics", Auth.NONE, Body.NONE, false, false, false),
+    /** The page, or its login form without a session; works while recovering (it shows the progress). */
     DASHBOARD(HttpMethod.GET, "/dashboard", Auth.NONE, Body.NONE, false, false, false),
+    DASHBOARD_ASSET(HttpMethod.GET, "/dashboard/assets/{file}", Auth.NONE, Body.NONE, false, false, false),
+    /** Rate limited: each attempt at the admin token counts against the client IP. */
+    DASHBOARD_LOGIN(HttpMethod.POST, "/dashboard/login", Auth.NONE, Body.JSON, false, true, false),
+    DASHBOARD_LOGOUT(HttpMethod.POST, "/dashboard/logout", Auth.SESSION, Body.NONE, false, false, false),
+    DASHBOARD_FEED(HttpMethod.GET, "/dashboard/feed", Auth.SESSION, Body.NONE, false, false, false),
+    DASHBOARD_HISTORY(HttpMethod.GET, "/dashboard/history", Auth.SESSION, Body.NONE, false, false, false),
 
     CLAIM(HttpMethod.POST, "/v1/claims", Auth.USER, Body.JSON, true, true, true),
     REDEEM(HttpMethod.POST, "/v1/redemptions", Auth.USER_OR_REDEEMER, Body.JSON, true, true, true),
@@ -30,9 +37,14 @@ public enum Route {
     SUPPLIER_PUT(HttpMethod.PUT, "/admin/suppliers/{id}", Auth.ADMIN, Body.JSON, true, true, false),
     BLOCKLIST_PUT(HttpMethod.PUT, "/admin/blocklist", Auth.ADMIN, Body.JSON, true, true, false);
 
-    /** Who may call a route. */
+    /**
+     * Who may call a route. ADMIN also admits a dashboard session cookie, and SESSION admits
+     * nothing else; a session must carry its CSRF header on anything but GET.
+     */
     public enum Auth {
         NONE, USER, ADMIN,
+        /** A logged-in dashboard (session cookie). */
+        SESSION,
         /** A user token, or a merchant's redeemer key (POST /v1/redemptions). */
         USER_OR_REDEEMER
     }

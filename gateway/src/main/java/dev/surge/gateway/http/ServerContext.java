@@ -4,7 +4,9 @@ import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.dashboard.DashboardSessions;
 import dev.surge.gateway.ops.GatewayMetrics;
+import dev.surge.gateway.ops.RecoveryProgress;
 import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.EpochClock;
 
@@ -29,6 +31,10 @@ public final class ServerContext {
     public final RedeemerDirectory redeemers;
     public final GatewayMetrics metrics;
     public final EpochClock clock;
+    /** Dashboard logins (session cookies), accepted on admin routes too. */
+    public final DashboardSessions sessions = new DashboardSessions();
+    /** How far recovery has got (the storage reports it; the dashboard shows it). */
+    public final RecoveryProgress recovery = new RecoveryProgress();
     /** Requests read and not yet answered, over all connections (drained before shutdown). */
     public final LongAdder inFlight = new LongAdder();
     Api api;

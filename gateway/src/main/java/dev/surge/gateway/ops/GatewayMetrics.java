@@ -42,6 +42,9 @@ public final class GatewayMetrics {
     private final Histogram claimTotal = new Histogram(MAX_LATENCY_NANOS, 2);
     private Histogram allRecycled;
     private Histogram claimRecycled;
+    /** Latency since the dashboard last asked ({@link #takeLatencyWindow}); /metrics keeps totals since start. */
+    private final Histogram allWindow = new Histogram(MAX_LATENCY_NANOS, 2);
+    private final Histogram claimWindow = new Histogram(MAX_LATENCY_NANOS, 2);
     private final ConcurrentHashMap<String, AtomicLongArray> decisions = new ConcurrentHashMap<>();
     private final AtomicLongArray redemptions = new AtomicLongArray(128);
     private final LongAdder connectionsOpened = new LongAdder();
@@ -115,10 +118,7 @@ public final class GatewayMetrics {
 
     /** The Prometheus text exposition (format 0.0.4). {@code engine} is null before recovery ends. */
     public synchronized String render(EngineProxy engine, int redeemerCount) {
-        allRecycled = allLatency.getIntervalHistogram(allRecycled);
-        allTotal.add(allRecycled);
-        claimRecycled = claimLatency.getIntervalHistogram(claimRecycled);
-        claimTotal.add(claimRecycled);
+        drainRecorders();
 
         StringBuilder b = new StringBuilder(8192);
         family(b, "surge_http_requests_total", "counter", "HTTP requests answered, by route and status.");
@@ -192,6 +192,53 @@ public final class GatewayMetrics {
         counter(b, "surge_codes_loaded_total", "Codes loaded through the upload route.", codesLoaded.sum());
         gauge(b, "surge_redeemer_keys", "Redeemer keys known.", redeemerCount);
         return b.toString();
+    }
+
+    /** Moves what the recorders hold into the since-start totals and the dashboard's window. */
+    private void drainRecorders() {
+        allRecycled = allLatency.getIntervalHistogram(allRecycled);
+        allTotal.add(allRecycled);
+        allWindow.add(allRecycled);
+        claimRecycled = claimLatency.getIntervalHistogram(claimRecycled);
+        claimTotal.add(claimRecycled);
+        claimWindow.add(claimRecycled);
+    }
+
+    /** Percentiles of request latency in microseconds over some span; zeros when {@code count} is 0. */
+    public record LatencySummary(long count, long p50Micros, long p99Micros, long p999Micros, long maxMicros) {
+        static LatencySummary of(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new LatencySummary(0, 0, 0, 0, 0);
+            }
+            return new LatencySummary(h.getTotalCount(), h.getValueAtPercentile(50) / 1000,
+                h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000, h.getMaxValue() / 1000);
+        }
+    }
+
+    /** Claim latency and all routes' latency over the same span. */
+    public record LatencyWindow(LatencySummary claim, LatencySummary all) {
+    }
+
+    /** Latency since the previous call (the dashboard's "now"), then starts a new span. */
+    public synchronized LatencyWindow takeLatencyWindow() {
+        drainRecorders();
+        LatencyWindow w = new LatencyWindow(LatencySummary.of(claimWindow), LatencySummary.of(allWindow));
+        claimWindow.reset();
+        allWindow.reset();
+        return w;
+    }
+
+    /** Requests refused at the door, not by the engine: 429 RATE_LIMITED, 503 OVERLOADED, 408 REQUEST_TIMEOUT. */
+    public long rateLimitedTotal() {
+        return rateLimited.sum();
+    }
+
+    public long overloadedTotal() {
+        return overloaded.sum();
+    }
+
+    public long timeoutsTotal() {
+        return timeouts.sum();
     }
 
     private static void family(StringBuilder b, String name, String type, String help) {

@@ -10,13 +10,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 
 /**
- * Health, metrics and the dashboard: answered on the event loop without the ring.
+ * Health and metrics: answered on the event loop without the ring.
  * {@code /health/live} is 200 whenever the process serves HTTP; {@code /health/ready} is 200
  * once recovery is done and while the engine has not halted.
  */
 public final class OpsApi {
     private static final AsciiString PROMETHEUS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
-    private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private final ServerContext server;
 
     public OpsApi(ServerContext server) {
@@ -50,9 +49,5 @@ public final class OpsApi {
     public void metrics(Exchange x) {
         String text = server.metrics.render(server.engine(), server.redeemers.size());
         x.respond(Responses.text(HttpResponseStatus.OK, text, PROMETHEUS));
-    }
-
-    public void dashboard(Exchange x) {
-        x.respond(Responses.text(HttpResponseStatus.OK, Dashboard.PAGE, HTML));
     }
 }
