@@ -204,6 +204,12 @@ final class ReplayCommand extends JournalCommand {
                 + ", rejected " + rejected(c.rejected()));
             out.println("  deliveries: " + Table.number(c.deliveriesPending()) + " pending, "
                 + Table.number(c.deliveriesDelivered()) + " delivered, " + Table.number(c.deliveriesFailed()) + " failed");
+            if (c.risk() != null || !c.riskRejected().isEmpty()) {
+                List<String> reasons = new ArrayList<>();
+                c.riskRejected().forEach((r, n) -> reasons.add(r.name() + " " + Table.number(n)));
+                out.println("  risk rules: " + (c.risk() == null ? "none" : c.risk()) + "; refused "
+                    + (reasons.isEmpty() ? "none" : String.join(", ", reasons)));
+            }
             Table t = new Table("SKU", "KIND", "GRANTED", "STOCK LEFT", "CODES LOADED");
             for (CampaignCounters.SkuCounters k : c.skus()) {
                 t.row(k.id(), k.kind(), k.granted(), k.stockLeft(), k.codesLoaded());
@@ -268,6 +274,9 @@ final class ReplayCommand extends JournalCommand {
                 .field("granted", c.granted()).field("redeemed", c.redeemed());
             j.name("rejected").beginObject();
             c.rejected().forEach((r, n) -> j.field(r.name(), n));
+            j.endObject();
+            j.name("riskRejected").beginObject();
+            c.riskRejected().forEach((r, n) -> j.field(r.name(), n));
             j.endObject();
             j.name("deliveries").beginObject().field("pending", c.deliveriesPending())
                 .field("delivered", c.deliveriesDelivered()).field("failed", c.deliveriesFailed()).endObject();
