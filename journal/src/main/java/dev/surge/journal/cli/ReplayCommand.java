@@ -275,9 +275,6 @@ final class ReplayCommand extends JournalCommand {
             j.name("rejected").beginObject();
             c.rejected().forEach((r, n) -> j.field(r.name(), n));
             j.endObject();
-            j.name("riskRejected").beginObject();
-            c.riskRejected().forEach((r, n) -> j.field(r.name(), n));
-            j.endObject();
             j.name("deliveries").beginObject().field("pending", c.deliveriesPending())
                 .field("delivered", c.deliveriesDelivered()).field("failed", c.deliveriesFailed()).endObject();
             j.name("skus").beginArray();
@@ -285,7 +282,10 @@ final class ReplayCommand extends JournalCommand {
                 j.beginObject().field("id", k.id()).field("kind", String.valueOf(k.kind())).field("granted", k.granted())
                     .field("stockLeft", k.stockLeft()).field("codesLoaded", k.codesLoaded()).endObject();
             }
-            j.endArray().endObject();
+            j.endArray();
+            j.name("riskRejected").beginObject();
+            c.riskRejected().forEach((r, n) -> j.field(r.name(), n));
+            j.endObject().endObject();
         }
         j.endArray();
         if (user != null) {
