@@ -93,13 +93,13 @@ public final class RiskState {
         if (r.minTokenAgeSeconds > 0 && s.hasIssuedAt() && time - s.issuedAt() < r.minTokenAgeSeconds * 1000L) {
             return RiskReason.TOKEN_TOO_NEW;
         }
-        touchWindows(campaign, r, s);
         if (r.maxAccountsPerDevice > 0 && s.hasDevice()) {
             long device = key(campaign, DEVICE_ACCOUNTS, s.device());
             if (devices.users(device) >= r.maxAccountsPerDevice && !devices.knows(device, s.user())) {
                 return RiskReason.DEVICE_SHARED;
             }
         }
+        touchWindows(campaign, r, s); // after the identity checks: a refused bot costs no window misses
         if (over(r.perUser, key(campaign, USER, s.user()), time)) {
             return RiskReason.VELOCITY_USER;
         }
