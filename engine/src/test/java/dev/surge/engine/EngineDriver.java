@@ -129,4 +129,30 @@ public final class EngineDriver {
         }
         return list;
     }
+
+    // ---- risk control ------------------------------------------------------------------------
+
+    /** A claim whose token was issued at {@code tokenIssuedAt} (epoch ms, or RiskSubject.NO_ISSUED_AT). */
+    public ReplyView claim(String user, String key, String campaign, String sku, String device, byte[] ip,
+                           String account, long tokenIssuedAt) {
+        writer.claim(slot, now, random.nextLong(), random.nextInt(), user, key, campaign, sku, device, ip, account,
+            tokenIssuedAt);
+        return run();
+    }
+
+    public ReplyView blocklist(dev.surge.engine.risk.BlocklistChange change) {
+        writer.updateBlocklist(slot, now, change);
+        return run();
+    }
+
+    public dev.surge.engine.risk.Blocklist.Entries blocklistEntries() {
+        writer.queryBlocklist(slot, now);
+        run();
+        return (dev.surge.engine.risk.Blocklist.Entries) slot.answer;
+    }
+
+    /** What the last command left in the slot's answer (queries, blocklist sizes). */
+    public Object answer() {
+        return slot.answer;
+    }
 }

@@ -50,7 +50,8 @@ final class GatewayApi implements Api {
             case STOCK -> admin.adjustStock(x, body, offset, length);
             case REDEEMERS -> admin.createRedeemer(x, body, offset, length);
             case SUPPLIER_PUT -> admin.notImplemented(x, "PUT /admin/suppliers/{id} (supplier delivery)");
-            case BLOCKLIST_PUT -> admin.notImplemented(x, "PUT /admin/blocklist (risk rules)");
+            case BLOCKLIST_PUT -> admin.putBlocklist(x, body, offset, length);
+            case BLOCKLIST_GET -> admin.blocklist(x);
             case CODES -> throw new IllegalStateException("the code upload is streamed, never aggregated");
             default -> throw new IllegalStateException("no handler for " + x.route());
         }

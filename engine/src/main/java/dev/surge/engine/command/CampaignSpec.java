@@ -1,6 +1,7 @@
 package dev.surge.engine.command;
 
 import dev.surge.engine.SkuKind;
+import dev.surge.engine.risk.RiskRules;
 import dev.surge.engine.util.Ids;
 import dev.surge.engine.wire.WireReader;
 import dev.surge.engine.wire.WireWriter;
@@ -27,6 +28,8 @@ public final class CampaignSpec {
     public int perDeviceLimit;
     public int perIpLimit;
     public final List<SkuSpec> skus = new ArrayList<>();
+    /** Risk rules; written after the SKUs as an optional tagged section (absent when all off). */
+    public RiskRules risk = new RiskRules();
 
     /** One SKU of a campaign. */
     public static final class SkuSpec {
@@ -109,6 +112,13 @@ public final class CampaignSpec {
                 return at + "items: a BUNDLE has 1-" + MAX_BUNDLE_ITEMS + " items, other kinds none";
             }
         }
+        if (risk == null) {
+            return "risk: must be an object or absent";
+        }
+        String riskError = risk.validate();
+        if (riskError != null) {
+            return riskError;
+        }
         for (int i = 0; i < skus.size(); i++) {
             SkuSpec s = skus.get(i);
             for (BundleItem item : s.items) {
@@ -138,6 +148,10 @@ public final class CampaignSpec {
                 w.putString(item.skuId()).putShort(item.qty());
             }
         }
+        if (risk != null && !risk.isEmpty()) {
+            w.putByte(RiskRules.WIRE_TAG);
+            risk.writeTo(w);
+        }
     }
 
     public static CampaignSpec readFrom(WireReader r) {
@@ -164,6 +178,14 @@ public final class CampaignSpec {
                 s.items.add(new BundleItem(r.string(), r.getShort()));
             }
             c.skus.add(s);
+        }
+        // optional sections to the end of the spec (the spec is always last in its command or event)
+        while (r.remaining() > 0) {
+            int tag = r.getByte();
+            if (tag != RiskRules.WIRE_TAG) {
+                throw new IllegalArgumentException("unknown campaign section " + tag);
+            }
+            c.risk = RiskRules.readFrom(r);
         }
         return c;
     }

@@ -13,7 +13,9 @@ public enum CommandType {
     QUERY_GRANT,
     QUERY_USER_GRANTS,
     QUERY_CAMPAIGNS,
-    CREATE_REDEEMER;
+    CREATE_REDEEMER,
+    UPDATE_BLOCKLIST,
+    QUERY_BLOCKLIST;
 
     private static final CommandType[] VALUES = values();
 

@@ -2,6 +2,8 @@ package dev.surge.engine.command;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.risk.BlocklistChange;
+import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.wire.WireWriter;
 import java.util.List;
 
@@ -11,7 +13,8 @@ import java.util.List;
  *
  * <p>Layouts (strings are length-prefixed, see {@link WireWriter}):
  * <pre>
- * CLAIM               user, idempotencyKey, campaign, sku, device, ip(raw 4/16 bytes), account
+ * CLAIM               user, idempotencyKey, campaign, sku, device, ip(raw 4/16 bytes), account,
+ *                     tokenIssuedAt:8 (epoch ms; Long.MIN_VALUE when the token had no iat)
  * REDEEM_GRANT        user, idempotencyKey, grantHi:8, grantLo:4
  * REDEEM_CODE         redeemer, idempotencyKey, code
  * UPSERT_CAMPAIGN     {@link CampaignSpec}
@@ -23,6 +26,8 @@ import java.util.List;
  * QUERY_USER_GRANTS   user, limit:4, afterHi:8, afterLo:4 (0/0: from the newest)
  * QUERY_CAMPAIGNS     campaign (empty: all)
  * CREATE_REDEEMER     redeemer, keyHash (SHA-256 of the redeemer's key, never the key itself)
+ * UPDATE_BLOCKLIST    {@link BlocklistChange}
+ * QUERY_BLOCKLIST     (nothing)
  * </pre>
  */
 public final class CommandWriter {
@@ -41,6 +46,14 @@ public final class CommandWriter {
     public void claim(CommandSlot slot, long timestamp, long randomHi, int randomLo, CharSequence user,
                       CharSequence idempotencyKey, CharSequence campaign, CharSequence sku,
                       CharSequence device, byte[] ip, CharSequence account) {
+        claim(slot, timestamp, randomHi, randomLo, user, idempotencyKey, campaign, sku, device, ip, account,
+            RiskSubject.NO_ISSUED_AT);
+    }
+
+    /** A claim whose user token was issued at {@code tokenIssuedAt} (epoch ms), for the token-age rule. */
+    public void claim(CommandSlot slot, long timestamp, long randomHi, int randomLo, CharSequence user,
+                      CharSequence idempotencyKey, CharSequence campaign, CharSequence sku,
+                      CharSequence device, byte[] ip, CharSequence account, long tokenIssuedAt) {
         WireWriter w = begin(slot, CommandType.CLAIM, timestamp);
         slot.randomHi = randomHi;
         slot.randomLo = randomLo;
@@ -48,6 +61,7 @@ public final class CommandWriter {
         byte[] address = ip == null ? EMPTY : ip;
         w.putBytes(address, 0, address.length);
         w.putString(account);
+        w.putLong(tokenIssuedAt);
         end(slot, w);
     }
 
@@ -124,6 +138,16 @@ public final class CommandWriter {
         WireWriter w = begin(slot, CommandType.CREATE_REDEEMER, timestamp);
         w.putString(redeemer).putBytes(keyHash, 0, keyHash.length);
         end(slot, w);
+    }
+
+    public void updateBlocklist(CommandSlot slot, long timestamp, BlocklistChange change) {
+        WireWriter w = begin(slot, CommandType.UPDATE_BLOCKLIST, timestamp);
+        change.writeTo(w);
+        end(slot, w);
+    }
+
+    public void queryBlocklist(CommandSlot slot, long timestamp) {
+        end(slot, begin(slot, CommandType.QUERY_BLOCKLIST, timestamp));
     }
 
     private static final byte[] EMPTY = new byte[0];

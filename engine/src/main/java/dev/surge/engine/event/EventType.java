@@ -10,9 +10,11 @@ public enum EventType {
     CLAIM_REJECTED(6),
     REDEMPTION(7),
     DELIVERY_RECORDED(8),
-    REDEEMER_CREATED(9);
+    REDEEMER_CREATED(9),
+    // risk control: 20-29
+    BLOCKLIST_CHANGED(20);
 
-    private static final EventType[] BY_CODE = new EventType[16];
+    private static final EventType[] BY_CODE = new EventType[32];
 
     static {
         for (EventType t : values()) {

@@ -2,6 +2,7 @@ package dev.surge.engine.event;
 
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.wire.WireReader;
 import org.agrona.DirectBuffer;
 
@@ -16,10 +17,11 @@ import org.agrona.DirectBuffer;
  * CODES_LOADED            campaign, sku, duplicatesSkipped:4, count:4, code * count
  * STOCK_ADJUSTED          campaign, sku, delta:8
  * CLAIM_GRANTED           CLAIM, grantHi:8, grantLo:4, itemCount:1, (itemSku, code:4) * itemCount
- * CLAIM_REJECTED          CLAIM, result:1, reason:1
+ * CLAIM_REJECTED          CLAIM, result:1, reason:1 (a {@link dev.surge.engine.risk.RiskReason} for RISK_REJECTED)
  * REDEMPTION              actorKind:1, actor, key, fingerprint:8, grantHi:8, grantLo:4, result:1
  * DELIVERY_RECORDED       grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail
  * REDEEMER_CREATED        redeemer (in actor), keyHash (SHA-256 of the key)
+ * BLOCKLIST_CHANGED       {@link BlocklistChange}
  *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
  * </pre>
  * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
@@ -57,6 +59,7 @@ public final class EventView {
     public final int[] itemSkuLength = new int[MAX_ITEMS];
     public final int[] itemCode = new int[MAX_ITEMS];
     public int specOffset;
+    public int blocklistOffset;
 
     // string fields: offset, length
     public int userOffset, userLength;
@@ -179,6 +182,10 @@ public final class EventView {
                 keyHashOffset = r.lastOffset();
                 keyHashLength = r.lastLength();
                 break;
+            case BLOCKLIST_CHANGED:
+                blocklistOffset = r.position();
+                BlocklistChange.readFrom(r);
+                break;
             default:
                 return false;
         }
@@ -231,6 +238,11 @@ public final class EventView {
     /** The campaign configuration of a CAMPAIGN_CONFIGURED event (allocates). */
     public CampaignSpec spec() {
         return CampaignSpec.readFrom(new WireReader().wrap(buffer, specOffset, offset + length - specOffset));
+    }
+
+    /** The change of a BLOCKLIST_CHANGED event (allocates). */
+    public BlocklistChange blocklistChange() {
+        return BlocklistChange.readFrom(new WireReader().wrap(buffer, blocklistOffset, offset + length - blocklistOffset));
     }
 
     /** Calls {@code visitor} with the place of each code of a CODES_LOADED event. */

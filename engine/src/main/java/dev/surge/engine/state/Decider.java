@@ -8,6 +8,9 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.risk.BlocklistChange;
+import dev.surge.engine.risk.RiskReason;
+import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.util.Hashing;
 import dev.surge.engine.wire.WireReader;
 import dev.surge.engine.wire.WireWriter;
@@ -29,6 +32,7 @@ final class Decider {
     private final WireReader in = new WireReader();
     private final WireWriter out = new WireWriter();
     private final ReplyWriter reply;
+    private final RiskSubject subject = new RiskSubject();
     private int[] batchTable = new int[1024];
 
     // the command being decided, as places in the slot's command buffer
@@ -65,6 +69,11 @@ final class Decider {
             case QUERY_USER_GRANTS -> queryUserGrants();
             case QUERY_CAMPAIGNS -> queryCampaigns();
             case CREATE_REDEEMER -> createRedeemer();
+            case UPDATE_BLOCKLIST -> updateBlocklist();
+            case QUERY_BLOCKLIST -> {
+                slot.answer = state.risk.blocklist().entries();
+                reply.result(ResultCode.FOUND);
+            }
             default -> reply.invalid("unknown command");
         }
         reply.end();
@@ -72,7 +81,7 @@ final class Decider {
 
     // ---- claims ----------------------------------------------------------------------------
 
-    /** Order: idempotency, campaign, SKU, account, status, window, limits, stock. */
+    /** Order: idempotency, campaign, SKU, account, status, window, risk, limits, stock. */
     private void claim() {
         userLen = in.bytes();
         userOff = in.lastOffset();
@@ -88,6 +97,7 @@ final class Decider {
         ipOff = in.lastOffset();
         accountLen = in.bytes();
         accountOff = in.lastOffset();
+        long issuedAt = in.remaining() >= 8 ? in.getLong() : RiskSubject.NO_ISSUED_AT;
 
         long user = Hashing.hash(cmd, userOff, userLen);
         long fingerprint = Hashing.combine(Hashing.hash(cmd, campaignOff, campaignLen),
@@ -126,6 +136,14 @@ final class Decider {
         if (time < c.startsAt) {
             rejectClaim(fingerprint, ResultCode.NOT_STARTED);
             return;
+        }
+        if (!state.risk.idle(c.index)) {
+            RiskReason reason = state.risk.check(c.index, time,
+                subject.wrap(user, cmd, deviceOff, deviceLen, ipOff, ipLen, issuedAt));
+            if (reason != RiskReason.NONE) {
+                rejectClaim(fingerprint, ResultCode.RISK_REJECTED, reason.code());
+                return;
+            }
         }
         if (overLimit(c, sku, user)) {
             rejectClaim(fingerprint, ResultCode.LIMIT_REACHED);
@@ -200,9 +218,14 @@ final class Decider {
     }
 
     private void rejectClaim(long fingerprint, ResultCode result) {
+        rejectClaim(fingerprint, result, 0);
+    }
+
+    private void rejectClaim(long fingerprint, ResultCode result, int reason) {
         writeClaim(EventType.CLAIM_REJECTED, fingerprint);
-        out.putByte(result.code()).putByte(0);
+        out.putByte(result.code()).putByte(reason);
         commit(result);
+        reply.reason(reason);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
     }
 
@@ -533,6 +556,31 @@ final class Decider {
             out.putString(redeemer).putBytes(cmd, hashOff, hashLen);
             commit(ResultCode.OK);
         }
+    }
+
+    private void updateBlocklist() {
+        int start = in.position();
+        BlocklistChange change;
+        try {
+            change = BlocklistChange.readFrom(in);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            change = null;
+        }
+        if (change == null || in.remaining() != 0) {
+            reply.invalid("body: not a blocklist change");
+            return;
+        }
+        String error = state.risk.blocklistRefusal(change);
+        if (error != null) {
+            reply.invalid(error);
+            return;
+        }
+        header(EventType.BLOCKLIST_CHANGED);
+        int length = slot.commandLength - start;
+        out.buffer().putBytes(out.position(), cmd, start, length);
+        out.wrap(out.buffer(), out.position() + length);
+        commit(ResultCode.OK);
+        slot.answer = state.risk.blocklist().sizes();
     }
 
     // ---- events ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.surge.engine.state;
 
+import dev.surge.engine.risk.RiskState;
 import dev.surge.engine.util.Hashing;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -30,6 +31,8 @@ final class EngineState {
     final Long2LongHashMap limitCounts = new Long2LongHashMap(0);
     final IdempotencyTable idempotency = new IdempotencyTable();
     final RedeemerBook redeemers = new RedeemerBook();
+    /** Blocklist, risk rules and their windows (changed only through {@link EventApplier} too). */
+    final RiskState risk = new RiskState();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */

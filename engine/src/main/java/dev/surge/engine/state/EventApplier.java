@@ -6,6 +6,7 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.util.Hashing;
 import org.agrona.DirectBuffer;
 
@@ -16,6 +17,7 @@ import org.agrona.DirectBuffer;
  */
 final class EventApplier {
     private final EngineState state;
+    private final RiskSubject subject = new RiskSubject();
 
     EventApplier(EngineState state) {
         this.state = state;
@@ -33,6 +35,7 @@ final class EventApplier {
             case REDEMPTION -> redeem(e);
             case DELIVERY_RECORDED -> recordDelivery(e);
             case REDEEMER_CREATED -> state.redeemers.add(e.actor(), e.keyHash(), e.timestamp);
+            case BLOCKLIST_CHANGED -> state.risk.applyBlocklist(e.blocklistChange());
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
         state.lastSequence = e.sequence;
@@ -51,6 +54,7 @@ final class EventApplier {
         c.perUserLimit = spec.perUserLimit;
         c.perDeviceLimit = spec.perDeviceLimit;
         c.perIpLimit = spec.perIpLimit;
+        state.risk.configure(c.index, spec.risk);
         for (CampaignSpec.SkuSpec s : spec.skus) {
             Sku sku = state.sku(c, s.id);
             if (sku == null) {
@@ -121,16 +125,24 @@ final class EventApplier {
         if (e.ipLength > 0) {
             count(EngineState.CAMPAIGN_IP, c.index, Hashing.hash(b, e.ipOffset, e.ipLength));
         }
+        state.risk.onClaim(c.index, e.timestamp, ResultCode.GRANTED, 0, subject(user, e));
         remember(EngineState.CLAIMS, user, e, ResultCode.GRANTED, g);
+    }
+
+    private RiskSubject subject(long user, EventView e) {
+        return subject.wrap(user, e.buffer(), e.deviceOffset, e.deviceLength, e.ipOffset, e.ipLength,
+            RiskSubject.NO_ISSUED_AT);
     }
 
     private void reject(EventView e) {
         DirectBuffer b = e.buffer();
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
+        long user = Hashing.hash(b, e.userOffset, e.userLength);
         if (c != null) {
             c.rejected[e.result.code()]++;
+            state.risk.onClaim(c.index, e.timestamp, e.result, e.reason, subject(user, e));
         }
-        remember(EngineState.CLAIMS, Hashing.hash(b, e.userOffset, e.userLength), e, e.result, e.reason);
+        remember(EngineState.CLAIMS, user, e, e.result, e.reason);
     }
 
     private void redeem(EventView e) {

@@ -60,6 +60,7 @@ final class StateDigest {
         for (RedeemerKey k : s.redeemers.keys) {
             d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt());
         }
+        d.add(s.risk.digest());
         return d.h;
     }
 

@@ -5,6 +5,7 @@ import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.risk.Blocklist;
 import dev.surge.engine.util.GrantIds;
 import dev.surge.engine.util.Hashing;
 import java.io.DataInput;
@@ -109,7 +110,13 @@ public final class StateMachine {
                 k.pool == null ? 0 : k.pool.size));
         }
         return new CampaignCounters(c.id, c.name, c.status, c.startsAt, c.endsAt, c.granted, c.redeemed, rejected,
-            c.deliveriesPending, c.deliveriesDelivered, c.deliveriesFailed, skus);
+            c.deliveriesPending, c.deliveriesDelivered, c.deliveriesFailed, skus, state.risk.rules(c.index),
+            state.risk.refusals(c.index));
+    }
+
+    /** The blocklist's entries, in the order they were added. */
+    public Blocklist.Entries blocklist() {
+        return state.risk.blocklist().entries();
     }
 
     /** A user's grants, newest first, with codes (the owner's view). */

@@ -12,8 +12,11 @@ import java.io.IOException;
  * read instead of stored. Runs on whichever single thread owns the state it is given.
  */
 final class StateSnapshot {
-    /** 2 added the redeemer keys at the end; 1 is still read (no redeemers). */
-    static final int FORMAT = 2;
+    /**
+     * 2 added the redeemer keys at the end, 3 the risk section after them (blocklist, rules,
+     * refusal counts, velocity windows, device accounts); 1 and 2 are still read.
+     */
+    static final int FORMAT = 3;
 
     private StateSnapshot() {
     }
@@ -124,11 +127,12 @@ final class StateSnapshot {
             out.write(k.keyHash());
             out.writeLong(k.createdAt());
         }
+        s.risk.write(out);
     }
 
     static EngineState read(DataInput in) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT && format != 1) {
+        if (format < 1 || format > FORMAT) {
             throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT + ")");
         }
         EngineState s = new EngineState();
@@ -235,6 +239,9 @@ final class StateSnapshot {
             byte[] hash = new byte[in.readInt()];
             in.readFully(hash);
             s.redeemers.add(redeemer, hash, in.readLong());
+        }
+        if (format >= 3) {
+            s.risk.read(in);
         }
         return s;
     }

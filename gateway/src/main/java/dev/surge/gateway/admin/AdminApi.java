@@ -5,6 +5,8 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.risk.Blocklist;
+import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.state.CampaignCounters;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.http.EngineProxy;
@@ -15,6 +17,7 @@ import dev.surge.gateway.http.Responses;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.http.UploadSink;
 import dev.surge.gateway.json.BadRequest;
+import dev.surge.gateway.json.BlocklistJson;
 import dev.surge.gateway.json.CampaignJson;
 import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
@@ -247,6 +250,57 @@ public final class AdminApi {
                     g.writeStringField("key", key);
                     g.writeEndObject();
                 });
+            }
+        }.publish();
+    }
+
+    // ---- PUT /admin/blocklist, GET /admin/blocklist ------------------------------------------------------
+
+    public void putBlocklist(Exchange x, byte[] body, int offset, int length) {
+        BlocklistChange change;
+        try {
+            change = BlocklistJson.parse(body, offset, length);
+        } catch (BadRequest e) {
+            fail(x, e);
+            return;
+        }
+        new ExchangeCall(x) {
+            @Override
+            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+                p.writer.updateBlocklist(slot, p.now(), change);
+            }
+
+            @Override
+            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+                if (v.result != ResultCode.OK || !(slot.answer instanceof Blocklist.Sizes sizes)) {
+                    return invalid(v.message);
+                }
+                return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+                    g.writeStartObject();
+                    g.writeStringField("result", "OK");
+                    g.writeStringField("mode", change.mode.name().toLowerCase(java.util.Locale.ROOT));
+                    g.writeObjectFieldStart("counts");
+                    g.writeNumberField("users", sizes.users());
+                    g.writeNumberField("devices", sizes.devices());
+                    g.writeNumberField("ips", sizes.ips());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                });
+            }
+        }.publish();
+    }
+
+    public void blocklist(Exchange x) {
+        new ExchangeCall(x) {
+            @Override
+            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+                p.writer.queryBlocklist(slot, p.now());
+            }
+
+            @Override
+            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+                Blocklist.Entries entries = (Blocklist.Entries) slot.answer;
+                return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> BlocklistJson.write(g, entries));
             }
         }.publish();
     }

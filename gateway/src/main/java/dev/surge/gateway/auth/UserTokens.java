@@ -3,6 +3,7 @@ package dev.surge.gateway.auth;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.surge.engine.risk.RiskSubject;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * User identity: HS256 JSON Web Tokens signed with {@code SURGE_USER_TOKEN_SECRET}. {@code sub}
  * (1-64 characters, no control characters) is the user id and {@code exp} (seconds) is
- * required; any other {@code alg}, {@code none} included, is refused. The signature is checked
+ * required; {@code iat} (seconds), when present, goes into claims for the risk rules' minimum
+ * token age; any other {@code alg}, {@code none} included, is refused. The signature is checked
  * in constant time before the payload is even parsed.
  *
  * <p>Threading: thread-safe; each thread gets its own {@link Mac}.
@@ -41,8 +43,11 @@ public final class UserTokens {
         }
     };
 
-    /** Outcome of a check: the user id, or why not (for the 401 message). */
-    public record Verdict(String user, String failure) {
+    /**
+     * Outcome of a check: the user id and when the token was issued (epoch ms, or
+     * {@link RiskSubject#NO_ISSUED_AT} without {@code iat}), or why not (for the 401 message).
+     */
+    public record Verdict(String user, String failure, long issuedAt) {
         public boolean ok() {
             return user != null;
         }
@@ -121,6 +126,7 @@ public final class UserTokens {
         String sub = null;
         long exp = Long.MIN_VALUE;
         long nbf = Long.MIN_VALUE;
+        long iat = Long.MIN_VALUE;
         try (JsonParser p = json.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return fail("token payload is not an object");
@@ -147,6 +153,12 @@ public final class UserTokens {
                         }
                         nbf = p.getValueAsLong();
                     }
+                    case "iat" -> {
+                        if (!t.isNumeric()) {
+                            return fail("token iat must be a number");
+                        }
+                        iat = p.getValueAsLong();
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -165,7 +177,10 @@ public final class UserTokens {
         if (nbf != Long.MIN_VALUE && nowMillis < nbf * 1000) {
             return fail("token not yet valid");
         }
-        return new Verdict(sub, null);
+        if (iat != Long.MIN_VALUE && (iat < 0 || iat > Long.MAX_VALUE / 1000)) {
+            return fail("token iat out of range");
+        }
+        return new Verdict(sub, null, iat == Long.MIN_VALUE ? RiskSubject.NO_ISSUED_AT : iat * 1000);
     }
 
     static boolean validSubject(String sub) {
@@ -181,11 +196,16 @@ public final class UserTokens {
     }
 
     private static Verdict fail(String why) {
-        return new Verdict(null, why);
+        return new Verdict(null, why, RiskSubject.NO_ISSUED_AT);
     }
 
     /** Signs a token for {@code sub} expiring at {@code expEpochSeconds} (demo, tests, tools). */
     public String mint(String sub, long expEpochSeconds) {
+        return mint(sub, expEpochSeconds, Long.MIN_VALUE);
+    }
+
+    /** Signs a token issued at {@code iatEpochSeconds} (Long.MIN_VALUE: no iat). */
+    public String mint(String sub, long expEpochSeconds, long iatEpochSeconds) {
         StringBuilder payload = new StringBuilder("{\"sub\":\"");
         for (int i = 0; i < sub.length(); i++) {
             char c = sub.charAt(i);
@@ -194,7 +214,11 @@ public final class UserTokens {
             }
             payload.append(c);
         }
-        payload.append("\",\"exp\":").append(expEpochSeconds).append('}');
+        payload.append("\",\"exp\":").append(expEpochSeconds);
+        if (iatEpochSeconds != Long.MIN_VALUE) {
+            payload.append(",\"iat\":").append(iatEpochSeconds);
+        }
+        payload.append('}');
         return signRaw(HEADER, payload.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -41,6 +41,16 @@ public final class Cidr {
         return new Cidr(bytes, prefix, t);
     }
 
+    /** The block's address as raw bytes (4 or 16), as written (host bits included). */
+    public byte[] address() {
+        return network.clone();
+    }
+
+    /** The prefix length in the address's own family (0-32 or 0-128). */
+    public int prefixLength() {
+        return prefix;
+    }
+
     /** Whether the raw address (4 or 16 bytes) lies in this block. IPv4-mapped IPv6 counts as IPv4. */
     public boolean contains(byte[] address) {
         byte[] a = address;

@@ -27,6 +27,8 @@ public final class Exchange implements Runnable {
     byte[] clientIp;
     /** The authenticated user (JWT sub), or null. */
     String user;
+    /** When the user's token was issued (JWT iat, epoch ms), or RiskSubject.NO_ISSUED_AT. */
+    long tokenIssuedAt = dev.surge.engine.risk.RiskSubject.NO_ISSUED_AT;
     /** The authenticated redeemer (merchant), or null. */
     String redeemer;
     /** The dashboard session that authenticated this request, or null. */

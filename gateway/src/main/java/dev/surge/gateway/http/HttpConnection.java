@@ -372,6 +372,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             return unauthorized(v.failure());
         }
         x.user = v.user();
+        x.tokenIssuedAt = v.issuedAt();
         return null;
     }
 

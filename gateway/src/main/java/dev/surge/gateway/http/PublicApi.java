@@ -72,7 +72,7 @@ public final class PublicApi {
         public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
             p.nextRandom();
             p.writer.claim(slot, p.now(), p.randomHi, p.randomLo, x.user, key, campaign, sku, device, x.clientIp,
-                account);
+                account, x.tokenIssuedAt);
         }
 
         @Override
@@ -91,6 +91,9 @@ public final class PublicApi {
                 default -> {
                     if (!v.replayed) {
                         server.metrics.decision(v.campaign, v.result);
+                        if (v.result == ResultCode.RISK_REJECTED) {
+                            server.metrics.riskRejection(v.campaign, v.reason);
+                        }
                     }
                     FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.claim(g, v));
                     if (v.replayed) {

@@ -45,13 +45,7 @@ public final class CampaignJson {
             case "perDeviceLimit" -> spec.perDeviceLimit = limit(p, "perDeviceLimit");
             case "perIpLimit" -> spec.perIpLimit = limit(p, "perIpLimit");
             case "skus" -> skus(spec, p);
-            case "risk" -> {
-                // risk rules arrive with the blocklist issue; the object is accepted and not yet used
-                if (p.currentToken() != JsonToken.START_OBJECT && p.currentToken() != JsonToken.VALUE_NULL) {
-                    throw BadRequest.invalid("risk", "must be an object");
-                }
-                p.skipChildren();
-            }
+            case "risk" -> spec.risk = RiskJson.parse(p);
             default -> {
                 p.skipChildren();
                 throw BadRequest.invalid(name, "unknown field");

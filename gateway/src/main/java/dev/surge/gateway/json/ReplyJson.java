@@ -5,6 +5,7 @@ import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.risk.RiskReason;
 import dev.surge.engine.state.CampaignCounters;
 import dev.surge.engine.state.GrantSummary;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class ReplyJson {
             items(g, v);
             g.writeStringField("delivery", v.delivery.name());
         } else if (v.result == ResultCode.RISK_REJECTED) {
-            g.writeStringField("reason", riskReason(v.reason));
+            g.writeStringField("reason", RiskReason.nameOf(v.reason));
         }
         g.writeEndObject();
     }
@@ -153,16 +154,7 @@ public final class ReplyJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        RiskJson.write(g, c.risk(), c.riskRejected());
         g.writeEndObject();
-    }
-
-    /** Names of risk rules; the engine reports a number (rules arrive with the blocklist). */
-    public static String riskReason(int reason) {
-        return switch (reason) {
-            case 1 -> "BLOCKED_USER";
-            case 2 -> "BLOCKED_DEVICE";
-            case 3 -> "BLOCKED_IP";
-            default -> "RULE_" + reason;
-        };
     }
 }

@@ -3,6 +3,7 @@ package dev.surge.gateway.ops;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.ring.RingMetrics;
+import dev.surge.engine.risk.RiskReason;
 import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.Route;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The gateway's counters, and their rendering in the Prometheus text format: requests by route
- * and status, decisions by campaign and result, request latency (HdrHistogram: buckets and
+ * and status, decisions by campaign and result, risk refusals by campaign and reason, request latency (HdrHistogram: buckets and
  * quantiles), ring depth, journal progress and lag, connections and refusals.
  *
  * <p>Threading: recording is thread-safe and wait-free or nearly (LongAdder, Recorder, atomic
@@ -46,6 +47,7 @@ public final class GatewayMetrics {
     private final Histogram allWindow = new Histogram(MAX_LATENCY_NANOS, 2);
     private final Histogram claimWindow = new Histogram(MAX_LATENCY_NANOS, 2);
     private final ConcurrentHashMap<String, AtomicLongArray> decisions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLongArray> riskRejections = new ConcurrentHashMap<>();
     private final AtomicLongArray redemptions = new AtomicLongArray(128);
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
@@ -84,6 +86,13 @@ public final class GatewayMetrics {
         String label = result == ResultCode.UNKNOWN_CAMPAIGN || campaign == null || campaign.isEmpty()
             ? UNKNOWN_CAMPAIGN : campaign;
         decisions.computeIfAbsent(label, k -> new AtomicLongArray(128)).incrementAndGet(result.code() & 0x7F);
+    }
+
+    /** A claim refused by a risk rule ({@code reason} is the engine's reason code). */
+    public void riskRejection(String campaign, int reason) {
+        String label = campaign == null || campaign.isEmpty() ? UNKNOWN_CAMPAIGN : campaign;
+        riskRejections.computeIfAbsent(label, k -> new AtomicLongArray(RiskReason.CODES))
+            .incrementAndGet(reason & (RiskReason.CODES - 1));
     }
 
     public void redemption(ResultCode result) {
@@ -152,6 +161,17 @@ public final class GatewayMetrics {
                 if (n > 0) {
                     b.append("surge_decisions_total{campaign=\"").append(escape(e.getKey())).append("\",result=\"")
                         .append(ResultCode.of(code)).append("\"} ").append(n).append('\n');
+                }
+            }
+        }
+        family(b, "surge_risk_rejections_total", "counter", "Claims refused by a risk rule, by campaign and reason.");
+        for (Map.Entry<String, AtomicLongArray> e : new TreeMap<>(riskRejections).entrySet()) {
+            AtomicLongArray counts = e.getValue();
+            for (int code = 0; code < counts.length(); code++) {
+                long n = counts.get(code);
+                if (n > 0) {
+                    b.append("surge_risk_rejections_total{campaign=\"").append(escape(e.getKey())).append("\",reason=\"")
+                        .append(RiskReason.nameOf(code)).append("\"} ").append(n).append('\n');
                 }
             }
         }

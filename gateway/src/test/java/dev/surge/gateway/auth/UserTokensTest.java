@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.engine.risk.RiskSubject;
 import dev.surge.gateway.json.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,18 @@ class UserTokensTest {
         assertFalse(tokens.verify("a.b.c.d", NOW).ok());
         assertFalse(tokens.verify("!!.??.**", NOW).ok());
         assertFalse(tokens.verify(null, NOW).ok());
+    }
+
+    @Test
+    void carriesTheIssueTimeForTheTokenAgeRule() {
+        long exp = NOW / 1000 + 60;
+        assertEquals(NOW - 3_600_000, tokens.verify(tokens.mint("u", exp, NOW / 1000 - 3600), NOW).issuedAt());
+        assertEquals(RiskSubject.NO_ISSUED_AT, tokens.verify(tokens.mint("u", exp), NOW).issuedAt(), "no iat");
+        assertEquals("token iat must be a number",
+            tokens.verify(sign("{\"alg\":\"HS256\"}", "{\"sub\":\"u\",\"exp\":" + exp + ",\"iat\":\"x\"}"), NOW)
+                .failure());
+        assertEquals("token iat out of range",
+            tokens.verify(sign("{\"alg\":\"HS256\"}", "{\"sub\":\"u\",\"exp\":" + exp + ",\"iat\":-5}"), NOW)
+                .failure());
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
         "  scripts/journal dump --from-seq 1200 --to-seq 1300 --type CLAIM_GRANTED",
         "  SURGE_CODE_KEY=... scripts/journal dump --user u-1001 --reveal-codes",
         "  scripts/journal dump --type DELIVERY_RECORDED --result FAILED",
+        "  scripts/journal dump --campaign spring-vip --reason VELOCITY_DEVICE,DEVICE_SHARED --from 2025-06-18T20:00Z",
     })
 final class DumpCommand extends JournalCommand {
     enum Format {
@@ -63,6 +64,12 @@ final class DumpCommand extends JournalCommand {
         description = "Only these outcomes, comma-separated: claim results (GRANTED, SOLD_OUT, LIMIT_REACHED, ...), "
             + "redemption results (REDEEMED, ...) or delivery statuses (PENDING, DELIVERED, FAILED).")
     List<String> results;
+
+    @Option(names = "--reason", paramLabel = "REASON", split = ",",
+        description = "Only claims refused by these risk rules, comma-separated: BLOCKED_USER, BLOCKED_DEVICE, "
+            + "BLOCKED_IP, VELOCITY_USER, VELOCITY_DEVICE, VELOCITY_IP, VELOCITY_IP_PREFIX, DEVICE_SHARED, "
+            + "TOKEN_TOO_NEW, DEVICE_REQUIRED.")
+    List<String> reasons;
 
     @Option(names = "--type", paramLabel = "TYPE", split = ",",
         description = "Only these event types, comma-separated: ${COMPLETION-CANDIDATES}.")
@@ -196,6 +203,9 @@ final class DumpCommand extends JournalCommand {
         f.user = user;
         if (results != null) {
             f.results = EventFilter.parseResults("--result", results);
+        }
+        if (reasons != null) {
+            f.reasons = EventFilter.parseReasons("--reason", reasons);
         }
         if (types != null) {
             f.types = EnumSet.copyOf(types);

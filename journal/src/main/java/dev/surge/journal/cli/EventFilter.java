@@ -4,6 +4,7 @@ import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.risk.RiskReason;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,8 @@ final class EventFilter {
     String user;
     /** Upper-case result names: ResultCode names, and for deliveries DeliveryStatus names. */
     Set<String> results;
+    /** Risk reasons (RiskReason names): only claims refused for one of them. */
+    Set<String> reasons;
     EnumSet<EventType> types;
 
     private final Map<Grant, Owner> owners = new HashMap<>();
@@ -59,6 +62,10 @@ final class EventFilter {
         if (results != null && !results.contains(resultName(e))) {
             return false;
         }
+        if (reasons != null && !(e.type == EventType.CLAIM_REJECTED && e.result == ResultCode.RISK_REJECTED
+            && reasons.contains(RiskReason.nameOf(e.reason)))) {
+            return false;
+        }
         if (campaign != null && !campaign.equals(campaignOf(e, owner))) {
             return false;
         }
@@ -68,7 +75,8 @@ final class EventFilter {
     /** Matches a CODES_LOADED event that could not be decrypted (only campaign and SKU are known). */
     boolean matchesSealed(long sequence, long timestamp, String campaignId) {
         return sequence >= fromSequence && sequence <= toSequence && timestamp >= fromTime && timestamp <= toTime
-            && (types == null || types.contains(EventType.CODES_LOADED)) && results == null && user == null
+            && (types == null || types.contains(EventType.CODES_LOADED)) && results == null && reasons == null
+            && user == null
             && (campaign == null || campaign.equals(campaignId));
     }
 
@@ -120,6 +128,25 @@ final class EventFilter {
             }
             default -> ResultCode.OK.name();
         };
+    }
+
+    /** Parses "VELOCITY_DEVICE,blocked-ip" (any case); throws CliException naming an unknown one. */
+    static Set<String> parseReasons(String option, Iterable<String> values) {
+        Set<String> known = new LinkedHashSet<>();
+        for (RiskReason r : RiskReason.values()) {
+            if (r != RiskReason.NONE) {
+                known.add(r.name());
+            }
+        }
+        Set<String> set = new LinkedHashSet<>();
+        for (String v : values) {
+            String name = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (!known.contains(name)) {
+                throw new CliException(option + ": unknown reason '" + v + "' (one of " + String.join(", ", known) + ")");
+            }
+            set.add(name);
+        }
+        return set;
     }
 
     /** Parses "GRANTED,SOLD_OUT" (any case); throws CliException naming an unknown one. */

@@ -4,6 +4,9 @@ import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.risk.BlocklistChange;
+import dev.surge.engine.risk.IpBlock;
+import dev.surge.engine.risk.RiskReason;
 import dev.surge.engine.util.GrantIds;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +69,7 @@ final class EventFormatter {
                 j.field("result", EventFilter.resultName(e));
                 if (e.type == dev.surge.engine.event.EventType.CLAIM_REJECTED) {
                     if (e.reason != 0) {
-                        j.field("reason", e.reason);
+                        j.field("reason", RiskReason.nameOf(e.reason));
                     }
                 } else {
                     j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
@@ -109,11 +112,28 @@ final class EventFormatter {
                 }
             }
             case REDEEMER_CREATED -> j.field("redeemer", e.actor()); // the key's hash stays out of dumps
+            case BLOCKLIST_CHANGED -> {
+                BlocklistChange c = e.blocklistChange();
+                j.field("mode", c.mode.name());
+                strings(j.name("users"), c.users);
+                strings(j.name("devices"), c.devices);
+                j.name("ips").beginArray();
+                for (IpBlock b : c.ips) {
+                    j.value(b.toString());
+                }
+                j.endArray();
+            }
             default -> {
                 // a type this version does not know: the header is all we can say
             }
         }
         j.endObject();
+    }
+
+    private static void strings(Json j, List<String> values) {
+        j.beginArray();
+        values.forEach(j::value);
+        j.endArray();
     }
 
     /** A CODES_LOADED event whose codes are encrypted and no key was given. */
@@ -236,7 +256,7 @@ final class EventFormatter {
                 row[14] = e.account();
                 row[15] = e.key();
                 if (e.type == dev.surge.engine.event.EventType.CLAIM_REJECTED) {
-                    row[9] = e.reason == 0 ? "" : Integer.toString(e.reason);
+                    row[9] = e.reason == 0 ? "" : RiskReason.nameOf(e.reason);
                 } else {
                     row[10] = GrantIds.format(e.grantHi, e.grantLo);
                     row[11] = items(e);
@@ -267,6 +287,14 @@ final class EventFormatter {
                 row[21] = e.detail();
             }
             case REDEEMER_CREATED -> row[21] = "redeemer=" + e.actor();
+            case BLOCKLIST_CHANGED -> {
+                BlocklistChange c = e.blocklistChange();
+                List<String> ips = new ArrayList<>();
+                c.ips.forEach(b -> ips.add(b.toString()));
+                row[16] = Integer.toString(c.entries());
+                row[21] = "mode=" + c.mode + " users=" + String.join(";", c.users) + " devices="
+                    + String.join(";", c.devices) + " ips=" + String.join(";", ips);
+            }
             default -> {
                 // unknown type: header columns only
             }

@@ -204,6 +204,12 @@ final class ReplayCommand extends JournalCommand {
                 + ", rejected " + rejected(c.rejected()));
             out.println("  deliveries: " + Table.number(c.deliveriesPending()) + " pending, "
                 + Table.number(c.deliveriesDelivered()) + " delivered, " + Table.number(c.deliveriesFailed()) + " failed");
+            if (c.risk() != null || !c.riskRejected().isEmpty()) {
+                List<String> reasons = new ArrayList<>();
+                c.riskRejected().forEach((r, n) -> reasons.add(r.name() + " " + Table.number(n)));
+                out.println("  risk rules: " + (c.risk() == null ? "none" : c.risk()) + "; refused "
+                    + (reasons.isEmpty() ? "none" : String.join(", ", reasons)));
+            }
             Table t = new Table("SKU", "KIND", "GRANTED", "STOCK LEFT", "CODES LOADED");
             for (CampaignCounters.SkuCounters k : c.skus()) {
                 t.row(k.id(), k.kind(), k.granted(), k.stockLeft(), k.codesLoaded());
@@ -276,7 +282,10 @@ final class ReplayCommand extends JournalCommand {
                 j.beginObject().field("id", k.id()).field("kind", String.valueOf(k.kind())).field("granted", k.granted())
                     .field("stockLeft", k.stockLeft()).field("codesLoaded", k.codesLoaded()).endObject();
             }
-            j.endArray().endObject();
+            j.endArray();
+            j.name("riskRejected").beginObject();
+            c.riskRejected().forEach((r, n) -> j.field(r.name(), n));
+            j.endObject().endObject();
         }
         j.endArray();
         if (user != null) {

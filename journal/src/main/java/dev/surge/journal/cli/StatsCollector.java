@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Counts for {@code stats}: events by type; claims by result, overall, per campaign and per SKU;
- * items granted per SKU (bundle parts count against their own SKUs); redemptions by result;
+ * items granted per SKU (bundle parts count against their own SKUs); risk refusals by reason,
+ * overall and per campaign; redemptions by result;
  * delivery outcomes by status; and claims per second, kept as one bucket per second that saw a
  * claim.
  *
@@ -31,6 +32,9 @@ final class StatsCollector {
     final Map<String, Counts> bySku = new LinkedHashMap<>();
     final EnumMap<ResultCode, Long> redemptionsByResult = new EnumMap<>(ResultCode.class);
     final EnumMap<DeliveryStatus, Long> deliveriesByStatus = new EnumMap<>(DeliveryStatus.class);
+    /** RISK_REJECTED claims: reason code to count, overall and per campaign. */
+    final TreeMap<Integer, Long> riskByReason = new TreeMap<>();
+    final Map<String, TreeMap<Integer, Long>> riskByCampaign = new LinkedHashMap<>();
     /** Epoch second to {claims, granted}. */
     final TreeMap<Long, long[]> perSecond = new TreeMap<>();
 
@@ -97,6 +101,10 @@ final class StatsCollector {
         Counts k = bySku.computeIfAbsent(campaign + "/" + e.sku(), x -> new Counts());
         k.claims++;
         k.byResult.merge(result, 1L, Long::sum);
+        if (result == ResultCode.RISK_REJECTED) {
+            riskByReason.merge(e.reason, 1L, Long::sum);
+            riskByCampaign.computeIfAbsent(campaign, x -> new TreeMap<>()).merge(e.reason, 1L, Long::sum);
+        }
         boolean granted = e.type == EventType.CLAIM_GRANTED;
         if (granted) {
             for (int i = 0; i < e.itemCount; i++) {

@@ -3,30 +3,41 @@ package dev.surge.journal.cli;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.risk.RiskReason;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code journal stats}: counts by campaign, SKU and result; claims per second over time. */
+/**
+ * {@code journal stats}: counts by campaign, SKU and result; claims per second over time; with
+ * {@code --risk}, who was refused by the risk rules.
+ */
 @Command(name = "stats",
     mixinStandardHelpOptions = true,
     description = {
         "Counts by campaign, SKU and result; claims per second over time.",
         "",
         "Events by type; claims by result, per campaign and per SKU (ITEMS counts",
-        "bundle parts against their own SKUs, CODES the codes loaded); redemptions",
-        "and delivery outcomes; claims per second: the peak second, and a table per",
-        "--interval seconds with the average and peak rate in each.",
+        "bundle parts against their own SKUs, CODES the codes loaded); risk refusals",
+        "by reason; redemptions and delivery outcomes; claims per second: the peak",
+        "second, and a table per --interval seconds with the average and peak rate.",
+        "",
+        "With --risk instead: claims refused by risk rules (RISK_REJECTED) by reason,",
+        "and the --top users, devices and client IP prefixes (IPv4 /24, IPv6 /64)",
+        "with the most refusals, each with its claims, grants, reasons and the first",
+        "and last refusal. Narrow it with --campaign, --from and --to.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
         "  scripts/journal stats",
         "  scripts/journal stats --campaign vip --from 2025-06-18T20:00Z --interval 5",
         "  scripts/journal stats --json | jq .claimsByResult",
+        "  scripts/journal stats --risk --campaign vip --from 2025-06-18T20:00Z --to 2025-06-18T20:05Z --top 20",
     })
 final class StatsCommand extends JournalCommand {
     @Option(names = "--from", paramLabel = "TIME", description = "Only events at or after TIME (ISO-8601 or epoch ms).")
@@ -45,10 +56,20 @@ final class StatsCommand extends JournalCommand {
     @Option(names = "--json", description = "One JSON object instead of tables.")
     boolean json;
 
+    @Option(names = "--risk", description = "Who the risk rules refused: reasons, top users, devices, IP prefixes.")
+    boolean risk;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+        description = "With --risk: how many users, devices and prefixes to list (default: ${DEFAULT-VALUE}).")
+    int top;
+
     @Override
     public Integer call() {
         if (interval < 1) {
             throw new CliException("--interval: must be at least 1 second");
+        }
+        if (top < 1) {
+            throw new CliException("--top: must be at least 1");
         }
         EventFilter filter = new EventFilter();
         if (from != null) {
@@ -59,6 +80,7 @@ final class StatsCommand extends JournalCommand {
         }
         filter.campaign = campaign;
         StatsCollector stats = new StatsCollector();
+        RiskStats riskStats = new RiskStats();
         boolean complete;
         try (JournalAccess journal = openJournal(codeKey()); Progress progress = progress("stats")) {
             EventSource source = journal.events();
@@ -75,7 +97,11 @@ final class StatsCommand extends JournalCommand {
                         return false;
                     }
                     if (filter.matches(e)) {
-                        stats.onEvent(e);
+                        if (risk) {
+                            riskStats.onEvent(e);
+                        } else {
+                            stats.onEvent(e);
+                        }
                     }
                     return true;
                 }
@@ -98,7 +124,11 @@ final class StatsCommand extends JournalCommand {
             });
             complete = !bad[0];
         }
-        if (json) {
+        if (risk && json) {
+            printRiskJson(riskStats);
+        } else if (risk) {
+            printRiskText(riskStats);
+        } else if (json) {
             printJson(stats);
         } else {
             printText(stats);
@@ -144,6 +174,20 @@ final class StatsCommand extends JournalCommand {
             out.println("By SKU (ITEMS: units granted, bundle parts included; CODES: codes loaded)");
             Table t = new Table(headers("CAMPAIGN/SKU", columns, true));
             s.bySku.forEach((id, c) -> t.row(cells(id, c, columns, true)));
+            t.print(out, "  ");
+        }
+        if (!s.riskByReason.isEmpty()) {
+            out.println();
+            out.println("Risk refusals by reason (stats --risk for who)");
+            List<Integer> reasons = new ArrayList<>(s.riskByReason.keySet());
+            List<String> h = new ArrayList<>(List.of("CAMPAIGN", "RISK_REJECTED"));
+            reasons.forEach(r -> h.add(RiskReason.nameOf(r)));
+            Table t = new Table(h.toArray(new String[0]));
+            s.riskByCampaign.forEach((id, byReason) -> {
+                List<Object> cells = new ArrayList<>(List.of(id, sum(byReason)));
+                reasons.forEach(r -> cells.add(byReason.getOrDefault(r, 0L)));
+                t.row(cells.toArray());
+            });
             t.print(out, "  ");
         }
         if (!s.redemptionsByResult.isEmpty() || !s.deliveriesByStatus.isEmpty()) {
@@ -225,6 +269,11 @@ final class StatsCommand extends JournalCommand {
                 .endObject();
         });
         j.endArray();
+        j.name("riskRefusals").beginObject();
+        reasons(j.name("byReason"), s.riskByReason);
+        j.name("byCampaign").beginObject();
+        s.riskByCampaign.forEach((id, byReason) -> reasons(j.name(id), byReason));
+        j.endObject().endObject();
         j.name("redemptionsByResult").beginObject();
         s.redemptionsByResult.forEach((r, n) -> j.field(r == null ? "UNKNOWN" : r.name(), n));
         j.endObject();
@@ -249,6 +298,85 @@ final class StatsCommand extends JournalCommand {
         }
         j.endArray().endObject();
         out().println(sb);
+    }
+
+    private static long sum(Map<Integer, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static void reasons(Json j, Map<Integer, Long> byReason) {
+        j.beginObject();
+        byReason.forEach((r, n) -> j.field(RiskReason.nameOf(r), n));
+        j.endObject();
+    }
+
+    // ---- --risk ------------------------------------------------------------------------------
+
+    private void printRiskText(RiskStats s) {
+        PrintWriter out = out();
+        String scope = campaign == null ? "" : " of campaign " + campaign;
+        if (s.refusals == 0) {
+            out.println("No risk refusals among " + Table.number(s.claims) + " claims" + scope + ".");
+            return;
+        }
+        out.printf(Locale.ROOT, "%s of %s claims%s refused by risk rules (%.1f%%), %s .. %s%n",
+            Table.number(s.refusals), Table.number(s.claims), scope, 100.0 * s.refusals / s.claims,
+            TimeArgs.format(s.firstRefusal), TimeArgs.format(s.lastRefusal));
+        out.println();
+        out.println("By reason");
+        Table reasons = new Table("REASON", "REFUSALS", "SHARE");
+        s.byReason.forEach((r, n) -> reasons.row(RiskReason.nameOf(r), n,
+            String.format(Locale.ROOT, "%.1f%%", 100.0 * n / s.refusals)));
+        reasons.print(out, "  ");
+        subjects(out, "users", "USER", s.users);
+        subjects(out, "devices", "DEVICE", s.devices);
+        subjects(out, "IP prefixes (IPv4 /24, IPv6 /64)", "PREFIX", s.prefixes);
+    }
+
+    private void subjects(PrintWriter out, String what, String header, Map<String, RiskStats.Subject> subjects) {
+        long refused = RiskStats.refusedCount(subjects);
+        if (refused == 0) {
+            return;
+        }
+        out.println();
+        out.println("Top " + Math.min(top, refused) + " refused " + what + ", of " + Table.number(refused));
+        Table t = new Table(header, "REFUSED", "CLAIMS", "GRANTED", "FIRST", "LAST", "REASONS");
+        for (RiskStats.Subject x : RiskStats.top(subjects, top)) {
+            t.row(x.id, x.refused, x.claims, x.granted, TimeArgs.format(x.first), TimeArgs.format(x.last),
+                x.reasonsText());
+        }
+        t.print(out, "  ");
+    }
+
+    private void printRiskJson(RiskStats s) {
+        StringBuilder sb = new StringBuilder(4096);
+        Json j = new Json(sb);
+        j.beginObject();
+        if (campaign != null) {
+            j.field("campaign", campaign);
+        }
+        j.field("claims", s.claims).field("refusals", s.refusals);
+        if (s.refusals > 0) {
+            j.field("firstRefusal", TimeArgs.format(s.firstRefusal)).field("lastRefusal", TimeArgs.format(s.lastRefusal));
+        }
+        reasons(j.name("byReason"), s.byReason);
+        subjectsJson(j, "topUsers", "user", s.users);
+        subjectsJson(j, "topDevices", "device", s.devices);
+        subjectsJson(j, "topIpPrefixes", "prefix", s.prefixes);
+        j.endObject();
+        out().println(sb);
+    }
+
+    private void subjectsJson(Json j, String name, String key, Map<String, RiskStats.Subject> subjects) {
+        j.name(name).beginArray();
+        for (RiskStats.Subject x : RiskStats.top(subjects, top)) {
+            j.beginObject().field(key, x.id).field("refused", x.refused).field("claims", x.claims)
+                .field("granted", x.granted).field("first", TimeArgs.format(x.first))
+                .field("last", TimeArgs.format(x.last));
+            reasons(j.name("byReason"), x.reasons);
+            j.endObject();
+        }
+        j.endArray();
     }
 
     private static Json counts(Json j, StatsCollector.Counts c, boolean sku) {

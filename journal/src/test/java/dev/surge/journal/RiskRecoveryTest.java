@@ -1,0 +1,48 @@
+package dev.surge.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.surge.engine.EngineDriver;
+import dev.surge.engine.RiskWorkload;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Risk decisions survive the journal: the scripted bot attack (rules, a blocklist change, about
+ * a thousand refusals) written to Chronicle Queue recovers to the live digest, from the start
+ * and from a snapshot (format 3) plus the tail.
+ */
+class RiskRecoveryTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void aJournalOfRiskDecisionsRecoversToTheLiveDigestWithAndWithoutASnapshot() {
+        EngineDriver live = RiskWorkload.run(4).driver();
+        int n = live.events.size();
+        List<Long> indexes = new ArrayList<>();
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+            for (int i = 0; i < n; i++) {
+                byte[] e = live.events.get(i);
+                journal.append(i + 1, new UnsafeBuffer(e), 0, e.length);
+                indexes.add(journal.lastIndex());
+                if (i % 50 == 0) {
+                    journal.endOfBatch();
+                }
+            }
+            journal.endOfBatch();
+        }
+        assertEquals(live.machine.digest(), new Recovery(data, Workload.CIPHER).run().machine().digest(),
+            "full replay from Chronicle");
+
+        int half = n / 2;
+        new SnapshotStore(data, Workload.CIPHER).write(Workload.replay(live.events, half), indexes.get(half - 1));
+        Recovery.Result r = new Recovery(data, Workload.CIPHER).run();
+        assertEquals(half, r.report().snapshotSequence());
+        assertEquals(live.machine.digest(), r.machine().digest(), "snapshot + tail");
+    }
+}
