@@ -13,7 +13,10 @@ public enum CommandType {
     QUERY_GRANT,
     QUERY_USER_GRANTS,
     QUERY_CAMPAIGNS,
-    CREATE_REDEEMER;
+    CREATE_REDEEMER,
+    CONFIGURE_SUPPLIER,
+    REDRIVE_DELIVERIES,
+    QUERY_PENDING_DELIVERIES;
 
     private static final CommandType[] VALUES = values();
 

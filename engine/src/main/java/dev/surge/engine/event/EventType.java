@@ -10,9 +10,11 @@ public enum EventType {
     CLAIM_REJECTED(6),
     REDEMPTION(7),
     DELIVERY_RECORDED(8),
-    REDEEMER_CREATED(9);
+    REDEEMER_CREATED(9),
+    SUPPLIER_CONFIGURED(10),
+    DELIVERIES_REDRIVEN(11);
 
-    private static final EventType[] BY_CODE = new EventType[16];
+    private static final EventType[] BY_CODE = new EventType[32];
 
     static {
         for (EventType t : values()) {
@@ -33,6 +35,14 @@ public enum EventType {
     /** Whether the body holds plaintext card codes, which the journal must encrypt at rest. */
     public boolean holdsCodes() {
         return this == CODES_LOADED;
+    }
+
+    /**
+     * Whether the body ends in something secret (card codes, a supplier's signing secret), which
+     * the journal seals at rest; everything before it stays readable without the key.
+     */
+    public boolean holdsSecrets() {
+        return this == CODES_LOADED || this == SUPPLIER_CONFIGURED;
     }
 
     public static EventType of(int code) {

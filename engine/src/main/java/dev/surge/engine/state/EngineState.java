@@ -30,6 +30,8 @@ final class EngineState {
     final Long2LongHashMap limitCounts = new Long2LongHashMap(0);
     final IdempotencyTable idempotency = new IdempotencyTable();
     final RedeemerBook redeemers = new RedeemerBook();
+    final SupplierBook suppliers = new SupplierBook();
+    final DeliveryBook deliveries = new DeliveryBook();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */

@@ -12,8 +12,11 @@ import java.io.IOException;
  * read instead of stored. Runs on whichever single thread owns the state it is given.
  */
 final class StateSnapshot {
-    /** 2 added the redeemer keys at the end; 1 is still read (no redeemers). */
-    static final int FORMAT = 2;
+    /**
+     * 3 added suppliers and delivery progress at the end; 2 added the redeemer keys at the end;
+     * older formats are still read (without what they lack).
+     */
+    static final int FORMAT = 3;
 
     private StateSnapshot() {
     }
@@ -124,11 +127,27 @@ final class StateSnapshot {
             out.write(k.keyHash());
             out.writeLong(k.createdAt());
         }
+        out.writeInt(s.suppliers.suppliers.size());
+        for (SupplierConfig c : s.suppliers.suppliers) {
+            out.writeUTF(c.id());
+            out.writeUTF(c.url());
+            out.writeUTF(c.secret()); // snapshots are sealed as a whole (SnapshotStore)
+            out.writeInt(c.timeoutMs());
+            out.writeInt(c.maxConcurrency());
+            out.writeLong(c.configuredAt());
+        }
+        DeliveryBook d = s.deliveries;
+        out.writeInt(d.size);
+        for (int i = 0; i < d.size; i++) {
+            out.writeInt(d.attempts[i]);
+            out.writeByte(d.outcome[i]);
+            out.writeLong(d.lastAt[i]);
+        }
     }
 
     static EngineState read(DataInput in) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT && format != 1) {
+        if (format < 1 || format > FORMAT) {
             throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT + ")");
         }
         EngineState s = new EngineState();
@@ -235,6 +254,21 @@ final class StateSnapshot {
             byte[] hash = new byte[in.readInt()];
             in.readFully(hash);
             s.redeemers.add(redeemer, hash, in.readLong());
+        }
+        if (format >= 3) {
+            int suppliers = in.readInt();
+            for (int i = 0; i < suppliers; i++) {
+                s.suppliers.put(new SupplierConfig(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readInt(),
+                    in.readLong()));
+            }
+            DeliveryBook d = s.deliveries;
+            int recorded = in.readInt();
+            d.ensure(recorded);
+            for (int i = 0; i < recorded; i++) {
+                d.attempts[i] = in.readInt();
+                d.outcome[i] = in.readByte();
+                d.lastAt[i] = in.readLong();
+            }
         }
         return s;
     }
