@@ -103,17 +103,33 @@ final class EventFormatter {
                 owner(j, owner);
                 j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("item", e.item)
                     .field("status", EventFilter.resultName(e)).field("supplier", e.supplier())
-                    .field("attempt", e.attempt);
+                    .field("attempt", e.attempt).field("outcome", outcome(e));
                 if (e.detailLength > 0) {
                     j.field("detail", e.detail());
                 }
             }
             case REDEEMER_CREATED -> j.field("redeemer", e.actor()); // the key's hash stays out of dumps
+            case SUPPLIER_CONFIGURED -> j.field("supplier", e.supplier()).field("url", e.url())
+                .field("timeoutMs", e.timeoutMs).field("maxConcurrency", e.maxConcurrency)
+                .field("secret", SECRET_SHOWN); // sealed in the journal; never printed
+            case DELIVERIES_REDRIVEN -> {
+                j.field("requestedBy", e.actor()).field("campaign", e.campaign()).field("supplier", e.supplier());
+                j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
+                    .field("count", e.count);
+            }
             default -> {
                 // a type this version does not know: the header is all we can say
             }
         }
         j.endObject();
+    }
+
+    /** What dumps show for a supplier's signing secret. */
+    static final String SECRET_SHOWN = "(sealed)";
+
+    private static String outcome(EventView e) {
+        dev.surge.engine.DeliveryOutcome o = dev.surge.engine.DeliveryOutcome.of(e.outcome);
+        return o == null ? String.valueOf(e.outcome) : o.name();
     }
 
     /** A CODES_LOADED event whose codes are encrypted and no key was given. */
@@ -264,9 +280,21 @@ final class EventFormatter {
                 row[18] = row[8];
                 row[19] = e.supplier();
                 row[20] = Integer.toString(e.attempt);
-                row[21] = e.detail();
+                row[21] = "outcome=" + outcome(e) + (e.detailLength > 0 ? " " + e.detail() : "");
             }
             case REDEEMER_CREATED -> row[21] = "redeemer=" + e.actor();
+            case SUPPLIER_CONFIGURED -> {
+                row[19] = e.supplier();
+                row[21] = "url=" + e.url() + " timeoutMs=" + e.timeoutMs + " maxConcurrency=" + e.maxConcurrency
+                    + " secret=" + SECRET_SHOWN;
+            }
+            case DELIVERIES_REDRIVEN -> {
+                row[5] = e.campaign();
+                row[16] = Integer.toString(e.count);
+                row[19] = e.supplier();
+                row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
+                    + TimeArgs.formatBound(e.to);
+            }
             default -> {
                 // unknown type: header columns only
             }
