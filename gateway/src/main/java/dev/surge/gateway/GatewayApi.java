@@ -2,6 +2,7 @@ package dev.surge.gateway;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.gateway.admin.AdminApi;
+import dev.surge.gateway.admin.DeliveryAdminApi;
 import dev.surge.gateway.http.Api;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.PublicApi;
@@ -14,11 +15,13 @@ final class GatewayApi implements Api {
     private final PublicApi v1;
     private final AdminApi admin;
     private final OpsApi ops;
+    private final DeliveryAdminApi deliveries;
 
     GatewayApi(ServerContext server) {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server);
+        this.deliveries = new DeliveryAdminApi();
     }
 
     @Override
@@ -40,7 +43,8 @@ final class GatewayApi implements Api {
             case CAMPAIGN_CLOSE -> admin.setStatus(x, CampaignStatus.CLOSED);
             case STOCK -> admin.adjustStock(x, body, offset, length);
             case REDEEMERS -> admin.createRedeemer(x, body, offset, length);
-            case SUPPLIER_PUT -> admin.notImplemented(x, "PUT /admin/suppliers/{id} (supplier delivery)");
+            case SUPPLIER_PUT -> deliveries.putSupplier(x, body, offset, length);
+            case DELIVERIES_REDRIVE -> deliveries.redrive(x, body, offset, length);
             case BLOCKLIST_PUT -> admin.notImplemented(x, "PUT /admin/blocklist (risk rules)");
             case CODES -> throw new IllegalStateException("the code upload is streamed, never aggregated");
             default -> throw new IllegalStateException("no handler for " + x.route());

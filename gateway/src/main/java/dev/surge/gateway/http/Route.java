@@ -28,7 +28,8 @@ public enum Route {
     CODES(HttpMethod.POST, "/admin/campaigns/{id}/skus/{sku}/codes", Auth.ADMIN, Body.TEXT_STREAM, true, true, false),
     REDEEMERS(HttpMethod.POST, "/admin/redeemers", Auth.ADMIN, Body.JSON, true, true, false),
     SUPPLIER_PUT(HttpMethod.PUT, "/admin/suppliers/{id}", Auth.ADMIN, Body.JSON, true, true, false),
-    BLOCKLIST_PUT(HttpMethod.PUT, "/admin/blocklist", Auth.ADMIN, Body.JSON, true, true, false);
+    BLOCKLIST_PUT(HttpMethod.PUT, "/admin/blocklist", Auth.ADMIN, Body.JSON, true, true, false),
+    DELIVERIES_REDRIVE(HttpMethod.POST, "/admin/deliveries/redrive", Auth.ADMIN, Body.JSON, true, true, false);
 
     /** Who may call a route. */
     public enum Auth {

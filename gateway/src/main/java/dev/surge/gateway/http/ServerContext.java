@@ -4,6 +4,7 @@ import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.delivery.DeliveryMetrics;
 import dev.surge.gateway.ops.GatewayMetrics;
 import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.EpochClock;
@@ -28,6 +29,8 @@ public final class ServerContext {
     public final AdminAuth adminAuth;
     public final RedeemerDirectory redeemers;
     public final GatewayMetrics metrics;
+    /** The supplier dispatcher's counters (rendered with the rest on /metrics). */
+    public final DeliveryMetrics deliveries = new DeliveryMetrics();
     public final EpochClock clock;
     /** Requests read and not yet answered, over all connections (drained before shutdown). */
     public final LongAdder inFlight = new LongAdder();
