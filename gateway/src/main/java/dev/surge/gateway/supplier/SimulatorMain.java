@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         "  scripts/supplier-sim --port 9090 --latency-ms 50 --fail-rate 0.2",
         "  scripts/supplier-sim --port 9090 --timeout-rate 0.1 --secret \"$SECRET\"",
         "  curl -X POST 'http://127.0.0.1:9090/_sim/knobs?latencyMs=2000'",
-        "  then: PUT /admin/suppliers/primary {\"url\":\"http://127.0.0.1:9090/primary\",\"secret\":...}",
+        "  then point a supplier at it: PUT /admin/suppliers/primary",
+        "    {\"url\": \"http://127.0.0.1:9090/primary\", \"secret\": \"<its secret>\"}",
     })
 public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
