@@ -2,12 +2,12 @@ package dev.surge.gateway;
 
 import dev.surge.gateway.config.Configuration;
 
-/** Opens the engine's storage for a configuration: the Chronicle journal under --data-dir. */
-final class Storages {
+/** Opens the engine's storage for a configuration: the Chronicle journal under --data-dir (Main, benchmarks). */
+public final class Storages {
     private Storages() {
     }
 
-    static EngineStorage open(Configuration config) {
+    public static EngineStorage open(Configuration config) {
         return new ChronicleStorage(config);
     }
 }
