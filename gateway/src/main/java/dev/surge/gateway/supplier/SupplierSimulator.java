@@ -112,6 +112,8 @@ public final class SupplierSimulator implements AutoCloseable {
     private final Map<String, Map<String, Delivery>> ledgers = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> appliedByAccount = new ConcurrentHashMap<>();
     private final LongAdder requests = new LongAdder();
+    private final LongAdder posts = new LongAdder();
+    private final LongAdder queries = new LongAdder();
     private final LongAdder applied = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -200,6 +202,16 @@ public final class SupplierSimulator implements AutoCloseable {
         return requests.sum();
     }
 
+    /** Recharge requests (POST) received. */
+    public long posts() {
+        return posts.sum();
+    }
+
+    /** Status queries (GET) received. */
+    public long queries() {
+        return queries.sum();
+    }
+
     public long duplicates() {
         return duplicates.sum();
     }
@@ -276,6 +288,7 @@ public final class SupplierSimulator implements AutoCloseable {
         private void recharge(ChannelHandlerContext ctx, FullHttpRequest req, String name, byte[] body,
                               boolean keepAlive) {
             long latency = knobs.latencyMs;
+            posts.increment();
             if (!signature.verify(body, req.headers().get(Signature.HEADER))) {
                 badSignatures.increment();
                 reply(ctx, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"bad signature\"}", keepAlive, latency);
@@ -361,6 +374,7 @@ public final class SupplierSimulator implements AutoCloseable {
         private void query(ChannelHandlerContext ctx, FullHttpRequest req, String name, String deliveryId,
                            boolean keepAlive) {
             long latency = knobs.latencyMs;
+            queries.increment();
             if (!signature.verify(deliveryId.getBytes(StandardCharsets.UTF_8), req.headers().get(Signature.HEADER))) {
                 badSignatures.increment();
                 reply(ctx, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"bad signature\"}", keepAlive, latency);
@@ -486,6 +500,8 @@ public final class SupplierSimulator implements AutoCloseable {
         try (JsonGenerator g = Json.FACTORY.createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf))) {
             g.writeStartObject();
             g.writeNumberField("requests", requests.sum());
+            g.writeNumberField("recharges", posts.sum());
+            g.writeNumberField("queries", queries.sum());
             g.writeNumberField("applied", applied.sum());
             g.writeNumberField("duplicates", duplicates.sum());
             g.writeNumberField("failures", failures.sum());
