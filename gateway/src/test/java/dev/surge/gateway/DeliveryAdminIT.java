@@ -98,6 +98,22 @@ class DeliveryAdminIT {
         }
     }
 
+    @Test
+    void aSupplierThatCannotVerifyOurSignatureRefusesAndTheBackupDelivers() throws Exception {
+        try (DeliveryBed bed = new DeliveryBed()) {
+            bed.suppliers(1000, 4);
+            TestGateway.Res wrong = bed.t.admin("PUT", "/admin/suppliers/primary", "{\"url\":\""
+                + bed.primary.url("primary") + "\",\"secret\":\"not-the-simulators-secret\"}");
+            assertEquals(200, wrong.status(), wrong.body());
+            bed.campaign("signed", 5);
+            bed.claim("signed", 3);
+            assertArrayEquals(new long[] {0, 3, 0}, bed.awaitSettled("signed", 30_000));
+            bed.assertExactlyOnce();
+            assertEquals(3, bed.primary.badSignatures(), "401 for each: a permanent refusal for that supplier");
+            assertEquals(3, bed.backup.applied());
+        }
+    }
+
     private static void assertBad(TestGateway.Res r, String field) {
         assertEquals(400, r.status(), r.body());
         assertEquals(field, r.errorField(), r.body());

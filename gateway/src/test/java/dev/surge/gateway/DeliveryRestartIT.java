@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the supplier's statement) agrees.
  */
 class DeliveryRestartIT {
-    private static final int N = 60;
+    private static final int N = 40;
 
     @TempDir
     Path dir;
@@ -36,7 +36,7 @@ class DeliveryRestartIT {
              SupplierSimulator backup = new SupplierSimulator(DeliveryBed.SECRET, 8)) {
             primary.start("127.0.0.1", 0);
             backup.start("127.0.0.1", 0);
-            primary.knobs().latencyMs = 1500;
+            primary.knobs().latencyMs = 1200;
             String[] flags = {"--delivery-backoff-ms", "20", "--delivery-backoff-max-ms", "300"};
             try (ServerProcess first = ServerProcess.start(data, flags)) {
                 for (String[] s : new String[][] {{"primary", primary.url("primary")}, {"backup", backup.url("backup")}}) {

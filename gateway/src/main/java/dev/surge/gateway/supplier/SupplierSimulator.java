@@ -202,6 +202,11 @@ public final class SupplierSimulator implements AutoCloseable {
         return requests.sum();
     }
 
+    /** Requests refused for a missing or wrong signature. */
+    public long badSignatures() {
+        return badSignatures.sum();
+    }
+
     /** Recharge requests (POST) received. */
     public long posts() {
         return posts.sum();
