@@ -127,7 +127,7 @@ public final class DeliveryAgent implements AutoCloseable {
         run(() -> {
             records = new DeliveryRecordProxy(ring, clock, executor);
             resyncWanted = true;
-            resync();
+            drain(); // what the ring handed over before this ran waited in the FIFO
         });
     }
 
@@ -190,6 +190,9 @@ public final class DeliveryAgent implements AutoCloseable {
 
     private void drain() {
         drainScheduled.set(false);
+        if (records == null) {
+            return; // not started: the FIFO keeps everything, in order, for start()
+        }
         if (handoffDropped.getAndSet(false)) {
             resyncWanted = true;
         }
