@@ -79,6 +79,32 @@ public final class EngineDriver {
         return run();
     }
 
+    /** One dispatcher step: what happened at {@code supplier} to item {@code item} of the grant. */
+    public ReplyView step(String grantId, int item, DeliveryStatus status, String supplier, int attempt,
+                          DeliveryOutcome outcome) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.recordDelivery(slot, now, id[0], (int) id[1], item, status, supplier, attempt, outcome.name(), outcome);
+        return run();
+    }
+
+    public ReplyView configureSupplier(String id, String url, int timeoutMs, int maxConcurrency, String secret) {
+        writer.configureSupplier(slot, now, id, url, timeoutMs, maxConcurrency, secret);
+        return run();
+    }
+
+    public ReplyView redrive(String actor, String campaign, String supplier, long from, long to) {
+        writer.redriveDeliveries(slot, now, actor, campaign, supplier, from, to);
+        return run();
+    }
+
+    /** A page of pending recharge items (QUERY_PENDING_DELIVERIES through the decider). */
+    public dev.surge.engine.state.PendingPage pending(int cursor, int limit) {
+        writer.queryPendingDeliveries(slot, now, cursor, limit);
+        run();
+        return (dev.surge.engine.state.PendingPage) slot.answer;
+    }
+
     public ReplyView query(String user, String grantId) {
         long[] id = new long[2];
         dev.surge.engine.util.GrantIds.parse(grantId, id);

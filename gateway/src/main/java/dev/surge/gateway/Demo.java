@@ -6,6 +6,7 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.http.DirectCall;
 import dev.surge.gateway.http.EngineProxy;
+import dev.surge.gateway.supplier.SupplierSimulator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +17,38 @@ import java.util.concurrent.TimeUnit;
  * Demo mode's campaign: {@code demo}, open now for 30 days, one claim per user, with two
  * card-code SKUs (1,000 codes each), a direct-recharge SKU and a bundle of the two codes. Created
  * through the ring like any admin change (so it is journaled), and only once per data directory.
+ * The recharge SKU's two suppliers point at the embedded {@link SupplierSimulator}.
  * Also writes the ready-to-paste curl for a claim by a fresh user, which is GRANTED while stock lasts.
  */
 final class Demo {
     static final String CAMPAIGN = "demo";
     static final int CODES_PER_SKU = 1000;
+    static final String PRIMARY = "sim-primary";
+    static final String BACKUP = "sim-backup";
+    /** The embedded simulator lives as long as this process: a secret of its own each start. */
+    private static final String SUPPLIER_SECRET = secret();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private Demo() {
     }
 
-    /** Creates the demo campaign unless it exists. Returns true when it was created now. */
-    static boolean setUp(EngineProxy engine, long now) throws Exception {
+    /** The embedded simulated supplier of demo mode, on a free port of {@code host}, with a fresh secret. */
+    static SupplierSimulator startSupplier(String host) {
+        SupplierSimulator sim = new SupplierSimulator(SUPPLIER_SECRET, new SecureRandom().nextLong());
+        sim.start(host, 0);
+        return sim;
+    }
+
+    /**
+     * Creates the demo campaign unless it exists, and (every start, since the simulator's port
+     * changes) points its recharge suppliers at the simulator. Returns true when the campaign was
+     * created now.
+     */
+    static boolean setUp(EngineProxy engine, long now, SupplierSimulator sim) throws Exception {
+        for (String supplier : List.of(PRIMARY, BACKUP)) {
+            expectOk(DirectCall.send(engine, (p, slot) -> p.writer.configureSupplier(slot, p.now(), supplier,
+                sim.url(supplier), 2000, 64, SUPPLIER_SECRET)).get(10, TimeUnit.SECONDS), "demo supplier " + supplier);
+        }
         DirectCall.Answer existing = DirectCall.send(engine, (p, slot) -> p.writer.queryCampaigns(slot, p.now(), CAMPAIGN))
             .get(10, TimeUnit.SECONDS);
         if (existing.result() == ResultCode.FOUND) {
@@ -42,8 +63,8 @@ final class Demo {
         spec.skus.add(new CampaignSpec.SkuSpec("music-month", SkuKind.CODE));
         CampaignSpec.SkuSpec recharge = new CampaignSpec.SkuSpec("vip-recharge", SkuKind.DIRECT_RECHARGE);
         recharge.stock = 1000;
-        recharge.suppliers.add("sim-primary");
-        recharge.suppliers.add("sim-backup");
+        recharge.suppliers.add(PRIMARY);
+        recharge.suppliers.add(BACKUP);
         spec.skus.add(recharge);
         CampaignSpec.SkuSpec bundle = new CampaignSpec.SkuSpec("video-music-pack", SkuKind.BUNDLE);
         bundle.items.add(new CampaignSpec.BundleItem("video-month", 1));
@@ -62,6 +83,12 @@ final class Demo {
                 .get(10, TimeUnit.SECONDS), "demo codes");
         }
         return true;
+    }
+
+    private static String secret() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     private static String code(SecureRandom random) {
@@ -91,12 +118,14 @@ final class Demo {
             + "  -d '{\"campaignId\":\"" + CAMPAIGN + "\",\"skuId\":\"video-month\",\"deviceId\":\"demo-device\"}'";
     }
 
-    static String banner(Gateway gateway, Configuration config, int port, boolean created) {
+    static String banner(Gateway gateway, Configuration config, int port, boolean created, SupplierSimulator sim) {
         StringBuilder b = new StringBuilder();
         b.append("\n==== Surge demo ====\n");
         b.append(created ? "Created campaign 'demo'" : "Campaign 'demo' already exists in ").append(created ? "" : config.dataDir().toString())
             .append(": SKUs video-month, music-month (").append(CODES_PER_SKU)
-            .append(" card codes each), video-music-pack (bundle), vip-recharge (direct recharge; stays PENDING until a supplier is configured).\n");
+            .append(" card codes each), video-music-pack (bundle), vip-recharge (direct recharge, delivered to the simulated supplier).\n");
+        b.append("Simulated supplier: ").append(sim.url(PRIMARY)).append(" and ").append(sim.url(BACKUP))
+            .append("; counts at http://").append(config.host()).append(':').append(sim.port()).append("/_sim/stats\n");
         b.append("Admin token: ").append(config.adminToken()).append('\n');
         b.append("Claim as a fresh user (GRANTED while stock lasts; one per user):\n\n");
         b.append(curl(gateway, config.host(), port)).append("\n\n");

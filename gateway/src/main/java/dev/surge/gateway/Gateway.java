@@ -8,6 +8,7 @@ import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardAgent;
+import dev.surge.gateway.delivery.DeliveryAgent;
 import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.HttpServer;
 import dev.surge.gateway.http.ReplyProxy;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Surge's gateway assembled: the HTTP server first (so {@code /health/live} answers and the
  * rest says NOT_READY while recovery runs), then the engine ring once the state is recovered,
- * then readiness. {@link #shutdown} reverses it: stop accepting, drain in-flight requests,
- * close connections, close the ring (which flushes and closes the journal), stop the event loops.
+ * with the supplier dispatcher on its delivery stage, then readiness. {@link #shutdown} reverses
+ * it: stop accepting, drain in-flight requests, close connections, stop the dispatcher, close the
+ * ring (which flushes and closes the journal), stop the event loops.
  *
  * <p>Threading: lifecycle methods from one controlling thread (main, or the shutdown hook).
  */
@@ -36,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final UserTokens userTokens;
     private final DashboardAgent dashboard;
     private EngineRing ring;
+    private DeliveryAgent deliveries;
     private EngineProxy engine;
     private InetSocketAddress address;
     private boolean closed;
@@ -72,6 +75,20 @@ public final class Gateway implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * {@link #startEngine(StateMachine, EngineStorage, DeliveryPort)} with the supplier dispatcher
+     * as the delivery port: it learns the recovered suppliers and routes before the ring starts,
+     * then reads back and resumes every recharge the journal left PENDING.
+     */
+    public EngineProxy startEngine(StateMachine machine, EngineStorage storage) {
+        deliveries = new DeliveryAgent(config.delivery(), server.workers(), server.clientChannelType(), config.clock(),
+            context.deliveries);
+        deliveries.load(machine.suppliers(), machine.supplierRoutes()); // before the ring: still this thread's machine
+        EngineProxy proxy = startEngine(machine, storage, deliveries.port());
+        deliveries.start(ring);
+        return proxy;
+    }
+
     /** Drains and stops everything; idempotent. */
     public synchronized void shutdown() {
         if (closed) {
@@ -95,6 +112,9 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("{} requests still in flight after {} ms; closing anyway", left, config.drainTimeoutMs());
         }
         server.closeConnections();
+        if (deliveries != null) {
+            deliveries.close(); // requests still out resume after a restart (asking first where they may have landed)
+        }
         if (ring != null) {
             ring.close(); // every published slot finishes, then the journal is flushed and closed
         }

@@ -4,6 +4,7 @@ import dev.surge.engine.CampaignStatus;
 import dev.surge.gateway.admin.AdminApi;
 import dev.surge.gateway.dashboard.DashboardAgent;
 import dev.surge.gateway.dashboard.DashboardApi;
+import dev.surge.gateway.admin.DeliveryAdminApi;
 import dev.surge.gateway.http.Api;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.PublicApi;
@@ -17,12 +18,14 @@ final class GatewayApi implements Api {
     private final AdminApi admin;
     private final OpsApi ops;
     private final DashboardApi dashboard;
+    private final DeliveryAdminApi deliveries;
 
     GatewayApi(ServerContext server, DashboardAgent dashboardAgent) {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server);
         this.dashboard = new DashboardApi(server, dashboardAgent);
+        this.deliveries = new DeliveryAdminApi();
     }
 
     @Override
@@ -49,9 +52,10 @@ final class GatewayApi implements Api {
             case CAMPAIGN_CLOSE -> admin.setStatus(x, CampaignStatus.CLOSED);
             case STOCK -> admin.adjustStock(x, body, offset, length);
             case REDEEMERS -> admin.createRedeemer(x, body, offset, length);
-            case SUPPLIER_PUT -> admin.notImplemented(x, "PUT /admin/suppliers/{id} (supplier delivery)");
             case BLOCKLIST_PUT -> admin.putBlocklist(x, body, offset, length);
             case BLOCKLIST_GET -> admin.blocklist(x);
+            case SUPPLIER_PUT -> deliveries.putSupplier(x, body, offset, length);
+            case DELIVERIES_REDRIVE -> deliveries.redrive(x, body, offset, length);
             case CODES -> throw new IllegalStateException("the code upload is streamed, never aggregated");
             default -> throw new IllegalStateException("no handler for " + x.route());
         }

@@ -1,9 +1,9 @@
 package dev.surge.gateway;
 
-import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.config.ConfigurationException;
+import dev.surge.gateway.supplier.SupplierSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code scripts/run}: configuration (flags over {@code SURGE_*} variables, checked once), the
  * HTTP server (live at once, NOT_READY until recovery is done), recovery from the journal, the
- * engine ring, then demo setup when asked. SIGTERM or SIGINT stops accepting, drains in-flight
+ * engine ring with the supplier dispatcher, then demo setup when asked (a demo campaign, and the
+ * simulated supplier its recharges are delivered to). SIGTERM or SIGINT stops accepting, drains in-flight
  * requests, closes the ring (flushing and closing the journal) and exits 0.
  *
  * <p>Exit codes: 0 after a clean stop, 1 when start-up fails, 2 for bad configuration.
@@ -59,6 +60,7 @@ public final class Main {
         }
         Gateway gateway = new Gateway(config);
         AtomicReference<EngineStorage> storage = new AtomicReference<>();
+        AtomicReference<SupplierSimulator> simulator = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {
@@ -66,6 +68,10 @@ public final class Main {
                 EngineStorage s = storage.get();
                 if (s != null) {
                     s.close(); // the snapshot agent's final snapshot
+                }
+                SupplierSimulator sim = simulator.get();
+                if (sim != null) {
+                    sim.close();
                 }
             } finally {
                 stopped.countDown();
@@ -85,14 +91,15 @@ public final class Main {
                 gateway.epoll() ? "epoll" : "nio", config.dataDir());
             storage.set(Storages.open(config, gateway.context().recovery));
             StateMachine machine = storage.get().recover();
-            gateway.startEngine(machine, storage.get(), DeliveryPort.NONE);
+            gateway.startEngine(machine, storage.get());
             if (config.demo()) {
                 saveDemoSecrets(config);
-                boolean created = Demo.setUp(gateway.engine(), config.clock().time());
+                simulator.set(Demo.startSupplier(config.host()));
+                boolean created = Demo.setUp(gateway.engine(), config.clock().time(), simulator.get());
                 for (String s : config.generatedSecrets()) {
                     out.println("generated " + s);
                 }
-                out.println(Demo.banner(gateway, config, bound.getPort(), created));
+                out.println(Demo.banner(gateway, config, bound.getPort(), created, simulator.get()));
                 out.flush();
             }
             LOG.info("ready ({} durability)", config.durability().name().toLowerCase(java.util.Locale.ROOT));

@@ -93,8 +93,8 @@ class ErrorsIT {
         TestGateway.Res put = t.send("DELETE", "/admin/campaigns/x", null);
         assertError(put, 405, "METHOD_NOT_ALLOWED", null);
         assertEquals("PUT, GET", put.header("allow"));
-        assertError(t.admin("PUT", "/admin/suppliers/sim", "{\"url\":\"http://127.0.0.1:1\"}"), 501, "NOT_IMPLEMENTED",
-            null);
+        assertError(t.admin("PUT", "/admin/suppliers/sim", "{\"url\":\"http://127.0.0.1:1\"}"), 400, "MISSING_FIELD",
+            "secret");
         assertError(t.admin("PUT", "/admin/campaigns/bad$id", "{}"), 400, "INVALID_FIELD", "id");
     }
 

@@ -33,6 +33,17 @@ final class MemoryStorage implements EngineStorage {
         return events.size();
     }
 
+    /** Whether any event journaled so far matches. */
+    synchronized boolean any(java.util.function.Predicate<dev.surge.engine.event.EventView> test) {
+        dev.surge.engine.event.EventView v = new dev.surge.engine.event.EventView();
+        for (byte[] e : events) {
+            if (v.wrap(new UnsafeBuffer(e), 0, e.length) && test.test(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public JournalPort journal() {
         return new JournalPort() {

@@ -1,6 +1,5 @@
 package dev.surge.gateway;
 
-import dev.surge.engine.port.DeliveryPort;
 import dev.surge.gateway.config.Configuration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,7 +106,7 @@ final class TestGateway implements AutoCloseable {
     }
 
     void makeReady() {
-        gateway.startEngine(engineStorage.recover(), engineStorage, DeliveryPort.NONE);
+        gateway.startEngine(engineStorage.recover(), engineStorage);
     }
 
     String token(String user) {

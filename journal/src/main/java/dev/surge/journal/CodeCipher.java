@@ -20,8 +20,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * AES-256-GCM for card codes at rest, keyed by {@code SURGE_CODE_KEY} (base64 of 32 bytes).
  *
- * <p><b>Journal bodies.</b> An event whose type {@linkplain dev.surge.engine.event.EventType#holdsCodes()
- * holds codes} is stored sealed:
+ * <p><b>Journal bodies.</b> An event whose type {@linkplain dev.surge.engine.event.EventType#holdsSecrets()
+ * holds secrets} (card codes; a supplier's signing secret, which is sealed with the same key) is
+ * stored sealed:
  * <pre>
  * clearLength:4 (LE) | clear (the event's first clearLength bytes) | nonce:12 | ciphertext | tag:16
  * </pre>
@@ -116,12 +117,16 @@ public final class CodeCipher {
     // ---- journal bodies ------------------------------------------------------------------------
 
     /**
-     * How much of an event stays in clear: the header, and for CODES_LOADED everything before the
-     * first code (campaign, SKU, duplicatesSkipped, count). {@code view} must be wrapped on the event.
+     * How much of an event stays in clear: the header, for CODES_LOADED everything before the
+     * first code (campaign, SKU, duplicatesSkipped, count), for SUPPLIER_CONFIGURED everything but
+     * the secret (supplier, URL, timeout, concurrency). {@code view} must be wrapped on the event.
      */
     static int clearLength(EventView view) {
         if (view.type == dev.surge.engine.event.EventType.CODES_LOADED) {
             return view.codesOffset - view.offset();
+        }
+        if (view.type == dev.surge.engine.event.EventType.SUPPLIER_CONFIGURED) {
+            return view.secretFieldOffset() - view.offset();
         }
         return EventView.HEADER_LENGTH;
     }

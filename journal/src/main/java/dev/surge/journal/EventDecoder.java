@@ -73,9 +73,12 @@ final class EventDecoder {
         clearOffset = body + 4;
         clearLength = clear;
         header(src, clearOffset);
-        if (type == null || !type.holdsCodes()) {
-            detail = "sealed record of type " + src.getByte(clearOffset) + ", which holds no codes";
+        if (type == null || !type.holdsSecrets()) {
+            detail = "sealed record of type " + src.getByte(clearOffset) + ", which holds no secrets";
             return RecordProblem.BAD_EVENT;
+        }
+        if (cipher == null && type == EventType.SUPPLIER_CONFIGURED) {
+            return withoutSecret(src);
         }
         if (cipher == null) {
             sealed = true;
@@ -88,6 +91,21 @@ final class EventDecoder {
         }
         if (!view.wrap(opened, 0, n)) {
             detail = "decrypted " + type + " event " + sequence + " does not parse";
+            return RecordProblem.BAD_EVENT;
+        }
+        return null;
+    }
+
+    /**
+     * Without the key a supplier's configuration is still an event: everything but its secret is
+     * in clear, so the secret reads as empty and tools go on (replay rebuilds the supplier
+     * without a secret, which no tool needs).
+     */
+    private RecordProblem withoutSecret(DirectBuffer src) {
+        opened.putBytes(0, src, clearOffset, clearLength);
+        opened.putShort(clearLength, (short) 0, ByteOrder.LITTLE_ENDIAN);
+        if (!view.wrap(opened, 0, clearLength + 2)) {
+            detail = "the clear part of SUPPLIER_CONFIGURED event " + sequence + " does not parse";
             return RecordProblem.BAD_EVENT;
         }
         return null;

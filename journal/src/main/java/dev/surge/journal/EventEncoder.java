@@ -8,9 +8,9 @@ import org.agrona.ExpandableArrayBuffer;
 
 /**
  * Turns an engine event into the bytes of one journal record: framed and checksummed by
- * {@link JournalRecord}, and sealed by {@link CodeCipher} first when its type holds card codes.
- * The common path (every event that holds no codes) copies the event once into a reused
- * buffer and allocates nothing.
+ * {@link JournalRecord}, and sealed by {@link CodeCipher} first when its type holds secrets (card
+ * codes, a supplier's signing secret). The common path (every event that holds none) copies
+ * the event once into a reused buffer and allocates nothing.
  *
  * <p>Threading: confined to the journal thread (reused buffers).
  */
@@ -36,7 +36,7 @@ final class EventEncoder {
             throw new IllegalArgumentException("event " + sequence + " has type " + event.getByte(offset)
                 + " and header sequence " + headerSequence);
         }
-        if (!type.holdsCodes()) {
+        if (!type.holdsSecrets()) {
             return record.encode(out, 0, 0, event, offset, length);
         }
         if (!view.wrap(event, offset, length)) {

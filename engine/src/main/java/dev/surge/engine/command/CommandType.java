@@ -15,7 +15,10 @@ public enum CommandType {
     QUERY_CAMPAIGNS,
     CREATE_REDEEMER,
     UPDATE_BLOCKLIST,
-    QUERY_BLOCKLIST;
+    QUERY_BLOCKLIST,
+    CONFIGURE_SUPPLIER,
+    REDRIVE_DELIVERIES,
+    QUERY_PENDING_DELIVERIES;
 
     private static final CommandType[] VALUES = values();
 

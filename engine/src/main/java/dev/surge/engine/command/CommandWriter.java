@@ -1,6 +1,7 @@
 package dev.surge.engine.command;
 
 import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.risk.RiskSubject;
@@ -21,13 +22,16 @@ import java.util.List;
  * SET_CAMPAIGN_STATUS campaign, status:1
  * LOAD_CODES          campaign, sku, count:4, code * count
  * ADJUST_STOCK        campaign, sku, delta:8
- * RECORD_DELIVERY     grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail
+ * RECORD_DELIVERY     grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail, outcome:1
  * QUERY_GRANT         user (empty: any owner), grantHi:8, grantLo:4
  * QUERY_USER_GRANTS   user, limit:4, afterHi:8, afterLo:4 (0/0: from the newest)
  * QUERY_CAMPAIGNS     campaign (empty: all)
  * CREATE_REDEEMER     redeemer, keyHash (SHA-256 of the redeemer's key, never the key itself)
  * UPDATE_BLOCKLIST    {@link BlocklistChange}
  * QUERY_BLOCKLIST     (nothing)
+ * CONFIGURE_SUPPLIER  supplier, url, timeoutMs:4, maxConcurrency:4, secret (last: the journal seals it)
+ * REDRIVE_DELIVERIES  actor (who asked), campaign (empty: any), supplier (empty: any), from:8, to:8
+ * QUERY_PENDING_DELIVERIES  cursor:4 (a grant number, 0 to start), limit:4
  * </pre>
  */
 public final class CommandWriter {
@@ -109,9 +113,36 @@ public final class CommandWriter {
 
     public void recordDelivery(CommandSlot slot, long timestamp, long grantHi, int grantLo, int item,
                                DeliveryStatus status, CharSequence supplier, int attempt, CharSequence detail) {
+        recordDelivery(slot, timestamp, grantHi, grantLo, item, status, supplier, attempt, detail, DeliveryOutcome.NONE);
+    }
+
+    public void recordDelivery(CommandSlot slot, long timestamp, long grantHi, int grantLo, int item,
+                               DeliveryStatus status, CharSequence supplier, int attempt, CharSequence detail,
+                               DeliveryOutcome outcome) {
         WireWriter w = begin(slot, CommandType.RECORD_DELIVERY, timestamp);
         w.putLong(grantHi).putInt(grantLo).putByte(item).putByte(status.ordinal()).putString(supplier)
-            .putInt(attempt).putString(detail);
+            .putInt(attempt).putString(detail).putByte(outcome.code());
+        end(slot, w);
+    }
+
+    public void configureSupplier(CommandSlot slot, long timestamp, CharSequence supplier, CharSequence url,
+                                  int timeoutMs, int maxConcurrency, CharSequence secret) {
+        WireWriter w = begin(slot, CommandType.CONFIGURE_SUPPLIER, timestamp);
+        w.putString(supplier).putString(url).putInt(timeoutMs).putInt(maxConcurrency).putString(secret);
+        end(slot, w);
+    }
+
+    /** Re-drives FAILED items that failed in [from, to) (epoch ms), of a campaign and last supplier if given. */
+    public void redriveDeliveries(CommandSlot slot, long timestamp, CharSequence actor, CharSequence campaign,
+                                  CharSequence supplier, long from, long to) {
+        WireWriter w = begin(slot, CommandType.REDRIVE_DELIVERIES, timestamp);
+        w.putString(actor).putString(campaign).putString(supplier).putLong(from).putLong(to);
+        end(slot, w);
+    }
+
+    public void queryPendingDeliveries(CommandSlot slot, long timestamp, int cursor, int limit) {
+        WireWriter w = begin(slot, CommandType.QUERY_PENDING_DELIVERIES, timestamp);
+        w.putInt(cursor).putInt(limit);
         end(slot, w);
     }
 

@@ -12,7 +12,9 @@ public enum EventType {
     DELIVERY_RECORDED(8),
     REDEEMER_CREATED(9),
     // risk control: 20-29
-    BLOCKLIST_CHANGED(20);
+    BLOCKLIST_CHANGED(20),
+    SUPPLIER_CONFIGURED(10),
+    DELIVERIES_REDRIVEN(11);
 
     private static final EventType[] BY_CODE = new EventType[32];
 
@@ -35,6 +37,14 @@ public enum EventType {
     /** Whether the body holds plaintext card codes, which the journal must encrypt at rest. */
     public boolean holdsCodes() {
         return this == CODES_LOADED;
+    }
+
+    /**
+     * Whether the body ends in something secret (card codes, a supplier's signing secret), which
+     * the journal seals at rest; everything before it stays readable without the key.
+     */
+    public boolean holdsSecrets() {
+        return this == CODES_LOADED || this == SUPPLIER_CONFIGURED;
     }
 
     public static EventType of(int code) {

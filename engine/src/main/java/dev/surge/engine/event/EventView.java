@@ -19,12 +19,16 @@ import org.agrona.DirectBuffer;
  * CLAIM_GRANTED           CLAIM, grantHi:8, grantLo:4, itemCount:1, (itemSku, code:4) * itemCount
  * CLAIM_REJECTED          CLAIM, result:1, reason:1 (a {@link dev.surge.engine.risk.RiskReason} for RISK_REJECTED)
  * REDEMPTION              actorKind:1, actor, key, fingerprint:8, grantHi:8, grantLo:4, result:1
- * DELIVERY_RECORDED       grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail
+ * DELIVERY_RECORDED       grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail, [outcome:1]
  * REDEEMER_CREATED        redeemer (in actor), keyHash (SHA-256 of the key)
  * BLOCKLIST_CHANGED       {@link BlocklistChange}
+ * SUPPLIER_CONFIGURED     supplier, url, timeoutMs:4, maxConcurrency:4, secret
+ * DELIVERIES_REDRIVEN     actor, campaign, supplier, from:8, to:8, count:4
  *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
  * </pre>
  * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
+ * A DELIVERY_RECORDED event written before outcomes were journaled has no outcome byte
+ * ({@link dev.surge.engine.DeliveryOutcome#NONE}).
  */
 public final class EventView {
     public static final int HEADER_LENGTH = 17;
@@ -54,6 +58,13 @@ public final class EventView {
     public int actorKind;
     public int item;
     public int attempt;
+    /** DELIVERY_RECORDED: a {@link dev.surge.engine.DeliveryOutcome} code (0 when absent). */
+    public int outcome;
+    public int timeoutMs;
+    public int maxConcurrency;
+    /** DELIVERIES_REDRIVEN: the time range of the failures re-driven, [from, to). */
+    public long from;
+    public long to;
     public int itemCount;
     public final int[] itemSkuOffset = new int[MAX_ITEMS];
     public final int[] itemSkuLength = new int[MAX_ITEMS];
@@ -73,6 +84,8 @@ public final class EventView {
     public int supplierOffset, supplierLength;
     public int detailOffset, detailLength;
     public int keyHashOffset, keyHashLength;
+    public int urlOffset, urlLength;
+    public int secretOffset, secretLength;
 
     /** Parses an event; returns false when the bytes are not a well-formed event. */
     public boolean wrap(DirectBuffer buffer, int offset, int length) {
@@ -90,6 +103,8 @@ public final class EventView {
     private void clearStrings() {
         userLength = keyLength = campaignLength = skuLength = deviceLength = ipLength = 0;
         accountLength = actorLength = supplierLength = detailLength = keyHashLength = 0;
+        urlLength = secretLength = 0;
+        outcome = 0;
         itemCount = 0;
         result = ResultCode.NONE;
     }
@@ -173,6 +188,9 @@ public final class EventView {
                 r.bytes();
                 detailOffset = r.lastOffset();
                 detailLength = r.lastLength();
+                if (r.position() < offset + length) {
+                    outcome = r.getByte() & 0xFF;
+                }
                 break;
             case REDEEMER_CREATED:
                 r.bytes();
@@ -185,6 +203,31 @@ public final class EventView {
             case BLOCKLIST_CHANGED:
                 blocklistOffset = r.position();
                 BlocklistChange.readFrom(r);
+                break;
+            case SUPPLIER_CONFIGURED:
+                r.bytes();
+                supplierOffset = r.lastOffset();
+                supplierLength = r.lastLength();
+                r.bytes();
+                urlOffset = r.lastOffset();
+                urlLength = r.lastLength();
+                timeoutMs = r.getInt();
+                maxConcurrency = r.getInt();
+                r.bytes();
+                secretOffset = r.lastOffset();
+                secretLength = r.lastLength();
+                break;
+            case DELIVERIES_REDRIVEN:
+                r.bytes();
+                actorOffset = r.lastOffset();
+                actorLength = r.lastLength();
+                campaignAndSku(false);
+                r.bytes();
+                supplierOffset = r.lastOffset();
+                supplierLength = r.lastLength();
+                from = r.getLong();
+                to = r.getLong();
+                count = r.getInt();
                 break;
             default:
                 return false;
@@ -294,6 +337,20 @@ public final class EventView {
 
     public String detail() {
         return text(detailOffset, detailLength);
+    }
+
+    public String url() {
+        return text(urlOffset, urlLength);
+    }
+
+    /** A SUPPLIER_CONFIGURED event's signing secret: never print or log it. */
+    public String secret() {
+        return text(secretOffset, secretLength);
+    }
+
+    /** Where a SUPPLIER_CONFIGURED event's secret (its length prefix) starts: the journal seals from here. */
+    public int secretFieldOffset() {
+        return secretOffset - 2;
     }
 
     /** The key hash of a REDEEMER_CREATED event. */

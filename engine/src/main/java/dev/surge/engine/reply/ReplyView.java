@@ -16,6 +16,7 @@ import org.agrona.DirectBuffer;
  * REDEEM_*     grantHi:8, grantLo:4
  * QUERY_GRANT  when FOUND a GRANT
  * LOAD_CODES   when OK loaded:4, duplicatesSkipped:4, available:8
+ * REDRIVE_DELIVERIES  when OK count:4 (items made pending again)
  * any INVALID  message
  * GRANT = grantHi:8, grantLo:4, campaign, sku, createdAt:8, redeemedAt:8, delivery:1, itemCount:1,
  *         (sku, kind:1, code, status:1, supplier) * itemCount
@@ -39,6 +40,8 @@ public final class ReplyView {
     public int loaded;
     public int duplicatesSkipped;
     public long available;
+    /** REDRIVE_DELIVERIES: items made pending again. */
+    public int count;
     public final java.util.List<Item> items = new java.util.ArrayList<>();
 
     /** One granted item. {@code code} is empty for a recharge. */
@@ -76,6 +79,11 @@ public final class ReplyView {
             case QUERY_GRANT -> {
                 if (result == ResultCode.FOUND) {
                     grant();
+                }
+            }
+            case REDRIVE_DELIVERIES -> {
+                if (result == ResultCode.OK) {
+                    count = r.getInt();
                 }
             }
             case LOAD_CODES -> {

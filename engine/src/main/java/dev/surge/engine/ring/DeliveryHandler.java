@@ -4,7 +4,10 @@ import com.lmax.disruptor.EventHandler;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.port.DeliveryPort;
 
-/** Third stage, beside replies: hands journaled slots to the delivery port. Own thread. */
+/**
+ * Third stage, beside replies: hands every slot past the journal to the delivery port, in ring
+ * order (events and the answers of event-less commands alike, see {@link DeliveryPort}). Own thread.
+ */
 final class DeliveryHandler implements EventHandler<CommandSlot> {
     private final DeliveryPort port;
 
@@ -14,8 +17,6 @@ final class DeliveryHandler implements EventHandler<CommandSlot> {
 
     @Override
     public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
-        if (slot.journaled && slot.eventLength > 0) {
-            port.onJournaled(slot);
-        }
+        port.onJournaled(slot);
     }
 }

@@ -33,6 +33,8 @@ final class EngineState {
     final RedeemerBook redeemers = new RedeemerBook();
     /** Blocklist, risk rules and their windows (changed only through {@link EventApplier} too). */
     final RiskState risk = new RiskState();
+    final SupplierBook suppliers = new SupplierBook();
+    final DeliveryBook deliveries = new DeliveryBook();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */

@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
@@ -36,6 +37,9 @@ final class EventApplier {
             case DELIVERY_RECORDED -> recordDelivery(e);
             case REDEEMER_CREATED -> state.redeemers.add(e.actor(), e.keyHash(), e.timestamp);
             case BLOCKLIST_CHANGED -> state.risk.applyBlocklist(e.blocklistChange());
+            case SUPPLIER_CONFIGURED -> state.suppliers.put(new SupplierConfig(e.supplier(), e.url(), e.secret(),
+                e.timeoutMs, e.maxConcurrency, e.timestamp));
+            case DELIVERIES_REDRIVEN -> redrive(e);
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
         state.lastSequence = e.sequence;
@@ -168,8 +172,21 @@ final class EventApplier {
             adjust(c, to, +1);
         }
         grants.itemStatus[item] = (byte) e.status;
-        String supplier = e.supplier();
-        grants.itemSupplier[item] = (byte) itemSku.supplierIndex(supplier);
+        grants.itemSupplier[item] = (byte) itemSku.supplierIndex(e.buffer(), e.supplierOffset, e.supplierLength);
+        state.deliveries.record(item, e.attempt, e.outcome, e.timestamp);
+    }
+
+    /** FAILED items the operator's filter covers become PENDING at the first supplier again. */
+    private void redrive(EventView e) {
+        GrantBook grants = state.grants;
+        new RedriveFilter(e.campaign(), e.supplier(), e.from, e.to).forEach(state, (g, item) -> {
+            Campaign c = state.skus[grants.sku[g]].campaign;
+            adjust(c, DeliveryStatus.FAILED, -1);
+            adjust(c, DeliveryStatus.PENDING, +1);
+            grants.itemStatus[item] = (byte) DeliveryStatus.PENDING.ordinal();
+            grants.itemSupplier[item] = GrantBook.NONE;
+            state.deliveries.record(item, state.deliveries.attempts(item), DeliveryOutcome.REDRIVEN.code(), e.timestamp);
+        });
     }
 
     private static void adjust(Campaign c, DeliveryStatus status, int by) {

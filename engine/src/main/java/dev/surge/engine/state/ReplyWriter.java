@@ -54,6 +54,11 @@ final class ReplyWriter {
         w.putLong(hi).putInt(lo);
     }
 
+    /** How many items an operator's re-drive covered. */
+    void count(int n) {
+        w.putInt(n);
+    }
+
     void loaded(int loaded, int skipped, long available) {
         w.putInt(loaded).putInt(skipped).putLong(available);
     }

@@ -44,6 +44,24 @@ final class Sku {
         }
     }
 
+    /** The index of a supplier given as bytes (ids are ASCII), or -1; allocates nothing. */
+    int supplierIndex(org.agrona.DirectBuffer buffer, int offset, int length) {
+        for (int i = 0; i < suppliers.length; i++) {
+            String s = suppliers[i];
+            if (s.length() != length) {
+                continue;
+            }
+            int c = 0;
+            while (c < length && buffer.getByte(offset + c) == s.charAt(c)) {
+                c++;
+            }
+            if (c == length) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     int supplierIndex(String supplier) {
         for (int i = 0; i < suppliers.length; i++) {
             if (suppliers[i].equals(supplier)) {

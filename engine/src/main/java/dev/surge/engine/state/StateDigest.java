@@ -61,6 +61,16 @@ final class StateDigest {
             d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt());
         }
         d.add(s.risk.digest());
+        d.add(s.suppliers.suppliers.size());
+        for (SupplierConfig c : s.suppliers.suppliers) {
+            d.add(c.id().hashCode()).add(c.url().hashCode()).add(c.secret().hashCode()).add(c.timeoutMs())
+                .add(c.maxConcurrency()).add(c.configuredAt());
+        }
+        DeliveryBook deliveries = s.deliveries;
+        d.add(deliveries.size);
+        for (int i = 0; i < deliveries.size; i++) {
+            d.add(deliveries.attempts[i]).add(deliveries.outcome[i]).add(deliveries.lastAt[i]);
+        }
         return d.h;
     }
 

@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
@@ -193,6 +194,63 @@ public final class StateMachine {
             }
         }
         return list;
+    }
+
+    /** Grants a pending-deliveries query walks at most per page, so that one query never stalls the writer long. */
+    static final int MAX_SCAN = 65_536;
+
+    /**
+     * Recharge items without a final outcome, from grant number {@code cursor} on, at most
+     * {@code limit} of them, walking at most {@link #MAX_SCAN} grants: what a dispatcher resumes
+     * after a restart, a re-drive, or a hand-off it had to drop.
+     */
+    public PendingPage pendingPage(int cursor, int limit) {
+        GrantBook grants = state.grants;
+        List<PendingDelivery> list = new ArrayList<>();
+        int end = (int) Math.min(grants.size, (long) Math.max(0, cursor) + MAX_SCAN);
+        int g = Math.max(0, cursor);
+        for (; g < end && list.size() < limit; g++) {
+            int first = grants.firstItem[g];
+            for (int i = 0; i < grants.itemCount[g]; i++) {
+                int item = first + i;
+                if (grants.itemStatus[item] != DeliveryStatus.PENDING.ordinal()) {
+                    continue;
+                }
+                Sku sku = state.skus[grants.itemSku[item]];
+                list.add(new PendingDelivery(grants.idHi[g], grants.idLo[g], i, sku.campaign.id, sku.id,
+                    grants.account(g), List.of(sku.suppliers), Math.max(0, grants.itemSupplier[item]),
+                    state.deliveries.attempts(item), state.deliveries.outcome(item)));
+            }
+        }
+        return new PendingPage(list, g >= grants.size ? -1 : g);
+    }
+
+    /** The configured suppliers, secrets included (for the gateway's dispatcher; never print them). */
+    public List<SupplierConfig> suppliers() {
+        return List.copyOf(state.suppliers.suppliers);
+    }
+
+    /** The suppliers of every DIRECT_RECHARGE SKU, in failover order, keyed {@code campaign/sku}. */
+    public Map<String, List<String>> supplierRoutes() {
+        Map<String, List<String>> routes = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < state.skuCount(); i++) {
+            Sku k = state.skus[i];
+            if (k.kind == dev.surge.engine.SkuKind.DIRECT_RECHARGE) {
+                routes.put(k.campaign.id + "/" + k.id, List.of(k.suppliers));
+            }
+        }
+        return routes;
+    }
+
+    /** The last delivery outcome recorded for a grant's item (NONE when none), for tools and tests. */
+    public DeliveryOutcome deliveryOutcome(String grantId, int item) {
+        long[] id = new long[2];
+        if (!GrantIds.parse(grantId, id)) {
+            return null;
+        }
+        int g = state.grants.find(id[0], (int) id[1]);
+        return g == GrantBook.NONE || item >= state.grants.itemCount[g] ? null
+            : state.deliveries.outcome(state.grants.firstItem[g] + item);
     }
 
     /** The recharge account of a grant, or null. */

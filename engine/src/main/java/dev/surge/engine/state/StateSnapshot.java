@@ -13,8 +13,9 @@ import java.io.IOException;
  */
 final class StateSnapshot {
     /**
-     * 2 added the redeemer keys at the end, 3 the risk section after them (blocklist, rules,
-     * refusal counts, velocity windows, device accounts); 1 and 2 are still read.
+     * 2 added the redeemer keys at the end; 3 the risk section after them (blocklist, rules,
+     * refusal counts, velocity windows, device accounts), then suppliers and delivery progress;
+     * 1 and 2 are still read (without what they lack).
      */
     static final int FORMAT = 3;
 
@@ -128,6 +129,22 @@ final class StateSnapshot {
             out.writeLong(k.createdAt());
         }
         s.risk.write(out);
+        out.writeInt(s.suppliers.suppliers.size());
+        for (SupplierConfig c : s.suppliers.suppliers) {
+            out.writeUTF(c.id());
+            out.writeUTF(c.url());
+            out.writeUTF(c.secret()); // snapshots are sealed as a whole (SnapshotStore)
+            out.writeInt(c.timeoutMs());
+            out.writeInt(c.maxConcurrency());
+            out.writeLong(c.configuredAt());
+        }
+        DeliveryBook d = s.deliveries;
+        out.writeInt(d.size);
+        for (int i = 0; i < d.size; i++) {
+            out.writeInt(d.attempts[i]);
+            out.writeByte(d.outcome[i]);
+            out.writeLong(d.lastAt[i]);
+        }
     }
 
     static EngineState read(DataInput in) throws IOException {
@@ -242,6 +259,19 @@ final class StateSnapshot {
         }
         if (format >= 3) {
             s.risk.read(in);
+            int suppliers = in.readInt();
+            for (int i = 0; i < suppliers; i++) {
+                s.suppliers.put(new SupplierConfig(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readInt(),
+                    in.readLong()));
+            }
+            DeliveryBook d = s.deliveries;
+            int recorded = in.readInt();
+            d.ensure(recorded);
+            for (int i = 0; i < recorded; i++) {
+                d.attempts[i] = in.readInt();
+                d.outcome[i] = in.readByte();
+                d.lastAt[i] = in.readLong();
+            }
         }
         return s;
     }

@@ -59,7 +59,19 @@ public final class Configuration {
         SNAPSHOT_INTERVAL_S("--snapshot-interval-s", "SURGE_SNAPSHOT_INTERVAL_S", "300",
             "... or after this many seconds when anything is new"),
         TRUNCATE_CORRUPT_TAIL("--truncate-corrupt-tail", "SURGE_TRUNCATE_CORRUPT_TAIL", "false",
-            "at recovery, cut a torn or corrupt journal tail instead of refusing to start");
+            "at recovery, cut a torn or corrupt journal tail instead of refusing to start"),
+        DELIVERY_RETRIES("--delivery-retries", "SURGE_DELIVERY_RETRIES", "3",
+            "requests to one supplier per recharge on 5xx or refused connections before failing over to the next"),
+        DELIVERY_BACKOFF_MS("--delivery-backoff-ms", "SURGE_DELIVERY_BACKOFF_MS", "100",
+            "the first retry of a recharge waits up to this (full jitter), doubling with each retry"),
+        DELIVERY_BACKOFF_MAX_MS("--delivery-backoff-max-ms", "SURGE_DELIVERY_BACKOFF_MAX_MS", "5000",
+            "the longest wait between two requests for one recharge (retries and status queries)"),
+        BREAKER_FAILURES("--breaker-failures", "SURGE_BREAKER_FAILURES", "5",
+            "consecutive failures (5xx, refused, timeout) that open a supplier's circuit breaker"),
+        BREAKER_OPEN_MS("--breaker-open-ms", "SURGE_BREAKER_OPEN_MS", "2000",
+            "how long an open circuit sends nothing before one probe request (half-open)"),
+        DELIVERY_QUEUE("--delivery-queue", "SURGE_DELIVERY_QUEUE", "65536",
+            "recharges the dispatcher holds at once; beyond that they wait in the journal and are picked up as it drains");
 
         public final String flag;
         public final String env;
@@ -118,6 +130,7 @@ public final class Configuration {
     private boolean truncateCorruptTail;
     private long snapshotEvery;
     private long snapshotIntervalSeconds;
+    private DeliverySettings delivery;
     private byte[] codeKey;
     private final List<String> generatedSecrets = new ArrayList<>();
 
@@ -281,6 +294,14 @@ public final class Configuration {
         drainTimeoutMs = longIn(Option.DRAIN_TIMEOUT_MS, 0, 600_000);
         snapshotEvery = longIn(Option.SNAPSHOT_EVERY, 1, Long.MAX_VALUE / 2);
         snapshotIntervalSeconds = longIn(Option.SNAPSHOT_INTERVAL_S, 1, 86_400 * 7);
+        long backoff = longIn(Option.DELIVERY_BACKOFF_MS, 1, 600_000);
+        long backoffMax = longIn(Option.DELIVERY_BACKOFF_MAX_MS, 1, 3_600_000);
+        if (backoffMax < backoff) {
+            throw bad(Option.DELIVERY_BACKOFF_MAX_MS, "must be at least " + Option.DELIVERY_BACKOFF_MS.flag);
+        }
+        delivery = new DeliverySettings(intIn(Option.DELIVERY_RETRIES, 1, 100), backoff, backoffMax,
+            intIn(Option.BREAKER_FAILURES, 1, 10_000), longIn(Option.BREAKER_OPEN_MS, 1, 3_600_000),
+            intIn(Option.DELIVERY_QUEUE, 16, 1 << 22));
 
         generatedSecrets.clear();
         SecureRandom random = new SecureRandom();
@@ -510,6 +531,12 @@ public final class Configuration {
     public long snapshotIntervalSeconds() {
         requireConcluded();
         return snapshotIntervalSeconds;
+    }
+
+    /** Retry, backoff, circuit-breaker and hand-off settings of supplier deliveries. */
+    public DeliverySettings delivery() {
+        requireConcluded();
+        return delivery;
     }
 
     public boolean truncateCorruptTail() {

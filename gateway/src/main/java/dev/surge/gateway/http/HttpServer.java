@@ -11,11 +11,13 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -85,6 +87,16 @@ public final class HttpServer implements AutoCloseable {
 
     public boolean epoll() {
         return epoll;
+    }
+
+    /** The event loops, shared with outbound clients (the supplier connections). */
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    /** The socket channel type of outbound connections on {@link #workers()}. */
+    public Class<? extends Channel> clientChannelType() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     /** Stops accepting connections; open ones carry on. */

@@ -36,7 +36,8 @@ public enum Route {
     REDEEMERS(HttpMethod.POST, "/admin/redeemers", Auth.ADMIN, Body.JSON, true, true, false),
     SUPPLIER_PUT(HttpMethod.PUT, "/admin/suppliers/{id}", Auth.ADMIN, Body.JSON, true, true, false),
     BLOCKLIST_PUT(HttpMethod.PUT, "/admin/blocklist", Auth.ADMIN, Body.JSON, true, true, false),
-    BLOCKLIST_GET(HttpMethod.GET, "/admin/blocklist", Auth.ADMIN, Body.NONE, true, true, false);
+    BLOCKLIST_GET(HttpMethod.GET, "/admin/blocklist", Auth.ADMIN, Body.NONE, true, true, false),
+    DELIVERIES_REDRIVE(HttpMethod.POST, "/admin/deliveries/redrive", Auth.ADMIN, Body.JSON, true, true, false);
 
     /**
      * Who may call a route. ADMIN also admits a dashboard session cookie, and SESSION admits

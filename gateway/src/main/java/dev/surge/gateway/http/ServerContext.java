@@ -5,6 +5,7 @@ import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardSessions;
+import dev.surge.gateway.delivery.DeliveryMetrics;
 import dev.surge.gateway.ops.GatewayMetrics;
 import dev.surge.gateway.ops.RecoveryProgress;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +31,8 @@ public final class ServerContext {
     public final AdminAuth adminAuth;
     public final RedeemerDirectory redeemers;
     public final GatewayMetrics metrics;
+    /** The supplier dispatcher's counters (rendered with the rest on /metrics). */
+    public final DeliveryMetrics deliveries = new DeliveryMetrics();
     public final EpochClock clock;
     /** Dashboard logins (session cookies), accepted on admin routes too. */
     public final DashboardSessions sessions = new DashboardSessions();

@@ -47,7 +47,8 @@ public final class OpsApi {
     }
 
     public void metrics(Exchange x) {
-        String text = server.metrics.render(server.engine(), server.redeemers.size());
-        x.respond(Responses.text(HttpResponseStatus.OK, text, PROMETHEUS));
+        StringBuilder text = new StringBuilder(server.metrics.render(server.engine(), server.redeemers.size()));
+        server.deliveries.render(text);
+        x.respond(Responses.text(HttpResponseStatus.OK, text.toString(), PROMETHEUS));
     }
 }

@@ -106,7 +106,7 @@ final class EventFormatter {
                 owner(j, owner);
                 j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("item", e.item)
                     .field("status", EventFilter.resultName(e)).field("supplier", e.supplier())
-                    .field("attempt", e.attempt);
+                    .field("attempt", e.attempt).field("outcome", outcome(e));
                 if (e.detailLength > 0) {
                     j.field("detail", e.detail());
                 }
@@ -123,6 +123,14 @@ final class EventFormatter {
                 }
                 j.endArray();
             }
+            case SUPPLIER_CONFIGURED -> j.field("supplier", e.supplier()).field("url", e.url())
+                .field("timeoutMs", e.timeoutMs).field("maxConcurrency", e.maxConcurrency)
+                .field("secret", SECRET_SHOWN); // sealed in the journal; never printed
+            case DELIVERIES_REDRIVEN -> {
+                j.field("requestedBy", e.actor()).field("campaign", e.campaign()).field("supplier", e.supplier());
+                j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
+                    .field("count", e.count);
+            }
             default -> {
                 // a type this version does not know: the header is all we can say
             }
@@ -134,6 +142,14 @@ final class EventFormatter {
         j.beginArray();
         values.forEach(j::value);
         j.endArray();
+    }
+
+    /** What dumps show for a supplier's signing secret. */
+    static final String SECRET_SHOWN = "(sealed)";
+
+    private static String outcome(EventView e) {
+        dev.surge.engine.DeliveryOutcome o = dev.surge.engine.DeliveryOutcome.of(e.outcome);
+        return o == null ? String.valueOf(e.outcome) : o.name();
     }
 
     /** A CODES_LOADED event whose codes are encrypted and no key was given. */
@@ -284,7 +300,7 @@ final class EventFormatter {
                 row[18] = row[8];
                 row[19] = e.supplier();
                 row[20] = Integer.toString(e.attempt);
-                row[21] = e.detail();
+                row[21] = "outcome=" + outcome(e) + (e.detailLength > 0 ? " " + e.detail() : "");
             }
             case REDEEMER_CREATED -> row[21] = "redeemer=" + e.actor();
             case BLOCKLIST_CHANGED -> {
@@ -294,6 +310,18 @@ final class EventFormatter {
                 row[16] = Integer.toString(c.entries());
                 row[21] = "mode=" + c.mode + " users=" + String.join(";", c.users) + " devices="
                     + String.join(";", c.devices) + " ips=" + String.join(";", ips);
+            }
+            case SUPPLIER_CONFIGURED -> {
+                row[19] = e.supplier();
+                row[21] = "url=" + e.url() + " timeoutMs=" + e.timeoutMs + " maxConcurrency=" + e.maxConcurrency
+                    + " secret=" + SECRET_SHOWN;
+            }
+            case DELIVERIES_REDRIVEN -> {
+                row[5] = e.campaign();
+                row[16] = Integer.toString(e.count);
+                row[19] = e.supplier();
+                row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
+                    + TimeArgs.formatBound(e.to);
             }
             default -> {
                 // unknown type: header columns only

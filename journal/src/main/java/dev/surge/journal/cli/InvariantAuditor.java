@@ -1,6 +1,7 @@
 package dev.surge.journal.cli;
 
 import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
@@ -34,8 +35,11 @@ import java.util.Map;
  *   <li>grants: ids unique, only for known campaigns and SKUs, only while the campaign is active
  *       and inside its window, items exactly as the SKU (or bundle) is configured;</li>
  *   <li>deliveries and redemptions refer to existing recharge items and grants; a delivered item
- *       never goes back; nothing is redeemed twice or before it is delivered; recharge items
- *       still PENDING or FAILED at the end are reported as information;</li>
+ *       never goes back, and is never delivered again by another supplier; a failed item comes
+ *       back only through an operator's re-drive, which covers exactly the items it says; no
+ *       failover while the supplier left behind may hold the delivery; nothing is redeemed twice
+ *       or before it is delivered; recharge items still PENDING (granted, never finished) or
+ *       FAILED at the end are reported as information;</li>
  *   <li>event sequences are consecutive and time never runs backwards.</li>
  * </ul>
  *
@@ -99,6 +103,7 @@ final class InvariantAuditor {
             case CLAIM_REJECTED -> rejectedCount++;
             case REDEMPTION -> redemption(index, e);
             case DELIVERY_RECORDED -> delivery(index, e);
+            case DELIVERIES_REDRIVEN -> redriven(index, e);
             default -> {
                 // REDEEMER_CREATED and other administrative events: no invariant of their own
             }
@@ -140,7 +145,10 @@ final class InvariantAuditor {
                 if (g.status[i] == DeliveryStatus.PENDING.ordinal()) {
                     pending++;
                     info("delivery-pending", g.sequence, g.index, "grant " + entry.getKey() + " item " + i + " ("
-                        + g.itemSkus[i] + ", user " + g.user + ") has no final delivery outcome yet");
+                        + g.itemSkus[i] + ", user " + g.user + ") has no final delivery outcome yet"
+                        + (g.outcome[i] == DeliveryOutcome.NONE ? "" : ": last " + g.outcome[i]
+                        + (g.supplier[i] == null ? "" : " at " + g.supplier[i])
+                        + (g.outcome[i].maybeApplied() ? ", which may have it (it will be asked first)" : "")));
                 } else if (g.status[i] == DeliveryStatus.FAILED.ordinal()) {
                     failed++;
                     info("delivery-failed", g.sequence, g.index, "grant " + entry.getKey() + " item " + i + " ("
@@ -519,7 +527,52 @@ final class InvariantAuditor {
                 + " was DELIVERED and is now recorded " + to);
             return;
         }
+        String supplier = e.supplier();
+        DeliveryOutcome outcome = DeliveryOutcome.of(e.outcome);
+        if (g.status[e.item] == DeliveryStatus.DELIVERED.ordinal() && !supplier.equals(g.supplier[e.item])) {
+            violation("delivered-twice", e.sequence, index, "grant " + key + " item " + e.item + " was delivered by "
+                + g.supplier[e.item] + " and is now delivered by " + supplier + " too: a double recharge");
+        }
+        if (g.status[e.item] == DeliveryStatus.FAILED.ordinal() && to == DeliveryStatus.PENDING) {
+            violation("delivery-after-failed", e.sequence, index, "grant " + key + " item " + e.item
+                + " FAILED and is recorded PENDING again without an operator's re-drive");
+        }
+        if ((outcome == DeliveryOutcome.FAILOVER || outcome == DeliveryOutcome.EXHAUSTED)
+            && g.outcome[e.item].maybeApplied()) {
+            violation("left-in-doubt", e.sequence, index, "grant " + key + " item " + e.item + " left "
+                + g.supplier[e.item] + " (" + outcome + ") while its last outcome there was " + g.outcome[e.item]
+                + ": it may have recharged the account");
+        }
         g.status[e.item] = (byte) to.ordinal();
+        g.supplier[e.item] = supplier;
+        g.outcome[e.item] = outcome == null ? DeliveryOutcome.NONE : outcome;
+        g.lastAt[e.item] = e.timestamp;
+    }
+
+    /** An operator's re-drive: FAILED items it covers become PENDING, and it must say how many. */
+    private void redriven(long index, EventView e) {
+        String campaign = e.campaign();
+        String supplier = e.supplier();
+        int n = 0;
+        for (GrantModel g : grants.values()) {
+            if (!campaign.isEmpty() && !campaign.equals(g.campaign)) {
+                continue;
+            }
+            for (int i = 0; i < g.status.length; i++) {
+                if (g.codes[i] < 0 && g.status[i] == DeliveryStatus.FAILED.ordinal() && g.lastAt[i] >= e.from
+                    && g.lastAt[i] < e.to && (supplier.isEmpty() || supplier.equals(g.supplier[i]))) {
+                    g.status[i] = (byte) DeliveryStatus.PENDING.ordinal();
+                    g.supplier[i] = null;
+                    g.outcome[i] = DeliveryOutcome.REDRIVEN;
+                    g.lastAt[i] = e.timestamp;
+                    n++;
+                }
+            }
+        }
+        if (n != e.count) {
+            violation("redrive-count", e.sequence, index, "re-drive by " + e.actor() + " says it covers " + e.count
+                + " FAILED items; the journal has " + n + " that match");
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -586,6 +639,10 @@ final class InvariantAuditor {
         final String[] itemSkus;
         final int[] codes;
         final byte[] status;
+        /** Per item: the supplier of its last delivery record, that record's outcome and time. */
+        final String[] supplier;
+        final DeliveryOutcome[] outcome;
+        final long[] lastAt;
         long redeemedAt;
 
         GrantModel(long sequence, long index, String campaign, String sku, String user, String[] itemSkus, int[] codes,
@@ -598,6 +655,10 @@ final class InvariantAuditor {
             this.itemSkus = itemSkus;
             this.codes = codes;
             this.status = status;
+            this.supplier = new String[status.length];
+            this.outcome = new DeliveryOutcome[status.length];
+            Arrays.fill(outcome, DeliveryOutcome.NONE);
+            this.lastAt = new long[status.length];
         }
     }
 

@@ -17,9 +17,11 @@ import picocli.CommandLine.Spec;
 /**
  * The operator CLI, {@code scripts/journal}: reads a Surge data directory's journal (never
  * writes it) and answers what operators ask after an incident. Subcommands {@code dump},
- * {@code stats}, {@code verify}, {@code replay}; each has {@code --help} with examples.
+ * {@code stats}, {@code verify}, {@code replay}, {@code redeliver}, {@code reconcile}; each has
+ * {@code --help} with examples. {@code redeliver} asks the running server, the journal's one writer.
  *
- * <p>Exit codes: {@value #EXIT_OK} ok, {@value #EXIT_FINDINGS} {@code verify} found problems,
+ * <p>Exit codes: {@value #EXIT_OK} ok, {@value #EXIT_FINDINGS} {@code verify} found problems or
+ * {@code reconcile} disagreements,
  * {@value #EXIT_ERROR} a usage or I/O error (one line on stderr, no stack trace; set
  * {@code SURGE_DEBUG=1} for one).
  *
@@ -31,26 +33,32 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     description = {
         "Reads a Surge journal for operators: what happened, whether every invariant",
-        "held, and what the state was at any moment. Never writes the journal.",
+        "held, what the state was at any moment, whether a supplier's statement",
+        "agrees. Never writes the journal: a re-drive is asked of the running server.",
     },
     subcommands = {DumpCommand.class, StatsCommand.class, VerifyCommand.class, ReplayCommand.class,
-        CommandLine.HelpCommand.class},
+        RedeliverCommand.class, ReconcileCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
     footer = {
         "Environment:",
-        "  SURGE_DATA_DIR   data directory when --data-dir is not given (else ./data)",
-        "  SURGE_CODE_KEY   base64 AES-256 key of the card codes. Only needed to reveal",
-        "                   codes (--reveal-codes), for verify to compare code texts",
-        "                   across SKUs, and for replay to start from a snapshot;",
-        "                   everything else works without it",
+        "  SURGE_DATA_DIR     data directory when --data-dir is not given (else ./data)",
+        "  SURGE_ADMIN_TOKEN  redeliver: the admin token of the running server",
+        "  SURGE_SERVER       redeliver: its URL (else http://127.0.0.1:8080)",
+        "  SURGE_CODE_KEY     base64 AES-256 key of the card codes. Only needed to",
+        "                     reveal codes (--reveal-codes), for verify to compare",
+        "                     code texts across SKUs, and for replay to start from a",
+        "                     snapshot; everything else works without it",
         "",
-        "Exit codes: 0 ok, 1 verify found problems, 2 usage or I/O error.",
+        "Exit codes: 0 ok, 1 verify found problems or reconcile disagreements,",
+        "2 usage or I/O error.",
         "",
         "Examples:",
         "  scripts/journal verify --data-dir /var/lib/surge",
         "  scripts/journal dump --campaign spring-vip --result GRANTED | head",
         "  scripts/journal stats --interval 10",
         "  scripts/journal replay --until 2025-06-18T20:05:00Z --user u-1001",
+        "  scripts/journal reconcile --supplier primary --statement primary.csv",
+        "  scripts/journal redeliver --campaign spring-vip --dry-run",
         "  scripts/journal help dump",
     })
 public final class JournalCli implements Runnable {
@@ -104,7 +112,8 @@ public final class JournalCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required: dump, stats, verify or replay");
+        throw new ParameterException(spec.commandLine(),
+            "a command is required: dump, stats, verify, replay, redeliver or reconcile");
     }
 
     PrintWriter out() {

@@ -48,6 +48,30 @@ final class Forge {
         return out;
     }
 
+    /** DELIVERY_RECORDED with a supplier and an outcome code, as a dispatcher that broke the rules would write it. */
+    static byte[] delivery(long sequence, long timestamp, long grantHi, int grantLo, int status, String supplier,
+                           int outcome) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.DELIVERY_RECORDED.code()).putLong(sequence).putLong(timestamp);
+        w.putLong(grantHi).putInt(grantLo).putByte(0).putByte(status).putString(supplier).putInt(9)
+            .putString("forged").putByte(outcome);
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
+
+    /** DELIVERIES_REDRIVEN: actor, campaign, supplier, from, to, count. */
+    static byte[] redriven(long sequence, long timestamp, String campaign, int count) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.DELIVERIES_REDRIVEN.code()).putLong(sequence).putLong(timestamp);
+        w.putString("forger").putString(campaign).putString("").putLong(0).putLong(Long.MAX_VALUE).putInt(count);
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
+
     /** STOCK_ADJUSTED: campaign, sku, delta. */
     static byte[] stockAdjusted(long sequence, long timestamp, String campaign, String sku, long delta) {
         ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);

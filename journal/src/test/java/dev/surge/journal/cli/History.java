@@ -69,6 +69,24 @@ final class History {
         return run();
     }
 
+    ReplyView step(String grantId, DeliveryStatus status, String supplier, int attempt,
+                   dev.surge.engine.DeliveryOutcome outcome, String detail) {
+        long[] id = new long[2];
+        GrantIds.parse(grantId, id);
+        writer.recordDelivery(slot, now, id[0], (int) id[1], 0, status, supplier, attempt, detail, outcome);
+        return run();
+    }
+
+    ReplyView redrive(String actor, String campaign, String supplier, long from, long to) {
+        writer.redriveDeliveries(slot, now, actor, campaign, supplier, from, to);
+        return run();
+    }
+
+    ReplyView configureSupplier(String id, String url, String secret) {
+        writer.configureSupplier(slot, now, id, url, 2000, 8, secret);
+        return run();
+    }
+
     ReplyView redeem(String user, String grantId) {
         long[] id = new long[2];
         GrantIds.parse(grantId, id);
