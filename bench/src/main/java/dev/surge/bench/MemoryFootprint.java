@@ -14,14 +14,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Memory of the engine's state, measured as heap in use after a full GC (run with a fixed heap
  * and -XX:+UseParallelGC, whose System.gc() is a full, compacting collection):
  * <ul>
- *   <li>per user of limit state: {@code users} users each granted one claim; then the limit
- *       counters alone are emptied and shrunk, and the heap they freed is divided by users.
+ *   <li>per user of limit state: {@code users} users each granted one claim; then the table of
+ *       per-user limit counters (and newest-grant links) is emptied, and the heap freed is divided by users.
  *       The whole per-user state (grant, idempotency record, limits) is reported too;</li>
  *   <li>per pooled code: {@code codes} card codes of 14 bytes loaded into one SKU's pool
  *       (pool arena, offsets and the duplicate index), heap growth divided by codes.</li>
@@ -73,9 +72,7 @@ public final class MemoryFootprint {
             expect(slot, ResultCode.GRANTED);
         }
         long withUsers = usedAfterGc();
-        Long2LongHashMap limits = limitCounts(claims);
-        limits.clear();
-        limits.compact();
+        clearSubjectTable(claims);
         long withoutLimits = usedAfterGc();
         Reference.reachabilityFence(claims);
         claims = null;
@@ -118,16 +115,20 @@ public final class MemoryFootprint {
     }
 
     /**
-     * The engine's limit counters. Reflection, because the engine rightly exposes no handle on
-     * its state; this tool only empties the map after measuring, to see what it held.
+     * Empties the engine's per-subject table (limit counters and each user's newest-grant link)
+     * after measuring, to see what it held. Reflection, because the engine rightly exposes no
+     * handle on its state.
      */
-    private static Long2LongHashMap limitCounts(StateMachine machine) throws ReflectiveOperationException {
+    private static void clearSubjectTable(StateMachine machine) throws ReflectiveOperationException {
         Field stateField = StateMachine.class.getDeclaredField("state");
         stateField.setAccessible(true);
         Object state = stateField.get(machine);
-        Field limits = state.getClass().getDeclaredField("limitCounts");
-        limits.setAccessible(true);
-        return (Long2LongHashMap) limits.get(state);
+        Field subjects = state.getClass().getDeclaredField("subjects");
+        subjects.setAccessible(true);
+        Object table = subjects.get(state);
+        java.lang.reflect.Method clear = table.getClass().getDeclaredMethod("clear");
+        clear.setAccessible(true);
+        clear.invoke(table);
     }
 
     /** Heap in use after full collections (repeated until it stops shrinking). */

@@ -210,7 +210,7 @@ public final class ReportWriter {
             return;
         }
         md.append(String.format(Locale.ROOT, "## Memory (heap after full GC)%n%n| What | Bytes |%n|---|---|%n"
-                + "| Limit state per user (%s users, one grant each) | %.1f |%n"
+                + "| Limit state per user: campaign and SKU counters plus the newest-grant link (%s users, one grant each) | %.1f |%n"
                 + "| Whole per-user state (grant, idempotency record, limits) | %.1f |%n"
                 + "| Per pooled code (%s codes of %s bytes: text, offsets, owner, duplicate index) | %.1f |%n%n",
             count(memory, "users"), JsonValues.number(memory, "limitBytesPerUser"),

@@ -186,7 +186,7 @@ final class Decider {
     }
 
     private boolean reached(int limit, long dimension, int scope, long subject) {
-        return limit > 0 && state.limitCounts.get(EngineState.limitKey(dimension, scope, subject)) >= limit;
+        return limit > 0 && state.subjects.get(EngineState.limitKey(dimension, scope, subject)) >= limit;
     }
 
     private void grant(Campaign c, Sku sku, long fingerprint) {

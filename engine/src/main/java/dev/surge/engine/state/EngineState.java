@@ -4,7 +4,6 @@ import dev.surge.engine.risk.RiskState;
 import dev.surge.engine.util.Hashing;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Everything the engine knows, changed only by {@link EventApplier}. Confined to the writer
@@ -17,6 +16,8 @@ final class EngineState {
     static final long CAMPAIGN_DEVICE = 2;
     static final long CAMPAIGN_IP = 3;
     static final long SKU_USER = 4;
+    /** Not a limit: a user's newest grant, kept beside the user's counters (see {@link SubjectTable}). */
+    static final long NEWEST_GRANT = 5;
     // idempotency scopes
     static final long CLAIMS = 11;
     static final long REDEMPTIONS = 12;
@@ -26,9 +27,9 @@ final class EngineState {
     Campaign[] campaigns = new Campaign[8];
     Sku[] skus = new Sku[16];
     final CodeIndex codes = new CodeIndex(this);
-    final GrantBook grants = new GrantBook();
-    /** Grants so far per limit key (dimension, scope, subject). */
-    final Long2LongHashMap limitCounts = new Long2LongHashMap(0);
+    /** Grants so far per (limit dimension, scope, subject), and each user's newest grant. */
+    final SubjectTable subjects = new SubjectTable();
+    final GrantBook grants = new GrantBook(subjects);
     final IdempotencyTable idempotency = new IdempotencyTable();
     final RedeemerBook redeemers = new RedeemerBook();
     /** Blocklist, risk rules and their windows (changed only through {@link EventApplier} too). */
@@ -77,6 +78,13 @@ final class EngineState {
         return skus[index] = new Sku(index, id, campaign, kind);
     }
 
+    /** See {@link StateMachine#reserve}: per user a grant, an idempotency record, two counters and a newest link. */
+    void reserve(int users) {
+        grants.reserve(users);
+        idempotency.reserve(users);
+        subjects.reserve(3L * users);
+    }
+
     int campaignCount() {
         return campaignIds.size();
     }
@@ -86,7 +94,7 @@ final class EngineState {
     }
 
     static long limitKey(long dimension, int scope, long subject) {
-        return Hashing.combine(dimension, scope, subject);
+        return SubjectTable.key(dimension, scope, subject);
     }
 
     static long idempotencyKey(long scope, long subject, long key) {

@@ -199,8 +199,7 @@ final class EventApplier {
     }
 
     private void count(long dimension, int scope, long subject) {
-        long key = EngineState.limitKey(dimension, scope, subject);
-        state.limitCounts.put(key, state.limitCounts.get(key) + 1);
+        state.subjects.increment(EngineState.limitKey(dimension, scope, subject));
     }
 
     private void remember(long scope, long subject, EventView e, ResultCode result, int reference) {

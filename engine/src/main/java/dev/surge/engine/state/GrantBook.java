@@ -38,9 +38,22 @@ final class GrantBook {
     private int accountsUsed;
 
     /** grant id (high 64 bits) to grant number. */
-    final Long2LongHashMap byId = new Long2LongHashMap(NONE);
-    /** user hash to that user's newest grant number. */
-    final Long2LongHashMap newestOfUser = new Long2LongHashMap(NONE);
+    Long2LongHashMap byId = new Long2LongHashMap(NONE);
+    /** Holds each user's newest grant number (+1, so that absent reads NONE). */
+    private final SubjectTable subjects;
+
+    GrantBook(SubjectTable subjects) {
+        this.subjects = subjects;
+    }
+
+    /** The user's newest grant number, or NONE. */
+    int newestOf(long userHash) {
+        return (int) subjects.get(newestKey(userHash)) - 1;
+    }
+
+    private static long newestKey(long userHash) {
+        return SubjectTable.key(EngineState.NEWEST_GRANT, 0, userHash);
+    }
 
     int find(long hi, int lo) {
         int g = (int) byId.get(hi);
@@ -61,8 +74,9 @@ final class GrantBook {
         firstItem[g] = items;
         itemCount[g] = 0;
         account[g] = NONE;
-        previousOfUser[g] = (int) newestOfUser.get(userHash);
-        newestOfUser.put(userHash, g);
+        long newest = newestKey(userHash);
+        previousOfUser[g] = (int) subjects.get(newest) - 1;
+        subjects.put(newest, g + 1);
         byId.put(hi, g);
         return g;
     }
@@ -114,8 +128,24 @@ final class GrantBook {
         accountsUsed = used;
     }
 
+    /** Room for this many grants (of one item each) without growing an array or rehashing. */
+    void reserve(int grants) {
+        if (idHi.length < grants) {
+            growGrants(grants);
+        }
+        ensureItemCapacity(grants);
+        if (byId.capacity() * 0.65 < grants) {
+            Long2LongHashMap bigger = new Long2LongHashMap((int) Math.min(1 << 30, grants / 0.65f + 1), 0.65f, NONE);
+            bigger.putAll(byId);
+            byId = bigger;
+        }
+    }
+
     private void growGrants() {
-        int n = size * 2;
+        growGrants(size * 2);
+    }
+
+    private void growGrants(int n) {
         idHi = Arrays.copyOf(idHi, n);
         idLo = Arrays.copyOf(idLo, n);
         user = Arrays.copyOf(user, n);

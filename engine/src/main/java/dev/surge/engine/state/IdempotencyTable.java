@@ -72,10 +72,22 @@ final class IdempotencyTable {
         slots[at + 2] = outcome | USED;
     }
 
+    /** Sizes the table so that this many records fit without a rehash. */
+    void reserve(int records) {
+        long needed = 2L * records + 1;
+        if (needed > capacity) {
+            rehash((int) Math.min(1 << 29, Long.highestOneBit(needed - 1) << 1));
+        }
+    }
+
     private void rehash() {
+        rehash(capacity * 2);
+    }
+
+    private void rehash(int newCapacity) {
         long[] old = slots;
         int oldCapacity = capacity;
-        capacity = oldCapacity * 2;
+        capacity = newCapacity;
         slots = new long[capacity * STRIDE];
         for (int i = 0; i < oldCapacity; i++) {
             int at = i * STRIDE;

@@ -50,13 +50,9 @@ final class StateDigest {
             d.add(g.itemSku[i]).add(g.itemCode[i]).add(g.itemStatus[i]).add(g.itemSupplier[i]);
         }
         d.add(Hashing.hash(g.accountsArena(), 0, g.accountsUsed()));
-        long counts = s.limitCounts.size();
-        var it = s.limitCounts.entrySet().iterator();
-        while (it.hasNext()) {
-            it.next();
-            counts += Hashing.combine(it.getLongKey(), it.getLongValue());
-        }
-        d.add(counts).add(s.idempotency.digest()).add(s.redeemers.keys.size());
+        long[] counts = {s.subjects.size()};
+        s.subjects.forEach((key, value) -> counts[0] += Hashing.combine(key, value));
+        d.add(counts[0]).add(s.idempotency.digest()).add(s.redeemers.keys.size());
         for (RedeemerKey k : s.redeemers.keys) {
             d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt());
         }

@@ -45,6 +45,16 @@ public final class StateMachine {
         this.decider = new Decider(state, applier, this);
     }
 
+    /**
+     * Sizes the tables for this many users with a grant each, so that a sale of that size never
+     * rehashes them: a rehash of millions of entries stalls the writer for tens of milliseconds,
+     * at the worst moment. Costs the memory up front; tables still grow past it.
+     */
+    public StateMachine reserve(int users) {
+        state.reserve(users);
+        return this;
+    }
+
     /** Decides the slot's command: writes event (if any) and reply into the slot, and applies it. */
     public void decide(CommandSlot slot) {
         decider.decide(slot);
@@ -129,7 +139,7 @@ public final class StateMachine {
     public List<GrantSummary> grantsOf(String user, int limit, long afterHi, int afterLo) {
         byte[] b = user.getBytes(StandardCharsets.UTF_8);
         long hash = Hashing.hash(new UnsafeBuffer(b), 0, b.length);
-        int g = (int) state.grants.newestOfUser.get(hash);
+        int g = state.grants.newestOf(hash);
         if (afterHi != 0 || afterLo != 0) {
             int after = state.grants.find(afterHi, afterLo);
             g = after == GrantBook.NONE || state.grants.user[after] != hash ? GrantBook.NONE

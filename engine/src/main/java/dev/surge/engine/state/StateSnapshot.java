@@ -13,11 +13,11 @@ import java.io.IOException;
  */
 final class StateSnapshot {
     /**
-     * 2 added the redeemer keys at the end; 3 the risk section after them (blocklist, rules,
-     * refusal counts, velocity windows, device accounts), then suppliers and delivery progress;
-     * 1 and 2 are still read (without what they lack).
+     * 4: limit counters and newest-grant links as {@link SubjectTable} pairs. Earlier formats
+     * (1-3) kept the counters under keys this version no longer computes, so they are refused
+     * and recovery falls back to an older snapshot or to the journal from its start.
      */
-    static final int FORMAT = 3;
+    static final int FORMAT = 4;
 
     private StateSnapshot() {
     }
@@ -100,15 +100,20 @@ final class StateSnapshot {
         }
         out.writeInt(g.accountsUsed());
         out.write(g.accountsArena(), 0, g.accountsUsed());
-        out.writeInt(s.limitCounts.size());
-        var it = s.limitCounts.entrySet().iterator();
-        while (it.hasNext()) {
-            it.next();
-            out.writeLong(it.getLongKey());
-            out.writeLong(it.getLongValue());
+        IOException[] failure = new IOException[1];
+        out.writeInt(s.subjects.size());
+        s.subjects.forEach((key, value) -> {
+            try {
+                out.writeLong(key);
+                out.writeLong(value);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
         }
         out.writeInt(s.idempotency.size());
-        IOException[] failure = new IOException[1];
         s.idempotency.forEach((key, fingerprint, outcome) -> {
             try {
                 out.writeLong(key);
@@ -149,8 +154,9 @@ final class StateSnapshot {
 
     static EngineState read(DataInput in) throws IOException {
         int format = in.readInt();
-        if (format < 1 || format > FORMAT) {
-            throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT + ")");
+        if (format != FORMAT) {
+            throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT
+                + "; an older Surge wrote it)");
         }
         EngineState s = new EngineState();
         s.lastSequence = in.readLong();
@@ -243,35 +249,34 @@ final class StateSnapshot {
         in.readFully(accounts);
         g.restoreAccounts(accounts, accounts.length);
         int counts = in.readInt();
+        s.subjects.reserve(counts);
         for (int i = 0; i < counts; i++) {
-            s.limitCounts.put(in.readLong(), in.readLong());
+            s.subjects.put(in.readLong(), in.readLong());
         }
         int keys = in.readInt();
         for (int i = 0; i < keys; i++) {
             s.idempotency.restore(in.readLong(), in.readLong(), in.readLong());
         }
-        int redeemers = format >= 2 ? in.readInt() : 0;
+        int redeemers = in.readInt();
         for (int i = 0; i < redeemers; i++) {
             String redeemer = in.readUTF();
             byte[] hash = new byte[in.readInt()];
             in.readFully(hash);
             s.redeemers.add(redeemer, hash, in.readLong());
         }
-        if (format >= 3) {
-            s.risk.read(in);
-            int suppliers = in.readInt();
-            for (int i = 0; i < suppliers; i++) {
-                s.suppliers.put(new SupplierConfig(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readInt(),
-                    in.readLong()));
-            }
-            DeliveryBook d = s.deliveries;
-            int recorded = in.readInt();
-            d.ensure(recorded);
-            for (int i = 0; i < recorded; i++) {
-                d.attempts[i] = in.readInt();
-                d.outcome[i] = in.readByte();
-                d.lastAt[i] = in.readLong();
-            }
+        s.risk.read(in);
+        int suppliers = in.readInt();
+        for (int i = 0; i < suppliers; i++) {
+            s.suppliers.put(new SupplierConfig(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readInt(),
+                in.readLong()));
+        }
+        DeliveryBook d = s.deliveries;
+        int recorded = in.readInt();
+        d.ensure(recorded);
+        for (int i = 0; i < recorded; i++) {
+            d.attempts[i] = in.readInt();
+            d.outcome[i] = in.readByte();
+            d.lastAt[i] = in.readLong();
         }
         return s;
     }

@@ -1,0 +1,46 @@
+package dev.surge.engine.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.surge.engine.EngineDriver;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reserving room changes how much memory the tables hold, never what they answer. */
+class ReserveTest {
+
+    @Test
+    void reservingMidSaleChangesNoDecisionAndNoDigest() {
+        EngineDriver plain = new EngineDriver(7);
+        EngineDriver reserved = new EngineDriver(7);
+        reserved.machine.reserve(50_000);
+        List<ResultCode> plainResults = new ArrayList<>();
+        List<ResultCode> reservedResults = new ArrayList<>();
+        for (EngineDriver d : new EngineDriver[] {plain, reserved}) {
+            CampaignSpec spec = EngineDriver.campaign("sale", 2);
+            EngineDriver.sku(spec, "pass", SkuKind.CODE);
+            d.upsert(spec);
+            d.load("sale", "pass", EngineDriver.codes("C", 3_000));
+        }
+        for (int i = 0; i < 6_000; i++) {
+            if (i == 2_500) {
+                reserved.machine.reserve(200_000); // grows tables that already hold entries
+            }
+            String user = "u" + (i % 1_700);
+            plainResults.add(plain.claim(user, "k" + i, "sale", "pass").result);
+            reservedResults.add(reserved.claim(user, "k" + i, "sale", "pass").result);
+            if (i % 5 == 0) { // a retried request: answered from the idempotency record
+                plainResults.add(plain.claim(user, "k" + i, "sale", "pass").result);
+                reservedResults.add(reserved.claim(user, "k" + i, "sale", "pass").result);
+            }
+        }
+        assertEquals(plainResults, reservedResults);
+        assertEquals(plain.machine.digest(), reserved.machine.digest());
+        assertEquals(plain.machine.digest(), reserved.replay().digest());
+        assertEquals(plain.machine.grantsOf("u3", 100).size(), reserved.machine.grantsOf("u3", 100).size());
+    }
+}
