@@ -180,6 +180,7 @@ public final class Recovery {
         // Read-only: until the operator decides, a damaged journal stays byte for byte as found.
         try (SingleChronicleQueue queue = JournalFiles.openReadOnly(journal);
              JournalReader reader = new JournalReader(queue, cipher)) {
+            machine.reserve(reservation(queue.entryCount()));
             reader.seek(machine.lastSequence() + 1, hint);
             JournalReader.Outcome outcome = reader.read(pass);
             pass.nanos = System.nanoTime() - started;
@@ -190,6 +191,16 @@ public final class Recovery {
             }
         }
         return pass;
+    }
+
+    /**
+     * Room for as many users as the journal has events (an upper bound on its grants), so that
+     * replay never rehashes tables of millions of entries; at most a quarter of the heap
+     * (about 256 bytes a user), past which the tables grow as they would live.
+     */
+    static int reservation(long journalEntries) {
+        long cap = Runtime.getRuntime().maxMemory() / 4 / 256;
+        return (int) Math.min(Math.min(journalEntries, cap), Integer.MAX_VALUE / 4);
     }
 
     private void refuseUnlessTruncatable(BadRecord bad) {
