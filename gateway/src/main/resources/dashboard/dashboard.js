@@ -24,7 +24,7 @@
 
   const state = {
     t: [], series: {}, rows: new Map(), open: new Set(), frame: null, lastFrameAt: 0, filter: '',
-    skuHistoryLoaded: new Set(), breakdownsBefore: null,
+    skuHistoryLoaded: new Set(), breakdownsBefore: null, supplierButtons: new Map(),
   };
 
   // ---- elements --------------------------------------------------------------------------------
@@ -338,23 +338,34 @@
     return b;
   }
 
-  /** Rows of objects as a table: one column per field seen. */
-  function table(tableEl, rows) {
+  /**
+   * Rows of objects as a table: one column per field seen. {@code labels} renames columns (and
+   * gives them a tooltip); {@code extra(row, tr)} may add cells after them, under {@code extraHead}.
+   */
+  function table(tableEl, rows, labels, extra, extraHead) {
     const columns = [];
     for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
     const head = el('tr');
-    for (const c of columns) head.appendChild(el('th', typeof rows[0][c] === 'number' ? null : 'left', humanize(c)));
+    for (const c of columns) {
+      const label = labels && labels[c];
+      const th = el('th', typeof rows[0][c] === 'number' ? null : 'left', label ? label[0] : humanize(c));
+      if (label && label[1]) th.title = label[1];
+      head.appendChild(th);
+    }
+    if (extra) head.appendChild(el('th', 'left', extraHead || ''));
     const body = [head];
     for (const r of rows) {
       const tr = el('tr');
       for (const c of columns) {
         const v = r[c];
         const td = el('td', typeof v === 'number' ? null : 'left');
+        td.dataset.field = c;
         if (/breaker|circuit|state|status/i.test(c) && typeof v === 'string') td.appendChild(badge(v));
         else td.textContent = typeof v === 'number' ? num(v) : v == null ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-        if (/failed/i.test(c) && v > 0) td.classList.add('bad-text');
+        if (/failed$/i.test(c) && v > 0) td.classList.add('bad-text');
         tr.appendChild(td);
       }
+      if (extra) extra(r, tr);
       body.push(tr);
     }
     tableEl.replaceChildren(...body);
@@ -368,11 +379,39 @@
     return null;
   }
 
+  // the dispatcher's fields (DeliveryMetrics.writeSuppliers); a section with others shows them as they come
+  const SUPPLIER_COLUMNS = {
+    id: ['Supplier'],
+    breaker: ['Breaker', 'Circuit breaker: CLOSED sends, OPEN sends nothing until a probe, HALF_OPEN one probe out'],
+    inFlight: ['In flight', 'Requests out now'],
+    waiting: ['Queued', 'Waiting now for a free connection slot or for the circuit to let them through'],
+    delivered: ['Delivered', 'Delivered here since the gateway started'],
+    failedOver: ['Failed over', 'Passed on to the next supplier since the gateway started'],
+    failed: ['Failed', 'FAILED with this supplier the last on the route, since the gateway started'],
+    unknown: ['No answer', 'Sent and never answered (then asked before anything else), since the gateway started'],
+  };
+
+  /** The supplier row's action: re-drive the FAILED deliveries whose last supplier is this one. */
+  function supplierActions(row, tr) {
+    const td = el('td', 'left actions');
+    const id = String(row.id);
+    // one button per supplier across frames, so a re-drive in progress stays busy
+    let b = state.supplierButtons.get(id);
+    if (!b) {
+      b = button('Re-drive', 'ghost redrive', (btn) => redrive(btn, {supplierId: id}, 'supplier ' + id));
+      state.supplierButtons.set(id, b);
+    }
+    b.title = 'Send again the FAILED deliveries whose last supplier is ' + id;
+    td.appendChild(b);
+    tr.dataset.supplier = id;
+    tr.appendChild(td);
+  }
+
   function sections(f) {
     const s = f.sections || {};
     const suppliers = asRows(s.suppliers);
     $('suppliers-panel').hidden = !suppliers || !suppliers.length;
-    if (suppliers && suppliers.length) table($('suppliers'), suppliers);
+    if (suppliers && suppliers.length) table($('suppliers'), suppliers, SUPPLIER_COLUMNS, supplierActions, 'Actions');
     const box = $('sections');
     box.replaceChildren();
     for (const [name, value] of Object.entries(s)) {
@@ -405,19 +444,35 @@
     return b;
   }
 
-  /** Runs an operator action from a button; the button stays busy (and is not updated) meanwhile. */
+  /**
+   * Runs an operator action from a button; the button stays busy (and is not updated) meanwhile.
+   * {@code call} may resolve to the message to show instead of {@code what}.
+   */
   async function act(b, what, call) {
     b.disabled = true;
     b.classList.add('busy');
     try {
-      await call();
-      toast(what, true);
+      const said = await call();
+      toast(typeof said === 'string' ? said : what, true);
     } catch (e) {
       toast(what + ' failed: ' + e.message, false);
     } finally {
       b.classList.remove('busy');
       b.disabled = false;
     }
+  }
+
+  /**
+   * POST /admin/deliveries/redrive (journaled, with who asked) for the FAILED deliveries of one
+   * campaign or supplier ({@code scope} names it); the toast says how many went again.
+   */
+  function redrive(b, filter, scope) {
+    act(b, 'Re-drive for ' + scope, async () => {
+      const r = await admin('POST', '/admin/deliveries/redrive', {...filter, requestedBy: 'dashboard'});
+      const n = r && typeof r.redriven === 'number' ? r.redriven : 0;
+      return n ? 'Re-drove ' + num(n) + ' failed deliver' + (n === 1 ? 'y' : 'ies') + ' for ' + scope
+        : 'Nothing to re-drive for ' + scope;
+    });
   }
 
   function makeRow(id) {
@@ -459,8 +514,7 @@
         () => admin('POST', '/admin/campaigns/' + encodeURIComponent(id) + (resume ? '/resume' : '/pause')));
     });
     r.stockButton = button('Stock…', 'ghost stock-toggle', () => toggle(id));
-    r.redrive = button('Re-drive', 'ghost redrive', (b) => act(b, 'Re-drive of the failed deliveries of ' + id,
-      () => admin('POST', '/admin/deliveries/redrive', {campaignId: id, requestedBy: 'dashboard'})));
+    r.redrive = button('Re-drive', 'ghost redrive', (b) => redrive(b, {campaignId: id}, 'campaign ' + id));
     actions.append(r.toggle, r.stockButton, r.redrive);
     tr.addEventListener('click', () => toggle(id));
 

@@ -49,6 +49,8 @@ public final class Gateway implements AutoCloseable {
         this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
             new RedeemerDirectory(), new GatewayMetrics());
         this.dashboard = new DashboardAgent(context);
+        // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
+        this.dashboard.section("suppliers", context.deliveries::writeSuppliers);
         this.context.api(new GatewayApi(context, dashboard));
         this.server = new HttpServer(context, config.ioThreads());
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.surge.engine.event.EventType;
+import dev.surge.gateway.supplier.SupplierSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -34,10 +37,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard end to end in headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}, which {@code .ci/run} installs): an operator logs in, sees a
- * campaign's counters move while claims come in, pauses it from the page, sees claims come back
- * PAUSED (and the page counting them), adds stock to a SKU from the page; a screenshot is saved to
- * {@code target/dashboard-e2e.png}. Without Chromium the test fails under {@code CI=true} and is
+ * {@code chromium-driver}, which {@code .ci/run} installs), with simulated suppliers in this JVM:
+ * an operator logs in, sees a campaign's counters and its supplier's deliveries move while claims
+ * come in, pauses it from the page, sees claims come back PAUSED (and the page counting them), adds
+ * stock to a SKU from the page, and re-drives the deliveries a supplier failed once it is fixed; a
+ * screenshot is saved to {@code target/dashboard-e2e.png}. Without Chromium the test fails under {@code CI=true} and is
  * skipped, loudly, elsewhere.
  */
 @ExtendWith(NoLeakedThreads.class)
@@ -47,6 +51,8 @@ class DashboardBrowserIT {
     private static final Path SCREENSHOT = Path.of("target", "dashboard-e2e.png");
     private static final Duration WAIT = Duration.ofSeconds(45);
     private static final String SALE = "spring-vip";
+    /** A campaign whose only supplier, {@code partner}, refuses every recharge at first. */
+    private static final String PROMO = "partner-promo";
 
     @BeforeAll
     static void chromiumInstalled() {
@@ -63,28 +69,25 @@ class DashboardBrowserIT {
     }
 
     @Test
-    void operatorWatchesASalePausesItAndAddsStock() throws Exception {
-        try (TestGateway t = TestGateway.start()) {
+    void operatorWatchesASalePausesItAddsStockAndRedrives() throws Exception {
+        try (SupplierSimulator sim = new SupplierSimulator(DeliveryBed.SECRET, 11);
+             SupplierSimulator partner = new SupplierSimulator(DeliveryBed.SECRET, 12);
+             TestGateway t = TestGateway.start()) {
+            sim.start("127.0.0.1", 0);
+            partner.start("127.0.0.1", 0);
+            partner.knobs().rejectRate = 1.0; // 422 for every recharge: with no other supplier they end FAILED
             setUpSale(t);
-            // what supplier delivery will register: the page shows any section, suppliers in their own panel
-            t.gateway.dashboard().section("suppliers", g -> {
-                g.writeStartArray();
-                for (String[] s : new String[][] {{"primary", "CLOSED", "7"}, {"backup", "OPEN", "0"}}) {
-                    g.writeStartObject();
-                    g.writeStringField("id", s[0]);
-                    g.writeNumberField("pending", Long.parseLong(s[2]));
-                    g.writeNumberField("delivered", 40);
-                    g.writeNumberField("failed", s[1].equals("OPEN") ? 3 : 0);
-                    g.writeStringField("breaker", s[1]);
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            });
+            supplier(t, "primary", sim.url("primary"));
+            supplier(t, "backup", sim.url("backup"));
+            supplier(t, "partner", partner.url("partner"));
+            ok(t.admin("PUT", "/admin/campaigns/" + PROMO, "{\"name\":\"Partner promo\",\"perUserLimit\":1,"
+                + "\"skus\":[{\"id\":\"promo\",\"kind\":\"DIRECT_RECHARGE\",\"stock\":10,\"suppliers\":[\"partner\"]}]}"));
             WebDriver browser = chromium(1280);
             Traffic traffic = new Traffic(t);
             try {
                 browser.get(t.base + "/dashboard");
                 WebDriverWait wait = new WebDriverWait(browser, WAIT);
+                wait.ignoring(StaleElementReferenceException.class); // the suppliers table is redrawn every frame
                 browser.findElement(By.id("login-token")).sendKeys(TestGateway.ADMIN);
                 browser.findElement(By.id("login-submit")).click();
                 wait.until(d -> !d.findElements(row(SALE)).isEmpty());
@@ -92,12 +95,18 @@ class DashboardBrowserIT {
                 assertEquals(t.base + "/dashboard", browser.getCurrentUrl());
                 WebElement suppliers = wait.until(d -> d.findElement(By.id("suppliers-panel")));
                 wait.until(d -> suppliers.isDisplayed());
-                assertTrue(text(suppliers).contains("backup") && text(suppliers).contains("OPEN"), text(suppliers));
+                wait.until(d -> text(supplierCell(d, "primary", "breaker")).equals("CLOSED"));
+                wait.until(d -> supplierCell(d, "primary", "breaker").findElement(By.cssSelector(".badge.good")));
+                assertTrue(text(suppliers).contains("backup") && text(suppliers).contains("partner"), text(suppliers));
 
                 traffic.start();
                 long first = wait.until(d -> positive(number(cell(d, SALE, "granted"))));
                 wait.until(d -> number(cell(d, SALE, "granted")) > first); // the counter moves while claims come in
                 wait.until(d -> !text(cell(d, SALE, "granted-rate")).equals("0.0"));
+                // the sale's recharges reach its first supplier, and the page counts them as they land
+                long delivered = wait.until(d -> positive(number(supplierCell(d, "primary", "delivered"))));
+                wait.until(d -> number(supplierCell(d, "primary", "delivered")) > delivered);
+                wait.until(d -> text(cell(d, SALE, "deliveries")).matches("[\\d,]+ / [1-9][\\d,]* / 0"));
 
                 cell(browser, SALE, "actions").findElement(By.cssSelector("button.pause")).click();
                 wait.until(d -> text(cell(d, SALE, "status")).equals("PAUSED"));
@@ -119,6 +128,31 @@ class DashboardBrowserIT {
                 assertEquals(before + 250, t.admin("GET", "/admin/campaigns/" + SALE, null).at("skus", 1, "stockLeft"),
                     "added through the admin API, so journaled");
 
+                // a supplier refuses the promo's recharges: the page shows them FAILED, at that supplier
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("GRANTED", t.claim("promo-" + i, "k", "{\"campaignId\":\"" + PROMO
+                        + "\",\"skuId\":\"promo\",\"account\":\"1370000" + i + "\"}").at("result"));
+                }
+                wait.until(d -> number(supplierCell(d, "partner", "failed")) == 3);
+                wait.until(d -> text(cell(d, PROMO, "deliveries")).equals("0 / 0 / 3"));
+                assertTrue(cell(browser, PROMO, "actions").findElement(By.cssSelector("button.redrive")).isEnabled(),
+                    "a campaign with failed deliveries offers Re-drive");
+                // fixed (here: the partner's recharges go to a simulator that accepts), then re-driven from its row
+                supplier(t, "partner", sim.url("partner"));
+                wait.until(d -> {
+                    d.findElement(By.cssSelector("#suppliers tr[data-supplier='partner'] button.redrive")).click();
+                    return true;
+                });
+                wait.until(d -> d.findElements(By.cssSelector("#toasts .toast.ok")).stream()
+                    .anyMatch(e -> text(e).startsWith("Re-drove 3 failed deliveries for supplier partner")));
+                wait.until(d -> text(cell(d, PROMO, "deliveries")).equals("0 / 3 / 0"));
+                wait.until(d -> number(supplierCell(d, "partner", "delivered")) == 3);
+                assertTrue(t.storage.any(e -> e.type == EventType.DELIVERIES_REDRIVEN && e.supplier().equals("partner")
+                    && e.actor().startsWith("dashboard via ")), "the re-drive is journaled, with who asked");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(1, sim.applied("1370000" + i), "recharged once, after the re-drive");
+                }
+
                 wait.until(d -> text(d.findElement(By.id("link-state"))).equalsIgnoreCase("live"));
                 Thread.sleep(1500); // one more frame, so the charts include the last second
                 Files.createDirectories(SCREENSHOT.getParent());
@@ -139,21 +173,35 @@ class DashboardBrowserIT {
 
     /**
      * A busy evening for a minute: one sale selling (with repeat tries and redemptions), one sold
-     * out, one paused, one not open yet; each shows as such. Its screenshot,
+     * out, one paused, one not open yet; each shows as such. Recharges go to a simulated supplier
+     * with some latency and a few 503s and timeouts, except game-pass's, whose supplier is down (its
+     * circuit opens, they wait and some fail). Its screenshot,
      * {@code target/dashboard-docs.png}, is docs/dashboard.png. Slow: run it with
      * {@code mvn -pl gateway -am verify -Dit.test=DashboardBrowserIT -Dsurge.includeSlow}.
      */
     @Test
     @org.junit.jupiter.api.Tag("slow")
     void aBusyEveningShowsEachCampaignsState() throws Exception {
-        try (TestGateway t = TestGateway.start()) {
+        try (SupplierSimulator sim = new SupplierSimulator(DeliveryBed.SECRET, 21);
+             SupplierSimulator partner = new SupplierSimulator(DeliveryBed.SECRET, 22);
+             TestGateway t = TestGateway.start()) {
+            sim.start("127.0.0.1", 0);
+            sim.knobs().latencyMs = 40;
+            sim.knobs().failRate = 0.03;
+            sim.knobs().timeoutRate = 0.004;
+            partner.start("127.0.0.1", 0);
+            String partnerUrl = partner.url("partner");
+            partner.down(); // connections refused from now on
             setUpSale(t);
+            supplier(t, "primary", sim.url("primary"));
+            supplier(t, "backup", sim.url("backup"));
+            supplier(t, "partner", partnerUrl);
             ok(t.admin("PUT", "/admin/campaigns/tea-sampler", "{\"name\":\"Tea sampler bundle (sold out)\","
                 + "\"perUserLimit\":1,\"skus\":[{\"id\":\"tea-box\",\"kind\":\"DIRECT_RECHARGE\",\"stock\":60,"
                 + "\"suppliers\":[\"primary\"]}]}"));
             ok(t.admin("PUT", "/admin/campaigns/game-pass", "{\"name\":\"Game pass trial\",\"perUserLimit\":1,"
                 + "\"skus\":[{\"id\":\"pass-7d\",\"kind\":\"DIRECT_RECHARGE\",\"stock\":800,"
-                + "\"suppliers\":[\"primary\"]}]}"));
+                + "\"suppliers\":[\"partner\"]}]}"));
             // more stock than the e2e test's, so the sale is half sold when the picture is taken
             StringBuilder codes = new StringBuilder();
             for (int i = 600; i < 2000; i++) {
@@ -163,7 +211,7 @@ class DashboardBrowserIT {
             ok(t.admin("POST", "/admin/campaigns/" + SALE + "/skus/vip-recharge/stock", "{\"delta\":900}"));
             AtomicBoolean running = new AtomicBoolean(true);
             Thread traffic = new Thread(() -> evening(t, running), "dashboard-evening");
-            WebDriver browser = chromium(1400);
+            WebDriver browser = chromium(1660);
             try {
                 browser.get(t.base + "/dashboard");
                 browser.findElement(By.id("login-token")).sendKeys(TestGateway.ADMIN);
@@ -177,6 +225,8 @@ class DashboardBrowserIT {
                 wait.until(d -> text(cell(d, "music-weekend", "status")).equals("PAUSED"));
                 wait.until(d -> text(cell(d, "coupon-618", "top-refusal")).startsWith("NOT_STARTED"));
                 wait.until(d -> number(cell(d, SALE, "redeemed")) > 0);
+                wait.until(d -> !d.findElements(By.cssSelector("#suppliers tr[data-supplier='partner'] .badge.bad"))
+                    .isEmpty()); // its circuit is open
                 cell(browser, SALE, "actions").findElement(By.cssSelector("button.stock-toggle")).click();
                 Thread.sleep(3000); // the SKU history arrives, and a frame or two more
                 Path png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
@@ -249,6 +299,12 @@ class DashboardBrowserIT {
             + "\"skus\":[{\"id\":\"coupon-50\",\"kind\":\"DIRECT_RECHARGE\",\"stock\":5000,\"suppliers\":[\"primary\"]}]}"));
     }
 
+    /** Points a supplier id at a simulator's URL. */
+    private static void supplier(TestGateway t, String id, String url) {
+        ok(t.admin("PUT", "/admin/suppliers/" + id, "{\"url\":\"" + url + "\",\"secret\":\"" + DeliveryBed.SECRET
+            + "\",\"timeoutMs\":1000,\"maxConcurrency\":8}"));
+    }
+
     private static void ok(TestGateway.Res r) {
         if (r.status() != 200) {
             throw new AssertionError(r.body());
@@ -294,6 +350,11 @@ class DashboardBrowserIT {
 
     private static By row(String campaign) {
         return By.cssSelector("tr.campaign[data-campaign='" + campaign + "']");
+    }
+
+    /** A cell of the Suppliers panel: the supplier's row, the column of that field. */
+    private static WebElement supplierCell(WebDriver d, String supplier, String field) {
+        return d.findElement(By.cssSelector("#suppliers tr[data-supplier='" + supplier + "'] td[data-field='" + field + "']"));
     }
 
     private static WebElement cell(WebDriver d, String campaign, String className) {

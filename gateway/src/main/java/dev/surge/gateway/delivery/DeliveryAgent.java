@@ -448,6 +448,7 @@ public final class DeliveryAgent implements AutoCloseable {
         }
         String here = suppliers.get(job.supplierIndex);
         if (job.supplierIndex + 1 < suppliers.size()) {
+            metrics.failedOver(here);
             job.supplierIndex++;
             job.triesHere = 0;
             job.queriesHere = 0;
@@ -496,7 +497,7 @@ public final class DeliveryAgent implements AutoCloseable {
             return;
         }
         jobs.remove(job.deliveryId, job);
-        metrics.finished(r.status == DeliveryStatus.DELIVERED);
+        metrics.finished(r.supplier, r.status == DeliveryStatus.DELIVERED);
         if (r.status == DeliveryStatus.FAILED) {
             LOG.warn("delivery {} FAILED at every supplier ({}); an operator can re-drive it", job.deliveryId,
                 r.detail);

@@ -1,6 +1,8 @@
 package dev.surge.gateway.delivery;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.surge.engine.DeliveryOutcome;
+import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,10 +10,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The dispatcher's counters in the Prometheus text format: requests by supplier and outcome,
- * deliveries finished, what waits where, circuit states and hand-offs that had to wait in the
- * journal. Written by the dispatcher thread (and the ring's delivery thread for hand-offs),
- * read by whoever renders /metrics.
+ * The dispatcher's counters: requests by supplier and outcome, deliveries finished, what waits
+ * where, circuit states and hand-offs that had to wait in the journal. Rendered in the Prometheus
+ * text format for /metrics, and per supplier as JSON for the dashboard ({@link #writeSuppliers}).
+ *
+ * <p>Threading: written by the dispatcher thread (and the ring's delivery thread for hand-offs);
+ * read from any thread. Every field is a volatile, an atomic or an adder, so a reader sees each
+ * value whole, though not all of them from the same instant.
  */
 public final class DeliveryMetrics {
     private final ConcurrentHashMap<String, AtomicLongArray> requests = new ConcurrentHashMap<>();
@@ -24,19 +29,30 @@ public final class DeliveryMetrics {
     private volatile int jobs;
     private volatile int recordsWaiting;
 
-    /** One supplier's gauges. */
+    /** One supplier's gauges (set by the dispatcher after every change) and counters since start. */
     private static final class Lane {
         volatile int inFlight;
         volatile int waiting;
         volatile String breaker = CircuitBreaker.State.CLOSED.name();
+        final LongAdder delivered = new LongAdder();
+        final LongAdder failedOver = new LongAdder();
+        final LongAdder failed = new LongAdder();
     }
 
     void request(String supplier, DeliveryOutcome outcome) {
         requests.computeIfAbsent(supplier, k -> new AtomicLongArray(32)).incrementAndGet(outcome.code());
     }
 
-    void finished(boolean wasDelivered) {
+    /** A recharge settled at {@code supplier}: delivered there, or FAILED with it the last on its route. */
+    void finished(String supplier, boolean wasDelivered) {
         (wasDelivered ? delivered : failed).increment();
+        Lane lane = lane(supplier);
+        (wasDelivered ? lane.delivered : lane.failed).increment();
+    }
+
+    /** A recharge left {@code supplier} for the next one on its route. */
+    void failedOver(String supplier) {
+        lane(supplier).failedOver.increment();
     }
 
     void handoffDropped() {
@@ -57,10 +73,14 @@ public final class DeliveryMetrics {
     }
 
     void lane(SupplierLane lane) {
-        Lane g = lanes.computeIfAbsent(lane.name, k -> new Lane());
+        Lane g = lane(lane.name);
         g.inFlight = lane.inFlight;
         g.waiting = lane.waiting.size();
         g.breaker = lane.breaker.state().name();
+    }
+
+    private Lane lane(String supplier) {
+        return lanes.computeIfAbsent(supplier, k -> new Lane());
     }
 
     /** Recharges settled DELIVERED by this process since it started. */
@@ -75,6 +95,34 @@ public final class DeliveryMetrics {
     /** Recharges the dispatcher holds now. */
     public int jobs() {
         return jobs;
+    }
+
+    /**
+     * The suppliers the dispatcher knows, by id, as one JSON array (the dashboard's
+     * {@code sections.suppliers}): {@code id}, {@code breaker} (CLOSED, OPEN, HALF_OPEN),
+     * {@code inFlight} (requests out), {@code waiting} (for a concurrency slot or the circuit), and
+     * since this process started: {@code delivered} there, {@code failedOver} (passed on to the
+     * next supplier), {@code failed} (FAILED with this supplier the last on the route, what a
+     * re-drive by supplier picks), {@code unknown} (sent and never answered, so asked before
+     * anything else). Reads the counters only; any thread.
+     */
+    public void writeSuppliers(JsonGenerator g) throws IOException {
+        g.writeStartArray();
+        for (Map.Entry<String, Lane> e : new TreeMap<>(lanes).entrySet()) {
+            Lane lane = e.getValue();
+            AtomicLongArray byOutcome = requests.get(e.getKey());
+            g.writeStartObject();
+            g.writeStringField("id", e.getKey());
+            g.writeStringField("breaker", lane.breaker);
+            g.writeNumberField("inFlight", lane.inFlight);
+            g.writeNumberField("waiting", lane.waiting);
+            g.writeNumberField("delivered", lane.delivered.sum());
+            g.writeNumberField("failedOver", lane.failedOver.sum());
+            g.writeNumberField("failed", lane.failed.sum());
+            g.writeNumberField("unknown", byOutcome == null ? 0 : byOutcome.get(DeliveryOutcome.UNKNOWN.code()));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     public void render(StringBuilder b) {
