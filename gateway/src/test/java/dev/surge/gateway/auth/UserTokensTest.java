@@ -61,4 +61,20 @@ class UserTokensTest {
             tokens.verify(sign("{\"alg\":\"HS256\"}", "{\"sub\":\"u\",\"exp\":" + exp + ",\"iat\":-5}"), NOW)
                 .failure());
     }
+
+    /** The usual header is recognised as text; everything after it is still checked. */
+    @Test
+    void theCommonHeaderSkipsOnlyTheHeaderParse() {
+        long exp = NOW / 1000 + 60;
+        String common = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+        String good = sign(common, "{\"sub\":\"u\",\"exp\":" + exp + "}");
+        assertTrue(good.startsWith("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."), good);
+        assertTrue(tokens.verify(good, NOW).ok());
+        String forged = good.substring(0, good.length() - 2) + (good.endsWith("AA") ? "BB" : "AA");
+        assertFalse(tokens.verify(forged, NOW).ok(), "signature still checked");
+        assertFalse(tokens.verify(sign(common, "{\"sub\":\"u\",\"exp\":" + (NOW / 1000 - 5) + "}"), NOW).ok(),
+            "expiry still checked");
+        assertFalse(tokens.verify(new UserTokens("another-secret-of-32-bytes-or-more!!", Json.FACTORY).mint("u", exp), NOW)
+            .ok(), "another secret");
+    }
 }
