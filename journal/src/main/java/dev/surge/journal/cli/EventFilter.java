@@ -42,6 +42,16 @@ final class EventFilter {
     record Owner(String campaign, String user) {
     }
 
+    /** Sets the time range from the {@code --from} and {@code --to} options (null: open on that side). */
+    void times(String from, String to) {
+        if (from != null) {
+            fromTime = TimeArgs.parseTime("--from", from);
+        }
+        if (to != null) {
+            toTime = TimeArgs.parseTime("--to", to);
+        }
+    }
+
     /** Whether events after this one can still match (sequences and times only grow). */
     boolean beyond(EventView e) {
         return e.sequence > toSequence || e.timestamp > toTime;
