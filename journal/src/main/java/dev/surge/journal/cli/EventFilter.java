@@ -148,15 +148,7 @@ final class EventFilter {
                 known.add(r.name());
             }
         }
-        Set<String> set = new LinkedHashSet<>();
-        for (String v : values) {
-            String name = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-            if (!known.contains(name)) {
-                throw new CliException(option + ": unknown reason '" + v + "' (one of " + String.join(", ", known) + ")");
-            }
-            set.add(name);
-        }
-        return set;
+        return parseNames(option, "reason", values, known);
     }
 
     /** Parses "GRANTED,SOLD_OUT" (any case); throws CliException naming an unknown one. */
@@ -168,11 +160,17 @@ final class EventFilter {
         for (DeliveryStatus s : DeliveryStatus.values()) {
             known.add(s.name());
         }
+        return parseNames(option, "result", values, known);
+    }
+
+    /** Each value as a known name (upper case, '-' as '_'); throws CliException naming an unknown one. */
+    private static Set<String> parseNames(String option, String what, Iterable<String> values, Set<String> known) {
         Set<String> set = new LinkedHashSet<>();
         for (String v : values) {
             String name = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             if (!known.contains(name)) {
-                throw new CliException(option + ": unknown result '" + v + "' (one of " + String.join(", ", known) + ")");
+                throw new CliException(option + ": unknown " + what + " '" + v + "' (one of " + String.join(", ", known)
+                    + ")");
             }
             set.add(name);
         }
