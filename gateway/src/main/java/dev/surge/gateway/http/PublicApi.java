@@ -55,18 +55,14 @@ public final class PublicApi {
         call.publish();
     }
 
-    static final class ClaimCall extends ExchangeCall {
-        private final ServerContext server;
-        private final String key;
+    static final class ClaimCall extends IdempotentCall {
         String campaign;
         String sku;
         String device;
         String account;
 
         ClaimCall(Exchange x, ServerContext server, String key) {
-            super(x);
-            this.server = server;
-            this.key = key;
+            super(x, server, key);
         }
 
         @Override
@@ -80,8 +76,7 @@ public final class PublicApi {
         protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
             switch (v.result) {
                 case IDEMPOTENCY_KEY_REUSED -> {
-                    return error(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                        "Idempotency-Key: already used for a different request", "Idempotency-Key");
+                    return keyReused();
                 }
                 case ACCOUNT_REQUIRED -> {
                     return error(ErrorCode.MISSING_FIELD, "account: required for a DIRECT_RECHARGE SKU", "account");
@@ -97,10 +92,7 @@ public final class PublicApi {
                         }
                     }
                     FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.claim(g, v));
-                    if (v.replayed) {
-                        Responses.markReplayed(r);
-                    }
-                    return r;
+                    return markIfReplayed(r, v);
                 }
             }
         }
@@ -148,17 +140,13 @@ public final class PublicApi {
         call.publish();
     }
 
-    static final class RedeemCall extends ExchangeCall {
-        private final ServerContext server;
-        private final String key;
+    static final class RedeemCall extends IdempotentCall {
         String code;
         long grantHi;
         int grantLo;
 
         RedeemCall(Exchange x, ServerContext server, String key) {
-            super(x);
-            this.server = server;
-            this.key = key;
+            super(x, server, key);
         }
 
         @Override
@@ -173,8 +161,7 @@ public final class PublicApi {
         @Override
         protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
             if (v.result == ResultCode.IDEMPOTENCY_KEY_REUSED) {
-                return error(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "Idempotency-Key: already used for a different request", "Idempotency-Key");
+                return keyReused();
             }
             if (v.result == ResultCode.INVALID) {
                 return invalid(v.message);
@@ -184,18 +171,14 @@ public final class PublicApi {
             }
             boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
             // a code's grant is shown only to the merchant who holds the code; a user sees their own
-            FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+            return markIfReplayed(Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                 g.writeStartObject();
                 g.writeStringField("result", v.result.name());
                 if (hasGrant && v.result != ResultCode.NOT_OWNER) {
                     g.writeStringField("grantId", v.grantId());
                 }
                 g.writeEndObject();
-            });
-            if (v.replayed) {
-                Responses.markReplayed(r);
-            }
-            return r;
+            }), v);
         }
     }
 
