@@ -50,7 +50,7 @@ final class SurgeProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** A JVM running {@code main} with {@code args}: this class path, the Chronicle flags this JVM has, no SURGE_* variables. */
+    /** A JVM running {@code main}: this class path, the Chronicle flags this JVM has, no SURGE_* variables. */
     static ProcessBuilder java(Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -77,7 +77,7 @@ final class SurgeProcess implements AutoCloseable {
         return pb;
     }
 
-    /** The operator CLI ({@code scripts/journal}) in its own JVM with the code key; its output, after checking it exited 0. */
+    /** The operator CLI ({@code scripts/journal}) in its own JVM with the code key; its output, once it exited 0. */
     static String journal(String... args) throws IOException, InterruptedException {
         Process p = javaWithSecrets(JournalCli.class, args).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -173,7 +173,7 @@ final class SurgeProcess implements AutoCloseable {
         return send(method, path, body, ADMIN);
     }
 
-    /** SIGKILL: no shutdown hook, no drain, no flush beyond what the journal already has. Returns the exit code (137). */
+    /** SIGKILL: no shutdown hook, no drain, no flush beyond the journal's. Returns the exit code (137). */
     int kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
         return waitFor();

@@ -87,7 +87,8 @@ public final class AdminApi {
             (p, slot, c) -> p.writer.adjustStock(slot, p.now(), c.campaign, c.sku, c.delta),
             (call, slot, v, c) -> switch (v.result) {
                 case UNKNOWN_CAMPAIGN -> campaignNotFound(call, c.campaign);
-                case UNKNOWN_SKU -> call.error(ErrorCode.NOT_FOUND, "SKU " + c.sku + " not found in " + c.campaign, "sku");
+                case UNKNOWN_SKU ->
+                    call.error(ErrorCode.NOT_FOUND, "SKU " + c.sku + " not found in " + c.campaign, "sku");
                 case INVALID -> call.invalid(v.message);
                 default -> Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();

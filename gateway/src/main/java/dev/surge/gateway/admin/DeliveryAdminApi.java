@@ -26,7 +26,8 @@ public final class DeliveryAdminApi {
 
     public void putSupplier(Exchange x, byte[] body, int offset, int length) {
         ParsedCall.publish(x,
-            () -> new SupplierChange(CampaignJson.pathId(x.param1(), "id"), SupplierJson.supplier(body, offset, length)),
+            () -> new SupplierChange(CampaignJson.pathId(x.param1(), "id"),
+                SupplierJson.supplier(body, offset, length)),
             (p, slot, c) -> p.writer.configureSupplier(slot, p.now(), c.id, c.config.url(), c.config.timeoutMs(),
                 c.config.maxConcurrency(), c.config.secret()),
             (call, slot, v, c) -> {
@@ -55,13 +56,14 @@ public final class DeliveryAdminApi {
         ParsedCall.publish(x,
             () -> {
                 SupplierJson.Redrive r = SupplierJson.redrive(body, offset, length);
-                return new Redrive(r, (r.requestedBy() == null ? "admin" : r.requestedBy()) + " via " + address(x.clientIp()));
+                String by = r.requestedBy() == null ? "admin" : r.requestedBy();
+                return new Redrive(r, by + " via " + address(x.clientIp()));
             },
-            (p, slot, d) -> p.writer.redriveDeliveries(slot, p.now(), d.actor, d.request.campaign(), d.request.supplier(),
-                d.request.from(), d.request.to()),
+            (p, slot, d) -> p.writer.redriveDeliveries(slot, p.now(), d.actor, d.request.campaign(),
+                d.request.supplier(), d.request.from(), d.request.to()),
             (call, slot, v, d) -> switch (v.result) {
-                case UNKNOWN_CAMPAIGN -> call.error(ErrorCode.NOT_FOUND, "campaign " + d.request.campaign() + " not found",
-                    "campaignId");
+                case UNKNOWN_CAMPAIGN ->
+                    call.error(ErrorCode.NOT_FOUND, "campaign " + d.request.campaign() + " not found", "campaignId");
                 case OK -> Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
                     g.writeStringField("result", "OK");
