@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.supplier.SupplierSimulator;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,29 +23,29 @@ class DeliveryFaultsIT {
 
     @Test
     void twentyPercentServerErrors() throws Exception {
-        try (DeliveryBed bed = new DeliveryBed()) {
-            bed.primary.knobs().failRate = 0.2;
-            bed.backup.knobs().failRate = 0.2;
-            bed.suppliers(1000, 16);
-            bed.campaign("c5xx", N);
-            bed.claim("c5xx", N);
-            assertArrayEquals(new long[] {0, N, 0}, bed.awaitSettled("c5xx", SETTLE_MS));
-            bed.assertExactlyOnce();
-            assertTrue(bed.primary.failuresGiven() > 0, "the fault mode was exercised");
-        }
+        allDeliveredDespite("c5xx", 1000, k -> k.failRate = 0.2, SupplierSimulator::failuresGiven);
     }
 
     @Test
     void tenPercentTimeoutsSomeOfThemApplied() throws Exception {
+        allDeliveredDespite("ctimeout", 300, k -> k.timeoutRate = 0.1, SupplierSimulator::timeoutsGiven);
+    }
+
+    /**
+     * Both suppliers in one fault mode ({@code fault}), {@code timeoutMs} per call: N recharges of
+     * a new campaign all end DELIVERED, each exactly once, and the primary did give {@code faults}.
+     */
+    private static void allDeliveredDespite(String campaign, int timeoutMs, Consumer<SupplierSimulator.Knobs> fault,
+                                            ToLongFunction<SupplierSimulator> faults) throws Exception {
         try (DeliveryBed bed = new DeliveryBed()) {
-            bed.primary.knobs().timeoutRate = 0.1;
-            bed.backup.knobs().timeoutRate = 0.1;
-            bed.suppliers(300, 16);
-            bed.campaign("ctimeout", N);
-            bed.claim("ctimeout", N);
-            assertArrayEquals(new long[] {0, N, 0}, bed.awaitSettled("ctimeout", SETTLE_MS));
+            fault.accept(bed.primary.knobs());
+            fault.accept(bed.backup.knobs());
+            bed.suppliers(timeoutMs, 16);
+            bed.campaign(campaign, N);
+            bed.claim(campaign, N);
+            assertArrayEquals(new long[] {0, N, 0}, bed.awaitSettled(campaign, SETTLE_MS));
             bed.assertExactlyOnce();
-            assertTrue(bed.primary.timeoutsGiven() > 0, "the fault mode was exercised");
+            assertTrue(faults.applyAsLong(bed.primary) > 0, "the fault mode was exercised");
         }
     }
 

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.supplier.SupplierSimulator;
-import dev.surge.journal.cli.JournalCli;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,7 +71,7 @@ class DeliveryRestartIT {
                     HttpResponse<String> r = second.admin("GET", "/admin/campaigns/kill", null);
                     pending = (Long) JsonTree.at(JsonTree.parse(r.body()), "deliveries", "pending");
                 }
-                assertEquals(0, pending, "still pending after the restart:\n" + second.output);
+                assertEquals(0, pending, "still pending after the restart:\n" + second.log());
                 for (Map.Entry<String, String> e : accounts.entrySet()) {
                     assertEquals(1, primary.applied(e.getValue()) + backup.applied(e.getValue()),
                         "account " + e.getValue() + " recharged exactly once");
@@ -91,21 +89,12 @@ class DeliveryRestartIT {
 
             Path statement = dir.resolve("primary.csv");
             Files.writeString(statement, primary.statement("primary"), StandardCharsets.UTF_8);
-            String verify = journal("verify", "--data-dir", data.toString());
+            String verify = SurgeProcess.journal("verify", "--data-dir", data.toString());
             assertTrue(verify.contains("OK: no violations"), verify);
             assertTrue(verify.contains("delivery  " + N + " recharge items, 0 pending, 0 failed"), verify);
-            String reconcile = journal("reconcile", "--data-dir", data.toString(), "--supplier", "primary",
+            String reconcile = SurgeProcess.journal("reconcile", "--data-dir", data.toString(), "--supplier", "primary",
                 "--statement", statement.toString());
             assertTrue(reconcile.contains("OK: the statement and the journal agree"), reconcile);
         }
-    }
-
-    /** The operator CLI in its own JVM; its output, after checking it exited 0. */
-    private static String journal(String... args) throws Exception {
-        Process p = SurgeProcess.java(JournalCli.class.getName(), List.of(args)).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
     }
 }

@@ -1,12 +1,7 @@
 package dev.surge.gateway;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,10 +9,9 @@ import java.util.Map;
  * event at a time. A refused stream has its status and error body instead.
  */
 final class EventStream implements AutoCloseable {
-    private final Socket socket;
-    private final InputStream in;
+    private final RawHttp http;
     final int status;
-    final Map<String, String> headers = new LinkedHashMap<>();
+    final Map<String, String> headers;
     /** The body of a refused (non-200) stream. */
     final String body;
     private final StringBuilder pending = new StringBuilder();
@@ -27,25 +21,13 @@ final class EventStream implements AutoCloseable {
     }
 
     EventStream(int port, String path, String cookie) throws IOException {
-        socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(30_000);
-        in = socket.getInputStream();
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-            + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-        status = Integer.parseInt(line().split(" ")[1]);
-        String h;
-        while (!(h = line()).isEmpty()) {
-            int colon = h.indexOf(':');
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
-        }
-        if (status != 200) {
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        } else {
-            body = null;
-        }
+        http = new RawHttp(port, 30_000);
+        http.write(cookie == null ? RawHttp.request("GET", path, null, "Accept", "text/event-stream")
+            : RawHttp.request("GET", path, null, "Accept", "text/event-stream", "Cookie", cookie));
+        RawHttp.Head head = http.readHead();
+        status = head.status();
+        headers = head.headers();
+        body = status == 200 ? null : http.readBody(head);
     }
 
     /** The next event of this type (others are skipped); fails when none comes within 30 s. */
@@ -76,12 +58,12 @@ final class EventStream implements AutoCloseable {
     boolean endedByServer() throws IOException {
         try {
             while (true) {
-                String size = line();
+                String size = http.line();
                 if (size == null) {
                     return true;
                 }
                 if (!size.isEmpty()) {
-                    in.readNBytes(Integer.parseInt(size.trim(), 16) + 2);
+                    http.in.readNBytes(Integer.parseInt(size.trim(), 16) + 2);
                 }
             }
         } catch (java.net.SocketException e) {
@@ -90,31 +72,18 @@ final class EventStream implements AutoCloseable {
     }
 
     private String chunk() throws IOException {
-        String size = line();
+        String size = http.line();
         if (size == null) {
             throw new IOException("stream ended");
         }
         int n = Integer.parseInt(size.trim(), 16);
-        byte[] data = in.readNBytes(n);
-        line(); // the CRLF after the chunk
+        byte[] data = http.in.readNBytes(n);
+        http.line(); // the CRLF after the chunk
         return new String(data, StandardCharsets.UTF_8);
-    }
-
-    private String line() throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                String s = b.toString(StandardCharsets.ISO_8859_1);
-                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-            }
-            b.write(c);
-        }
-        return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        http.close();
     }
 }

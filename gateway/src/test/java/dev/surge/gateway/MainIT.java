@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,27 +26,9 @@ class MainIT {
     @TempDir
     Path dir;
 
-    /** The real Main in a child JVM: this class path, the Chronicle flags this JVM has, no SURGE_* variables. */
-    static ProcessBuilder java(String... args) {
-        return java(Main.class, args);
-    }
-
-    /** Another main class of this class path (the journal CLI, say), as {@link #java(String...)}. */
-    static ProcessBuilder java(Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-Dchronicle")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("SURGE_"));
-        return pb;
+    /** The real Main in a child JVM, with no SURGE_* variables. */
+    private static ProcessBuilder java(String... args) {
+        return SurgeProcess.java(Main.class, args);
     }
 
     @Test

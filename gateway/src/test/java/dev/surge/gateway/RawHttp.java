@@ -23,6 +23,10 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** A response's status and headers (names in lower case), before its body. */
+    record Head(int status, Map<String, String> headers) {
+    }
+
     RawHttp(int port, int readTimeoutMs) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(readTimeoutMs);
@@ -41,8 +45,14 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads one response (Content-Length bodies only, which is all the server sends). */
+    /** Reads one response (Content-Length bodies only, which is all the server sends but streams). */
     Response read() throws IOException {
+        Head head = readHead();
+        return head == null ? null : new Response(head.status(), head.headers(), readBody(head));
+    }
+
+    /** Reads a response's status line and headers; null at the end of the stream. */
+    Head readHead() throws IOException {
         String status = line();
         if (status == null) {
             return null;
@@ -53,9 +63,13 @@ final class RawHttp implements AutoCloseable {
             int colon = h.indexOf(':');
             headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        byte[] body = in.readNBytes(length);
-        return new Response(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        return new Head(Integer.parseInt(status.split(" ")[1]), headers);
+    }
+
+    /** Reads the Content-Length body that follows {@code head}. */
+    String readBody(Head head) throws IOException {
+        int length = Integer.parseInt(head.headers().getOrDefault("content-length", "0"));
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     /** True when the server has closed the connection (end of stream). */
@@ -67,7 +81,8 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    private String line() throws IOException {
+    /** One line without its CRLF (or LF); null at the end of the stream. */
+    String line() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) >= 0) {

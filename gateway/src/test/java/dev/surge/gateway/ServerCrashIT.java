@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.json.Json;
-import dev.surge.journal.cli.JournalCli;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,8 +56,7 @@ class ServerCrashIT {
         Path data = dir.resolve("data");
 
         List<ClaimLoad.Decision> beforeKill;
-        try (ServerProcess first = ServerProcess.start(data, dir.resolve("first.log"), "--rate-limit", "0")) {
-            first.awaitReady();
+        try (SurgeProcess first = SurgeProcess.start(data, "--rate-limit", "0")) {
             setUpCampaign(first);
             ClaimLoad load = new ClaimLoad(first.port, tokens, "pre-", CLAIM, false).start(CONNECTIONS, 1);
             load.awaitGranted(GRANTS_BEFORE_KILL, 180);
@@ -74,8 +67,7 @@ class ServerCrashIT {
         List<ClaimLoad.Decision> grantedBefore = granted(beforeKill);
         assertTrue(grantedBefore.size() >= GRANTS_BEFORE_KILL && grantedBefore.size() < STOCK, "killed mid-load");
 
-        try (ServerProcess second = ServerProcess.start(data, dir.resolve("second.log"), "--rate-limit", "0")) {
-            second.awaitReady();
+        try (SurgeProcess second = SurgeProcess.start(data, "--rate-limit", "0")) {
 
             // every GRANTED a client saw is still the owner's grant, with the same code
             inParallel(grantedBefore, second.port, (http, d) -> {
@@ -126,12 +118,14 @@ class ServerCrashIT {
             System.out.printf("%d grants answered before SIGKILL (%d decisions), %d after the restart, %d in all%n",
                 grantedBefore.size(), beforeKill.size(), grantedAfter.size(), allCodes.size());
 
-            assertEquals(0, second.terminate(), "SIGTERM stops it cleanly:\n" + second.log());
+            assertEquals(0, second.stop(), "SIGTERM stops it cleanly:\n" + second.log());
         }
-        assertVerifyIsClean(data);
+        // scripts/journal verify over what the two server runs left
+        String verify = SurgeProcess.journal("verify", "--data-dir", data.toString());
+        assertTrue(verify.contains("OK: no violations"), verify);
     }
 
-    private void setUpCampaign(ServerProcess server) throws Exception {
+    private void setUpCampaign(SurgeProcess server) throws Exception {
         admin(server, "PUT", "/admin/campaigns/flash", "{\"name\":\"Flash\",\"perUserLimit\":" + PER_USER_LIMIT
             + ",\"skus\":[{\"id\":\"card\",\"kind\":\"CODE\"}]}");
         StringBuilder codes = new StringBuilder();
@@ -216,34 +210,14 @@ class ServerCrashIT {
         return all;
     }
 
-    private static Map<String, Object> admin(ServerProcess server, String method, String path, String json)
-        throws Exception {
+    private static Map<String, Object> admin(SurgeProcess server, String method, String path, String json) {
         return send(server, method, path, json, "application/json");
     }
 
-    private static Map<String, Object> send(ServerProcess server, String method, String path, String body,
-                                            String contentType) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base + path)).timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + TestGateway.ADMIN);
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private static Map<String, Object> send(SurgeProcess server, String method, String path, String body,
+                                            String contentType) {
+        HttpResponse<String> r = server.send(method, path, body, TestGateway.ADMIN, "Content-Type", contentType);
         assertEquals(200, r.statusCode(), method + " " + path + " -> " + r.body());
         return JsonTree.object(r.body());
-    }
-
-    /** {@code scripts/journal verify} in its own JVM over what the two server runs left. */
-    private static void assertVerifyIsClean(Path data) throws Exception {
-        ProcessBuilder pb = MainIT.java(JournalCli.class, "verify", "--data-dir", data.toString())
-            .redirectErrorStream(true);
-        pb.environment().put("SURGE_CODE_KEY", TestGateway.CODE_KEY);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(JournalCli.EXIT_OK, p.exitValue(), out);
-        assertTrue(out.contains("OK: no violations"), out);
     }
 }

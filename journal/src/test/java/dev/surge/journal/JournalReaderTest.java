@@ -45,16 +45,9 @@ class JournalReaderTest {
     }
 
     private List<Long> write(EngineDriver d) {
-        List<Long> indexes = new ArrayList<>();
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            for (int i = 0; i < d.events.size(); i++) {
-                byte[] e = d.events.get(i);
-                journal.append(i + 1, new UnsafeBuffer(e), 0, e.length);
-                journal.endOfBatch();
-                indexes.add(journal.lastIndex());
-            }
+            return Workload.append(journal, d.events, 0, d.events.size(), 1);
         }
-        return indexes;
     }
 
     private static List<Long> sequences(JournalReader reader) {

@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,19 +32,9 @@ class RecoveryTest {
 
     /** Journals events [0, n) and returns their Chronicle indexes. */
     private List<Long> journal(int n) {
-        List<Long> indexes = new ArrayList<>();
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            for (int i = 0; i < n; i++) {
-                byte[] e = live.events.get(i);
-                journal.append(i + 1, new UnsafeBuffer(e), 0, e.length);
-                indexes.add(journal.lastIndex());
-                if (i % 9 == 0) {
-                    journal.endOfBatch();
-                }
-            }
-            journal.endOfBatch();
+            return Workload.append(journal, live.events, 0, n, 9);
         }
-        return indexes;
     }
 
     private Recovery recovery() {

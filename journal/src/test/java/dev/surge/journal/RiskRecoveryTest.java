@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.surge.engine.EngineDriver;
 import dev.surge.engine.RiskWorkload;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,17 +22,9 @@ class RiskRecoveryTest {
     void aJournalOfRiskDecisionsRecoversToTheLiveDigestWithAndWithoutASnapshot() {
         EngineDriver live = RiskWorkload.run(4).driver();
         int n = live.events.size();
-        List<Long> indexes = new ArrayList<>();
+        List<Long> indexes;
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            for (int i = 0; i < n; i++) {
-                byte[] e = live.events.get(i);
-                journal.append(i + 1, new UnsafeBuffer(e), 0, e.length);
-                indexes.add(journal.lastIndex());
-                if (i % 50 == 0) {
-                    journal.endOfBatch();
-                }
-            }
-            journal.endOfBatch();
+            indexes = Workload.append(journal, live.events, 0, n, 50);
         }
         assertEquals(live.machine.digest(), new Recovery(data, Workload.CIPHER).run().machine().digest(),
             "full replay from Chronicle");

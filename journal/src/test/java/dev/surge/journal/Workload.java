@@ -94,15 +94,21 @@ final class Workload {
         }
     }
 
-    /** Appends events [from, to) in batches of {@code batch}, as the ring's journal stage would. */
-    static void append(ChronicleJournal journal, List<byte[]> events, int from, int to, int batch) {
+    /**
+     * Appends events [from, to) in batches of {@code batch}, as the ring's journal stage would,
+     * and returns their Chronicle indexes.
+     */
+    static List<Long> append(ChronicleJournal journal, List<byte[]> events, int from, int to, int batch) {
+        List<Long> indexes = new ArrayList<>();
         for (int i = from; i < to; i++) {
             byte[] e = events.get(i);
             journal.append(i + 1, new UnsafeBuffer(e), 0, e.length);
+            indexes.add(journal.lastIndex());
             if ((i + 1 - from) % batch == 0 || i == to - 1) {
                 journal.endOfBatch();
             }
         }
+        return indexes;
     }
 
     /** A fresh machine with events [0, n) applied. */

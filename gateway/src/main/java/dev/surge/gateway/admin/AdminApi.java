@@ -2,23 +2,23 @@ package dev.surge.gateway.admin;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.ResultCode;
-import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.risk.Blocklist;
-import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.state.CampaignCounters;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ExchangeCall;
+import dev.surge.gateway.http.ParsedCall;
 import dev.surge.gateway.http.Responses;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.http.UploadSink;
 import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.BlocklistJson;
 import dev.surge.gateway.json.CampaignJson;
+import dev.surge.gateway.json.Json;
 import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -38,35 +38,17 @@ public final class AdminApi {
         this.server = server;
     }
 
-    private static void fail(Exchange x, BadRequest e) {
-        x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
+    private static FullHttpResponse campaignNotFound(ExchangeCall call, String id) {
+        return call.error(ErrorCode.NOT_FOUND, "campaign " + id + " not found", "id");
     }
 
     // ---- PUT /admin/campaigns/{id} ----------------------------------------------------------------
 
     public void putCampaign(Exchange x, byte[] body, int offset, int length) {
-        CampaignSpec spec;
-        try {
-            String id = CampaignJson.pathId(x.param1(), "id");
-            spec = CampaignJson.parse(id, body, offset, length);
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.upsertCampaign(slot, p.now(), spec);
-            }
-
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
-                if (v.result == ResultCode.INVALID) {
-                    return invalid(v.message);
-                }
-                return ok(x, spec.id, null);
-            }
-        }.publish();
+        ParsedCall.publish(x,
+            () -> CampaignJson.parse(CampaignJson.pathId(x.param1(), "id"), body, offset, length),
+            (p, slot, spec) -> p.writer.upsertCampaign(slot, p.now(), spec),
+            (call, slot, v, spec) -> v.result == ResultCode.INVALID ? call.invalid(v.message) : ok(x, spec.id, null));
     }
 
     private static FullHttpResponse ok(Exchange x, String campaign, String status) {
@@ -84,80 +66,60 @@ public final class AdminApi {
     // ---- POST /admin/campaigns/{id}/pause|resume|close ---------------------------------------------
 
     public void setStatus(Exchange x, CampaignStatus status) {
-        String id;
-        try {
-            id = CampaignJson.pathId(x.param1(), "id");
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.setStatus(slot, p.now(), id, status);
-            }
-
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
-                return switch (v.result) {
-                    case UNKNOWN_CAMPAIGN -> error(ErrorCode.NOT_FOUND, "campaign " + id + " not found", "id");
-                    case INVALID -> error(ErrorCode.CONFLICT, v.message, null);
-                    default -> ok(x, id, status.name());
-                };
-            }
-        }.publish();
+        ParsedCall.publish(x,
+            () -> CampaignJson.pathId(x.param1(), "id"),
+            (p, slot, id) -> p.writer.setStatus(slot, p.now(), id, status),
+            (call, slot, v, id) -> switch (v.result) {
+                case UNKNOWN_CAMPAIGN -> campaignNotFound(call, id);
+                case INVALID -> call.error(ErrorCode.CONFLICT, v.message, null);
+                default -> ok(x, id, status.name());
+            });
     }
 
     // ---- POST /admin/campaigns/{id}/skus/{sku}/stock ------------------------------------------------
 
-    public void adjustStock(Exchange x, byte[] body, int offset, int length) {
-        String id;
-        String sku;
-        long[] delta = {Long.MIN_VALUE};
-        try {
-            id = CampaignJson.pathId(x.param1(), "id");
-            sku = CampaignJson.pathId(x.param2(), "sku");
-            JsonBody.readObject(body, offset, length, (name, p) -> {
-                if (name.equals("delta")) {
-                    delta[0] = JsonBody.integer(p, "delta", -(1L << 40), 1L << 40);
-                } else {
-                    p.skipChildren();
-                    throw BadRequest.invalid(name, "unknown field");
-                }
-            });
-            if (delta[0] == Long.MIN_VALUE) {
-                throw BadRequest.missing("delta");
-            }
-            if (delta[0] == 0) {
-                throw BadRequest.invalid("delta", "must not be 0");
-            }
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.adjustStock(slot, p.now(), id, sku, delta[0]);
-            }
+    private record StockChange(String campaign, String sku, long delta) {
+    }
 
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
-                return switch (v.result) {
-                    case UNKNOWN_CAMPAIGN -> error(ErrorCode.NOT_FOUND, "campaign " + id + " not found", "id");
-                    case UNKNOWN_SKU -> error(ErrorCode.NOT_FOUND, "SKU " + sku + " not found in " + id, "sku");
-                    case INVALID -> invalid(v.message);
-                    default -> Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
-                        g.writeStartObject();
-                        g.writeStringField("result", "OK");
-                        g.writeStringField("campaignId", id);
-                        g.writeStringField("skuId", sku);
-                        g.writeNumberField("delta", delta[0]);
-                        g.writeEndObject();
-                    });
-                };
+    public void adjustStock(Exchange x, byte[] body, int offset, int length) {
+        ParsedCall.publish(x,
+            () -> stockChange(x, body, offset, length),
+            (p, slot, c) -> p.writer.adjustStock(slot, p.now(), c.campaign, c.sku, c.delta),
+            (call, slot, v, c) -> switch (v.result) {
+                case UNKNOWN_CAMPAIGN -> campaignNotFound(call, c.campaign);
+                case UNKNOWN_SKU ->
+                    call.error(ErrorCode.NOT_FOUND, "SKU " + c.sku + " not found in " + c.campaign, "sku");
+                case INVALID -> call.invalid(v.message);
+                default -> Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+                    g.writeStartObject();
+                    g.writeStringField("result", "OK");
+                    g.writeStringField("campaignId", c.campaign);
+                    g.writeStringField("skuId", c.sku);
+                    g.writeNumberField("delta", c.delta);
+                    g.writeEndObject();
+                });
+            });
+    }
+
+    private static StockChange stockChange(Exchange x, byte[] body, int offset, int length) throws BadRequest {
+        String id = CampaignJson.pathId(x.param1(), "id");
+        String sku = CampaignJson.pathId(x.param2(), "sku");
+        long[] delta = {Long.MIN_VALUE};
+        JsonBody.readObject(body, offset, length, (name, p) -> {
+            if (name.equals("delta")) {
+                delta[0] = JsonBody.integer(p, "delta", -(1L << 40), 1L << 40);
+            } else {
+                p.skipChildren();
+                throw BadRequest.invalid(name, "unknown field");
             }
-        }.publish();
+        });
+        if (delta[0] == Long.MIN_VALUE) {
+            throw BadRequest.missing("delta");
+        }
+        if (delta[0] == 0) {
+            throw BadRequest.invalid("delta", "must not be 0");
+        }
+        return new StockChange(id, sku, delta[0]);
     }
 
     // ---- POST /admin/campaigns/{id}/skus/{sku}/codes ---------------------------------------------------
@@ -168,7 +130,7 @@ public final class AdminApi {
             String sku = CampaignJson.pathId(x.param2(), "sku");
             return new CodeUpload(x, server, id, sku);
         } catch (BadRequest e) {
-            fail(x, e);
+            x.respond(Responses.error(x.alloc(), e));
             return null;
         }
     }
@@ -176,104 +138,73 @@ public final class AdminApi {
     // ---- GET /admin/campaigns, GET /admin/campaigns/{id} -----------------------------------------------
 
     public void campaigns(Exchange x, boolean one) {
-        String id;
-        try {
-            id = one ? CampaignJson.pathId(x.param1(), "id") : "";
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.queryCampaigns(slot, p.now(), id);
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+        ParsedCall.publish(x,
+            () -> one ? CampaignJson.pathId(x.param1(), "id") : "",
+            (p, slot, id) -> p.writer.queryCampaigns(slot, p.now(), id),
+            (call, slot, v, id) -> {
                 if (one) {
                     if (!(slot.answer instanceof CampaignCounters c)) {
-                        return error(ErrorCode.NOT_FOUND, "campaign " + id + " not found", "id");
+                        return campaignNotFound(call, id);
                     }
                     return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.campaign(g, c));
                 }
-                List<CampaignCounters> all = slot.answer instanceof List<?> l ? (List<CampaignCounters>) l : List.of();
+                List<CampaignCounters> all = ExchangeCall.listAnswer(slot);
                 return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
-                    g.writeArrayFieldStart("campaigns");
-                    for (CampaignCounters c : all) {
-                        ReplyJson.campaign(g, c);
-                    }
-                    g.writeEndArray();
+                    Json.arrayField(g, "campaigns", all, ReplyJson::campaign);
                     g.writeEndObject();
                 });
-            }
-        }.publish();
+            });
     }
 
     // ---- POST /admin/redeemers -------------------------------------------------------------------------
 
-    public void createRedeemer(Exchange x, byte[] body, int offset, int length) {
-        String[] merchant = new String[1];
-        try {
-            JsonBody.readObject(body, offset, length, (name, p) -> {
-                if (name.equals("merchantId")) {
-                    merchant[0] = JsonBody.id(p, "merchantId");
-                } else {
-                    p.skipChildren();
-                    throw BadRequest.invalid(name, "unknown field");
-                }
-            });
-            JsonBody.required(merchant[0], "merchantId");
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        String key = server.redeemers.newKey();
-        byte[] hash = AdminAuth.sha256(key);
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.createRedeemer(slot, p.now(), merchant[0], hash);
-            }
+    /** A redeemer about to be created: its merchant, its new key, and the key's hash the journal keeps. */
+    private record NewRedeemer(String merchant, String key, byte[] hash) {
+    }
 
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+    public void createRedeemer(Exchange x, byte[] body, int offset, int length) {
+        ParsedCall.publish(x,
+            () -> newRedeemer(body, offset, length),
+            (p, slot, r) -> p.writer.createRedeemer(slot, p.now(), r.merchant, r.hash),
+            (call, slot, v, r) -> {
                 if (v.result != ResultCode.OK) {
-                    return invalid(v.message);
+                    return call.invalid(v.message);
                 }
-                server.redeemers.add(hash, merchant[0]); // usable before the caller even sees it
+                server.redeemers.add(r.hash, r.merchant); // usable before the caller even sees it
                 return Responses.json(x.alloc(), HttpResponseStatus.CREATED, g -> {
                     g.writeStartObject();
-                    g.writeStringField("merchantId", merchant[0]);
-                    g.writeStringField("key", key);
+                    g.writeStringField("merchantId", r.merchant);
+                    g.writeStringField("key", r.key);
                     g.writeEndObject();
                 });
+            });
+    }
+
+    private NewRedeemer newRedeemer(byte[] body, int offset, int length) throws BadRequest {
+        String[] merchant = new String[1];
+        JsonBody.readObject(body, offset, length, (name, p) -> {
+            if (name.equals("merchantId")) {
+                merchant[0] = JsonBody.id(p, "merchantId");
+            } else {
+                p.skipChildren();
+                throw BadRequest.invalid(name, "unknown field");
             }
-        }.publish();
+        });
+        JsonBody.required(merchant[0], "merchantId");
+        String key = server.redeemers.newKey();
+        return new NewRedeemer(merchant[0], key, AdminAuth.sha256(key));
     }
 
     // ---- PUT /admin/blocklist, GET /admin/blocklist ------------------------------------------------------
 
     public void putBlocklist(Exchange x, byte[] body, int offset, int length) {
-        BlocklistChange change;
-        try {
-            change = BlocklistJson.parse(body, offset, length);
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.updateBlocklist(slot, p.now(), change);
-            }
-
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+        ParsedCall.publish(x,
+            () -> BlocklistJson.parse(body, offset, length),
+            (p, slot, change) -> p.writer.updateBlocklist(slot, p.now(), change),
+            (call, slot, v, change) -> {
                 if (v.result != ResultCode.OK || !(slot.answer instanceof Blocklist.Sizes sizes)) {
-                    return invalid(v.message);
+                    return call.invalid(v.message);
                 }
                 return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
@@ -286,8 +217,7 @@ public final class AdminApi {
                     g.writeEndObject();
                     g.writeEndObject();
                 });
-            }
-        }.publish();
+            });
     }
 
     public void blocklist(Exchange x) {

@@ -1,17 +1,12 @@
 package dev.surge.gateway.admin;
 
 import dev.surge.engine.ResultCode;
-import dev.surge.engine.command.CommandSlot;
-import dev.surge.engine.reply.ReplyView;
-import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.ErrorCode;
 import dev.surge.gateway.http.Exchange;
-import dev.surge.gateway.http.ExchangeCall;
+import dev.surge.gateway.http.ParsedCall;
 import dev.surge.gateway.http.Responses;
-import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.CampaignJson;
 import dev.surge.gateway.json.SupplierJson;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,79 +19,60 @@ import java.net.UnknownHostException;
  */
 public final class DeliveryAdminApi {
 
-    private static void fail(Exchange x, BadRequest e) {
-        x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
-    }
-
     // ---- PUT /admin/suppliers/{id} ----------------------------------------------------------------
 
-    public void putSupplier(Exchange x, byte[] body, int offset, int length) {
-        String id;
-        SupplierJson.Supplier s;
-        try {
-            id = CampaignJson.pathId(x.param1(), "id");
-            s = SupplierJson.supplier(body, offset, length);
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.configureSupplier(slot, p.now(), id, s.url(), s.timeoutMs(), s.maxConcurrency(), s.secret());
-            }
+    private record SupplierChange(String id, SupplierJson.Supplier config) {
+    }
 
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+    public void putSupplier(Exchange x, byte[] body, int offset, int length) {
+        ParsedCall.publish(x,
+            () -> new SupplierChange(CampaignJson.pathId(x.param1(), "id"),
+                SupplierJson.supplier(body, offset, length)),
+            (p, slot, c) -> p.writer.configureSupplier(slot, p.now(), c.id, c.config.url(), c.config.timeoutMs(),
+                c.config.maxConcurrency(), c.config.secret()),
+            (call, slot, v, c) -> {
                 if (v.result != ResultCode.OK) {
-                    return invalid(v.message);
+                    return call.invalid(v.message);
                 }
                 return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
                     g.writeStringField("result", "OK");
-                    g.writeStringField("supplierId", id);
-                    g.writeStringField("url", s.url());
-                    g.writeNumberField("timeoutMs", s.timeoutMs());
-                    g.writeNumberField("maxConcurrency", s.maxConcurrency());
+                    g.writeStringField("supplierId", c.id);
+                    g.writeStringField("url", c.config.url());
+                    g.writeNumberField("timeoutMs", c.config.timeoutMs());
+                    g.writeNumberField("maxConcurrency", c.config.maxConcurrency());
                     g.writeEndObject();
                 });
-            }
-        }.publish();
+            });
     }
 
     // ---- POST /admin/deliveries/redrive --------------------------------------------------------------
 
-    public void redrive(Exchange x, byte[] body, int offset, int length) {
-        SupplierJson.Redrive r;
-        try {
-            r = SupplierJson.redrive(body, offset, length);
-        } catch (BadRequest e) {
-            fail(x, e);
-            return;
-        }
-        String actor = (r.requestedBy() == null ? "admin" : r.requestedBy()) + " via " + address(x.clientIp());
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.redriveDeliveries(slot, p.now(), actor, r.campaign(), r.supplier(), r.from(), r.to());
-            }
+    /** A re-drive request and who asked for it, as journaled. */
+    private record Redrive(SupplierJson.Redrive request, String actor) {
+    }
 
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
-                return switch (v.result) {
-                    case UNKNOWN_CAMPAIGN -> error(ErrorCode.NOT_FOUND, "campaign " + r.campaign() + " not found",
-                        "campaignId");
-                    case OK -> Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
-                        g.writeStartObject();
-                        g.writeStringField("result", "OK");
-                        g.writeNumberField("redriven", v.count);
-                        g.writeStringField("requestedBy", actor);
-                        g.writeEndObject();
-                    });
-                    default -> invalid(v.message);
-                };
-            }
-        }.publish();
+    public void redrive(Exchange x, byte[] body, int offset, int length) {
+        ParsedCall.publish(x,
+            () -> {
+                SupplierJson.Redrive r = SupplierJson.redrive(body, offset, length);
+                String by = r.requestedBy() == null ? "admin" : r.requestedBy();
+                return new Redrive(r, by + " via " + address(x.clientIp()));
+            },
+            (p, slot, d) -> p.writer.redriveDeliveries(slot, p.now(), d.actor, d.request.campaign(),
+                d.request.supplier(), d.request.from(), d.request.to()),
+            (call, slot, v, d) -> switch (v.result) {
+                case UNKNOWN_CAMPAIGN ->
+                    call.error(ErrorCode.NOT_FOUND, "campaign " + d.request.campaign() + " not found", "campaignId");
+                case OK -> Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+                    g.writeStartObject();
+                    g.writeStringField("result", "OK");
+                    g.writeNumberField("redriven", v.count);
+                    g.writeStringField("requestedBy", d.actor);
+                    g.writeEndObject();
+                });
+                default -> call.invalid(v.message);
+            });
     }
 
     private static String address(byte[] ip) {

@@ -25,62 +25,61 @@ import org.agrona.concurrent.SystemEpochClock;
 public final class Configuration {
     // ---- flags and variables --------------------------------------------------------------
 
-    /** One command-line flag, its environment variable, default and help text. */
+    /** One command-line flag, its default and help text; its {@code SURGE_*} variable follows from the flag. */
     public enum Option {
-        HOST("--host", "SURGE_HOST", "127.0.0.1", "address to listen on"),
-        PORT("--port", "SURGE_PORT", "8080", "TCP port; 0 picks any free port (printed as 'listening on HOST:PORT')"),
-        DATA_DIR("--data-dir", "SURGE_DATA_DIR", "./data", "directory of the journal and snapshots"),
-        DURABILITY("--durability", "SURGE_DURABILITY", "process",
+        HOST("--host", "127.0.0.1", "address to listen on"),
+        PORT("--port", "8080", "TCP port; 0 picks any free port (printed as 'listening on HOST:PORT')"),
+        DATA_DIR("--data-dir", "./data", "directory of the journal and snapshots"),
+        DURABILITY("--durability", "process",
             "process: survives a killed process; sync: survives a power cut (group commit, one sync per batch)"),
-        DEMO("--demo", "SURGE_DEMO", "true",
+        DEMO("--demo", "true",
             "demo mode: generate missing secrets, create a demo campaign; --no-demo or SURGE_DEMO=false turns it off"),
-        RING_SIZE("--ring-size", "SURGE_RING_SIZE", "8192", "engine ring slots, a power of two"),
-        WAIT_STRATEGY("--wait-strategy", "SURGE_WAIT_STRATEGY", "sleeping",
+        RING_SIZE("--ring-size", "8192", "engine ring slots, a power of two"),
+        WAIT_STRATEGY("--wait-strategy", "sleeping",
             "how ring stages wait: sleeping (spin, yield, then park; fastest measured on 2 cores), "
                 + "blocking (lock and condition; least CPU when idle) or yielding; never a busy spin"),
-        IO_THREADS("--io-threads", "SURGE_IO_THREADS", "0", "Netty event-loop threads; 0 = one per core"),
-        TRUSTED_PROXIES("--trusted-proxies", "SURGE_TRUSTED_PROXIES", "",
-            "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
-        RATE_LIMIT("--rate-limit", "SURGE_RATE_LIMIT", "200", "requests per second per client IP; 0 = no limit"),
-        RATE_BURST("--rate-burst", "SURGE_RATE_BURST", "0", "token-bucket size per client IP; 0 = twice the rate"),
-        MAX_BODY("--max-body", "SURGE_MAX_BODY", "65536", "largest JSON request body in bytes (413 above)"),
-        MAX_HEADER("--max-header-size", "SURGE_MAX_HEADER_SIZE", "8192", "largest request header block in bytes"),
-        REQUEST_TIMEOUT_MS("--request-timeout-ms", "SURGE_REQUEST_TIMEOUT_MS", "10000",
+        IO_THREADS("--io-threads", "0", "Netty event-loop threads; 0 = one per core"),
+        TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
+        RATE_LIMIT("--rate-limit", "200", "requests per second per client IP; 0 = no limit"),
+        RATE_BURST("--rate-burst", "0", "token-bucket size per client IP; 0 = twice the rate"),
+        MAX_BODY("--max-body", "65536", "largest JSON request body in bytes (413 above)"),
+        MAX_HEADER("--max-header-size", "8192", "largest request header block in bytes"),
+        REQUEST_TIMEOUT_MS("--request-timeout-ms", "10000",
             "a request's headers and body must all arrive within this time from its first byte (408)"),
-        IDLE_TIMEOUT_MS("--idle-timeout-ms", "SURGE_IDLE_TIMEOUT_MS", "60000",
+        IDLE_TIMEOUT_MS("--idle-timeout-ms", "60000",
             "a keep-alive connection with nothing in flight is closed after this much silence"),
-        MAX_PIPELINED("--max-pipelined", "SURGE_MAX_PIPELINED", "64",
+        MAX_PIPELINED("--max-pipelined", "64",
             "requests in flight per connection before the server stops reading from it"),
-        CODE_BATCH("--code-batch", "SURGE_CODE_BATCH", "10000", "codes per LOAD_CODES command of a streamed upload"),
-        DRAIN_TIMEOUT_MS("--drain-timeout-ms", "SURGE_DRAIN_TIMEOUT_MS", "10000",
+        CODE_BATCH("--code-batch", "10000", "codes per LOAD_CODES command of a streamed upload"),
+        DRAIN_TIMEOUT_MS("--drain-timeout-ms", "10000",
             "on SIGTERM, how long to wait for in-flight requests before closing"),
-        SNAPSHOT_EVERY("--snapshot-every", "SURGE_SNAPSHOT_EVERY", "1000000",
+        SNAPSHOT_EVERY("--snapshot-every", "1000000",
             "write a snapshot after this many new events (a background replica; the writer never pauses)"),
-        SNAPSHOT_INTERVAL_S("--snapshot-interval-s", "SURGE_SNAPSHOT_INTERVAL_S", "300",
-            "... or after this many seconds when anything is new"),
-        TRUNCATE_CORRUPT_TAIL("--truncate-corrupt-tail", "SURGE_TRUNCATE_CORRUPT_TAIL", "false",
+        SNAPSHOT_INTERVAL_S("--snapshot-interval-s", "300", "... or after this many seconds when anything is new"),
+        TRUNCATE_CORRUPT_TAIL("--truncate-corrupt-tail", "false",
             "at recovery, cut a torn or corrupt journal tail instead of refusing to start"),
-        DELIVERY_RETRIES("--delivery-retries", "SURGE_DELIVERY_RETRIES", "3",
+        DELIVERY_RETRIES("--delivery-retries", "3",
             "requests to one supplier per recharge on 5xx or refused connections before failing over to the next"),
-        DELIVERY_BACKOFF_MS("--delivery-backoff-ms", "SURGE_DELIVERY_BACKOFF_MS", "100",
+        DELIVERY_BACKOFF_MS("--delivery-backoff-ms", "100",
             "the first retry of a recharge waits up to this (full jitter), doubling with each retry"),
-        DELIVERY_BACKOFF_MAX_MS("--delivery-backoff-max-ms", "SURGE_DELIVERY_BACKOFF_MAX_MS", "5000",
+        DELIVERY_BACKOFF_MAX_MS("--delivery-backoff-max-ms", "5000",
             "the longest wait between two requests for one recharge (retries and status queries)"),
-        BREAKER_FAILURES("--breaker-failures", "SURGE_BREAKER_FAILURES", "5",
+        BREAKER_FAILURES("--breaker-failures", "5",
             "consecutive failures (5xx, refused, timeout) that open a supplier's circuit breaker"),
-        BREAKER_OPEN_MS("--breaker-open-ms", "SURGE_BREAKER_OPEN_MS", "2000",
+        BREAKER_OPEN_MS("--breaker-open-ms", "2000",
             "how long an open circuit sends nothing before one probe request (half-open)"),
-        DELIVERY_QUEUE("--delivery-queue", "SURGE_DELIVERY_QUEUE", "65536",
+        DELIVERY_QUEUE("--delivery-queue", "65536",
             "recharges the dispatcher holds at once; beyond that they wait in the journal and are picked up as it drains");
 
         public final String flag;
+        /** The flag's variable: {@code --max-body} is {@code SURGE_MAX_BODY}. */
         public final String env;
         public final String defaultValue;
         public final String help;
 
-        Option(String flag, String env, String defaultValue, String help) {
+        Option(String flag, String defaultValue, String help) {
             this.flag = flag;
-            this.env = env;
+            this.env = "SURGE_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
             this.defaultValue = defaultValue;
             this.help = help;
         }
@@ -403,10 +402,12 @@ public final class Configuration {
         return new ConfigurationException(o.flag + " / " + o.env + " = '" + raw(o) + "': " + what);
     }
 
-    private void requireConcluded() {
+    /** This configuration, once {@link #conclude()} has derived the typed settings. */
+    private Configuration concluded() {
         if (!concluded) {
             throw new IllegalStateException("conclude() the configuration first");
         }
+        return this;
     }
 
     // ---- help ------------------------------------------------------------------------------
@@ -439,131 +440,106 @@ public final class Configuration {
     }
 
     public int port() {
-        requireConcluded();
-        return port;
+        return concluded().port;
     }
 
     public Path dataDir() {
-        requireConcluded();
-        return dataDir;
+        return concluded().dataDir;
     }
 
     public Durability durability() {
-        requireConcluded();
-        return durability;
+        return concluded().durability;
     }
 
     public boolean demo() {
-        requireConcluded();
-        return demo;
+        return concluded().demo;
     }
 
     public int ringSize() {
-        requireConcluded();
-        return ringSize;
+        return concluded().ringSize;
     }
 
     public EngineRing.Wait waitStrategy() {
-        requireConcluded();
-        return waitStrategy;
+        return concluded().waitStrategy;
     }
 
     public int ioThreads() {
-        requireConcluded();
-        return ioThreads;
+        return concluded().ioThreads;
     }
 
     public List<Cidr> trustedProxies() {
-        requireConcluded();
-        return trustedProxies;
+        return concluded().trustedProxies;
     }
 
     public double rateLimit() {
-        requireConcluded();
-        return rateLimit;
+        return concluded().rateLimit;
     }
 
     public double rateBurst() {
-        requireConcluded();
-        return rateBurst;
+        return concluded().rateBurst;
     }
 
     public int maxBody() {
-        requireConcluded();
-        return maxBody;
+        return concluded().maxBody;
     }
 
     public int maxHeader() {
-        requireConcluded();
-        return maxHeader;
+        return concluded().maxHeader;
     }
 
     public long requestTimeoutMs() {
-        requireConcluded();
-        return requestTimeoutMs;
+        return concluded().requestTimeoutMs;
     }
 
     public long idleTimeoutMs() {
-        requireConcluded();
-        return idleTimeoutMs;
+        return concluded().idleTimeoutMs;
     }
 
     public int maxPipelined() {
-        requireConcluded();
-        return maxPipelined;
+        return concluded().maxPipelined;
     }
 
     public int codeBatch() {
-        requireConcluded();
-        return codeBatch;
+        return concluded().codeBatch;
     }
 
     public long drainTimeoutMs() {
-        requireConcluded();
-        return drainTimeoutMs;
+        return concluded().drainTimeoutMs;
     }
 
     public long snapshotEvery() {
-        requireConcluded();
-        return snapshotEvery;
+        return concluded().snapshotEvery;
     }
 
     public long snapshotIntervalSeconds() {
-        requireConcluded();
-        return snapshotIntervalSeconds;
+        return concluded().snapshotIntervalSeconds;
     }
 
     /** Retry, backoff, circuit-breaker and hand-off settings of supplier deliveries. */
     public DeliverySettings delivery() {
-        requireConcluded();
-        return delivery;
+        return concluded().delivery;
     }
 
     public boolean truncateCorruptTail() {
-        requireConcluded();
-        return truncateCorruptTail;
+        return concluded().truncateCorruptTail;
     }
 
     public String adminToken() {
-        requireConcluded();
-        return adminToken;
+        return concluded().adminToken;
     }
 
     public String userTokenSecret() {
-        requireConcluded();
-        return userTokenSecret;
+        return concluded().userTokenSecret;
     }
 
     /** The 32-byte AES key of card codes at rest. */
     public byte[] codeKey() {
-        requireConcluded();
-        return codeKey.clone();
+        return concluded().codeKey.clone();
     }
 
     /** "VARIABLE=value" for each secret generated in demo mode, for printing at start. */
     public List<String> generatedSecrets() {
-        requireConcluded();
-        return List.copyOf(generatedSecrets);
+        return List.copyOf(concluded().generatedSecrets);
     }
 
     public EpochClock clock() {

@@ -318,7 +318,12 @@ public final class DeliveryAgent implements AutoCloseable {
         }
     }
 
-    private void onSent(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
+    /**
+     * How every supplier answer starts: the lane's slot is free again and the job's probe is over.
+     * False when the job was dropped or the agent stopped: the answer no longer counts, the probe
+     * is given back and the lane moves on. Otherwise the attempt is counted.
+     */
+    private boolean stillCounts(SupplierLane lane, DeliveryJob job) {
         lane.inFlight--;
         boolean probe = job.probe;
         job.probe = false;
@@ -327,9 +332,17 @@ public final class DeliveryAgent implements AutoCloseable {
                 lane.breaker.onProbeAbandoned();
             }
             pump(lane);
-            return;
+            return false;
         }
         job.attempts++;
+        return true;
+    }
+
+    private void onSent(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
+        boolean probe = job.probe; // stillCounts() ends it
+        if (!stillCounts(lane, job)) {
+            return;
+        }
         DeliveryOutcome outcome = DeliveryJob.ofSend(reply);
         metrics.request(lane.name, outcome);
         long now = System.nanoTime();
@@ -367,17 +380,10 @@ public final class DeliveryAgent implements AutoCloseable {
     }
 
     private void onQueried(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
-        lane.inFlight--;
-        boolean probe = job.probe;
-        job.probe = false;
-        if (job.dropped || stopped) {
-            if (probe) {
-                lane.breaker.onProbeAbandoned();
-            }
-            pump(lane);
+        boolean probe = job.probe; // stillCounts() ends it
+        if (!stillCounts(lane, job)) {
             return;
         }
-        job.attempts++;
         DeliveryOutcome outcome = DeliveryJob.ofQuery(reply);
         metrics.request(lane.name, outcome);
         String detail = "status query: " + (outcome == DeliveryOutcome.UNANSWERED ? reply.detail()

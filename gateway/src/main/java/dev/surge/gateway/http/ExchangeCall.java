@@ -5,6 +5,7 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.gateway.json.BadRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import java.util.List;
 
 /**
  * A {@link RingCall} that answers an HTTP {@link Exchange}: renders the engine's reply into a
@@ -52,13 +53,19 @@ public abstract class ExchangeCall implements RingCall {
         }
     }
 
-    protected FullHttpResponse error(ErrorCode code, String message, String field) {
+    public FullHttpResponse error(ErrorCode code, String message, String field) {
         return Responses.error(x.alloc(), code, message, field);
     }
 
-    protected FullHttpResponse invalid(String engineMessage) {
-        BadRequest b = BadRequest.fromEngine(engineMessage);
-        return Responses.error(x.alloc(), b.code(), b.getMessage(), b.field());
+    /** 400 naming the field of an engine message of the form "field: what is wrong". */
+    public FullHttpResponse invalid(String engineMessage) {
+        return Responses.error(x.alloc(), BadRequest.fromEngine(engineMessage));
+    }
+
+    /** A list query's answer: the list the writer thread put in the slot, or empty when it put none. */
+    @SuppressWarnings("unchecked")
+    public static <T> List<T> listAnswer(CommandSlot slot) {
+        return slot.answer instanceof List<?> l ? (List<T>) l : List.of();
     }
 
     static FullHttpResponse unavailable(Exchange x) {

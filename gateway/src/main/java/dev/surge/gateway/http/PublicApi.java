@@ -6,6 +6,7 @@ import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.state.GrantSummary;
 import dev.surge.engine.util.GrantIds;
 import dev.surge.gateway.json.BadRequest;
+import dev.surge.gateway.json.Json;
 import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -48,24 +49,20 @@ public final class PublicApi {
             JsonBody.required(call.campaign, "campaignId");
             JsonBody.required(call.sku, "skuId");
         } catch (BadRequest e) {
-            x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
+            x.respond(Responses.error(x.alloc(), e));
             return;
         }
         call.publish();
     }
 
-    static final class ClaimCall extends ExchangeCall {
-        private final ServerContext server;
-        private final String key;
+    static final class ClaimCall extends IdempotentCall {
         String campaign;
         String sku;
         String device;
         String account;
 
         ClaimCall(Exchange x, ServerContext server, String key) {
-            super(x);
-            this.server = server;
-            this.key = key;
+            super(x, server, key);
         }
 
         @Override
@@ -79,8 +76,7 @@ public final class PublicApi {
         protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
             switch (v.result) {
                 case IDEMPOTENCY_KEY_REUSED -> {
-                    return error(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                        "Idempotency-Key: already used for a different request", "Idempotency-Key");
+                    return keyReused();
                 }
                 case ACCOUNT_REQUIRED -> {
                     return error(ErrorCode.MISSING_FIELD, "account: required for a DIRECT_RECHARGE SKU", "account");
@@ -96,10 +92,7 @@ public final class PublicApi {
                         }
                     }
                     FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.claim(g, v));
-                    if (v.replayed) {
-                        Responses.markReplayed(r);
-                    }
-                    return r;
+                    return markIfReplayed(r, v);
                 }
             }
         }
@@ -118,7 +111,7 @@ public final class PublicApi {
                 }
             });
         } catch (BadRequest e) {
-            x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
+            x.respond(Responses.error(x.alloc(), e));
             return;
         }
         RedeemCall call = new RedeemCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
@@ -147,17 +140,13 @@ public final class PublicApi {
         call.publish();
     }
 
-    static final class RedeemCall extends ExchangeCall {
-        private final ServerContext server;
-        private final String key;
+    static final class RedeemCall extends IdempotentCall {
         String code;
         long grantHi;
         int grantLo;
 
         RedeemCall(Exchange x, ServerContext server, String key) {
-            super(x);
-            this.server = server;
-            this.key = key;
+            super(x, server, key);
         }
 
         @Override
@@ -172,8 +161,7 @@ public final class PublicApi {
         @Override
         protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
             if (v.result == ResultCode.IDEMPOTENCY_KEY_REUSED) {
-                return error(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "Idempotency-Key: already used for a different request", "Idempotency-Key");
+                return keyReused();
             }
             if (v.result == ResultCode.INVALID) {
                 return invalid(v.message);
@@ -183,96 +171,77 @@ public final class PublicApi {
             }
             boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
             // a code's grant is shown only to the merchant who holds the code; a user sees their own
-            FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+            return markIfReplayed(Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                 g.writeStartObject();
                 g.writeStringField("result", v.result.name());
                 if (hasGrant && v.result != ResultCode.NOT_OWNER) {
                     g.writeStringField("grantId", v.grantId());
                 }
                 g.writeEndObject();
-            });
-            if (v.replayed) {
-                Responses.markReplayed(r);
-            }
-            return r;
+            }), v);
         }
     }
 
     // ---- GET /v1/grants/{grantId} ----------------------------------------------------------------
 
     public void grant(Exchange x) {
-        long[] id = new long[2];
-        if (!GrantIds.parse(x.param1(), id)) {
-            x.respond(Responses.error(x.alloc(), ErrorCode.NOT_FOUND, "grant not found"));
-            return;
-        }
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.queryGrant(slot, p.now(), x.user, id[0], (int) id[1]);
-            }
-
-            @Override
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
-                if (v.result != ResultCode.FOUND) {
-                    return error(ErrorCode.NOT_FOUND, "grant not found", null);
+        ParsedCall.publish(x,
+            () -> {
+                long[] id = new long[2];
+                if (!GrantIds.parse(x.param1(), id)) {
+                    throw new BadRequest(ErrorCode.NOT_FOUND, "grant not found", null);
                 }
-                return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.grant(g, v));
-            }
-        }.publish();
+                return id;
+            },
+            (p, slot, id) -> p.writer.queryGrant(slot, p.now(), x.user, id[0], (int) id[1]),
+            (call, slot, v, id) -> v.result != ResultCode.FOUND
+                ? call.error(ErrorCode.NOT_FOUND, "grant not found", null)
+                : Responses.json(x.alloc(), HttpResponseStatus.OK, g -> ReplyJson.grant(g, v)));
     }
 
     // ---- GET /v1/me/grants?limit=&after= ----------------------------------------------------------
 
-    public void myGrants(Exchange x) {
-        int limit = DEFAULT_PAGE;
-        long[] after = new long[2];
-        try {
-            String l = Router.query(x.uri(), "limit");
-            if (l != null && !l.isEmpty()) {
-                try {
-                    limit = Integer.parseInt(l);
-                } catch (NumberFormatException e) {
-                    limit = -1;
-                }
-                if (limit < 1 || limit > MAX_PAGE) {
-                    throw BadRequest.invalid("limit", "must be 1-" + MAX_PAGE);
-                }
-            }
-            String a = Router.query(x.uri(), "after");
-            if (a != null && !a.isEmpty() && !GrantIds.parse(a, after)) {
-                throw BadRequest.invalid("after", "not a grant id");
-            }
-        } catch (BadRequest e) {
-            x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
-            return;
-        }
-        int pageSize = limit;
-        new ExchangeCall(x) {
-            @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-                p.writer.queryUserGrants(slot, p.now(), x.user, pageSize, after[0], (int) after[1]);
-            }
+    /** One page of the owner's grants: its size, and the grant it starts after (0, 0 for the first). */
+    private record Page(int limit, long afterHi, int afterLo) {
+    }
 
-            @Override
-            @SuppressWarnings("unchecked")
-            protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
-                List<GrantSummary> grants = slot.answer instanceof List<?> l ? (List<GrantSummary>) l : List.of();
+    public void myGrants(Exchange x) {
+        ParsedCall.publish(x,
+            () -> page(x),
+            (p, slot, page) -> p.writer.queryUserGrants(slot, p.now(), x.user, page.limit, page.afterHi, page.afterLo),
+            (call, slot, v, page) -> {
+                List<GrantSummary> grants = ExchangeCall.listAnswer(slot);
                 return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
-                    g.writeArrayFieldStart("grants");
-                    for (GrantSummary s : grants) {
-                        ReplyJson.grant(g, s);
-                    }
-                    g.writeEndArray();
-                    if (grants.size() == pageSize) {
+                    Json.arrayField(g, "grants", grants, ReplyJson::grant);
+                    if (grants.size() == page.limit) {
                         g.writeStringField("next", grants.get(grants.size() - 1).grantId());
                     } else {
                         g.writeNullField("next");
                     }
                     g.writeEndObject();
                 });
+            });
+    }
+
+    private static Page page(Exchange x) throws BadRequest {
+        int limit = DEFAULT_PAGE;
+        long[] after = new long[2];
+        String l = Router.query(x.uri(), "limit");
+        if (l != null && !l.isEmpty()) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
             }
-        }.publish();
+            if (limit < 1 || limit > MAX_PAGE) {
+                throw BadRequest.invalid("limit", "must be 1-" + MAX_PAGE);
+            }
+        }
+        String a = Router.query(x.uri(), "after");
+        if (a != null && !a.isEmpty() && !GrantIds.parse(a, after)) {
+            throw BadRequest.invalid("after", "not a grant id");
+        }
+        return new Page(limit, after[0], (int) after[1]);
     }
 }

@@ -1,6 +1,7 @@
 package dev.surge.gateway.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -76,6 +77,11 @@ public final class Responses {
             r.headers().set(RETRY_AFTER, ONE);
         }
         return r;
+    }
+
+    /** The answer to a request that did not parse: its code, message and field. */
+    public static FullHttpResponse error(ByteBufAllocator alloc, BadRequest bad) {
+        return error(alloc, bad.code(), bad.getMessage(), bad.field());
     }
 
     public static FullHttpResponse error(ByteBufAllocator alloc, ErrorCode code, String message) {

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The one Jackson streaming factory (no databind) and small helpers around it. Parsers reject
@@ -38,6 +39,22 @@ public final class Json {
     /** ISO-8601 UTC, or null for "never" (Long.MAX_VALUE) and "not set" (0 where asked). */
     public static String time(long epochMillis) {
         return epochMillis == Long.MAX_VALUE ? null : Instant.ofEpochMilli(epochMillis).toString();
+    }
+
+    /** Writes one element of an array. */
+    @FunctionalInterface
+    public interface ElementWriter<T> {
+        void write(JsonGenerator g, T element) throws IOException;
+    }
+
+    /** Writes {@code "name": [...]}, one element after another. */
+    public static <T> void arrayField(JsonGenerator g, String name, List<T> elements, ElementWriter<T> writer)
+        throws IOException {
+        g.writeArrayFieldStart(name);
+        for (T e : elements) {
+            writer.write(g, e);
+        }
+        g.writeEndArray();
     }
 
     public static void timeField(JsonGenerator g, String name, long epochMillis) throws IOException {

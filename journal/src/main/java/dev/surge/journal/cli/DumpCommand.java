@@ -92,11 +92,10 @@ final class DumpCommand extends JournalCommand {
         }
         String key = revealCodes ? requireCodeKey("--reveal-codes") : codeKey();
         PrintWriter out = out();
-        try (JournalAccess journal = openJournal(key); Progress progress = streamingProgress("dump")) {
-            EventSource source = journal.events();
-            if (progress.enabled()) {
-                progress.total(source.estimatedEvents()); // counting may take a moment: only when shown
-            }
+        try (JournalPass pass = readJournal(key, "dump", true)) {
+            pass.countEventsAfter(0);
+            EventSource source = pass.events();
+            Progress progress = pass.progress();
             // code texts: CODES_LOADED replayed into a state machine as we go (with the key only)
             StateMachine machine = source.codesReadable() ? new StateMachine() : null;
             EventFormatter formatter = new EventFormatter(machine == null ? null : machine::code, revealCodes);
@@ -181,12 +180,7 @@ final class DumpCommand extends JournalCommand {
 
     private EventFilter filter() {
         EventFilter f = new EventFilter();
-        if (from != null) {
-            f.fromTime = TimeArgs.parseTime("--from", from);
-        }
-        if (to != null) {
-            f.toTime = TimeArgs.parseTime("--to", to);
-        }
+        f.times(from, to);
         if (f.fromTime > f.toTime) {
             throw new CliException("--from is after --to");
         }

@@ -42,6 +42,16 @@ final class EventFilter {
     record Owner(String campaign, String user) {
     }
 
+    /** Sets the time range from the {@code --from} and {@code --to} options (null: open on that side). */
+    void times(String from, String to) {
+        if (from != null) {
+            fromTime = TimeArgs.parseTime("--from", from);
+        }
+        if (to != null) {
+            toTime = TimeArgs.parseTime("--to", to);
+        }
+    }
+
     /** Whether events after this one can still match (sequences and times only grow). */
     boolean beyond(EventView e) {
         return e.sequence > toSequence || e.timestamp > toTime;
@@ -138,15 +148,7 @@ final class EventFilter {
                 known.add(r.name());
             }
         }
-        Set<String> set = new LinkedHashSet<>();
-        for (String v : values) {
-            String name = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-            if (!known.contains(name)) {
-                throw new CliException(option + ": unknown reason '" + v + "' (one of " + String.join(", ", known) + ")");
-            }
-            set.add(name);
-        }
-        return set;
+        return parseNames(option, "reason", values, known);
     }
 
     /** Parses "GRANTED,SOLD_OUT" (any case); throws CliException naming an unknown one. */
@@ -158,11 +160,17 @@ final class EventFilter {
         for (DeliveryStatus s : DeliveryStatus.values()) {
             known.add(s.name());
         }
+        return parseNames(option, "result", values, known);
+    }
+
+    /** Each value as a known name (upper case, '-' as '_'); throws CliException naming an unknown one. */
+    private static Set<String> parseNames(String option, String what, Iterable<String> values, Set<String> known) {
         Set<String> set = new LinkedHashSet<>();
         for (String v : values) {
             String name = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             if (!known.contains(name)) {
-                throw new CliException(option + ": unknown result '" + v + "' (one of " + String.join(", ", known) + ")");
+                throw new CliException(option + ": unknown " + what + " '" + v + "' (one of " + String.join(", ", known)
+                    + ")");
             }
             set.add(name);
         }

@@ -49,18 +49,13 @@ abstract class JournalCommand implements Callable<Integer> {
         return key;
     }
 
-    /** Opens the journal under the data directory; the key (may be null) decrypts code uploads. */
-    JournalAccess openJournal(String key) {
-        return cli.opener().open(dataDir(), key);
-    }
-
-    /** A progress reporter for a command that prints its result at the end. */
-    Progress progress(String label) {
-        return Progress.start(err(), common.progress, label, false);
-    }
-
-    /** A progress reporter for a command that prints while it reads ({@code dump}). */
-    Progress streamingProgress(String label) {
-        return Progress.start(err(), common.progress, label, true);
+    /**
+     * Opens the journal under the data directory for one read, with progress labelled
+     * {@code label}. The key (may be null) decrypts code uploads; {@code streamsOutput} is for a
+     * command that prints while it reads ({@code dump}): automatic progress stays off its screen.
+     */
+    JournalPass readJournal(String key, String label, boolean streamsOutput) {
+        JournalAccess journal = cli.opener().open(dataDir(), key);
+        return new JournalPass(journal, Progress.start(err(), common.progress, label, streamsOutput));
     }
 }

@@ -53,8 +53,8 @@ final class ReconcileCommand extends JournalCommand {
         }
         List<SupplierStatement.Row> rows = SupplierStatement.read(statement);
         DeliveryLedger ledger;
-        try (JournalAccess journal = openJournal(codeKey()); Progress progress = progress("reconcile")) {
-            ledger = DeliveryLedger.read(journal.events(), progress);
+        try (JournalPass pass = readJournal(codeKey(), "reconcile", false)) {
+            ledger = DeliveryLedger.read(pass.events(), pass.progress());
         }
         Reconciliation r = new Reconciliation(ledger, supplier, rows, fromMs, toMs);
         if (json) {

@@ -79,8 +79,8 @@ final class RedeliverCommand extends JournalCommand {
         String c = campaign == null ? "" : campaign;
         String s = supplier == null ? "" : supplier;
         List<DeliveryLedger.Item> failed;
-        try (JournalAccess journal = openJournal(codeKey()); Progress progress = progress("redeliver")) {
-            failed = DeliveryLedger.read(journal.events(), progress).failed(c, s, fromMs, toMs);
+        try (JournalPass pass = readJournal(codeKey(), "redeliver", false)) {
+            failed = DeliveryLedger.read(pass.events(), pass.progress()).failed(c, s, fromMs, toMs);
         }
         PrintWriter out = out();
         if (!failed.isEmpty()) {

@@ -79,16 +79,13 @@ final class ReplayCommand extends JournalCommand {
         String key = revealCodes ? requireCodeKey("--reveal-codes") : codeKey();
         StateMachine machine;
         Origin origin;
-        try (JournalAccess journal = openJournal(key); Progress progress = progress("replay")) {
+        try (JournalPass pass = readJournal(key, "replay", false)) {
             JournalAccess.Loaded loaded = noSnapshot ? null
-                : journal.loadNewestAtOrBefore(moment, warning -> err().println("replay: " + warning));
+                : pass.journal().loadNewestAtOrBefore(moment, warning -> err().println("replay: " + warning));
             machine = loaded == null ? new StateMachine() : loaded.machine();
-            EventSource source = journal.events();
-            if (progress.enabled()) {
-                progress.total(source.estimatedEvents() - machine.lastSequence());
-            }
-            origin = replay(machine, source, moment, progress, loaded == null ? 0 : machine.lastSequence(),
-                loaded == null ? -1 : loaded.snapshot().journalIndex());
+            pass.countEventsAfter(machine.lastSequence());
+            origin = replay(machine, pass.events(), moment, pass.progress(),
+                loaded == null ? 0 : machine.lastSequence(), loaded == null ? -1 : loaded.snapshot().journalIndex());
         }
         if (machine.lastSequence() == 0) {
             throw new CliException("no event at or before " + moment.describe() + " (the journal starts later)");

@@ -72,21 +72,15 @@ final class StatsCommand extends JournalCommand {
             throw new CliException("--top: must be at least 1");
         }
         EventFilter filter = new EventFilter();
-        if (from != null) {
-            filter.fromTime = TimeArgs.parseTime("--from", from);
-        }
-        if (to != null) {
-            filter.toTime = TimeArgs.parseTime("--to", to);
-        }
+        filter.times(from, to);
         filter.campaign = campaign;
         StatsCollector stats = new StatsCollector();
         RiskStats riskStats = new RiskStats();
         boolean complete;
-        try (JournalAccess journal = openJournal(codeKey()); Progress progress = progress("stats")) {
-            EventSource source = journal.events();
-            if (progress.enabled()) {
-                progress.total(source.estimatedEvents()); // counting may take a moment: only when shown
-            }
+        try (JournalPass pass = readJournal(codeKey(), "stats", false)) {
+            pass.countEventsAfter(0);
+            EventSource source = pass.events();
+            Progress progress = pass.progress();
             long[] read = new long[1];
             boolean[] bad = new boolean[1];
             source.scan(1, -1, new EventSource.Visitor() {

@@ -56,11 +56,10 @@ final class VerifyCommand extends JournalCommand {
         InvariantAuditor auditor;
         long[] read = new long[1];
         String[] bad = new String[1];
-        try (JournalAccess journal = openJournal(key); Progress progress = progress("verify")) {
-            EventSource source = journal.events();
-            if (progress.enabled()) {
-                progress.total(source.estimatedEvents()); // counting may take a moment: only when shown
-            }
+        try (JournalPass pass = readJournal(key, "verify", false)) {
+            pass.countEventsAfter(0);
+            EventSource source = pass.events();
+            Progress progress = pass.progress();
             auditor = new InvariantAuditor(source.codesReadable());
             InvariantAuditor a = auditor;
             source.scan(1, -1, new EventSource.Visitor() {
