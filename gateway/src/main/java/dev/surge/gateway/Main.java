@@ -90,7 +90,7 @@ public final class Main {
             LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
                 gateway.epoll() ? "epoll" : "nio", config.dataDir());
             storage.set(Storages.open(config, gateway.context().recovery));
-            StateMachine machine = storage.get().recover();
+            StateMachine machine = storage.get().recover().reserve(config.expectedUsers());
             gateway.startEngine(machine, storage.get());
             if (config.demo()) {
                 saveDemoSecrets(config);

@@ -123,7 +123,8 @@ public final class LoadGenerator implements Callable<Integer> {
             if (target == null) {
                 dataDir = Files.createTempDirectory("surge-loadgen");
                 Path log = (out != null ? out : dataDir).resolve(label + "-server.log");
-                List<String> extra = new ArrayList<>();
+                // sized for the population, as an operator sizes it for a planned sale (a flag given wins)
+                List<String> extra = new ArrayList<>(List.of("--expected-users", Integer.toString(users)));
                 for (String a : serverArgs) {
                     extra.addAll(List.of(a.split("=", 2)));
                 }

@@ -35,6 +35,9 @@ public final class Configuration {
         DEMO("--demo", "true",
             "demo mode: generate missing secrets, create a demo campaign; --no-demo or SURGE_DEMO=false turns it off"),
         RING_SIZE("--ring-size", "8192", "engine ring slots, a power of two"),
+        EXPECTED_USERS("--expected-users", "0",
+            "size the engine's tables for this many users up front (about 250 bytes of heap each), so that a sale "
+                + "of that size never stalls the writer on a rehash; 0 = grow as needed"),
         WAIT_STRATEGY("--wait-strategy", "sleeping",
             "how ring stages wait: sleeping (spin, yield, then park; fastest measured on 2 cores), "
                 + "blocking (lock and condition; least CPU when idle) or yielding; never a busy spin"),
@@ -114,6 +117,7 @@ public final class Configuration {
     private Durability durability;
     private boolean demo;
     private int ringSize;
+    private int expectedUsers;
     private EngineRing.Wait waitStrategy;
     private int ioThreads;
     private List<Cidr> trustedProxies;
@@ -255,6 +259,7 @@ public final class Configuration {
         demo = bool(Option.DEMO);
         truncateCorruptTail = bool(Option.TRUNCATE_CORRUPT_TAIL);
         ringSize = intIn(Option.RING_SIZE, 4, 1 << 22);
+        expectedUsers = intIn(Option.EXPECTED_USERS, 0, 100_000_000);
         if (Integer.bitCount(ringSize) != 1) {
             throw bad(Option.RING_SIZE, "must be a power of two");
         }
@@ -457,6 +462,10 @@ public final class Configuration {
 
     public int ringSize() {
         return concluded().ringSize;
+    }
+
+    public int expectedUsers() {
+        return concluded().expectedUsers;
     }
 
     public EngineRing.Wait waitStrategy() {
