@@ -21,6 +21,8 @@ import java.util.Locale;
  * <ul>
  *   <li>per user of limit state: {@code users} users each granted one claim; then the table of
  *       per-user limit counters (and newest-grant links) is emptied, and the heap freed is divided by users.
+ *       The tables are reserved for the users first (as {@code --expected-users} does): a table
+ *       left to grow by doubling holds up to twice as much at the moment it last doubled.
  *       The whole per-user state (grant, idempotency record, limits) is reported too;</li>
  *   <li>per pooled code: {@code codes} card codes of 14 bytes loaded into one SKU's pool
  *       (pool arena, offsets and the duplicate index), heap growth divided by codes.</li>
@@ -66,6 +68,7 @@ public final class MemoryFootprint {
 
         StateMachine claims = campaignMachine(slot, sale);
         long before = usedAfterGc();
+        claims.reserve((int) users); // sized for the sale, as --expected-users does in production
         for (long n = 0; n < users; n++) {
             sale.rechargeClaim(slot, n);
             claims.decide(slot);

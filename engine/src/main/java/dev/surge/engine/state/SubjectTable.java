@@ -21,13 +21,18 @@ final class SubjectTable {
     private static final long EMPTY = 0;
     private static final long SCOPE_BITS = 0xFFFF_FFFF_0000_0000L;
     private static final int MIN_CAPACITY = 1024;
-    /** At most 5 of 8 slots used; subjects' runs of 2-3 entries keep probe chains short. */
-    private static final int LOAD_NUMERATOR = 5;
-    private static final int LOAD_DENOMINATOR = 8;
+    /** Pairs: the array stays under Java's limit of 2^31 elements. */
+    private static final int MAX_CAPACITY = (1 << 30) - 1;
+    /**
+     * At most 3 of 4 slots used: a subject's entries are found in its own run anyway, so a
+     * fuller table costs little time and keeps the counters near 64 bytes a user.
+     */
+    private static final int LOAD_NUMERATOR = 3;
+    private static final int LOAD_DENOMINATOR = 4;
 
     /** key, value, key, value, ... */
     private long[] slots = new long[MIN_CAPACITY * 2];
-    private int mask = MIN_CAPACITY - 1;
+    private int capacity = MIN_CAPACITY;
     private int size;
     private int resizeAt = MIN_CAPACITY * LOAD_NUMERATOR / LOAD_DENOMINATOR;
 
@@ -54,7 +59,7 @@ final class SubjectTable {
             return;
         }
         if (size >= resizeAt) {
-            resize((mask + 1) * 2);
+            resize((int) Math.min(MAX_CAPACITY, capacity * 2L));
             i = find(key);
         }
         slots[-i - 1] = key;
@@ -70,16 +75,17 @@ final class SubjectTable {
 
     /** Sizes the table for this many entries in all, so that reaching them never rehashes. */
     void reserve(long entries) {
-        long needed = entries * LOAD_DENOMINATOR / LOAD_NUMERATOR + 1;
-        if (needed > mask + 1) {
-            resize((int) Math.min(1L << 29, Long.highestOneBit(needed - 1) << 1));
+        // a little room over the estimate, for the few shared subjects (a busy device, an office IP)
+        long needed = (entries + entries / 256 + 1024) * LOAD_DENOMINATOR / LOAD_NUMERATOR;
+        if (needed > capacity) {
+            resize((int) Math.min(MAX_CAPACITY, needed));
         }
     }
 
     /** Drops every entry and gives back the memory (tools that measure what the table held). */
     void clear() {
         slots = new long[MIN_CAPACITY * 2];
-        mask = MIN_CAPACITY - 1;
+        capacity = MIN_CAPACITY;
         size = 0;
         resizeAt = MIN_CAPACITY * LOAD_NUMERATOR / LOAD_DENOMINATOR;
     }
@@ -95,8 +101,8 @@ final class SubjectTable {
     /** Array index of the key's pair when present; otherwise -(index of the free pair) - 1. */
     private int find(long key) {
         long[] s = slots;
-        int m = mask;
-        for (int i = (int) key & m; ; i = (i + 1) & m) {
+        int n = capacity;
+        for (int i = home(key, n); ; i = i + 1 == n ? 0 : i + 1) {
             long k = s[i << 1];
             if (k == key) {
                 return i << 1;
@@ -110,7 +116,7 @@ final class SubjectTable {
     private void resize(int capacity) {
         long[] old = slots;
         slots = new long[capacity * 2];
-        mask = capacity - 1;
+        this.capacity = capacity;
         resizeAt = (int) ((long) capacity * LOAD_NUMERATOR / LOAD_DENOMINATOR);
         for (int i = 0; i < old.length; i += 2) {
             if (old[i] != EMPTY) {
@@ -119,6 +125,15 @@ final class SubjectTable {
                 slots[free + 1] = old[i + 1];
             }
         }
+    }
+
+    /**
+     * The subject's low 32 bits scaled onto [0, capacity) (multiply and shift rather than a
+     * mask, so that any capacity works and a reserved table is sized exactly, not to the next
+     * power of two).
+     */
+    private static int home(long key, int capacity) {
+        return (int) (((key & 0xFFFF_FFFFL) * capacity) >>> 32);
     }
 
     interface Visitor {
