@@ -1,7 +1,6 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.util.Hashing;
-import java.util.Arrays;
 
 /**
  * Per-subject numbers keyed by (dimension, scope, subject): grants so far per user, device or IP
@@ -9,7 +8,7 @@ import java.util.Arrays;
  * one long[] of (key, value) pairs.
  *
  * <p>Why not a general hash map: at a flash sale's scale every table line a claim touches is a
- * cache miss (~100 ns), and a claim reads and bumps several numbers of the same user. A key here
+ * cache miss (100 ns or more), and a claim reads and bumps several numbers of the same user. A key here
  * keeps the low 32 bits of the subject's hash and the home slot comes from those bits, so all of
  * one subject's entries land side by side and a claim reads its user's campaign count, SKU count
  * and newest grant from one or two adjacent lines instead of one line per number.
@@ -21,8 +20,8 @@ final class SubjectTable {
     private static final long EMPTY = 0;
     private static final long SCOPE_BITS = 0xFFFF_FFFF_0000_0000L;
     private static final int MIN_CAPACITY = 1024;
-    /** Pairs: the array stays under Java's limit of 2^31 elements. */
-    private static final int MAX_CAPACITY = (1 << 30) - 1;
+    /** Pairs: twice this stays under the JVM's largest array. */
+    private static final int MAX_CAPACITY = (1 << 30) - 8;
     /**
      * At most 3 of 4 slots used: a subject's entries are found in its own run anyway, so a
      * fuller table costs little time and keeps the counters near 64 bytes a user.
@@ -59,6 +58,9 @@ final class SubjectTable {
             return;
         }
         if (size >= resizeAt) {
+            if (capacity == MAX_CAPACITY) {
+                throw new IllegalStateException("subject table full at " + size + " entries");
+            }
             resize((int) Math.min(MAX_CAPACITY, capacity * 2L));
             i = find(key);
         }
@@ -70,7 +72,11 @@ final class SubjectTable {
     /** Adds one to the value under the key (0 when absent). */
     void increment(long key) {
         int i = find(key);
-        put(key, (i < 0 ? 0 : slots[i + 1]) + 1);
+        if (i >= 0) {
+            slots[i + 1]++;
+        } else {
+            put(key, 1);
+        }
     }
 
     /** Sizes the table for this many entries in all, so that reaching them never rehashes. */
