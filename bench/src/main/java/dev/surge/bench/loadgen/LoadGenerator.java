@@ -63,7 +63,8 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--duration", description = "measured seconds per run (default ${DEFAULT-VALUE})")
     double duration = 10;
 
-    @Option(names = "--warmup", description = "warm-up seconds before each run's measurement (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "warm-up seconds before each run's measurement; the rate ramps up "
+        + "over its first half (default ${DEFAULT-VALUE})")
     double warmup = 5;
 
     @Option(names = "--connections", description = "keep-alive connections (default ${DEFAULT-VALUE})")

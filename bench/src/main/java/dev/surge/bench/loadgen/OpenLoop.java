@@ -42,7 +42,10 @@ import org.HdrHistogram.Histogram;
  * schedule says when each request is due (rate / lanes apart per lane), whether or not earlier
  * ones were answered. A due request goes out on an idle connection of its lane, or waits for the
  * first one to free up. Its latency runs from the scheduled time to the response, so a slow
- * server cannot slow the schedule down and hide its own queueing (coordinated omission).
+ * server cannot slow the schedule down and hide its own queueing (coordinated omission). The rate
+ * ramps up from zero over the first half of the warm-up and holds for the second (see
+ * {@link Schedule}), so the measurement starts from a warm server at the full rate, not from the
+ * backlog a cold start left behind.
  *
  * <p>Threading: one lane per event-loop thread; a lane's connections, schedule, histograms and
  * counters are touched only by that thread until the run is over.
@@ -147,7 +150,7 @@ public final class OpenLoop implements AutoCloseable {
         private final Histogram measured = new Histogram(HIGHEST_NANOS, 3);
         private final Map<String, long[]> outcomes = new HashMap<>();
         private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        private long start;
+        private Schedule schedule;
         private long warmupEnd;
         private long end;
         private long next;
@@ -189,14 +192,14 @@ public final class OpenLoop implements AutoCloseable {
         }
 
         void begin(long at) {
-            start = at + offsetNanos;
+            schedule = new Schedule(at + offsetNanos, periodNanos, plan.warmupNanos() / 2);
             warmupEnd = at + plan.warmupNanos();
             end = warmupEnd + plan.durationNanos();
             tick();
         }
 
         private long intended(long i) {
-            return start + (long) (i * periodNanos);
+            return schedule.due(i);
         }
 
         /** Sends everything due; sleeps until the next request is due. */
