@@ -104,22 +104,12 @@ public final class AdminApi {
     private static StockChange stockChange(Exchange x, byte[] body, int offset, int length) throws BadRequest {
         String id = CampaignJson.pathId(x.param1(), "id");
         String sku = CampaignJson.pathId(x.param2(), "sku");
-        long[] delta = {Long.MIN_VALUE};
-        JsonBody.readObject(body, offset, length, (name, p) -> {
-            if (name.equals("delta")) {
-                delta[0] = JsonBody.integer(p, "delta", -(1L << 40), 1L << 40);
-            } else {
-                p.skipChildren();
-                throw BadRequest.invalid(name, "unknown field");
-            }
-        });
-        if (delta[0] == Long.MIN_VALUE) {
-            throw BadRequest.missing("delta");
-        }
-        if (delta[0] == 0) {
+        long delta = JsonBody.onlyField(body, offset, length, "delta",
+            (p, field) -> JsonBody.integer(p, field, -(1L << 40), 1L << 40));
+        if (delta == 0) {
             throw BadRequest.invalid("delta", "must not be 0");
         }
-        return new StockChange(id, sku, delta[0]);
+        return new StockChange(id, sku, delta);
     }
 
     // ---- POST /admin/campaigns/{id}/skus/{sku}/codes ---------------------------------------------------
@@ -182,18 +172,9 @@ public final class AdminApi {
     }
 
     private NewRedeemer newRedeemer(byte[] body, int offset, int length) throws BadRequest {
-        String[] merchant = new String[1];
-        JsonBody.readObject(body, offset, length, (name, p) -> {
-            if (name.equals("merchantId")) {
-                merchant[0] = JsonBody.id(p, "merchantId");
-            } else {
-                p.skipChildren();
-                throw BadRequest.invalid(name, "unknown field");
-            }
-        });
-        JsonBody.required(merchant[0], "merchantId");
+        String merchant = JsonBody.onlyField(body, offset, length, "merchantId", JsonBody::id);
         String key = server.redeemers.newKey();
-        return new NewRedeemer(merchant[0], key, AdminAuth.sha256(key));
+        return new NewRedeemer(merchant, key, AdminAuth.sha256(key));
     }
 
     // ---- PUT /admin/blocklist, GET /admin/blocklist ------------------------------------------------------

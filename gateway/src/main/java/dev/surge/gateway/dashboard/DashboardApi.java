@@ -71,22 +71,14 @@ public final class DashboardApi {
 
     /** POST /dashboard/login {@code {"token": "<admin token>"}}. */
     public void login(Exchange x, byte[] body, int offset, int length) {
-        String[] token = new String[1];
+        String token;
         try {
-            JsonBody.readObject(body, offset, length, (name, p) -> {
-                if (name.equals("token")) {
-                    token[0] = JsonBody.string(p, "token");
-                } else {
-                    p.skipChildren();
-                    throw BadRequest.invalid(name, "unknown field");
-                }
-            });
-            JsonBody.required(token[0], "token");
+            token = JsonBody.onlyField(body, offset, length, "token", JsonBody::string);
         } catch (BadRequest e) {
             x.respond(Responses.error(x.alloc(), e.code(), e.getMessage(), e.field()));
             return;
         }
-        if (!server.adminAuth.check(token[0])) {
+        if (!server.adminAuth.check(token)) {
             x.respond(Responses.error(x.alloc(), ErrorCode.UNAUTHORIZED, "wrong admin token", "token"));
             return;
         }

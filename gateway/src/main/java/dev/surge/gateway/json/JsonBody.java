@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.surge.engine.util.Ids;
 import dev.surge.gateway.http.ErrorCode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a JSON object body field by field with Jackson's streaming parser, turning anything
@@ -23,6 +25,34 @@ public final class JsonBody {
     @FunctionalInterface
     public interface FieldVisitor {
         void field(String name, JsonParser p) throws IOException, BadRequest;
+    }
+
+    /** Reads one field's value; the parser stands on it. */
+    @FunctionalInterface
+    public interface ValueReader<T> {
+        T read(JsonParser p, String field) throws IOException, BadRequest;
+    }
+
+    /**
+     * The value of the one field a body object holds ({@code {"delta": 5}}): missing is 400
+     * MISSING_FIELD, any other field 400 INVALID_FIELD.
+     */
+    public static <T> T onlyField(byte[] bytes, int offset, int length, String field, ValueReader<T> reader)
+        throws BadRequest {
+        List<T> value = new ArrayList<>(1);
+        readObject(bytes, offset, length, (name, p) -> {
+            if (name.equals(field)) {
+                value.clear();
+                value.add(reader.read(p, field));
+            } else {
+                p.skipChildren();
+                throw BadRequest.invalid(name, "unknown field");
+            }
+        });
+        if (value.isEmpty()) {
+            throw BadRequest.missing(field);
+        }
+        return value.get(0);
     }
 
     public static void readObject(byte[] bytes, int offset, int length, FieldVisitor visitor) throws BadRequest {
