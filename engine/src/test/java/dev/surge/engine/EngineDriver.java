@@ -4,6 +4,7 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.StateConfig;
 import dev.surge.engine.state.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (as a journal would) so tests can replay them. Time and randomness are explicit.
  */
 public final class EngineDriver {
-    public final StateMachine machine = new StateMachine();
+    /** Under a key made from the seed: two drivers of one seed build identical tables. */
+    public final StateMachine machine;
     public final List<byte[]> events = new ArrayList<>();
     private final CommandSlot slot = new CommandSlot();
     private final CommandWriter writer = new CommandWriter();
@@ -23,7 +25,20 @@ public final class EngineDriver {
     public long now = 1_000_000L;
 
     public EngineDriver(long seed) {
+        this(seed, keyOf(seed));
+    }
+
+    /** With the state config of a data directory the test recovers later (its cipher's). */
+    public EngineDriver(long seed, StateConfig config) {
         this.random = new SplittableRandom(seed);
+        this.machine = new StateMachine(config);
+    }
+
+    /** A fixed identity key per seed (tests only: a server's key is its data directory's secret). */
+    public static StateConfig keyOf(long seed) {
+        byte[] key = new byte[16];
+        new SplittableRandom(seed ^ 0x5eed).nextBytes(key);
+        return StateConfig.withKey(key);
     }
 
     public EngineDriver() {
@@ -124,7 +139,7 @@ public final class EngineDriver {
 
     /** A fresh machine with every recorded event applied. */
     public StateMachine replay() {
-        StateMachine copy = new StateMachine();
+        StateMachine copy = new StateMachine(machine.config());
         for (byte[] e : events) {
             if (!copy.apply(new UnsafeBuffer(e), 0, e.length)) {
                 throw new AssertionError("event did not apply on replay");

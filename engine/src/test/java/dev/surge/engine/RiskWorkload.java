@@ -60,7 +60,12 @@ public final class RiskWorkload {
     }
 
     public static Outcome run(long seed) {
-        EngineDriver d = new EngineDriver(seed);
+        return run(seed, EngineDriver.keyOf(seed));
+    }
+
+    /** Under the state config of a data directory the test recovers afterwards. */
+    public static Outcome run(long seed, dev.surge.engine.state.StateConfig config) {
+        EngineDriver d = new EngineDriver(seed, config);
         SplittableRandom rnd = new SplittableRandom(seed);
         check(d.upsert(campaign()));
         check(d.load(CAMPAIGN, "card", EngineDriver.codes("LAUNCH", STOCK)));

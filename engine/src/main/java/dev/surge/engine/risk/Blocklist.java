@@ -1,18 +1,19 @@
 package dev.surge.engine.risk;
 
 import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.Identities;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
  * The users, devices and address blocks refused on every campaign. Lookups on the claim path
- * use hashes of the ids (as all engine state does, see {@link Hashing}) and a {@link CidrSet},
+ * use the ids' keyed hashes (as all engine state does, see {@link Identities}) and a {@link CidrSet},
  * and allocate nothing; the ids themselves are kept in the order they were added, for the
  * admin listing and snapshots. Changed only by applying a BLOCKLIST_CHANGED event. Confined to
  * the writer thread.
@@ -21,8 +22,8 @@ public final class Blocklist {
     /** The most entries each of the three lists may hold. */
     public static final int MAX_ENTRIES = 1_000_000;
 
-    private final Ids users = new Ids();
-    private final Ids devices = new Ids();
+    private final Ids users;
+    private final Ids devices;
     private final LinkedHashSet<IpBlock> ips = new LinkedHashSet<>();
     private final CidrSet blocks = new CidrSet();
 
@@ -32,6 +33,11 @@ public final class Blocklist {
 
     /** The whole list, for the admin API and tools. */
     public record Entries(List<String> users, List<String> devices, List<String> ips) {
+    }
+
+    Blocklist(Identities identities) {
+        users = new Ids(identities::user);
+        devices = new Ids(identities::device);
     }
 
     public boolean isEmpty() {
@@ -153,6 +159,12 @@ public final class Blocklist {
     private static final class Ids {
         final LinkedHashSet<String> ordered = new LinkedHashSet<>();
         private final Long2LongHashMap hashes = new Long2LongHashMap(0);
+        /** The same keyed hash the claim path computes over the id's UTF-8 bytes. */
+        private final ToLongFunction<String> hasher;
+
+        Ids(ToLongFunction<String> hasher) {
+            this.hasher = hasher;
+        }
 
         int size() {
             return ordered.size();
@@ -208,10 +220,8 @@ public final class Blocklist {
             }
         }
 
-        /** The same hash the claim path computes over the id's UTF-8 bytes. */
-        static long hash(String id) {
-            byte[] b = id.getBytes(StandardCharsets.UTF_8);
-            return Hashing.hash(b, 0, b.length);
+        private long hash(String id) {
+            return hasher.applyAsLong(id);
         }
     }
 }

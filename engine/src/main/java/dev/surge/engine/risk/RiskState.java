@@ -18,10 +18,12 @@ import java.util.Map;
  * <p>Checks run in a fixed order, and the first rule that refuses names the reason: blocklist
  * (user, device, address), device required, token age, accounts per device, then the velocity
  * windows (user, device, address, address prefix). An attempt that passes the identity checks
- * (everything before the velocity windows) counts in every velocity window of its campaign and
- * adds its user to its device, whether it is then granted or refused (by a window, a limit or
- * lack of stock): repeated clicks are what the windows throttle, so a client that keeps trying
- * keeps itself refused until it pauses for a window. Confined to the writer thread.
+ * (everything before the velocity windows) counts in every velocity window of its campaign,
+ * whether it is then granted or refused (by a window, a limit or lack of stock): repeated clicks
+ * are what the windows throttle, so a client that keeps trying keeps itself refused until it
+ * pauses for a window. A user joins its device's accounts only when granted: so the accounts
+ * table grows with grants (bounded by stock), never with the device ids a client makes up.
+ * Confined to the writer thread.
  */
 public final class RiskState {
     // rule dimensions, mixed into keys
@@ -31,7 +33,7 @@ public final class RiskState {
     private static final long IP_PREFIX = 4;
     private static final long DEVICE_ACCOUNTS = 5;
 
-    private final Blocklist blocklist = new Blocklist();
+    private final Blocklist blocklist;
     private final VelocityWindows windows = new VelocityWindows();
     private final DeviceAccounts devices = new DeviceAccounts();
     /** By campaign index: null when the campaign has no rules. */
@@ -41,6 +43,11 @@ public final class RiskState {
     /** Sink for {@link #touchWindows}; never read. */
     @SuppressWarnings("unused")
     private long touched;
+
+    /** {@code identities}: the state's keyed hashes, which the blocklist's ids must be hashed with too. */
+    public RiskState(dev.surge.engine.util.Identities identities) {
+        this.blocklist = new Blocklist(identities);
+    }
 
     public Blocklist blocklist() {
         return blocklist;
@@ -151,7 +158,7 @@ public final class RiskState {
         if (r == null || !passedIdentityChecks(result, reason)) {
             return;
         }
-        if (r.maxAccountsPerDevice > 0 && s.hasDevice()) {
+        if (r.maxAccountsPerDevice > 0 && s.hasDevice() && result == ResultCode.GRANTED) {
             devices.add(key(campaign, DEVICE_ACCOUNTS, s.device()), s.user());
         }
         record(r.perUser, key(campaign, USER, s.user()), time);

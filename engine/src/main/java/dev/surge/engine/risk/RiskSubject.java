@@ -1,11 +1,12 @@
 package dev.surge.engine.risk;
 
-import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.Identities;
 import org.agrona.DirectBuffer;
 
 /**
  * Who is claiming, as the risk rules see it: a reusable flyweight over the user, device and
- * client address of a claim command or event, with the token's issue time. Hashes are computed
+ * client address of a claim command or event, with the token's issue time. Hashes are keyed
+ * ({@link Identities}: a client cannot aim its device ids or addresses at one slot) and computed
  * on first use, so a campaign without rules pays for none of them. Confined to its owner's
  * thread (the decider and the applier each have one).
  */
@@ -13,6 +14,7 @@ public final class RiskSubject {
     /** The token carried no {@code iat}. */
     public static final long NO_ISSUED_AT = Long.MIN_VALUE;
 
+    private final Identities identities;
     private DirectBuffer buffer;
     private long user;
     private int deviceOffset;
@@ -26,7 +28,11 @@ public final class RiskSubject {
     private long ipLo;
     private boolean ipRead;
 
-    /** Wraps a claim; {@code user} is the hash of its user id, {@code issuedAt} epoch ms or NO_ISSUED_AT. */
+    public RiskSubject(Identities identities) {
+        this.identities = identities;
+    }
+
+    /** Wraps a claim; {@code user} is the low half of its user's identity, {@code issuedAt} epoch ms or NO_ISSUED_AT. */
     public RiskSubject wrap(long user, DirectBuffer buffer, int deviceOffset, int deviceLength, int ipOffset,
                             int ipLength, long issuedAt) {
         this.buffer = buffer;
@@ -51,7 +57,7 @@ public final class RiskSubject {
 
     public long device() {
         if (!deviceHashed) {
-            device = Hashing.hash(buffer, deviceOffset, deviceLength);
+            device = identities.device(buffer, deviceOffset, deviceLength);
             deviceHashed = true;
         }
         return device;
@@ -81,7 +87,7 @@ public final class RiskSubject {
 
     /** The address as one key: IPv4 and its mapped IPv6 form are the same address. */
     public long ipKey() {
-        return Hashing.combine(ipHi(), ipLo());
+        return identities.address(ipHi(), ipLo(), 128);
     }
 
     /** The address's /24 (IPv4) or /64 (IPv6) as one key. */
@@ -89,7 +95,7 @@ public final class RiskSubject {
         long hi = ipHi();
         long lo = ipLo();
         int p = IpAddresses.groupPrefix(hi, lo);
-        return Hashing.combine(IpAddresses.maskHi(hi, p), IpAddresses.maskLo(lo, p), p);
+        return identities.address(IpAddresses.maskHi(hi, p), IpAddresses.maskLo(lo, p), p);
     }
 
     public boolean hasIssuedAt() {

@@ -13,6 +13,7 @@ import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.risk.RiskReason;
 import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.Identities;
 import dev.surge.engine.wire.WireReader;
 import dev.surge.engine.wire.WireWriter;
 import org.agrona.DirectBuffer;
@@ -38,7 +39,8 @@ final class Decider {
     private final WireReader in = new WireReader();
     private final WireWriter out = new WireWriter();
     private final ReplyWriter reply;
-    private final RiskSubject subject = new RiskSubject();
+    private final Identities identities;
+    private final RiskSubject subject;
     private int[] batchTable = new int[1024];
 
     // the command being decided, as places in the slot's command buffer
@@ -53,6 +55,8 @@ final class Decider {
         this.state = state;
         this.applier = applier;
         this.reply = new ReplyWriter(state);
+        this.identities = state.identities;
+        this.subject = new RiskSubject(state.identities);
     }
 
     void decide(CommandSlot slot) {
@@ -108,13 +112,16 @@ final class Decider {
         accountOff = in.lastOffset();
         long issuedAt = in.remaining() >= 8 ? in.getLong() : RiskSubject.NO_ISSUED_AT;
 
-        long user = Hashing.hash(cmd, userOff, userLen);
+        long user = identities.user(cmd, userOff, userLen);
+        long userHigh = identities.userHigh();
+        // tells a retry from another request under the same key: the caller's own requests only,
+        // since the record it is checked against was found by the full (user, key) identity
         long fingerprint = Hashing.combine(Hashing.hash(cmd, campaignOff, campaignLen),
             Hashing.hash(cmd, skuOff, skuLen),
             Hashing.combine(Hashing.hash(cmd, deviceOff, deviceLen), Hashing.hash(cmd, accountOff, accountLen)));
         if (keyLen > 0) {
-            long key = EngineState.idempotencyKey(EngineState.CLAIMS, user, Hashing.hash(cmd, keyOff, keyLen));
-            int seen = state.idempotency.find(key);
+            long key = identities.key(Identities.CLAIMS, userHigh, user, cmd, keyOff, keyLen);
+            int seen = state.idempotency.find(identities.keyHigh(), key, time);
             if (seen != IdempotencyTable.MISSING) {
                 replayClaim(seen, fingerprint);
                 return;
@@ -181,8 +188,9 @@ final class Decider {
         return reached(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
             || reached(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
             || (deviceLen > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE, c.index,
-                Hashing.hash(cmd, deviceOff, deviceLen)))
-            || (ipLen > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index, Hashing.hash(cmd, ipOff, ipLen)));
+                identities.device(cmd, deviceOff, deviceLen)))
+            || (ipLen > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
+                identities.address(cmd, ipOff, ipLen)));
     }
 
     private boolean reached(int limit, long dimension, int scope, long subject) {
@@ -269,16 +277,16 @@ final class Decider {
         keyOff = in.lastOffset();
         long hi = in.getLong();
         int lo = in.getInt();
-        long user = Hashing.hash(cmd, userOff, userLen);
-        long actor = Hashing.combine(EventView.ACTOR_USER, user);
-        if (replayRedemption(actor, Hashing.combine(hi, lo))) {
+        long user = identities.user(cmd, userOff, userLen);
+        long userHigh = identities.userHigh();
+        if (replayRedemption(Identities.GRANT_REDEMPTIONS, userHigh, user, Hashing.combine(hi, lo))) {
             return;
         }
         int g = state.grants.find(hi, lo);
         ResultCode result;
         if (g == GrantBook.NONE) {
             result = ResultCode.NOT_FOUND;
-        } else if (state.grants.user[g] != user) {
+        } else if (!state.grants.owns(g, userHigh, user)) {
             result = ResultCode.NOT_OWNER;
         } else {
             result = redeemable(g);
@@ -294,8 +302,8 @@ final class Decider {
         int codeLen = in.bytes();
         int codeOff = in.lastOffset();
         long codeHash = Hashing.hash(cmd, codeOff, codeLen);
-        long actor = Hashing.combine(EventView.ACTOR_REDEEMER, Hashing.hash(cmd, userOff, userLen));
-        if (replayRedemption(actor, codeHash)) {
+        long redeemer = identities.user(cmd, userOff, userLen);
+        if (replayRedemption(Identities.CODE_REDEMPTIONS, identities.userHigh(), redeemer, codeHash)) {
             return;
         }
         long entry = state.codes.find(cmd, codeOff, codeLen);
@@ -326,12 +334,12 @@ final class Decider {
         return ResultCode.REDEEMED;
     }
 
-    private boolean replayRedemption(long actor, long fingerprint) {
+    private boolean replayRedemption(int scope, long actorHigh, long actor, long fingerprint) {
         if (keyLen == 0) {
             return false;
         }
-        long key = EngineState.idempotencyKey(EngineState.REDEMPTIONS, actor, Hashing.hash(cmd, keyOff, keyLen));
-        int seen = state.idempotency.find(key);
+        long key = identities.key(scope, actorHigh, actor, cmd, keyOff, keyLen);
+        int seen = state.idempotency.find(identities.keyHigh(), key, time);
         if (seen == IdempotencyTable.MISSING) {
             return false;
         }
@@ -638,12 +646,17 @@ final class Decider {
         userLen = in.bytes();
         userOff = in.lastOffset();
         int g = state.grants.find(in.getLong(), in.getInt());
-        if (g == GrantBook.NONE || (userLen > 0 && state.grants.user[g] != Hashing.hash(cmd, userOff, userLen))) {
+        if (g == GrantBook.NONE || (userLen > 0 && !ownedByCaller(g))) {
             reply.result(ResultCode.NOT_FOUND); // another user's grant is indistinguishable from none
             return;
         }
         reply.result(ResultCode.FOUND);
         reply.grant(g);
+    }
+
+    private boolean ownedByCaller(int g) {
+        long user = identities.user(cmd, userOff, userLen);
+        return state.grants.owns(g, identities.userHigh(), user);
     }
 
     private void queryUserGrants() {

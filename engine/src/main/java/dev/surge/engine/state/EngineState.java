@@ -1,7 +1,7 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.risk.RiskState;
-import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.Identities;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 
@@ -18,9 +18,10 @@ final class EngineState {
     static final long SKU_USER = 4;
     /** Not a limit: a user's newest grant, kept beside the user's counters (see {@link SubjectTable}). */
     static final long NEWEST_GRANT = 5;
-    // idempotency scopes
-    static final long CLAIMS = 11;
-    static final long REDEMPTIONS = 12;
+
+    final StateConfig config;
+    /** The keyed hashes of client-chosen ids: the same instance for decider, applier and risk (one thread). */
+    final Identities identities;
 
     final IdTable campaignIds = new IdTable();
     final IdTable skuIds = new IdTable();
@@ -30,16 +31,23 @@ final class EngineState {
     /** Grants so far per (limit dimension, scope, subject), and each user's newest grant. */
     final SubjectTable subjects = new SubjectTable();
     final GrantBook grants = new GrantBook(subjects);
-    final IdempotencyTable idempotency = new IdempotencyTable();
+    final IdempotencyTable idempotency;
     final RedeemerBook redeemers = new RedeemerBook();
     /** Blocklist, risk rules and their windows (changed only through {@link EventApplier} too). */
-    final RiskState risk = new RiskState();
+    final RiskState risk;
     final SupplierBook suppliers = new SupplierBook();
     final DeliveryBook deliveries = new DeliveryBook();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */
     long lastTimestamp;
+
+    EngineState(StateConfig config) {
+        this.config = config;
+        this.identities = new Identities(config.key0(), config.key1());
+        this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
+        this.risk = new RiskState(identities);
+    }
 
     Campaign campaign(DirectBuffer buffer, int offset, int length) {
         int i = campaignIds.find(CAMPAIGN_SCOPE, buffer, offset, length);
@@ -95,9 +103,5 @@ final class EngineState {
 
     static long limitKey(long dimension, int scope, long subject) {
         return SubjectTable.key(dimension, scope, subject);
-    }
-
-    static long idempotencyKey(long scope, long subject, long key) {
-        return Hashing.combine(scope, subject, key);
     }
 }

@@ -8,7 +8,7 @@ import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.RiskSubject;
-import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.Identities;
 import org.agrona.DirectBuffer;
 
 /**
@@ -18,10 +18,13 @@ import org.agrona.DirectBuffer;
  */
 final class EventApplier {
     private final EngineState state;
-    private final RiskSubject subject = new RiskSubject();
+    private final Identities identities;
+    private final RiskSubject subject;
 
     EventApplier(EngineState state) {
         this.state = state;
+        this.identities = state.identities;
+        this.subject = new RiskSubject(state.identities);
     }
 
     void apply(EventView e) {
@@ -99,9 +102,10 @@ final class EventApplier {
         DirectBuffer b = e.buffer();
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, b, e.skuOffset, e.skuLength);
-        long user = Hashing.hash(b, e.userOffset, e.userLength);
+        long user = identities.user(b, e.userOffset, e.userLength);
+        long userHigh = identities.userHigh();
         GrantBook grants = state.grants;
-        int g = grants.add(e.grantHi, e.grantLo, user, sku.index, e.timestamp);
+        int g = grants.add(e.grantHi, e.grantLo, userHigh, user, sku.index, e.timestamp);
         if (e.accountLength > 0) {
             grants.setAccount(g, b, e.accountOffset, e.accountLength);
         }
@@ -124,13 +128,13 @@ final class EventApplier {
         count(EngineState.CAMPAIGN_USER, c.index, user);
         count(EngineState.SKU_USER, sku.index, user);
         if (e.deviceLength > 0) {
-            count(EngineState.CAMPAIGN_DEVICE, c.index, Hashing.hash(b, e.deviceOffset, e.deviceLength));
+            count(EngineState.CAMPAIGN_DEVICE, c.index, identities.device(b, e.deviceOffset, e.deviceLength));
         }
         if (e.ipLength > 0) {
-            count(EngineState.CAMPAIGN_IP, c.index, Hashing.hash(b, e.ipOffset, e.ipLength));
+            count(EngineState.CAMPAIGN_IP, c.index, identities.address(b, e.ipOffset, e.ipLength));
         }
         state.risk.onClaim(c.index, e.timestamp, ResultCode.GRANTED, 0, subject(user, e));
-        remember(EngineState.CLAIMS, user, e, ResultCode.GRANTED, g);
+        remember(Identities.CLAIMS, userHigh, user, e, ResultCode.GRANTED, g);
     }
 
     private RiskSubject subject(long user, EventView e) {
@@ -141,12 +145,19 @@ final class EventApplier {
     private void reject(EventView e) {
         DirectBuffer b = e.buffer();
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
-        long user = Hashing.hash(b, e.userOffset, e.userLength);
-        if (c != null) {
-            c.rejected[e.result.code()]++;
-            state.risk.onClaim(c.index, e.timestamp, e.result, e.reason, subject(user, e));
+        if (e.result == ResultCode.UNKNOWN_CAMPAIGN || e.result == ResultCode.UNKNOWN_SKU) {
+            // names nothing that exists: nothing to count, and nothing worth remembering the key
+            // for (a retry is decided again), so a flood of such claims pins no memory
+            if (c != null) {
+                c.rejected[e.result.code()]++;
+            }
+            return;
         }
-        remember(EngineState.CLAIMS, user, e, e.result, e.reason);
+        long user = identities.user(b, e.userOffset, e.userLength);
+        long userHigh = identities.userHigh();
+        c.rejected[e.result.code()]++;
+        state.risk.onClaim(c.index, e.timestamp, e.result, e.reason, subject(user, e));
+        remember(Identities.CLAIMS, userHigh, user, e, e.result, e.reason);
     }
 
     private void redeem(EventView e) {
@@ -155,8 +166,9 @@ final class EventApplier {
             state.grants.redeemedAt[g] = e.timestamp;
             state.skus[state.grants.sku[g]].campaign.redeemed++;
         }
-        long actor = Hashing.combine(e.actorKind, Hashing.hash(e.buffer(), e.actorOffset, e.actorLength));
-        remember(EngineState.REDEMPTIONS, actor, e, e.result, g);
+        long actor = identities.user(e.buffer(), e.actorOffset, e.actorLength);
+        remember(e.actorKind == EventView.ACTOR_USER ? Identities.GRANT_REDEMPTIONS : Identities.CODE_REDEMPTIONS,
+            identities.userHigh(), actor, e, e.result, g);
     }
 
     private void recordDelivery(EventView e) {
@@ -202,10 +214,10 @@ final class EventApplier {
         state.subjects.increment(EngineState.limitKey(dimension, scope, subject));
     }
 
-    private void remember(long scope, long subject, EventView e, ResultCode result, int reference) {
+    private void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
         if (e.keyLength > 0) {
-            long key = EngineState.idempotencyKey(scope, subject, Hashing.hash(e.buffer(), e.keyOffset, e.keyLength));
-            state.idempotency.put(key, e.fingerprint, result.code(), reference);
+            long key = identities.key(scope, subjectHigh, subject, e.buffer(), e.keyOffset, e.keyLength);
+            state.idempotency.put(identities.keyHigh(), key, e.fingerprint, result.code(), reference, e.timestamp);
         }
     }
 }

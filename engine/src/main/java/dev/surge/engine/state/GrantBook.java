@@ -7,8 +7,10 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * Every grant, as parallel primitive arrays indexed by grant number (struct of arrays: no
  * object per grant). Items of all grants live in a second set of arrays. A user's grants form
- * a linked list from the newest, so "my grants" walks only that user's. Confined to the
- * writer thread.
+ * a linked list from the newest, so "my grants" walks only that user's. The list's head is keyed
+ * by the low half of the owner's identity, which two users could share (2^-64, and unaimable):
+ * so whoever walks it keeps only the grants whose whole identity is the owner's ({@link #owns}).
+ * Confined to the writer thread.
  */
 final class GrantBook {
     static final int NONE = -1;
@@ -16,7 +18,9 @@ final class GrantBook {
     int size;
     long[] idHi = new long[64];
     int[] idLo = new int[64];
-    long[] user = new long[64];
+    /** The owner's 128-bit identity ({@link dev.surge.engine.util.Identities#user}): ownership compares both halves. */
+    long[] ownerHigh = new long[64];
+    long[] ownerLow = new long[64];
     int[] sku = new int[64];
     long[] createdAt = new long[64];
     long[] redeemedAt = new long[64];
@@ -46,13 +50,18 @@ final class GrantBook {
         this.subjects = subjects;
     }
 
-    /** The user's newest grant number, or NONE. */
-    int newestOf(long userHash) {
-        return (int) subjects.get(newestKey(userHash)) - 1;
+    /** The newest grant number of the user whose identity has this low half, or NONE. */
+    int newestOf(long ownerLow) {
+        return (int) subjects.get(newestKey(ownerLow)) - 1;
     }
 
-    private static long newestKey(long userHash) {
-        return SubjectTable.key(EngineState.NEWEST_GRANT, 0, userHash);
+    private static long newestKey(long ownerLow) {
+        return SubjectTable.key(EngineState.NEWEST_GRANT, 0, ownerLow);
+    }
+
+    /** Whether grant {@code g} belongs to the user with this 128-bit identity. */
+    boolean owns(int g, long high, long low) {
+        return ownerLow[g] == low && ownerHigh[g] == high;
     }
 
     int find(long hi, int lo) {
@@ -60,21 +69,22 @@ final class GrantBook {
         return g != NONE && idLo[g] == lo ? g : NONE;
     }
 
-    int add(long hi, int lo, long userHash, int skuIndex, long time) {
+    int add(long hi, int lo, long ownerHigh, long ownerLow, int skuIndex, long time) {
         if (size == idHi.length) {
             growGrants();
         }
         int g = size++;
         idHi[g] = hi;
         idLo[g] = lo;
-        user[g] = userHash;
+        this.ownerHigh[g] = ownerHigh;
+        this.ownerLow[g] = ownerLow;
         sku[g] = skuIndex;
         createdAt[g] = time;
         redeemedAt[g] = 0;
         firstItem[g] = items;
         itemCount[g] = 0;
         account[g] = NONE;
-        long newest = newestKey(userHash);
+        long newest = newestKey(ownerLow);
         previousOfUser[g] = (int) subjects.get(newest) - 1;
         subjects.put(newest, g + 1);
         byId.put(hi, g);
@@ -148,7 +158,8 @@ final class GrantBook {
     private void growGrants(int n) {
         idHi = Arrays.copyOf(idHi, n);
         idLo = Arrays.copyOf(idLo, n);
-        user = Arrays.copyOf(user, n);
+        ownerHigh = Arrays.copyOf(ownerHigh, n);
+        ownerLow = Arrays.copyOf(ownerLow, n);
         sku = Arrays.copyOf(sku, n);
         createdAt = Arrays.copyOf(createdAt, n);
         redeemedAt = Arrays.copyOf(redeemedAt, n);

@@ -43,7 +43,7 @@ final class StateDigest {
         GrantBook g = s.grants;
         d.add(g.size).add(g.items);
         for (int i = 0; i < g.size; i++) {
-            d.add(g.idHi[i]).add(g.idLo[i]).add(g.user[i]).add(g.sku[i]).add(g.createdAt[i]).add(g.redeemedAt[i])
+            d.add(g.idHi[i]).add(g.idLo[i]).add(g.ownerHigh[i]).add(g.ownerLow[i]).add(g.sku[i]).add(g.createdAt[i]).add(g.redeemedAt[i])
                 .add(g.previousOfUser[i]).add(g.firstItem[i]).add(g.itemCount[i]).add(g.account[i]);
         }
         for (int i = 0; i < g.items; i++) {
@@ -52,7 +52,7 @@ final class StateDigest {
         d.add(Hashing.hash(g.accountsArena(), 0, g.accountsUsed()));
         long[] counts = {s.subjects.size()};
         s.subjects.forEach((key, value) -> counts[0] += Hashing.combine(key, value));
-        d.add(counts[0]).add(s.idempotency.digest()).add(s.redeemers.keys.size());
+        d.add(counts[0]).add(s.idempotency.digest(s.lastTimestamp)).add(s.redeemers.keys.size());
         for (RedeemerKey k : s.redeemers.keys) {
             d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt());
         }

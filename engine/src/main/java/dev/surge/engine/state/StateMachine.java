@@ -8,17 +8,14 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.Blocklist;
 import dev.surge.engine.util.GrantIds;
-import dev.surge.engine.util.Hashing;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Surge's deterministic issuance state machine. {@link #decide} turns a command into at most
@@ -35,8 +32,17 @@ public final class StateMachine {
     private final Decider decider;
     private final EventView view = new EventView();
 
+    /**
+     * A state machine under a fresh random identity key and the default idempotency window:
+     * for state that is never restored from a snapshot or compared with a replay elsewhere.
+     * A server's state is built with its data directory's key ({@link #StateMachine(StateConfig)}).
+     */
     public StateMachine() {
-        this(new EngineState());
+        this(StateConfig.randomKey());
+    }
+
+    public StateMachine(StateConfig config) {
+        this(new EngineState(config));
     }
 
     private StateMachine(EngineState state) {
@@ -88,8 +94,13 @@ public final class StateMachine {
         StateSnapshot.write(state, out);
     }
 
-    public static StateMachine readSnapshot(DataInput in) throws IOException {
-        return new StateMachine(StateSnapshot.read(in));
+    /** Restores a snapshot written under the same identity key (refused otherwise: its tables would not match). */
+    public static StateMachine readSnapshot(DataInput in, StateConfig config) throws IOException {
+        return new StateMachine(StateSnapshot.read(in, config));
+    }
+
+    public StateConfig config() {
+        return state.config;
     }
 
     // ---- read-only views, for tools and tests (they allocate) ---------------------------------
@@ -137,17 +148,20 @@ public final class StateMachine {
 
     /** A page of a user's grants, newest first, starting after grant (afterHi, afterLo) if given. */
     public List<GrantSummary> grantsOf(String user, int limit, long afterHi, int afterLo) {
-        byte[] b = user.getBytes(StandardCharsets.UTF_8);
-        long hash = Hashing.hash(new UnsafeBuffer(b), 0, b.length);
-        int g = state.grants.newestOf(hash);
+        GrantBook grants = state.grants;
+        long low = state.identities.user(user);
+        long high = state.identities.userHigh();
+        int g = grants.newestOf(low);
         if (afterHi != 0 || afterLo != 0) {
-            int after = state.grants.find(afterHi, afterLo);
-            g = after == GrantBook.NONE || state.grants.user[after] != hash ? GrantBook.NONE
-                : state.grants.previousOfUser[after];
+            int after = grants.find(afterHi, afterLo);
+            g = after == GrantBook.NONE || !grants.owns(after, high, low) ? GrantBook.NONE
+                : grants.previousOfUser[after];
         }
         List<GrantSummary> list = new ArrayList<>();
-        for (; g != GrantBook.NONE && list.size() < limit; g = state.grants.previousOfUser[g]) {
-            list.add(summary(g, true));
+        for (; g != GrantBook.NONE && list.size() < limit; g = grants.previousOfUser[g]) {
+            if (grants.owns(g, high, low)) { // the list may hold another user's grants: see GrantBook
+                list.add(summary(g, true));
+            }
         }
         return list;
     }
@@ -276,6 +290,26 @@ public final class StateMachine {
     /** The redeemer keys (hashes only), oldest first: the gateway loads them after recovery. */
     public List<RedeemerKey> redeemers() {
         return List.copyOf(state.redeemers.keys);
+    }
+
+    /** Idempotency records live at the last event's time (memory figures, tests). */
+    public int idempotencyRecords() {
+        return state.idempotency.liveCount(state.lastTimestamp);
+    }
+
+    /** Heap held by the idempotency table, in bytes. */
+    public long idempotencyBytes() {
+        return state.idempotency.bytes();
+    }
+
+    /** The longest run of occupied idempotency slots: what one lookup may walk (flooding tests). */
+    public int idempotencyLongestRun() {
+        return state.idempotency.longestRun();
+    }
+
+    /** (campaign, device) pairs the accounts-per-device rule tracks. */
+    public int trackedDevices() {
+        return state.risk.devices().devices();
     }
 
     /** Heap retained by limit counters and code pools, for memory measurements. */

@@ -13,17 +13,20 @@ import java.io.IOException;
  */
 final class StateSnapshot {
     /**
-     * 4: limit counters and newest-grant links as {@link SubjectTable} pairs. Earlier formats
-     * (1-3) kept the counters under keys this version no longer computes, so they are refused
-     * and recovery falls back to an older snapshot or to the journal from its start.
+     * 5: tables keyed by the data directory's identity key (its fingerprint follows the format),
+     * grant owners and idempotency records as 128-bit identities, idempotency records with the
+     * minute they were decided. Earlier formats (1-4) kept state under unkeyed hashes this
+     * version no longer computes, so they are refused and recovery falls back to an older
+     * snapshot or to the journal from its start.
      */
-    static final int FORMAT = 4;
+    static final int FORMAT = 5;
 
     private StateSnapshot() {
     }
 
     static void write(EngineState s, DataOutput out) throws IOException {
         out.writeInt(FORMAT);
+        out.writeLong(s.identities.fingerprint());
         out.writeLong(s.lastSequence);
         out.writeLong(s.lastTimestamp);
         out.writeInt(s.campaignCount());
@@ -83,7 +86,8 @@ final class StateSnapshot {
         for (int i = 0; i < g.size; i++) {
             out.writeLong(g.idHi[i]);
             out.writeInt(g.idLo[i]);
-            out.writeLong(g.user[i]);
+            out.writeLong(g.ownerHigh[i]);
+            out.writeLong(g.ownerLow[i]);
             out.writeInt(g.sku[i]);
             out.writeLong(g.createdAt[i]);
             out.writeLong(g.redeemedAt[i]);
@@ -113,10 +117,11 @@ final class StateSnapshot {
         if (failure[0] != null) {
             throw failure[0];
         }
-        out.writeInt(s.idempotency.size());
-        s.idempotency.forEach((key, fingerprint, outcome) -> {
+        out.writeInt(s.idempotency.liveCount(s.lastTimestamp));
+        s.idempotency.forEach(s.lastTimestamp, (high, low, fingerprint, outcome) -> {
             try {
-                out.writeLong(key);
+                out.writeLong(high);
+                out.writeLong(low);
                 out.writeLong(fingerprint);
                 out.writeLong(outcome);
             } catch (IOException e) {
@@ -152,13 +157,16 @@ final class StateSnapshot {
         }
     }
 
-    static EngineState read(DataInput in) throws IOException {
+    static EngineState read(DataInput in, StateConfig config) throws IOException {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("snapshot format " + format + " is not supported (expected " + FORMAT
                 + "; an older Surge wrote it)");
         }
-        EngineState s = new EngineState();
+        EngineState s = new EngineState(config);
+        if (in.readLong() != s.identities.fingerprint()) {
+            throw new IOException("snapshot was written under another identity key (another SURGE_CODE_KEY)");
+        }
         s.lastSequence = in.readLong();
         s.lastTimestamp = in.readLong();
         int campaigns = in.readInt();
@@ -227,10 +235,11 @@ final class StateSnapshot {
         for (int i = 0; i < grants; i++) {
             long hi = in.readLong();
             int lo = in.readInt();
-            long user = in.readLong();
+            long ownerHigh = in.readLong();
+            long ownerLow = in.readLong();
             int sku = in.readInt();
             long created = in.readLong();
-            int grant = g.add(hi, lo, user, sku, created);
+            int grant = g.add(hi, lo, ownerHigh, ownerLow, sku, created);
             g.redeemedAt[grant] = in.readLong();
             g.firstItem[grant] = in.readInt();
             g.itemCount[grant] = in.readByte();
@@ -255,7 +264,7 @@ final class StateSnapshot {
         }
         int keys = in.readInt();
         for (int i = 0; i < keys; i++) {
-            s.idempotency.restore(in.readLong(), in.readLong(), in.readLong());
+            s.idempotency.restore(in.readLong(), in.readLong(), in.readLong(), in.readLong());
         }
         int redeemers = in.readInt();
         for (int i = 0; i < redeemers; i++) {

@@ -97,7 +97,7 @@ class RandomizedRiskTest {
     static StateMachine copy(StateMachine m) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         m.writeSnapshot(new DataOutputStream(bytes));
-        return StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        return StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), m.config());
     }
 
     /** One random history, with the model alongside. */
@@ -340,7 +340,7 @@ class RandomizedRiskTest {
                 || expected == ResultCode.SOLD_OUT || (expected == ResultCode.RISK_REJECTED && reason.velocity());
             RiskRules rule = rules.get(c);
             if (counted && rule != null) {
-                if (rule.maxAccountsPerDevice > 0 && !device.isEmpty()) {
+                if (rule.maxAccountsPerDevice > 0 && !device.isEmpty() && expected == ResultCode.GRANTED) {
                     accounts.computeIfAbsent(c + "|" + device, k -> new HashSet<>()).add(user);
                 }
                 record(rule.perUser, c + "|user|" + user);

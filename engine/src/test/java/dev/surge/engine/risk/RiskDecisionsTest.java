@@ -56,7 +56,8 @@ class RiskDecisionsTest {
         assertEquals(live, d.replay().digest(), "replay of the events reproduces every risk decision's state");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         d.machine.writeSnapshot(new DataOutputStream(bytes));
-        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+            d.machine.config());
         assertEquals(live, restored.digest(), "snapshot reproduces it");
     }
 

@@ -180,7 +180,8 @@ class DeliveryRecordsTest {
         step(g, DeliveryStatus.PENDING, "primary", 1, DeliveryOutcome.UNKNOWN);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         d.machine.writeSnapshot(new DataOutputStream(bytes));
-        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+            d.machine.config());
         assertEquals(d.machine.digest(), restored.digest());
         assertEquals(d.replay().digest(), restored.digest());
         assertEquals("third", restored.suppliers().get(0).secret());

@@ -136,7 +136,7 @@ class DeliveryStepsRandomizedTest {
             assertEquals(i.status, engine.status(), i.grant);
         }
 
-        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(snapshot)));
+        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(snapshot)), d.machine.config());
         for (byte[] e : d.events.subList(eventsAtSnapshot, d.events.size())) {
             assertTrue(restored.apply(new UnsafeBuffer(e), 0, e.length));
         }

@@ -51,7 +51,7 @@ class RedeemerKeysTest {
         assertEquals("shop-1", machine.redeemers().get(0).redeemer());
         assertArrayEquals(hash(2), machine.redeemers().get(1).keyHash());
 
-        StateMachine replayed = new StateMachine();
+        StateMachine replayed = new StateMachine(machine.config());
         for (byte[] e : events) {
             assertEquals(true, replayed.apply(new UnsafeBuffer(e), 0, e.length));
         }
@@ -59,7 +59,8 @@ class RedeemerKeysTest {
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         machine.writeSnapshot(new DataOutputStream(bytes));
-        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+            machine.config());
         assertEquals(machine.digest(), restored.digest());
         assertEquals(5_000, restored.redeemers().get(0).createdAt());
     }

@@ -18,7 +18,7 @@ class SnapshotFormatTest {
     void roundTripsTheCurrentFormat() throws IOException {
         StateMachine machine = new StateMachine();
         byte[] bytes = write(machine);
-        StateMachine back = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)));
+        StateMachine back = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)), machine.config());
         assertEquals(machine.digest(), back.digest());
     }
 
@@ -28,8 +28,17 @@ class SnapshotFormatTest {
         byte[] bytes = write(new StateMachine());
         ByteBuffer.wrap(bytes).putInt(0, StateSnapshot.FORMAT - 1);
         IOException e = assertThrows(IOException.class,
-            () -> StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes))));
+            () -> StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)), StateConfig.randomKey()));
         assertTrue(e.getMessage().contains("format " + (StateSnapshot.FORMAT - 1) + " is not supported"), e.getMessage());
+    }
+
+    /** Its tables were built under another identity key: restoring them would find nothing where it was put. */
+    @Test
+    void refusesASnapshotWrittenUnderAnotherKey() throws IOException {
+        byte[] bytes = write(new StateMachine(StateConfig.randomKey()));
+        IOException e = assertThrows(IOException.class,
+            () -> StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)), StateConfig.randomKey()));
+        assertTrue(e.getMessage().contains("another identity key"), e.getMessage());
     }
 
     private static byte[] write(StateMachine machine) throws IOException {

@@ -211,7 +211,8 @@ class StateMachineTest {
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         d.machine.writeSnapshot(new DataOutputStream(bytes));
-        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        StateMachine restored = StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+            d.machine.config());
         assertEquals(live, restored.digest());
         // and the restored machine decides exactly as the live one does
         ReplyView a = d.claim("r", "1", "spring", "music");

@@ -1,0 +1,124 @@
+package dev.surge.engine.util;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * SipHash-2-4 (Aumasson and Bernstein) under a secret 128-bit key, with 64- and 128-bit outputs,
+ * for every value an attacker chooses (user ids, Idempotency-Keys, device ids, addresses).
+ *
+ * <p>Why keyed: with a public hash anyone can compute, offline, inputs that share a table slot
+ * (so one client can stall the writer with probe chains) or, worse, a whole 64-bit identity
+ * (so one user's key replays another user's grant). Without the key the outputs are
+ * unpredictable, so neither can be aimed. A 64-bit output only ever chooses a slot or keys a
+ * counter; anything that decides who owns what compares the 128-bit output (docs/security.md).
+ *
+ * <p>Keys for different purposes are {@linkplain #derive derived}, so that the same string as a
+ * user id and as an Idempotency-Key hashes to unrelated values. The 128-bit variant leaves its
+ * high half in {@link #high()} (no allocation per call), so an instance is confined to one thread.
+ */
+public final class SipHash {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int KEY_BYTES = 16;
+
+    private final long k0;
+    private final long k1;
+    private long high;
+
+    public SipHash(long k0, long k1) {
+        this.k0 = k0;
+        this.k1 = k1;
+    }
+
+    /** A key from 16 bytes (little-endian k0 then k1, as in the reference implementation). */
+    public static SipHash of(byte[] key) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("a SipHash key is " + KEY_BYTES + " bytes");
+        }
+        UnsafeBuffer b = new UnsafeBuffer(key);
+        return new SipHash(b.getLong(0, LE), b.getLong(8, LE));
+    }
+
+    /** A fresh random key: for state that nothing will ever replay under a known key. */
+    public static SipHash random() {
+        byte[] key = new byte[KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return of(key);
+    }
+
+    /** An independent key for one purpose: two 64-bit hashes of the label under this key. */
+    public SipHash derive(String label) {
+        UnsafeBuffer b = new UnsafeBuffer((label + "/0").getBytes(StandardCharsets.UTF_8));
+        long d0 = hash(b, 0, b.capacity());
+        b = new UnsafeBuffer((label + "/1").getBytes(StandardCharsets.UTF_8));
+        return new SipHash(d0, hash(b, 0, b.capacity()));
+    }
+
+    /** Names the key without revealing it, so that a snapshot can tell which key built it. */
+    public long fingerprint() {
+        UnsafeBuffer b = new UnsafeBuffer("surge/key-fingerprint".getBytes(StandardCharsets.UTF_8));
+        return hash(b, 0, b.capacity());
+    }
+
+    /** SipHash-2-4 with a 64-bit output. */
+    public long hash(DirectBuffer buffer, int offset, int length) {
+        return run(buffer, offset, length, false);
+    }
+
+    /** SipHash-2-4 with a 128-bit output: returns the low 64 bits; {@link #high()} has the rest. */
+    public long hash128(DirectBuffer buffer, int offset, int length) {
+        return run(buffer, offset, length, true);
+    }
+
+    /** The high 64 bits of the last {@link #hash128}. */
+    public long high() {
+        return high;
+    }
+
+    private long run(DirectBuffer buffer, int offset, int length, boolean wide) {
+        long v0 = k0 ^ 0x736f6d6570736575L;
+        long v1 = k1 ^ 0x646f72616e646f6dL ^ (wide ? 0xee : 0);
+        long v2 = k0 ^ 0x6c7967656e657261L;
+        long v3 = k1 ^ 0x7465646279746573L;
+        int blocks = length >>> 3;
+        // the last block: the length's low byte on top, the 0-7 leftover bytes below
+        long last = ((long) length) << 56;
+        for (int i = blocks << 3, shift = 0; i < length; i++, shift += 8) {
+            last |= (buffer.getByte(offset + i) & 0xFFL) << shift;
+        }
+        for (int b = 0; b <= blocks; b++) {
+            long m = b < blocks ? buffer.getLong(offset + (b << 3), LE) : last;
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) { // c = 2 compression rounds
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        long low = 0;
+        for (int half = 0; half < (wide ? 2 : 1); half++) {
+            if (half == 0) {
+                v2 ^= wide ? 0xee : 0xff;
+            } else {
+                v1 ^= 0xdd;
+            }
+            for (int r = 0; r < 4; r++) { // d = 4 finalisation rounds
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            if (half == 0) {
+                low = v0 ^ v1 ^ v2 ^ v3;
+            } else {
+                high = v0 ^ v1 ^ v2 ^ v3;
+            }
+        }
+        return low;
+    }
+}
