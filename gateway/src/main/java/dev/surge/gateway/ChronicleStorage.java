@@ -45,7 +45,8 @@ final class ChronicleStorage implements EngineStorage {
         this.progress = progress;
         this.dataDir = config.dataDir();
         this.cipher = CodeCipher.of(config.codeKey());
-        this.snapshots = new SnapshotStore(dataDir, cipher);
+        this.snapshots = new SnapshotStore(dataDir, cipher, SnapshotStore.DEFAULT_KEEP,
+            cipher.stateConfig().idempotencyWindow(config.idempotencyWindow()));
     }
 
     @Override

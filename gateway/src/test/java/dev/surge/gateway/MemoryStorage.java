@@ -1,6 +1,7 @@
 package dev.surge.gateway;
 
 import dev.surge.engine.port.JournalPort;
+import dev.surge.engine.state.StateConfig;
 import dev.surge.engine.state.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class MemoryStorage implements EngineStorage {
     private final List<byte[]> events = new ArrayList<>();
+    /** Like a data directory's key: every recovery from this storage builds the same tables. */
+    private final StateConfig config = StateConfig.randomKey();
     volatile CountDownLatch stall;
     volatile boolean fail;
 
     @Override
     public synchronized StateMachine recover() {
-        StateMachine m = new StateMachine();
+        StateMachine m = new StateMachine(config);
         for (byte[] e : events) {
             if (!m.apply(new UnsafeBuffer(e), 0, e.length)) {
                 throw new IllegalStateException("event did not apply");

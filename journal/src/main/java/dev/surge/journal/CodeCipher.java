@@ -1,6 +1,7 @@
 package dev.surge.journal;
 
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.state.StateConfig;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -105,6 +107,24 @@ public final class CodeCipher {
                 + (key == null ? 0 : key.length));
         }
         return new CodeCipher(key.clone(), new SecureRandom());
+    }
+
+    /**
+     * The engine's state config under the identity key derived from this key (HMAC-SHA256 of a
+     * fixed label, first 16 bytes), with the default idempotency window. Deriving it means one
+     * secret covers the data directory: whoever can read its journal and snapshots has the key
+     * its tables were built under, and nobody without {@code SURGE_CODE_KEY} can compute it
+     * (docs/security.md).
+     */
+    public StateConfig stateConfig() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] derived = mac.doFinal("surge/identity-hash/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return StateConfig.withKey(Arrays.copyOf(derived, 16));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
     }
 
     /** A fresh random key as base64, for demo mode, which generates and prints missing secrets. */

@@ -169,7 +169,7 @@ public final class Recovery {
 
     /** One pass: the snapshot's state, then the journal after it, up to the end or a bad record. */
     private Pass replay(LoadedSnapshot snapshot) {
-        StateMachine machine = snapshot == null ? new StateMachine() : snapshot.machine();
+        StateMachine machine = snapshot == null ? snapshots.newMachine() : snapshot.machine();
         long hint = snapshot == null ? -1 : snapshot.info().journalIndex();
         Pass pass = new Pass(machine);
         long started = System.nanoTime();

@@ -90,7 +90,7 @@ public final class SnapshotAgent implements AutoCloseable {
     private void run() {
         try {
             LoadedSnapshot start = store.loadNewest();
-            StateMachine replica = start == null ? new StateMachine() : start.machine();
+            StateMachine replica = start == null ? store.newMachine() : start.machine();
             long hint = start == null ? -1 : start.info().journalIndex();
             lastSnapshotSequence = replica.lastSequence();
             appliedSequence = replica.lastSequence();

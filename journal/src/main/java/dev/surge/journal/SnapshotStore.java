@@ -1,5 +1,6 @@
 package dev.surge.journal;
 
+import dev.surge.engine.state.StateConfig;
 import dev.surge.engine.state.StateMachine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -58,6 +59,8 @@ public final class SnapshotStore {
     private final Path dir;
     private final CodeCipher cipher;
     private final int keep;
+    /** What every state of this data directory is built with (null without the cipher). */
+    private final StateConfig config;
 
     /** {@code cipher} may be null for a store that only {@linkplain #list() lists} (tools without the key). */
     public SnapshotStore(Path dataDir, CodeCipher cipher) {
@@ -65,12 +68,27 @@ public final class SnapshotStore {
     }
 
     public SnapshotStore(Path dataDir, CodeCipher cipher, int keep) {
+        this(dataDir, cipher, keep, cipher == null ? null : cipher.stateConfig());
+    }
+
+    /** {@code config}: the cipher's {@link CodeCipher#stateConfig()}, with the server's idempotency window. */
+    public SnapshotStore(Path dataDir, CodeCipher cipher, int keep, StateConfig config) {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1, was " + keep);
         }
         this.dir = JournalFiles.snapshotDir(dataDir);
         this.cipher = cipher;
         this.keep = keep;
+        this.config = config;
+    }
+
+    /**
+     * An empty state machine under this data directory's config: what recovery starts from when
+     * there is no snapshot (without the cipher, under a random key: the same decisions, other
+     * slots, so digests compare only within one run).
+     */
+    public StateMachine newMachine() {
+        return config == null ? new StateMachine() : new StateMachine(config);
     }
 
     public Path directory() {
@@ -224,7 +242,7 @@ public final class SnapshotStore {
             StateMachine machine;
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 cipher.openingStream(file, header), 1 << 16))) {
-                machine = StateMachine.readSnapshot(in);
+                machine = StateMachine.readSnapshot(in, config);
                 if (in.read() != -1) {
                     throw new SnapshotException(p, "has bytes after the state", null);
                 }

@@ -110,7 +110,7 @@ class ChronicleJournalTest {
         int claims = 2_000;
         CountDownLatch replied = new CountDownLatch(claims + 2);
         AtomicInteger notJournaled = new AtomicInteger();
-        StateMachine machine = new StateMachine();
+        StateMachine machine = new StateMachine(Workload.CIPHER.stateConfig());
         ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, Workload.CIPHER);
         try (EngineRing ring = new EngineRing(machine, journal, slot -> {
             if (!slot.journaled) {

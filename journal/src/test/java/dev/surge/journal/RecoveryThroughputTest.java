@@ -34,7 +34,7 @@ class RecoveryThroughputTest {
 
     @Test
     void replaysAMillionEvents() {
-        StateMachine live = new StateMachine();
+        StateMachine live = new StateMachine(Workload.CIPHER.stateConfig());
         CommandSlot slot = new CommandSlot();
         CommandWriter w = new CommandWriter();
         long started = System.nanoTime();

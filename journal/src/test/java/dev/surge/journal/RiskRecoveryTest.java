@@ -20,7 +20,7 @@ class RiskRecoveryTest {
 
     @Test
     void aJournalOfRiskDecisionsRecoversToTheLiveDigestWithAndWithoutASnapshot() {
-        EngineDriver live = RiskWorkload.run(4).driver();
+        EngineDriver live = RiskWorkload.run(4, Workload.CIPHER.stateConfig()).driver();
         int n = live.events.size();
         List<Long> indexes;
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {

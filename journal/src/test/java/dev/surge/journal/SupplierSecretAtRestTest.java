@@ -31,7 +31,7 @@ class SupplierSecretAtRestTest {
     Path data;
 
     private static EngineDriver history() {
-        EngineDriver d = new EngineDriver(3);
+        EngineDriver d = new EngineDriver(3, Workload.CIPHER.stateConfig());
         CampaignSpec spec = EngineDriver.campaign("c", 0);
         CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.DIRECT_RECHARGE);
         vip.stock = 10;

@@ -39,7 +39,7 @@ final class Workload {
 
     /** Runs a history of about {@code claims} claims plus admin, redemption and delivery events. */
     static EngineDriver run(long seed, int claims) {
-        EngineDriver d = new EngineDriver(seed);
+        EngineDriver d = new EngineDriver(seed, CIPHER.stateConfig());
         SplittableRandom rnd = new SplittableRandom(seed);
         CampaignSpec spec = EngineDriver.campaign("spring", 3);
         spec.perDeviceLimit = 5;
@@ -113,7 +113,7 @@ final class Workload {
 
     /** A fresh machine with events [0, n) applied. */
     static StateMachine replay(List<byte[]> events, int n) {
-        StateMachine m = new StateMachine();
+        StateMachine m = new StateMachine(CIPHER.stateConfig());
         for (int i = 0; i < n; i++) {
             byte[] e = events.get(i);
             if (!m.apply(new UnsafeBuffer(e), 0, e.length)) {

@@ -5,6 +5,7 @@ import dev.surge.journal.Durability;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,6 +39,9 @@ public final class Configuration {
         EXPECTED_USERS("--expected-users", "0",
             "size the engine's tables for this many users up front (about 250 bytes of heap each), so that a sale "
                 + "of that size never stalls the writer on a rehash; 0 = grow as needed"),
+        IDEMPOTENCY_WINDOW_MINUTES("--idempotency-window-minutes", "1440",
+            "how long an Idempotency-Key is remembered, in the requests' own time (replay forgets the same keys); "
+                + "a retry after it is decided afresh, and the per-user limits still hold (1-525600)"),
         WAIT_STRATEGY("--wait-strategy", "sleeping",
             "how ring stages wait: sleeping (spin, yield, then park; fastest measured on 2 cores), "
                 + "blocking (lock and condition; least CPU when idle) or yielding; never a busy spin"),
@@ -118,6 +122,7 @@ public final class Configuration {
     private boolean demo;
     private int ringSize;
     private int expectedUsers;
+    private long idempotencyWindowMinutes;
     private EngineRing.Wait waitStrategy;
     private int ioThreads;
     private List<Cidr> trustedProxies;
@@ -260,6 +265,7 @@ public final class Configuration {
         truncateCorruptTail = bool(Option.TRUNCATE_CORRUPT_TAIL);
         ringSize = intIn(Option.RING_SIZE, 4, 1 << 22);
         expectedUsers = intIn(Option.EXPECTED_USERS, 0, 100_000_000);
+        idempotencyWindowMinutes = longIn(Option.IDEMPOTENCY_WINDOW_MINUTES, 1, 525_600);
         if (Integer.bitCount(ringSize) != 1) {
             throw bad(Option.RING_SIZE, "must be a power of two");
         }
@@ -466,6 +472,10 @@ public final class Configuration {
 
     public int expectedUsers() {
         return concluded().expectedUsers;
+    }
+
+    public Duration idempotencyWindow() {
+        return Duration.ofMinutes(concluded().idempotencyWindowMinutes);
     }
 
     public EngineRing.Wait waitStrategy() {

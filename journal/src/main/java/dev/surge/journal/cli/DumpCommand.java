@@ -97,7 +97,7 @@ final class DumpCommand extends JournalCommand {
             EventSource source = pass.events();
             Progress progress = pass.progress();
             // code texts: CODES_LOADED replayed into a state machine as we go (with the key only)
-            StateMachine machine = source.codesReadable() ? new StateMachine() : null;
+            StateMachine machine = source.codesReadable() ? pass.journal().newMachine() : null;
             EventFormatter formatter = new EventFormatter(machine == null ? null : machine::code, revealCodes);
             StringBuilder line = new StringBuilder(512);
             Json json = new Json(line);

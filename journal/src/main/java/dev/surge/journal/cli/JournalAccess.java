@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The CLI's one doorway to a data directory, read-only: the journal's events through the
@@ -44,8 +45,11 @@ final class JournalAccess implements AutoCloseable {
     private final EventSource events;
     private final List<Snapshot> snapshots;
     private final SnapshotLoader loader;
+    private final Supplier<StateMachine> fresh;
 
-    JournalAccess(EventSource events, List<Snapshot> snapshots, SnapshotLoader loader) {
+    /** {@code fresh}: an empty state machine under the data directory's config (see {@link SnapshotStore#newMachine()}). */
+    JournalAccess(EventSource events, List<Snapshot> snapshots, SnapshotLoader loader, Supplier<StateMachine> fresh) {
+        this.fresh = fresh;
         this.events = events;
         List<Snapshot> sorted = new ArrayList<>(snapshots);
         sorted.sort(Comparator.comparingLong(Snapshot::sequence).reversed());
@@ -81,15 +85,20 @@ final class JournalAccess implements AutoCloseable {
         }
         List<Snapshot> snapshots = new ArrayList<>();
         Map<Long, SnapshotInfo> infos = new HashMap<>();
-        SnapshotStore store = cipher == null ? null : new SnapshotStore(dataDir, cipher);
-        if (store != null) {
+        SnapshotStore store = new SnapshotStore(dataDir, cipher);
+        if (cipher != null) {
             for (SnapshotInfo info : store.list()) {
                 snapshots.add(new Snapshot(info.sequence(), info.timestamp(), info.journalIndex()));
                 infos.put(info.sequence(), info);
             }
         }
         return new JournalAccess(new ChronicleEventSource(reader, cipher != null), snapshots,
-            s -> store.load(infos.get(s.sequence())));
+            s -> store.load(infos.get(s.sequence())), store::newMachine);
+    }
+
+    /** An empty state machine to replay into, under the same config as the data directory's snapshots. */
+    StateMachine newMachine() {
+        return fresh.get();
     }
 
     EventSource events() {

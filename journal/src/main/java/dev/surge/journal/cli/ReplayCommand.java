@@ -82,7 +82,7 @@ final class ReplayCommand extends JournalCommand {
         try (JournalPass pass = readJournal(key, "replay", false)) {
             JournalAccess.Loaded loaded = noSnapshot ? null
                 : pass.journal().loadNewestAtOrBefore(moment, warning -> err().println("replay: " + warning));
-            machine = loaded == null ? new StateMachine() : loaded.machine();
+            machine = loaded == null ? pass.journal().newMachine() : loaded.machine();
             pass.countEventsAfter(machine.lastSequence());
             origin = replay(machine, pass.events(), moment, pass.progress(),
                 loaded == null ? 0 : machine.lastSequence(), loaded == null ? -1 : loaded.snapshot().journalIndex());

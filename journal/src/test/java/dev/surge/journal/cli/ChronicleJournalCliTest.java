@@ -34,7 +34,7 @@ class ChronicleJournalCliTest {
     @TempDir
     Path data;
 
-    private final String key = CodeCipher.newKeyBase64();
+    private final String key = History.CODE_KEY;
     private final History.Standard s = History.standard();
     /** Chronicle index of each event, by sequence. */
     private final Map<Long, Long> indexOf = new HashMap<>();

@@ -8,6 +8,8 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.StateConfig;
+import dev.surge.journal.CodeCipher;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.engine.util.GrantIds;
 import java.time.Instant;
@@ -25,7 +27,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class History {
     static final long T0 = Instant.parse("2025-06-18T20:00:00Z").toEpochMilli();
 
-    final StateMachine machine = new StateMachine();
+    /** The SURGE_CODE_KEY of the tests' journals, and the state config it gives (so CLI and test digests compare). */
+    static final String CODE_KEY = CodeCipher.newKeyBase64();
+    static final StateConfig CONFIG = CodeCipher.fromBase64(CODE_KEY).stateConfig();
+
+    final StateMachine machine = new StateMachine(CONFIG);
     final List<byte[]> events = new ArrayList<>();
     private final CommandSlot slot = new CommandSlot();
     private final CommandWriter writer = new CommandWriter();
@@ -110,7 +116,7 @@ final class History {
 
     /** A fresh state machine with the first {@code count} events applied. */
     StateMachine replay(int count) {
-        StateMachine m = new StateMachine();
+        StateMachine m = new StateMachine(CONFIG);
         for (int i = 0; i < count; i++) {
             byte[] e = events.get(i);
             if (!m.apply(new UnsafeBuffer(e), 0, e.length)) {

@@ -83,7 +83,7 @@ class RingJournalThroughputTest {
 
     private void measure(Durability durability, int claims) throws Exception {
         CodeCipher cipher = CodeCipher.fromBase64(CodeCipher.newKeyBase64());
-        StateMachine machine = new StateMachine();
+        StateMachine machine = new StateMachine(cipher.stateConfig());
         Replies replies = new Replies(claims);
         RingMetrics metrics;
         double seconds;
