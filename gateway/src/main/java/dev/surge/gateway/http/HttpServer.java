@@ -19,7 +19,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -30,14 +30,12 @@ import java.util.concurrent.TimeUnit;
  * The Netty server: native epoll when available, NIO otherwise; one acceptor thread and
  * {@code ioThreads} event loops. A new connection is first counted against the connection caps
  * ({@link ConnectionLimiter}) and reset at once when over one. Each connection's pipeline is:
- * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 codec
- * (header size limit) → idle timer → {@link HttpConnection}.
+ * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 request
+ * decoder (header size limit) → response encoder → idle timer → {@link HttpConnection}.
  *
  * <p>Threading: start and stop from one controlling thread.
  */
 public final class HttpServer implements AutoCloseable {
-    /** Far above what a connection can have in flight: {@link HttpConnection} stops reading long before. */
-    private static final int CODEC_PIPELINE_DEPTH = 1 << 16;
     private static final int MAX_INITIAL_LINE = 8192;
 
     private final ServerContext server;
@@ -76,13 +74,15 @@ public final class HttpServer implements AutoCloseable {
                         return;
                     }
                     channels.add(ch);
-                    HttpConnection connection = new HttpConnection(server);
+                    RequestDecoder decoder = new RequestDecoder(codec);
+                    HttpConnection connection = new HttpConnection(server, decoder);
                     if (server.firstByteTimeoutMs > 0) {
                         ch.pipeline().addLast("first-byte", new FirstByteTimeout(server.firstByteTimeoutMs, server.metrics));
                     }
                     ch.pipeline()
                         .addLast("deadline", connection.deadline)
-                        .addLast("codec", new HttpServerCodec(codec, CODEC_PIPELINE_DEPTH))
+                        .addLast("decoder", decoder)
+                        .addLast("encoder", new HttpResponseEncoder())
                         .addLast("idle", new IdleStateHandler(0, 0, server.idleTimeoutMs, TimeUnit.MILLISECONDS))
                         .addLast("connection", connection);
                 }
