@@ -28,7 +28,12 @@ final class RawHttp implements AutoCloseable {
     }
 
     RawHttp(int port, int readTimeoutMs) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port), readTimeoutMs);
+    }
+
+    /** Over a socket already connected (from a chosen local address, say). */
+    RawHttp(Socket socket, int readTimeoutMs) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(readTimeoutMs);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();

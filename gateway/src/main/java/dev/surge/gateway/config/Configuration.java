@@ -57,6 +57,14 @@ public final class Configuration {
             "a keep-alive connection with nothing in flight is closed after this much silence"),
         MAX_PIPELINED("--max-pipelined", "64",
             "requests in flight per connection before the server stops reading from it"),
+        MAX_CONNECTIONS("--max-connections", "20000",
+            "open client connections in all; a connection beyond it is reset at once, unanswered; 0 = no cap"),
+        MAX_CONNECTIONS_PER_IP("--max-connections-per-ip", "512",
+            "open connections per peer address (the socket's, not X-Forwarded-For); a connection beyond it is "
+                + "reset at once; a trusted proxy (--trusted-proxies) is exempt and counts only toward "
+                + "--max-connections; 0 = no cap"),
+        FIRST_BYTE_TIMEOUT_MS("--first-byte-timeout-ms", "5000",
+            "a new connection that sends nothing within this time is closed; 0 = only the idle timeout applies"),
         CODE_BATCH("--code-batch", "10000", "codes per LOAD_CODES command of a streamed upload"),
         DRAIN_TIMEOUT_MS("--drain-timeout-ms", "10000",
             "on SIGTERM, how long to wait for in-flight requests before closing"),
@@ -133,6 +141,9 @@ public final class Configuration {
     private long requestTimeoutMs;
     private long idleTimeoutMs;
     private int maxPipelined;
+    private int maxConnections;
+    private int maxConnectionsPerIp;
+    private long firstByteTimeoutMs;
     private int codeBatch;
     private long drainTimeoutMs;
     private boolean truncateCorruptTail;
@@ -300,6 +311,12 @@ public final class Configuration {
         requestTimeoutMs = longIn(Option.REQUEST_TIMEOUT_MS, 50, 3_600_000);
         idleTimeoutMs = longIn(Option.IDLE_TIMEOUT_MS, 100, 86_400_000);
         maxPipelined = intIn(Option.MAX_PIPELINED, 1, 65536);
+        maxConnections = intIn(Option.MAX_CONNECTIONS, 0, 10_000_000);
+        maxConnectionsPerIp = intIn(Option.MAX_CONNECTIONS_PER_IP, 0, 10_000_000);
+        firstByteTimeoutMs = longIn(Option.FIRST_BYTE_TIMEOUT_MS, 0, 3_600_000);
+        if (firstByteTimeoutMs > 0 && firstByteTimeoutMs < 50) {
+            throw bad(Option.FIRST_BYTE_TIMEOUT_MS, "must be 0 (off) or 50-3600000");
+        }
         codeBatch = intIn(Option.CODE_BATCH, 1, 100_000);
         drainTimeoutMs = longIn(Option.DRAIN_TIMEOUT_MS, 0, 600_000);
         snapshotEvery = longIn(Option.SNAPSHOT_EVERY, 1, Long.MAX_VALUE / 2);
@@ -516,6 +533,21 @@ public final class Configuration {
 
     public int maxPipelined() {
         return concluded().maxPipelined;
+    }
+
+    /** Open connections in all; 0 = no cap. */
+    public int maxConnections() {
+        return concluded().maxConnections;
+    }
+
+    /** Open connections per peer address (trusted proxies exempt); 0 = no cap. */
+    public int maxConnectionsPerIp() {
+        return concluded().maxConnectionsPerIp;
+    }
+
+    /** How long a new connection may stay silent before it is closed; 0 = off. */
+    public long firstByteTimeoutMs() {
+        return concluded().firstByteTimeoutMs;
     }
 
     public int codeBatch() {

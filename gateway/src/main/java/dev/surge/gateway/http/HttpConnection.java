@@ -88,9 +88,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean pausedByUpload;
     private boolean closeWritten;
 
-    public HttpConnection(ServerContext server) {
+    /** {@code decoder} is the connection's, ahead of it in the pipeline, behind {@link #deadline}. */
+    HttpConnection(ServerContext server, RequestDecoder decoder) {
         this.server = server;
-        this.deadline = new RequestDeadline(this, server.requestTimeoutMs);
+        this.deadline = new RequestDeadline(this, decoder, server.requestTimeoutMs);
     }
 
     // ---- channel events ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -28,14 +28,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty server: native epoll when available, NIO otherwise; one acceptor thread and
- * {@code ioThreads} event loops. Each connection's pipeline is: request deadline (raw bytes) →
- * HTTP/1.1 codec (header size limit) → idle timer → {@link HttpConnection}.
+ * {@code ioThreads} event loops. A new connection is first counted against the connection caps
+ * ({@link ConnectionLimiter}) and reset at once when over one. Each connection's pipeline is:
+ * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 request
+ * decoder (header size limit) → response encoder → idle timer → {@link HttpConnection}.
  *
  * <p>Threading: start and stop from one controlling thread.
  */
 public final class HttpServer implements AutoCloseable {
-    /** Far above what a connection can have in flight: {@link HttpConnection} stops reading long before. */
-    private static final int CODEC_PIPELINE_DEPTH = 1 << 16;
     private static final int MAX_INITIAL_LINE = 8192;
 
     private final ServerContext server;
@@ -70,11 +70,19 @@ public final class HttpServer implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
+                    if (!admit(ch)) {
+                        return;
+                    }
                     channels.add(ch);
-                    HttpConnection connection = new HttpConnection(server);
+                    RequestDecoder decoder = new RequestDecoder(codec);
+                    HttpConnection connection = new HttpConnection(server, decoder);
+                    if (server.firstByteTimeoutMs > 0) {
+                        ch.pipeline().addLast("first-byte", new FirstByteTimeout(server.firstByteTimeoutMs, server.metrics));
+                    }
                     ch.pipeline()
                         .addLast("deadline", connection.deadline)
-                        .addLast("codec", new HttpServerCodec(codec, CODEC_PIPELINE_DEPTH))
+                        .addLast("decoder", decoder)
+                        .addLast("encoder", new HttpResponseEncoder())
                         .addLast("idle", new IdleStateHandler(0, 0, server.idleTimeoutMs, TimeUnit.MILLISECONDS))
                         .addLast("connection", connection);
                 }
@@ -83,6 +91,27 @@ public final class HttpServer implements AutoCloseable {
         channels.add(listener);
         workers.next().scheduleAtFixedRate(() -> server.limiter.sweep(System.nanoTime()), 10, 10, TimeUnit.SECONDS);
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /**
+     * Counts a new connection against the caps, uncounting it when it closes; or, over a cap,
+     * resets it at once. A refusal gets no HTTP answer: no request has been read yet, so a 503
+     * would have to be written unasked and then lingered over (or a reset could destroy it before
+     * the client reads it), which costs a slot for longer than the refusal saves, just when
+     * connections flood in. SO_LINGER 0 sends a reset and leaves no TIME_WAIT state behind.
+     */
+    private boolean admit(SocketChannel ch) {
+        byte[] peer = ch.remoteAddress() != null && ch.remoteAddress().getAddress() != null
+            ? ch.remoteAddress().getAddress().getAddress() : new byte[4];
+        ConnectionLimiter.Verdict verdict = server.connections.acquire(peer);
+        if (verdict != ConnectionLimiter.Verdict.ACCEPTED) {
+            server.metrics.connectionRefused(verdict);
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> server.connections.release(peer));
+        return true;
     }
 
     public boolean epoll() {

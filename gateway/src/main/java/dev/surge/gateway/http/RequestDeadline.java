@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
  * The per-request deadline (408 REQUEST_TIMEOUT), counted from a request's first byte. Sits in
  * front of the HTTP decoder, so it sees bytes before any request is recognised: the first bytes
  * after an idle moment arm it; the connection disarms it once the request's body is complete. A
- * slowloris that sends a byte a second never lets an idle timer fire, but does run into this.
+ * read can end one request and begin the next (pipelining, or a client trickling the next one in
+ * after a stray byte): when the decoder still holds part of a request after such a read, the
+ * deadline is armed again from that read's arrival, where the next request's first byte came.
+ * A slowloris that sends a byte a second never lets an idle timer fire, but does run into this.
  * One timer task at most per connection: a disarmed deadline just lets it lapse, a re-armed one
  * reschedules it.
  *
@@ -17,14 +20,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestDeadline extends ChannelInboundHandlerAdapter {
     private final HttpConnection connection;
+    private final RequestDecoder decoder;
     private final long timeoutNanos;
     private ChannelHandlerContext ctx;
     private long deadline;
     private boolean armed;
     private ScheduledFuture<?> timer;
 
-    RequestDeadline(HttpConnection connection, long timeoutMillis) {
+    RequestDeadline(HttpConnection connection, RequestDecoder decoder, long timeoutMillis) {
         this.connection = connection;
+        this.decoder = decoder;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
@@ -35,14 +40,23 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long arrived = System.nanoTime();
         if (!armed && connection.acceptingBytes()) {
-            armed = true;
-            deadline = System.nanoTime() + timeoutNanos;
-            if (timer == null) {
-                schedule(timeoutNanos);
-            }
+            arm(arrived);
         }
         ctx.fireChannelRead(msg);
+        // a request ended in this read (disarming the deadline) and the next one began in it
+        if (!armed && connection.acceptingBytes() && decoder.partial()) {
+            arm(arrived);
+        }
+    }
+
+    private void arm(long firstByteNanos) {
+        armed = true;
+        deadline = firstByteNanos + timeoutNanos;
+        if (timer == null) {
+            schedule(Math.max(0, deadline - System.nanoTime()));
+        }
     }
 
     void disarm() {

@@ -23,10 +23,13 @@ public final class ServerContext {
     final int maxPipelined;
     final long requestTimeoutMs;
     final long idleTimeoutMs;
+    final long firstByteTimeoutMs;
     public final int codeBatch;
     public final Router router = new Router();
     public final ClientAddress clientAddress;
     public final RateLimiter limiter;
+    /** The caps on open connections, in all and per peer address. */
+    public final ConnectionLimiter connections;
     public final UserTokens userTokens;
     public final AdminAuth adminAuth;
     public final RedeemerDirectory redeemers;
@@ -51,9 +54,11 @@ public final class ServerContext {
         this.maxPipelined = config.maxPipelined();
         this.requestTimeoutMs = config.requestTimeoutMs();
         this.idleTimeoutMs = config.idleTimeoutMs();
+        this.firstByteTimeoutMs = config.firstByteTimeoutMs();
         this.codeBatch = config.codeBatch();
         this.clientAddress = new ClientAddress(config.trustedProxies());
         this.limiter = new RateLimiter(config.rateLimit(), config.rateBurst());
+        this.connections = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(), clientAddress);
         this.userTokens = userTokens;
         this.adminAuth = adminAuth;
         this.redeemers = redeemers;

@@ -4,6 +4,7 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.ring.RingMetrics;
 import dev.surge.engine.risk.RiskReason;
+import dev.surge.gateway.http.ConnectionLimiter;
 import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.Route;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import org.HdrHistogram.Recorder;
 /**
  * The gateway's counters, and their rendering in the Prometheus text format: requests by route
  * and status, decisions by campaign and result, risk refusals by campaign and reason, request latency (HdrHistogram: buckets and
- * quantiles), ring depth, journal progress and lag, connections and refusals.
+ * quantiles), ring depth, journal progress and lag, connections (open, refused at the caps, timed out
+ * before their first byte) and refusals.
  *
  * <p>Threading: recording is thread-safe and wait-free or nearly (LongAdder, Recorder, atomic
  * arrays); {@link #render} may run on any thread and is serialised against itself.
@@ -51,6 +53,9 @@ public final class GatewayMetrics {
     private final AtomicLongArray redemptions = new AtomicLongArray(128);
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
+    private final LongAdder refusedGlobal = new LongAdder();
+    private final LongAdder refusedPerIp = new LongAdder();
+    private final LongAdder firstByteTimeouts = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
@@ -105,6 +110,16 @@ public final class GatewayMetrics {
 
     public void connectionClosed() {
         connectionsClosed.increment();
+    }
+
+    /** A new connection closed at once: over the global cap, or over its address's. */
+    public void connectionRefused(ConnectionLimiter.Verdict why) {
+        (why == ConnectionLimiter.Verdict.REFUSED_PER_IP ? refusedPerIp : refusedGlobal).increment();
+    }
+
+    /** A new connection closed because it sent nothing within the first-byte timeout. */
+    public void firstByteTimedOut() {
+        firstByteTimeouts.increment();
     }
 
     public void rateLimited() {
@@ -206,6 +221,12 @@ public final class GatewayMetrics {
         gauge(b, "surge_http_connections_open", "Open client connections.",
             connectionsOpened.sum() - connectionsClosed.sum());
         counter(b, "surge_http_connections_total", "Client connections accepted.", connectionsOpened.sum());
+        family(b, "surge_http_connections_refused_total", "counter",
+            "Client connections closed at once, unanswered: over the global cap or over their address's cap.");
+        b.append("surge_http_connections_refused_total{reason=\"global\"} ").append(refusedGlobal.sum()).append('\n');
+        b.append("surge_http_connections_refused_total{reason=\"per_ip\"} ").append(refusedPerIp.sum()).append('\n');
+        counter(b, "surge_http_connections_first_byte_timeouts_total",
+            "Client connections closed because they sent nothing within the first-byte timeout.", firstByteTimeouts.sum());
         counter(b, "surge_rate_limited_total", "Requests refused with 429 RATE_LIMITED.", rateLimited.sum());
         counter(b, "surge_request_timeouts_total", "Requests refused with 408 REQUEST_TIMEOUT.", timeouts.sum());
         counter(b, "surge_overloaded_total", "Requests refused with 503 OVERLOADED (ring full).", overloaded.sum());

@@ -50,12 +50,28 @@ class ConfigurationTest {
     }
 
     @Test
+    void connectionCapsDefaultOnAndZeroTurnsThemOff() {
+        Configuration c = Configuration.from(new String[0], env()).conclude();
+        assertEquals(20_000, c.maxConnections());
+        assertEquals(512, c.maxConnectionsPerIp());
+        assertEquals(5000, c.firstByteTimeoutMs());
+        c = Configuration.from(new String[] {"--max-connections", "0", "--first-byte-timeout-ms=0"},
+            env("SURGE_MAX_CONNECTIONS_PER_IP", "0")).conclude();
+        assertEquals(0, c.maxConnections());
+        assertEquals(0, c.maxConnectionsPerIp());
+        assertEquals(0, c.firstByteTimeoutMs());
+    }
+
+    @Test
     void badValuesAreClearErrors() {
         assertMessage("--port", new String[] {"--port", "70000"});
         assertMessage("--ring-size", new String[] {"--ring-size", "1000"});
         assertMessage("--durability", new String[] {"--durability", "fast"});
         assertMessage("--wait-strategy", new String[] {"--wait-strategy", "busy-spin"});
         assertMessage("--trusted-proxies", new String[] {"--trusted-proxies", "proxy.example.com"});
+        assertMessage("--max-connections", new String[] {"--max-connections", "-1"});
+        assertMessage("--max-connections-per-ip", new String[] {"--max-connections-per-ip", "lots"});
+        assertMessage("--first-byte-timeout-ms", new String[] {"--first-byte-timeout-ms", "10"});
         assertMessage("unknown option", new String[] {"--colour", "red"});
         assertMessage("needs a value", new String[] {"--port"});
     }
@@ -102,7 +118,8 @@ class ConfigurationTest {
                 "SURGE_IO_THREADS",
                 "SURGE_TRUSTED_PROXIES", "SURGE_RATE_LIMIT",
                 "SURGE_RATE_BURST", "SURGE_MAX_BODY", "SURGE_MAX_HEADER_SIZE", "SURGE_REQUEST_TIMEOUT_MS",
-                "SURGE_IDLE_TIMEOUT_MS", "SURGE_MAX_PIPELINED", "SURGE_CODE_BATCH", "SURGE_DRAIN_TIMEOUT_MS",
+                "SURGE_IDLE_TIMEOUT_MS", "SURGE_MAX_PIPELINED", "SURGE_MAX_CONNECTIONS",
+                "SURGE_MAX_CONNECTIONS_PER_IP", "SURGE_FIRST_BYTE_TIMEOUT_MS", "SURGE_CODE_BATCH", "SURGE_DRAIN_TIMEOUT_MS",
                 "SURGE_SNAPSHOT_EVERY", "SURGE_SNAPSHOT_INTERVAL_S", "SURGE_TRUNCATE_CORRUPT_TAIL",
                 "SURGE_DELIVERY_RETRIES", "SURGE_DELIVERY_BACKOFF_MS", "SURGE_DELIVERY_BACKOFF_MAX_MS",
                 "SURGE_BREAKER_FAILURES", "SURGE_BREAKER_OPEN_MS", "SURGE_DELIVERY_QUEUE"),
