@@ -7,6 +7,7 @@ import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.ops.RecoveryProgress;
 import dev.surge.journal.ChronicleJournal;
 import dev.surge.journal.CodeCipher;
+import dev.surge.journal.PrivateFiles;
 import dev.surge.journal.Recovery;
 import dev.surge.journal.SnapshotAgent;
 import dev.surge.journal.SnapshotStore;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@link ChronicleJournal} the ring appends to, with the configured durability and
  * {@code SURGE_CODE_KEY}, and, once the ring runs, a {@link SnapshotAgent} that snapshots from its
  * own replica of the state. {@link #close} (after the ring has closed the journal) lets the agent
- * write its final snapshot.
+ * write its final snapshot. Everything under {@code --data-dir} is its owner's only: recovery
+ * starts by making it so ({@link PrivateFiles#tree}), and the journal module creates every
+ * later directory {@code rwx------} and file {@code rw-------}.
  *
  * <p>Threading: {@link #recover} on the starting thread before the ring starts; {@link #close}
  * from whichever thread stops the process (idempotent).
@@ -52,6 +55,7 @@ final class ChronicleStorage implements EngineStorage {
     @Override
     public StateMachine recover() {
         progress.started(config.clock().time());
+        PrivateFiles.tree(dataDir); // created rwx------, or an existing one tightened (and said so)
         Recovery.Result result = new Recovery(dataDir, cipher, snapshots)
             .truncateCorruptTail(config.truncateCorruptTail())
             .onProgress(events -> {

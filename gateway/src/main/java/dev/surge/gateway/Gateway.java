@@ -51,7 +51,7 @@ public final class Gateway implements AutoCloseable {
         this.dashboard = new DashboardAgent(context);
         // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
         this.dashboard.section("suppliers", context.deliveries::writeSuppliers);
-        this.context.api(new GatewayApi(context, dashboard));
+        this.context.api(new GatewayApi(context, dashboard, config.delivery().allowLinkLocal()));
         this.server = new HttpServer(context, config.ioThreads());
     }
 

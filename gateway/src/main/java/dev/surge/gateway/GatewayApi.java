@@ -20,12 +20,12 @@ final class GatewayApi implements Api {
     private final DashboardApi dashboard;
     private final DeliveryAdminApi deliveries;
 
-    GatewayApi(ServerContext server, DashboardAgent dashboardAgent) {
+    GatewayApi(ServerContext server, DashboardAgent dashboardAgent, boolean allowLinkLocalSuppliers) {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server);
         this.dashboard = new DashboardApi(server, dashboardAgent);
-        this.deliveries = new DeliveryAdminApi();
+        this.deliveries = new DeliveryAdminApi(allowLinkLocalSuppliers);
     }
 
     @Override

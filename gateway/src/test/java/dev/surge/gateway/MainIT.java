@@ -3,6 +3,7 @@ package dev.surge.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.journal.PrivateFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,7 +99,13 @@ class MainIT {
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"result\":\"GRANTED\""), r.body());
-            assertTrue(Files.exists(dir.resolve("data").resolve(Main.DEMO_SECRETS_FILE)));
+            Path secrets = dir.resolve("data").resolve(Main.DEMO_SECRETS_FILE);
+            assertTrue(Files.exists(secrets));
+            if (PrivateFiles.posix(secrets)) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)),
+                    "the demo's secrets are the owner's only");
+                assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.getParent())));
+            }
 
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");

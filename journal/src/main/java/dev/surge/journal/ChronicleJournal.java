@@ -1,9 +1,6 @@
 package dev.surge.journal;
 
 import dev.surge.engine.port.JournalPort;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -27,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * batch lands in a new cycle file, the journal directory is fsynced too, so that the new file's
  * name survives a power cut as well as its contents.
  *
+ * <p>Its directory and files are the owner's only ({@code rwx------}, {@code rw-------}; see
+ * {@link JournalFiles}): they hold user ids, device ids and recharge accounts.
+ *
  * <p>It refuses (throws, which halts the engine) an event whose sequence does not continue the
  * journal: a state machine that was not recovered from this journal must never write into it.
  *
@@ -45,6 +45,7 @@ public final class ChronicleJournal implements JournalPort {
     private long lastSequence;
     private long lastIndex;
     private int syncedCycle = Integer.MIN_VALUE;
+    private int privateCycle = Integer.MIN_VALUE;
     private boolean closed;
 
     /**
@@ -56,11 +57,7 @@ public final class ChronicleJournal implements JournalPort {
         this.dir = JournalFiles.journalDir(dataDir);
         this.durability = durability;
         this.encoder = new EventEncoder(cipher);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the journal directory " + dir, e);
-        }
+        // JournalFiles.open creates the directory (and a missing data directory) rwx------.
         // PROCESS keeps Chronicle's default sync mode: we never call sync(), and whatever
         // Chronicle does on its own when a cycle rolls only shortens the power-loss window.
         this.queue = JournalFiles.open(dir, durability == Durability.SYNC ? SyncMode.SYNC : null);
@@ -143,11 +140,26 @@ public final class ChronicleJournal implements JournalPort {
 
     @Override
     public void endOfBatch() {
-        if (durability != Durability.SYNC || appender == null) {
+        if (appender == null) {
+            return;
+        }
+        int cycle = appender.cycle();
+        if (cycle != privateCycle) {
+            // Once per cycle file, before this batch's replies: Chronicle created it with the umask's
+            // permissions. Its store listener does the same, but later, on a background thread
+            // (see JournalFiles).
+            try {
+                PrivateFiles.file(appender.currentFile().toPath());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot make journal file {} owner-only (its directory is): {}", appender.currentFile(),
+                    e.toString());
+            }
+            privateCycle = cycle;
+        }
+        if (durability != Durability.SYNC) {
             return;
         }
         appender.sync();
-        int cycle = appender.cycle();
         if (cycle != syncedCycle) {
             JournalFiles.syncDirectory(dir); // a new cycle file's directory entry
             syncedCycle = cycle;

@@ -1,5 +1,6 @@
 package dev.surge.journal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -10,12 +11,16 @@ import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where things live under a data directory, and the one way this module opens a Chronicle
- * Queue (so writer, readers and the tail rewrite agree on every setting).
+ * Queue (so writer, readers and the tail rewrite agree on every setting). Every directory and
+ * file under a data directory is its owner's only ({@link PrivateFiles}).
  * <pre>
  * &lt;dataDir&gt;/journal/                   the Chronicle Queue (cycle files *.cq4, metadata.cq4t)
  * &lt;dataDir&gt;/journal.corrupt-&lt;time&gt;/     an original journal kept after its tail was cut off
@@ -24,6 +29,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * Threading: stateless; safe from any thread.
  */
 public final class JournalFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalFiles.class);
     public static final String JOURNAL_DIR = "journal";
     public static final String SNAPSHOT_DIR = "snapshots";
     public static final String CORRUPT_PREFIX = "journal.corrupt-";
@@ -50,13 +56,62 @@ public final class JournalFiles {
         return dataDir.resolve(SNAPSHOT_DIR);
     }
 
-    /** Opens (creating if needed) the queue in {@code dir} for appending or tailing. */
+    /**
+     * Opens (creating if needed) the queue in {@code dir} for appending or tailing, privately
+     * (see {@link #privately}).
+     */
     static SingleChronicleQueue open(Path dir, SyncMode syncMode) {
         SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(dir).rollCycle(ROLL_CYCLE);
         if (syncMode != null) {
             b.syncMode(syncMode);
         }
-        return b.build();
+        return privately(dir, b);
+    }
+
+    /**
+     * Builds a writable queue whose files only their owner can read. Chronicle creates its files
+     * itself, with the umask's permissions (typically {@code rw-r--r--}), and offers no way to
+     * say otherwise; so the directory is made {@code rwx------} first (nobody else can reach a
+     * file in it, whatever its own permissions), the files already there ({@code metadata.cq4t},
+     * earlier cycles) are made {@code rw-------} once built, and each cycle file Chronicle
+     * acquires later (a new hour) is made so by {@link PrivateStoreFiles}. The journal's writer
+     * also tightens each cycle file it writes, before the batch's replies (see
+     * {@link ChronicleJournal#endOfBatch()}), since the listener runs on Chronicle's background thread.
+     */
+    private static SingleChronicleQueue privately(Path dir, SingleChronicleQueueBuilder b) {
+        PrivateFiles.directory(dir);
+        SingleChronicleQueue queue = b.storeFileListener(PrivateStoreFiles.INSTANCE).build();
+        try {
+            PrivateFiles.filesIn(dir);
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+        return queue;
+    }
+
+    /** Tightens each cycle file a queue acquires; runs on Chronicle's background resource thread. */
+    private enum PrivateStoreFiles implements StoreFileListener {
+        INSTANCE;
+
+        @Override
+        public boolean isActive() {
+            return true;
+        }
+
+        @Override
+        public void onAcquired(int cycle, File file) {
+            try {
+                PrivateFiles.file(file.toPath());
+            } catch (RuntimeException e) {
+                // the directory is private already; say so, but a journal must not stop for this
+                LOG.warn("cannot make journal file {} owner-only: {}", file, e.toString());
+            }
+        }
+
+        @Override
+        public void onReleased(int cycle, File file) {
+        }
     }
 
     /** Whether {@code dir} holds a queue (Chronicle's metadata file), as opposed to nothing or an empty directory. */
@@ -77,8 +132,8 @@ public final class JournalFiles {
      * writes each record into the cycle it came from and keeps its Chronicle index.
      */
     static SingleChronicleQueue openForCopy(Path dir, RollCycle rollCycle, TimeProvider clock) {
-        return SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock)
-            .syncMode(SyncMode.SYNC).build();
+        return privately(dir, SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle).timeProvider(clock)
+            .syncMode(SyncMode.SYNC));
     }
 
     /** fsyncs a directory, so that a rename or a new file in it survives a power cut. */

@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Snapshots of the state under {@code <dataDir>/snapshots/snapshot-<sequence>.bin}, written
  * atomically (temporary file, fsync, rename, fsync of the directory: a reader sees a whole
- * snapshot or none), the newest {@code keep} kept.
+ * snapshot or none), the newest {@code keep} kept. The directory is {@code rwx------} and each
+ * file is created {@code rw-------} ({@link PrivateFiles}): the body is encrypted, but what it
+ * holds (user ids, device ids, recharge accounts) is nobody else's business either.
  * <pre>
  * header (big-endian, clear):  magic:8 "SURGESNP" | format:4 (=1) | sequence:8 | timestamp:8 |
  *                              journalIndex:8 | digest:8 | crc32c:4 (of the 44 bytes before it)
@@ -113,11 +114,11 @@ public final class SnapshotStore {
         Path target = pathOf(sequence);
         Path tmp = dir.resolve(target.getFileName() + TMP_SUFFIX);
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
             deleteStaleTemporaries();
+            Files.deleteIfExists(tmp);
             byte[] header = header(sequence, machine.lastTimestamp(), journalIndex, machine.digest());
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = PrivateFiles.create(tmp)) { // rw------- from its first moment
                 OutputStream file = new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(ch)), 1 << 16);
                 file.write(header);
                 try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(

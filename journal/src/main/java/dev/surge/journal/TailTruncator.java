@@ -55,11 +55,7 @@ final class TailTruncator {
         Path aside = unique(dataDir, JournalFiles.CORRUPT_PREFIX + stamp);
         long kept = 0;
         boolean indexesKept = true;
-        try {
-            Files.createDirectories(rewrite);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + rewrite, e);
-        }
+        PrivateFiles.directory(rewrite);
         try (SingleChronicleQueue source = JournalFiles.openReadOnly(journal)) {
             RollCycle rollCycle = source.rollCycle();
             long epoch = source.epoch();
@@ -102,6 +98,7 @@ final class TailTruncator {
         if (!indexesKept) {
             LOG.warn("the rewritten journal renumbered its Chronicle indexes; snapshot hints will be re-verified");
         }
+        PrivateFiles.filesIn(rewrite); // the cycle files the copy made, before they become the journal
         try {
             JournalFiles.syncTree(rewrite);
             Files.move(journal, aside, StandardCopyOption.ATOMIC_MOVE);

@@ -1,10 +1,12 @@
 package dev.surge.gateway.admin;
 
 import dev.surge.engine.ResultCode;
+import dev.surge.gateway.delivery.SupplierUrls;
 import dev.surge.gateway.http.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ParsedCall;
 import dev.surge.gateway.http.Responses;
+import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.CampaignJson;
 import dev.surge.gateway.json.SupplierJson;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,6 +20,12 @@ import java.net.UnknownHostException;
  * who asked for it. The dispatcher picks both up from the journaled events.
  */
 public final class DeliveryAdminApi {
+    private final boolean allowLinkLocalSuppliers;
+
+    /** {@code allowLinkLocalSuppliers}: {@code --allow-link-local-suppliers} (see {@link SupplierUrls}). */
+    public DeliveryAdminApi(boolean allowLinkLocalSuppliers) {
+        this.allowLinkLocalSuppliers = allowLinkLocalSuppliers;
+    }
 
     // ---- PUT /admin/suppliers/{id} ----------------------------------------------------------------
 
@@ -26,8 +34,7 @@ public final class DeliveryAdminApi {
 
     public void putSupplier(Exchange x, byte[] body, int offset, int length) {
         ParsedCall.publish(x,
-            () -> new SupplierChange(CampaignJson.pathId(x.param1(), "id"),
-                SupplierJson.supplier(body, offset, length)),
+            () -> new SupplierChange(CampaignJson.pathId(x.param1(), "id"), supplier(body, offset, length)),
             (p, slot, c) -> p.writer.configureSupplier(slot, p.now(), c.id, c.config.url(), c.config.timeoutMs(),
                 c.config.maxConcurrency(), c.config.secret()),
             (call, slot, v, c) -> {
@@ -44,6 +51,20 @@ public final class DeliveryAdminApi {
                     g.writeEndObject();
                 });
             });
+    }
+
+    /**
+     * The body's configuration, if its URL may name a supplier: no user info, no link-local or
+     * metadata address unless allowed (see {@link SupplierUrls}). Refused before the ring, so a
+     * refused URL is never journaled, echoed or logged.
+     */
+    private SupplierJson.Supplier supplier(byte[] body, int offset, int length) throws BadRequest {
+        SupplierJson.Supplier s = SupplierJson.supplier(body, offset, length);
+        String problem = SupplierUrls.problem(s.url(), allowLinkLocalSuppliers);
+        if (problem != null) {
+            throw BadRequest.invalid("url", problem);
+        }
+        return s;
     }
 
     // ---- POST /admin/deliveries/redrive --------------------------------------------------------------

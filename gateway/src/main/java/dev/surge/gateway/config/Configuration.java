@@ -84,7 +84,11 @@ public final class Configuration {
         BREAKER_OPEN_MS("--breaker-open-ms", "2000",
             "how long an open circuit sends nothing before one probe request (half-open)"),
         DELIVERY_QUEUE("--delivery-queue", "65536",
-            "recharges the dispatcher holds at once; beyond that they wait in the journal and are picked up as it drains");
+            "recharges the dispatcher holds at once; beyond that they wait in the journal and are picked up as it drains"),
+        ALLOW_LINK_LOCAL_SUPPLIERS("--allow-link-local-suppliers", "false",
+            "let a supplier URL name, or resolve to, a link-local or cloud metadata address (169.254.0.0/16, "
+                + "fe80::/10, fd00:ec2::254, metadata.google.internal...); off, PUT /admin/suppliers refuses them "
+                + "and the dispatcher will not connect to one");
 
         public final String flag;
         /** The flag's variable: {@code --max-body} is {@code SURGE_MAX_BODY}. */
@@ -100,7 +104,7 @@ public final class Configuration {
         }
 
         boolean isSwitch() {
-            return this == DEMO || this == TRUNCATE_CORRUPT_TAIL;
+            return this == DEMO || this == TRUNCATE_CORRUPT_TAIL || this == ALLOW_LINK_LOCAL_SUPPLIERS;
         }
     }
 
@@ -328,7 +332,7 @@ public final class Configuration {
         }
         delivery = new DeliverySettings(intIn(Option.DELIVERY_RETRIES, 1, 100), backoff, backoffMax,
             intIn(Option.BREAKER_FAILURES, 1, 10_000), longIn(Option.BREAKER_OPEN_MS, 1, 3_600_000),
-            intIn(Option.DELIVERY_QUEUE, 16, 1 << 22));
+            intIn(Option.DELIVERY_QUEUE, 16, 1 << 22), bool(Option.ALLOW_LINK_LOCAL_SUPPLIERS));
 
         generatedSecrets.clear();
         SecureRandom random = new SecureRandom();
@@ -566,7 +570,7 @@ public final class Configuration {
         return concluded().snapshotIntervalSeconds;
     }
 
-    /** Retry, backoff, circuit-breaker and hand-off settings of supplier deliveries. */
+    /** Retry, backoff, circuit-breaker, hand-off and address settings of supplier deliveries. */
     public DeliverySettings delivery() {
         return concluded().delivery;
     }

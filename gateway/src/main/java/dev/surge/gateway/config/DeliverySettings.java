@@ -10,7 +10,9 @@ package dev.surge.gateway.config;
  * @param breakerFailures     consecutive failures that open a supplier's circuit
  * @param breakerOpenMs       how long an open circuit waits before one probe
  * @param queue               recharges held by the dispatcher at once (and queued from the ring to it)
+ * @param allowLinkLocal      whether a supplier may be at a link-local or cloud metadata address
+ *                            ({@code --allow-link-local-suppliers}; see {@code delivery.SupplierAddresses})
  */
 public record DeliverySettings(int attemptsPerSupplier, long backoffMs, long backoffMaxMs, int breakerFailures,
-                               long breakerOpenMs, int queue) {
+                               long breakerOpenMs, int queue, boolean allowLinkLocal) {
 }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * dropped connection after sending leaves the item <em>in doubt</em> at its supplier, and the
  * next request is a status query ({@code GET {url}/{deliveryId}}), repeated with backoff until the
  * supplier answers; the item leaves a supplier only when that supplier has said no (4xx, FAILED,
- * 404 never seen) or kept failing with 5xx or refused connections, which mean it did not act. A
+ * 404 never seen) or kept failing with 5xx or refused connections, or its host resolved to a
+ * link-local or metadata address ({@link GuardedResolver}: nothing sent), which mean it did not act. A
  * move to the next supplier (FAILOVER) is journaled <em>before</em> the first request to it, so a
  * restart resumes at that supplier and never goes back. The engine refuses any step that breaks
  * these rules, and {@code journal verify} checks them again from the events.
@@ -360,7 +361,10 @@ public final class DeliveryAgent implements AutoCloseable {
                 lane.breaker.onFailure(probe, now);
                 record(job, lane.name, outcome, reply.detail());
                 job.triesHere++;
-                if (job.triesHere < settings.attemptsPerSupplier()) {
+                if (reply.kind() == SupplierReply.Kind.BLOCKED) {
+                    // its host resolves to a metadata address: no retry can help, and nothing was sent
+                    moveOn(job, lane.name + ": " + reply.detail());
+                } else if (job.triesHere < settings.attemptsPerSupplier()) {
                     later(job, backoff.delayMs(job.triesHere));
                 } else {
                     moveOn(job, lane.name + ": " + reply.detail() + " after " + job.triesHere + " tries");
@@ -539,7 +543,7 @@ public final class DeliveryAgent implements AutoCloseable {
         }
         SupplierProxy old = lane.proxy;
         lane.config = config;
-        lane.proxy = new SupplierProxy(config, ioGroup, channelType);
+        lane.proxy = new SupplierProxy(config, ioGroup, channelType, settings.allowLinkLocal());
         lane.signature = new Signature(config.secret());
         if (old != null) {
             // requests already out on the old connections finish first

@@ -77,8 +77,8 @@ final class DeliveryJob {
 
     /** The outcome a supplier's answer to a send means. */
     static DeliveryOutcome ofSend(SupplierReply r) {
-        if (r.kind() == SupplierReply.Kind.REFUSED) {
-            return DeliveryOutcome.REFUSED;
+        if (r.kind() == SupplierReply.Kind.REFUSED || r.kind() == SupplierReply.Kind.BLOCKED) {
+            return DeliveryOutcome.REFUSED; // nothing reached the supplier
         }
         if (r.kind() == SupplierReply.Kind.LOST) {
             return DeliveryOutcome.UNKNOWN;

@@ -45,6 +45,7 @@ import javax.net.ssl.SSLParameters;
  * {@code Idempotency-Key} and {@code X-Surge-Signature}, and {@code GET {url}/{deliveryId}} to ask
  * where a delivery stands (SPEC §4). Every request ends in exactly one {@link SupplierReply}: an
  * answer; REFUSED when nothing can have reached the supplier (no connection, nothing written);
+ * BLOCKED when its host resolved to a link-local or metadata address (nothing sent either);
  * LOST when it was sent and no answer came within the supplier's timeout, or the connection
  * dropped: then the supplier may have acted on it.
  *
@@ -63,7 +64,12 @@ final class SupplierProxy implements AutoCloseable {
     private final SimpleChannelPool pool;
     private final ChannelGroup channels = new DefaultChannelGroup("surge-supplier", GlobalEventExecutor.INSTANCE);
 
-    SupplierProxy(SupplierConfig config, EventLoopGroup group, Class<? extends Channel> channelType) {
+    /**
+     * {@code allowLinkLocal} false: the host is resolved through {@link GuardedResolver}, which
+     * refuses a link-local or cloud metadata answer ({@link SupplierReply#blocked}).
+     */
+    SupplierProxy(SupplierConfig config, EventLoopGroup group, Class<? extends Channel> channelType,
+                  boolean allowLinkLocal) {
         this.config = config;
         URI uri = URI.create(config.url());
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
@@ -77,6 +83,9 @@ final class SupplierProxy implements AutoCloseable {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.timeoutMs())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true);
+        if (!allowLinkLocal) {
+            b.resolver(GuardedResolver.GROUP);
+        }
         this.pool = new SimpleChannelPool(b, new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel ch) {
@@ -131,7 +140,8 @@ final class SupplierProxy implements AutoCloseable {
         pool.acquire().addListener(f -> {
             if (!f.isSuccess()) {
                 r.release();
-                done.accept(SupplierReply.refused(describe(f.cause())));
+                done.accept(f.cause() instanceof GuardedResolver.Forbidden
+                    ? SupplierReply.blocked(f.cause().getMessage()) : SupplierReply.refused(describe(f.cause())));
                 return;
             }
             Channel ch = (Channel) f.getNow();

@@ -10,15 +10,17 @@ import java.nio.charset.StandardCharsets;
  * What came back from one request to a supplier.
  *
  * @param kind   RESPONSE (an HTTP answer), REFUSED (nothing reached the supplier: no connection,
- *               or the request could not be written), LOST (sent, but no answer: timeout or a
- *               connection dropped; the supplier may have acted on it)
+ *               or the request could not be written), BLOCKED (nothing was sent: the supplier's
+ *               host resolved to a link-local or cloud metadata address, see
+ *               {@link GuardedResolver}), LOST (sent, but no answer: timeout or a connection
+ *               dropped; the supplier may have acted on it)
  * @param status the HTTP status of a RESPONSE, else 0
  * @param body   the response body (UTF-8), else ""
  * @param detail a short description for the journal and logs
  */
 record SupplierReply(Kind kind, int status, String body, String detail) {
     enum Kind {
-        RESPONSE, REFUSED, LOST
+        RESPONSE, REFUSED, BLOCKED, LOST
     }
 
     static SupplierReply response(int status, byte[] body) {
@@ -27,6 +29,10 @@ record SupplierReply(Kind kind, int status, String body, String detail) {
 
     static SupplierReply refused(String why) {
         return new SupplierReply(Kind.REFUSED, 0, "", why);
+    }
+
+    static SupplierReply blocked(String why) {
+        return new SupplierReply(Kind.BLOCKED, 0, "", why);
     }
 
     static SupplierReply lost(String why) {

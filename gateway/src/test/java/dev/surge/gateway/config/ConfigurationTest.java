@@ -63,6 +63,18 @@ class ConfigurationTest {
     }
 
     @Test
+    void linkLocalSuppliersAreOffUnlessAllowed() {
+        assertFalse(Configuration.from(new String[0], env()).conclude().delivery().allowLinkLocal());
+        assertTrue(Configuration.from(new String[] {"--allow-link-local-suppliers"}, env()).conclude().delivery()
+            .allowLinkLocal(), "a switch: no value needed");
+        assertTrue(Configuration.from(new String[0], env("SURGE_ALLOW_LINK_LOCAL_SUPPLIERS", "true")).conclude()
+            .delivery().allowLinkLocal());
+        assertFalse(Configuration.from(new String[] {"--allow-link-local-suppliers=false"},
+            env("SURGE_ALLOW_LINK_LOCAL_SUPPLIERS", "true")).conclude().delivery().allowLinkLocal());
+        assertMessage("--allow-link-local-suppliers", new String[] {"--allow-link-local-suppliers=maybe"});
+    }
+
+    @Test
     void badValuesAreClearErrors() {
         assertMessage("--port", new String[] {"--port", "70000"});
         assertMessage("--ring-size", new String[] {"--ring-size", "1000"});
@@ -122,7 +134,8 @@ class ConfigurationTest {
                 "SURGE_MAX_CONNECTIONS_PER_IP", "SURGE_FIRST_BYTE_TIMEOUT_MS", "SURGE_CODE_BATCH", "SURGE_DRAIN_TIMEOUT_MS",
                 "SURGE_SNAPSHOT_EVERY", "SURGE_SNAPSHOT_INTERVAL_S", "SURGE_TRUNCATE_CORRUPT_TAIL",
                 "SURGE_DELIVERY_RETRIES", "SURGE_DELIVERY_BACKOFF_MS", "SURGE_DELIVERY_BACKOFF_MAX_MS",
-                "SURGE_BREAKER_FAILURES", "SURGE_BREAKER_OPEN_MS", "SURGE_DELIVERY_QUEUE"),
+                "SURGE_BREAKER_FAILURES", "SURGE_BREAKER_OPEN_MS", "SURGE_DELIVERY_QUEUE",
+                "SURGE_ALLOW_LINK_LOCAL_SUPPLIERS"),
             java.util.Arrays.stream(Configuration.Option.values()).map(o -> o.env).toList());
         assertEquals(2048, Configuration.from(new String[0], env("SURGE_MAX_HEADER_SIZE", "2048")).conclude().maxHeader());
         assertEquals(2_000_000, Configuration.from(new String[] {"--expected-users", "2000000"}, env()).conclude()
