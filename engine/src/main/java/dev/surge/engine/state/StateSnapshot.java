@@ -13,11 +13,13 @@ import java.io.IOException;
  */
 final class StateSnapshot {
     /**
-     * 4: limit counters and newest-grant links as {@link SubjectTable} pairs. Earlier formats
-     * (1-3) kept the counters under keys this version no longer computes, so they are refused
-     * and recovery falls back to an older snapshot or to the journal from its start.
+     * 5: each redeemer key carries its scope (the campaigns it may redeem). 4: limit counters and
+     * newest-grant links as {@link SubjectTable} pairs. Earlier formats are refused: 1-3 kept the
+     * counters under keys this version no longer computes, 4 has no key scopes (its keys would
+     * come back redeeming nothing even where the journal gave them a scope). Recovery then falls
+     * back to an older snapshot or to the journal from its start.
      */
-    static final int FORMAT = 4;
+    static final int FORMAT = 5;
 
     private StateSnapshot() {
     }
@@ -132,6 +134,10 @@ final class StateSnapshot {
             out.writeInt(k.keyHash().length);
             out.write(k.keyHash());
             out.writeLong(k.createdAt());
+            out.writeInt(k.campaigns().size());
+            for (String campaign : k.campaigns()) {
+                out.writeUTF(campaign);
+            }
         }
         s.risk.write(out);
         out.writeInt(s.suppliers.suppliers.size());
@@ -262,7 +268,12 @@ final class StateSnapshot {
             String redeemer = in.readUTF();
             byte[] hash = new byte[in.readInt()];
             in.readFully(hash);
-            s.redeemers.add(redeemer, hash, in.readLong());
+            long createdAt = in.readLong();
+            String[] scope = new String[in.readInt()];
+            for (int c = 0; c < scope.length; c++) {
+                scope[c] = in.readUTF();
+            }
+            s.redeemers.add(redeemer, hash, createdAt, java.util.List.of(scope));
         }
         s.risk.read(in);
         int suppliers = in.readInt();
