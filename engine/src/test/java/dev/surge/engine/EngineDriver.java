@@ -62,9 +62,30 @@ public final class EngineDriver {
         return run();
     }
 
-    public ReplyView redeemCode(String redeemer, String key, String code) {
-        writer.redeemCode(slot, now, redeemer, key, code);
+    /** A merchant redeems a code with the key whose SHA-256 is {@code keyHash}. */
+    public ReplyView redeemCode(String redeemer, byte[] keyHash, String key, String code) {
+        writer.redeemCode(slot, now, redeemer, keyHash, key, code);
         return run();
+    }
+
+    /** A redeemer key scoped to {@code campaigns}. */
+    public ReplyView createRedeemer(String redeemer, byte[] keyHash, String... campaigns) {
+        writer.createRedeemer(slot, now, redeemer, keyHash, List.of(campaigns));
+        return run();
+    }
+
+    /** A stand-in for the SHA-256 of a redeemer key: 32 bytes of {@code seed}. */
+    public static byte[] keyHash(int seed) {
+        byte[] hash = new byte[32];
+        java.util.Arrays.fill(hash, (byte) seed);
+        return hash;
+    }
+
+    /** The reply the last command left in the slot, byte for byte. */
+    public byte[] replyBytes() {
+        byte[] reply = new byte[slot.replyLength];
+        slot.reply.getBytes(0, reply);
+        return reply;
     }
 
     public ReplyView upsert(CampaignSpec spec) {

@@ -2,6 +2,7 @@ package dev.surge.gateway;
 
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.RedeemerKey;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.RedeemerDirectory;
@@ -16,6 +17,9 @@ import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.json.Json;
 import dev.surge.gateway.ops.GatewayMetrics;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +67,35 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * What to tell the operator at start about redeemer keys journaled before keys had scopes: they
+     * redeem nothing now (the secure default; they used to redeem any campaign's codes). Null when
+     * there are none.
+     */
+    static String unscopedKeysWarning(List<RedeemerKey> redeemers) {
+        int unscoped = 0;
+        Set<String> merchants = new TreeSet<>();
+        for (RedeemerKey k : redeemers) {
+            if (k.unscoped()) {
+                unscoped++;
+                merchants.add(k.redeemer());
+            }
+        }
+        return unscoped == 0 ? null : unscoped + " redeemer key(s) of merchants " + merchants + " predate campaign "
+            + "scopes and now redeem nothing: create scoped keys with POST /admin/redeemers "
+            + "{\"merchantId\": \"...\", \"campaigns\": [\"...\"]}";
+    }
+
+    /**
      * Starts the ring on the recovered state and opens the API. The machine must not be used
      * by this thread afterwards: the ring's writer thread owns it from here.
      */
     public EngineProxy startEngine(StateMachine machine, EngineStorage storage, DeliveryPort deliveries) {
-        context.redeemers.load(machine.redeemers()); // before the ring: still this thread's machine
+        List<RedeemerKey> redeemers = machine.redeemers(); // before the ring: still this thread's machine
+        context.redeemers.load(redeemers);
+        String unscoped = unscopedKeysWarning(redeemers);
+        if (unscoped != null) {
+            LOG.warn("{}", unscoped);
+        }
         ring = new EngineRing(machine, storage.journal(), new ReplyProxy(), deliveries, config.ringSize(),
             config.waitStrategy());
         ring.start();

@@ -37,7 +37,7 @@ class ChronicleRestartIT {
             assertEquals("GRANTED", g.at("result"), g.body());
             grant = (String) g.at("grantId");
             code = (String) g.at("items", 0, "code");
-            key = (String) t.admin("POST", "/admin/redeemers", "{\"merchantId\":\"shop\"}").at("key");
+            key = (String) t.admin("POST", "/admin/redeemers", "{\"merchantId\":\"shop\",\"campaigns\":[\"durable\"]}").at("key");
         }
         try (TestGateway t = TestGateway.start(config("process"), this::storage, true)) {
             assertTrue(progress.startedAt() > 0 && progress.finishedAt() >= progress.startedAt(),

@@ -171,7 +171,7 @@ class ClaimFlowIT {
         assertEquals("NOT_FOUND", t.redeem(owner, "r3", "{\"grantId\":\"g_AAAAAAAAAAAAAAAA\"}").at("result"));
         assertEquals("REDEEMED", t.get("/v1/grants/" + grant, owner).at("redemption"));
 
-        TestGateway.Res created = t.admin("POST", "/admin/redeemers", "{\"merchantId\":\"cafe-1\"}");
+        TestGateway.Res created = t.admin("POST", "/admin/redeemers", "{\"merchantId\":\"cafe-1\",\"campaigns\":[\"shop\"]}");
         assertEquals(201, created.status(), created.body());
         String key = (String) created.at("key");
         assertTrue(key.startsWith("rk_"));

@@ -55,6 +55,8 @@ final class Workload {
         check(d.upsert(spec), ResultCode.OK);
         check(d.load("spring", "video", EngineDriver.codes(CODE_MARK + "-V", claims / 3 + 5)), ResultCode.OK);
         check(d.load("spring", "music", EngineDriver.codes(CODE_MARK + "-M", claims / 3 + 5)), ResultCode.OK);
+        byte[] shop = EngineDriver.keyHash(1);
+        check(d.createRedeemer("shop", shop, "spring"), ResultCode.OK);
         String[] skus = {"video", "music", "vip", "pack"};
         int users = Math.max(10, claims / 2);
         for (int i = 0; i < claims; i++) {
@@ -74,7 +76,7 @@ final class Workload {
             } else if (rnd.nextInt(3) == 0) {
                 d.redeemGrant(user, "r" + i, grant);
             } else if (rnd.nextInt(5) == 0) {
-                d.redeemCode("shop", "c" + i, r.items.get(0).code());
+                d.redeemCode("shop", shop, "c" + i, r.items.get(0).code());
             }
             if (i % 97 == 0) {
                 d.adjust("spring", "vip", 2);

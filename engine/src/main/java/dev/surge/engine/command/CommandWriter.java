@@ -17,7 +17,7 @@ import java.util.List;
  * CLAIM               user, idempotencyKey, campaign, sku, device, ip(raw 4/16 bytes), account,
  *                     tokenIssuedAt:8 (epoch ms; Long.MIN_VALUE when the token had no iat)
  * REDEEM_GRANT        user, idempotencyKey, grantHi:8, grantLo:4
- * REDEEM_CODE         redeemer, idempotencyKey, code
+ * REDEEM_CODE         redeemer, idempotencyKey, code, keyHash (SHA-256 of the redeemer key presented: its scope)
  * UPSERT_CAMPAIGN     {@link CampaignSpec}
  * SET_CAMPAIGN_STATUS campaign, status:1
  * LOAD_CODES          campaign, sku, count:4, code * count
@@ -26,7 +26,8 @@ import java.util.List;
  * QUERY_GRANT         user (empty: any owner), grantHi:8, grantLo:4
  * QUERY_USER_GRANTS   user, limit:4, afterHi:8, afterLo:4 (0/0: from the newest)
  * QUERY_CAMPAIGNS     campaign (empty: all)
- * CREATE_REDEEMER     redeemer, keyHash (SHA-256 of the redeemer's key, never the key itself)
+ * CREATE_REDEEMER     redeemer, keyHash (SHA-256 of the redeemer's key, never the key itself),
+ *                     count:4, campaign * count (the key's scope)
  * UPDATE_BLOCKLIST    {@link BlocklistChange}
  * QUERY_BLOCKLIST     (nothing)
  * CONFIGURE_SUPPLIER  supplier, url, timeoutMs:4, maxConcurrency:4, secret (last: the journal seals it)
@@ -76,10 +77,11 @@ public final class CommandWriter {
         end(slot, w);
     }
 
-    public void redeemCode(CommandSlot slot, long timestamp, CharSequence redeemer, CharSequence idempotencyKey,
-                           CharSequence code) {
+    /** A merchant redeems {@code code} with the key whose SHA-256 is {@code keyHash}; the key's scope decides. */
+    public void redeemCode(CommandSlot slot, long timestamp, CharSequence redeemer, byte[] keyHash,
+                           CharSequence idempotencyKey, CharSequence code) {
         WireWriter w = begin(slot, CommandType.REDEEM_CODE, timestamp);
-        w.putString(redeemer).putString(idempotencyKey).putString(code);
+        w.putString(redeemer).putString(idempotencyKey).putString(code).putBytes(keyHash, 0, keyHash.length);
         end(slot, w);
     }
 
@@ -165,9 +167,14 @@ public final class CommandWriter {
         end(slot, w);
     }
 
-    public void createRedeemer(CommandSlot slot, long timestamp, CharSequence redeemer, byte[] keyHash) {
+    /** A redeemer key that redeems the codes of {@code campaigns} and of no other campaign. */
+    public void createRedeemer(CommandSlot slot, long timestamp, CharSequence redeemer, byte[] keyHash,
+                               List<? extends CharSequence> campaigns) {
         WireWriter w = begin(slot, CommandType.CREATE_REDEEMER, timestamp);
-        w.putString(redeemer).putBytes(keyHash, 0, keyHash.length);
+        w.putString(redeemer).putBytes(keyHash, 0, keyHash.length).putInt(campaigns.size());
+        for (CharSequence campaign : campaigns) {
+            w.putString(campaign);
+        }
         end(slot, w);
     }
 

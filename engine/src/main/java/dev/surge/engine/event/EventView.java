@@ -20,7 +20,7 @@ import org.agrona.DirectBuffer;
  * CLAIM_REJECTED          CLAIM, result:1, reason:1 (a {@link dev.surge.engine.risk.RiskReason} for RISK_REJECTED)
  * REDEMPTION              actorKind:1, actor, key, fingerprint:8, grantHi:8, grantLo:4, result:1
  * DELIVERY_RECORDED       grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail, [outcome:1]
- * REDEEMER_CREATED        redeemer (in actor), keyHash (SHA-256 of the key)
+ * REDEEMER_CREATED        redeemer (in actor), keyHash (SHA-256 of the key), [count:4, campaign * count]
  * BLOCKLIST_CHANGED       {@link BlocklistChange}
  * SUPPLIER_CONFIGURED     supplier, url, timeoutMs:4, maxConcurrency:4, secret
  * DELIVERIES_REDRIVEN     actor, campaign, supplier, from:8, to:8, count:4
@@ -28,7 +28,8 @@ import org.agrona.DirectBuffer;
  * </pre>
  * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
  * A DELIVERY_RECORDED event written before outcomes were journaled has no outcome byte
- * ({@link dev.surge.engine.DeliveryOutcome#NONE}).
+ * ({@link dev.surge.engine.DeliveryOutcome#NONE}). A REDEEMER_CREATED event written before keys
+ * had scopes has no campaign list: {@link #scopeCount} is 0 and the key redeems nothing.
  */
 public final class EventView {
     public static final int HEADER_LENGTH = 17;
@@ -71,6 +72,9 @@ public final class EventView {
     public final int[] itemCode = new int[MAX_ITEMS];
     public int specOffset;
     public int blocklistOffset;
+    /** REDEEMER_CREATED: how many campaigns the key's scope names (0: a key from before scopes), and where. */
+    public int scopeCount;
+    public int scopeOffset;
 
     // string fields: offset, length
     public int userOffset, userLength;
@@ -106,6 +110,7 @@ public final class EventView {
         urlLength = secretLength = 0;
         outcome = 0;
         itemCount = 0;
+        scopeCount = 0;
         result = ResultCode.NONE;
     }
 
@@ -199,6 +204,16 @@ public final class EventView {
                 r.bytes();
                 keyHashOffset = r.lastOffset();
                 keyHashLength = r.lastLength();
+                if (r.position() < offset + length) {
+                    scopeCount = r.getInt();
+                    scopeOffset = r.position();
+                    if (scopeCount < 0) {
+                        return false;
+                    }
+                    for (int i = 0; i < scopeCount; i++) {
+                        r.bytes();
+                    }
+                }
                 break;
             case BLOCKLIST_CHANGED:
                 blocklistOffset = r.position();
@@ -358,6 +373,19 @@ public final class EventView {
         byte[] b = new byte[keyHashLength];
         buffer.getBytes(keyHashOffset, b);
         return b;
+    }
+
+    /** The campaigns of a REDEEMER_CREATED event's scope, in the order given (allocates). */
+    public java.util.List<String> scope() {
+        if (scopeCount == 0) {
+            return java.util.List.of();
+        }
+        WireReader campaigns = new WireReader().wrap(buffer, scopeOffset, offset + length - scopeOffset);
+        String[] ids = new String[scopeCount];
+        for (int i = 0; i < scopeCount; i++) {
+            ids[i] = campaigns.string();
+        }
+        return java.util.List.of(ids);
     }
 
     public String itemSku(int i) {

@@ -301,20 +301,37 @@ final class Decider {
         keyOff = in.lastOffset();
         int codeLen = in.bytes();
         int codeOff = in.lastOffset();
-        long codeHash = Hashing.hash(cmd, codeOff, codeLen);
+        int keyHashLen = in.bytes();
+        int keyHashOff = in.lastOffset();
+        // the request is (code, which of the merchant's keys): a retry under the same Idempotency-Key
+        // with another key of the same merchant is another request (422), never a replay of a
+        // campaign outside that key's scope
+        long fingerprint = Hashing.combine(Hashing.hash(cmd, codeOff, codeLen), Hashing.hash(cmd, keyHashOff, keyHashLen));
         long redeemer = identities.user(cmd, userOff, userLen);
-        if (replayRedemption(Identities.CODE_REDEMPTIONS, identities.userHigh(), redeemer, codeHash)) {
+        if (replayRedemption(Identities.CODE_REDEMPTIONS, identities.userHigh(), redeemer, fingerprint)) {
             return;
         }
         long entry = state.codes.find(cmd, codeOff, codeLen);
         int g = entry == CodeIndex.MISSING ? GrantBook.NONE
             : state.skus[(int) (entry >>> 32)].pool.grantOf((int) entry);
+        if (g != GrantBook.NONE && !inKeyScope(g, keyHashOff, keyHashLen)) {
+            g = GrantBook.NONE; // another campaign's code: the same answer and event as a code that does not exist
+        }
         if (g == GrantBook.NONE) {
-            writeRedemption(EventView.ACTOR_REDEEMER, codeHash, 0, 0, ResultCode.NOT_FOUND);
+            writeRedemption(EventView.ACTOR_REDEEMER, fingerprint, 0, 0, ResultCode.NOT_FOUND);
         } else {
-            writeRedemption(EventView.ACTOR_REDEEMER, codeHash, state.grants.idHi[g], state.grants.idLo[g],
+            writeRedemption(EventView.ACTOR_REDEEMER, fingerprint, state.grants.idHi[g], state.grants.idLo[g],
                 redeemable(g));
         }
+    }
+
+    /**
+     * Whether the redeemer key of the command (its SHA-256) may redeem grant {@code g}'s
+     * codes: its scope names g's campaign. An unknown key, or one from before scopes, may not.
+     */
+    private boolean inKeyScope(int g, int hashOff, int hashLen) {
+        RedeemerKey key = state.redeemers.find(cmd, hashOff, hashLen);
+        return key != null && key.covers(state.skus[state.grants.sku[g]].campaign.id);
     }
 
     private ResultCode redeemable(int g) {
@@ -683,17 +700,47 @@ final class Decider {
         String redeemer = in.string();
         int hashLen = in.bytes();
         int hashOff = in.lastOffset();
+        int scopeStart = in.position();
+        String scopeError = scopeError();
         if (!dev.surge.engine.util.Ids.isValid(redeemer)) {
             reply.invalid(dev.surge.engine.util.Ids.describe("redeemer"));
         } else if (hashLen != 32) {
             reply.invalid("keyHash: must be the 32-byte SHA-256 of the key");
         } else if (state.redeemers.contains(cmd, hashOff, hashLen)) {
             reply.invalid("keyHash: this key is already registered");
+        } else if (scopeError != null) {
+            reply.invalid(scopeError);
         } else {
             header(EventType.REDEEMER_CREATED);
             out.putString(redeemer).putBytes(cmd, hashOff, hashLen);
+            int length = slot.commandLength - scopeStart; // count, campaign * count: as validated
+            out.buffer().putBytes(out.position(), cmd, scopeStart, length);
+            out.wrap(out.buffer(), out.position() + length);
             commit(ResultCode.OK);
         }
+    }
+
+    /** A new key's scope: 1-{@link RedeemerKey#MAX_CAMPAIGNS} existing campaigns, each once; null when it is. */
+    private String scopeError() {
+        int count = in.remaining() >= 4 ? in.getInt() : 0;
+        if (count < 1 || count > RedeemerKey.MAX_CAMPAIGNS) {
+            return "campaigns: 1-" + RedeemerKey.MAX_CAMPAIGNS + " campaign ids whose codes the key may redeem";
+        }
+        int scopeStart = in.position();
+        for (int i = 0; i < count; i++) {
+            int n = in.bytes();
+            int at = in.lastOffset();
+            if (state.campaign(cmd, at, n) == null) {
+                return "campaigns: no campaign " + cmd.getStringWithoutLengthUtf8(at, n);
+            }
+            WireReader earlier = new WireReader().wrap(cmd, scopeStart, at - 2 - scopeStart);
+            while (earlier.remaining() > 0) {
+                if (earlier.bytes() == n && sameBytes(earlier.lastOffset(), at, n)) {
+                    return "campaigns: " + cmd.getStringWithoutLengthUtf8(at, n) + " is listed twice";
+                }
+            }
+        }
+        return in.remaining() == 0 ? null : "campaigns: unexpected bytes after the list";
     }
 
     private void updateBlocklist() {

@@ -38,7 +38,7 @@ final class EventApplier {
             case CLAIM_REJECTED -> reject(e);
             case REDEMPTION -> redeem(e);
             case DELIVERY_RECORDED -> recordDelivery(e);
-            case REDEEMER_CREATED -> state.redeemers.add(e.actor(), e.keyHash(), e.timestamp);
+            case REDEEMER_CREATED -> state.redeemers.add(e.actor(), e.keyHash(), e.timestamp, e.scope());
             case BLOCKLIST_CHANGED -> state.risk.applyBlocklist(e.blocklistChange());
             case SUPPLIER_CONFIGURED -> state.suppliers.put(new SupplierConfig(e.supplier(), e.url(), e.secret(),
                 e.timeoutMs, e.maxConcurrency, e.timestamp));

@@ -54,7 +54,11 @@ final class StateDigest {
         s.subjects.forEach((key, value) -> counts[0] += Hashing.combine(key, value));
         d.add(counts[0]).add(s.idempotency.digest(s.lastTimestamp)).add(s.redeemers.keys.size());
         for (RedeemerKey k : s.redeemers.keys) {
-            d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt());
+            d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt())
+                .add(k.campaigns().size());
+            for (int i = 0; i < k.campaigns().size(); i++) {
+                d.add(k.campaigns().get(i).hashCode());
+            }
         }
         d.add(s.risk.digest());
         d.add(s.suppliers.suppliers.size());

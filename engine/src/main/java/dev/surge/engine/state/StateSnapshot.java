@@ -13,13 +13,14 @@ import java.io.IOException;
  */
 final class StateSnapshot {
     /**
-     * 5: tables keyed by the data directory's identity key (its fingerprint follows the format),
+     * 6: tables keyed by the data directory's identity key (its fingerprint follows the format),
      * grant owners and idempotency records as 128-bit identities, idempotency records with the
-     * minute they were decided. Earlier formats (1-4) kept state under unkeyed hashes this
-     * version no longer computes, so they are refused and recovery falls back to an older
+     * minute they were decided, and each redeemer key with its scope (the campaigns it may
+     * redeem). Earlier formats (1-5) kept state under unkeyed hashes this version no longer
+     * computes, or keys without scopes, so they are refused and recovery falls back to an older
      * snapshot or to the journal from its start.
      */
-    static final int FORMAT = 5;
+    static final int FORMAT = 6;
 
     private StateSnapshot() {
     }
@@ -137,6 +138,10 @@ final class StateSnapshot {
             out.writeInt(k.keyHash().length);
             out.write(k.keyHash());
             out.writeLong(k.createdAt());
+            out.writeInt(k.campaigns().size());
+            for (String campaign : k.campaigns()) {
+                out.writeUTF(campaign);
+            }
         }
         s.risk.write(out);
         out.writeInt(s.suppliers.suppliers.size());
@@ -271,7 +276,12 @@ final class StateSnapshot {
             String redeemer = in.readUTF();
             byte[] hash = new byte[in.readInt()];
             in.readFully(hash);
-            s.redeemers.add(redeemer, hash, in.readLong());
+            long createdAt = in.readLong();
+            String[] scope = new String[in.readInt()];
+            for (int c = 0; c < scope.length; c++) {
+                scope[c] = in.readUTF();
+            }
+            s.redeemers.add(redeemer, hash, createdAt, java.util.List.of(scope));
         }
         s.risk.read(in);
         int suppliers = in.readInt();

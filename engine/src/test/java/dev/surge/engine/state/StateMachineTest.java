@@ -181,12 +181,14 @@ class StateMachineTest {
 
     @Test
     void redemptionByOwnerAndByCode() {
+        byte[] shop = EngineDriver.keyHash(1);
+        assertEquals(ResultCode.OK, d.createRedeemer("shop", shop, "spring").result);
         ReplyView g = d.claim("n", "1", "spring", "video");
         assertEquals(ResultCode.NOT_OWNER, d.redeemGrant("o", "1", g.grantId()).result);
-        assertEquals(ResultCode.REDEEMED, d.redeemCode("shop", "1", g.items.get(0).code()).result);
+        assertEquals(ResultCode.REDEEMED, d.redeemCode("shop", shop, "1", g.items.get(0).code()).result);
         assertEquals(ResultCode.ALREADY_REDEEMED, d.redeemGrant("n", "2", g.grantId()).result);
-        assertEquals(ResultCode.NOT_FOUND, d.redeemCode("shop", "2", "NO-SUCH").result);
-        assertEquals(ResultCode.NOT_FOUND, d.redeemCode("shop", "3", "V3").result, "loaded but not issued");
+        assertEquals(ResultCode.NOT_FOUND, d.redeemCode("shop", shop, "2", "NO-SUCH").result);
+        assertEquals(ResultCode.NOT_FOUND, d.redeemCode("shop", shop, "3", "V3").result, "loaded but not issued");
         assertEquals(ResultCode.NOT_FOUND, d.query("someone-else", g.grantId()).result);
         assertEquals(ResultCode.FOUND, d.query("n", g.grantId()).result);
     }

@@ -1,11 +1,14 @@
 package dev.surge.gateway.admin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.risk.Blocklist;
 import dev.surge.engine.state.CampaignCounters;
+import dev.surge.engine.state.RedeemerKey;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.http.EngineProxy;
 import dev.surge.gateway.http.ErrorCode;
@@ -23,6 +26,8 @@ import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -149,32 +154,85 @@ public final class AdminApi {
 
     // ---- POST /admin/redeemers -------------------------------------------------------------------------
 
-    /** A redeemer about to be created: its merchant, its new key, and the key's hash the journal keeps. */
-    private record NewRedeemer(String merchant, String key, byte[] hash) {
+    /**
+     * A redeemer about to be created: its merchant, its new key, the key's hash the journal keeps,
+     * and its scope, the campaigns whose codes it may redeem (any other code is NOT_FOUND to it).
+     */
+    private record NewRedeemer(String merchant, String key, byte[] hash, List<String> campaigns) {
     }
 
     public void createRedeemer(Exchange x, byte[] body, int offset, int length) {
         ParsedCall.publish(x,
             () -> newRedeemer(body, offset, length),
-            (p, slot, r) -> p.writer.createRedeemer(slot, p.now(), r.merchant, r.hash),
+            (p, slot, r) -> p.writer.createRedeemer(slot, p.now(), r.merchant, r.hash, r.campaigns),
             (call, slot, v, r) -> {
                 if (v.result != ResultCode.OK) {
-                    return call.invalid(v.message);
+                    return call.invalid(v.message); // an unknown campaign: 400 naming "campaigns"
                 }
                 server.redeemers.add(r.hash, r.merchant); // usable before the caller even sees it
                 return Responses.json(x.alloc(), HttpResponseStatus.CREATED, g -> {
                     g.writeStartObject();
                     g.writeStringField("merchantId", r.merchant);
                     g.writeStringField("key", r.key);
+                    g.writeArrayFieldStart("campaigns");
+                    for (String campaign : r.campaigns) {
+                        g.writeString(campaign);
+                    }
+                    g.writeEndArray();
                     g.writeEndObject();
                 });
             });
     }
 
     private NewRedeemer newRedeemer(byte[] body, int offset, int length) throws BadRequest {
-        String merchant = JsonBody.onlyField(body, offset, length, "merchantId", JsonBody::id);
+        String[] merchant = new String[1];
+        List<String> campaigns = new ArrayList<>();
+        boolean[] scoped = new boolean[1];
+        JsonBody.readObject(body, offset, length, (name, p) -> {
+            switch (name) {
+                case "merchantId" -> merchant[0] = JsonBody.id(p, "merchantId");
+                case "campaigns" -> {
+                    scoped[0] = true;
+                    campaigns(p, campaigns);
+                }
+                default -> {
+                    p.skipChildren();
+                    throw BadRequest.invalid(name, "unknown field");
+                }
+            }
+        });
+        JsonBody.required(merchant[0], "merchantId");
+        if (!scoped[0]) {
+            throw BadRequest.missing("campaigns");
+        }
         String key = server.redeemers.newKey();
-        return new NewRedeemer(merchant, key, AdminAuth.sha256(key));
+        return new NewRedeemer(merchant[0], key, AdminAuth.sha256(key), List.copyOf(campaigns));
+    }
+
+    /** The scope of a new key: 1-64 campaign ids, each once (the engine checks they exist). */
+    private static void campaigns(JsonParser p, List<String> into) throws IOException, BadRequest {
+        String field = "campaigns";
+        String shape = "1-" + RedeemerKey.MAX_CAMPAIGNS + " campaign ids whose codes the key may redeem";
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            throw BadRequest.invalid(field, "must be an array of " + shape);
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String id = JsonBody.id(p, field);
+            if (id == null) {
+                throw BadRequest.invalid(field, "must not hold null");
+            }
+            if (into.contains(id)) {
+                throw BadRequest.invalid(field, id + " is listed twice");
+            }
+            if (into.size() == RedeemerKey.MAX_CAMPAIGNS) {
+                throw BadRequest.invalid(field, "at most " + RedeemerKey.MAX_CAMPAIGNS + " campaigns per key");
+            }
+            into.add(id);
+        }
+        if (into.isEmpty()) {
+            throw BadRequest.invalid(field, "must list " + shape);
+        }
     }
 
     // ---- PUT /admin/blocklist, GET /admin/blocklist ------------------------------------------------------

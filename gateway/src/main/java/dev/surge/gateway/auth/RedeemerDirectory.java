@@ -9,16 +9,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Merchants' redeemer keys, looked up by the SHA-256 of the presented key. The engine journals
- * each key's hash (so keys survive a restart); this is the gateway's read copy, loaded from the
- * recovered state before the server opens and added to as new keys are journaled. A lookup
- * by a 256-bit hash of a 256-bit random secret reveals nothing useful through timing.
+ * each key's hash and scope (so keys survive a restart) and enforces the scope on every
+ * redemption; this is the gateway's read copy, loaded from the recovered state before the
+ * server opens and added to as new keys are journaled. It answers who is asking (the redeemer
+ * and the key's hash, which the redemption command carries), never what a key may redeem. A
+ * lookup by a 256-bit hash of a 256-bit random secret reveals nothing useful through timing.
  *
  * <p>Threading: thread-safe (event loops read, the reply thread adds).
  */
 public final class RedeemerDirectory {
     public static final String KEY_PREFIX = "rk_";
-    private final ConcurrentHashMap<ByteBuffer, String> byHash = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ByteBuffer, Redeemer> byHash = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+
+    /** A known key: the redeemer (merchant) it belongs to and its SHA-256. */
+    public record Redeemer(String id, byte[] keyHash) {
+    }
 
     public void load(Collection<RedeemerKey> keys) {
         for (RedeemerKey k : keys) {
@@ -27,15 +33,22 @@ public final class RedeemerDirectory {
     }
 
     public void add(byte[] keyHash, String redeemer) {
-        byHash.put(ByteBuffer.wrap(keyHash.clone()), redeemer);
+        byte[] hash = keyHash.clone();
+        byHash.put(ByteBuffer.wrap(hash), new Redeemer(redeemer, hash));
     }
 
-    /** The redeemer a key belongs to, or null. */
-    public String redeemerOf(String key) {
+    /** The known key presented, or null. */
+    public Redeemer find(String key) {
         if (key == null || !key.startsWith(KEY_PREFIX) || key.length() > 128) {
             return null;
         }
         return byHash.get(ByteBuffer.wrap(AdminAuth.sha256(key)));
+    }
+
+    /** The redeemer a key belongs to, or null. */
+    public String redeemerOf(String key) {
+        Redeemer r = find(key);
+        return r == null ? null : r.id();
     }
 
     public static boolean looksLikeKey(String token) {

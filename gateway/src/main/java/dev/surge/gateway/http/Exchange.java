@@ -31,6 +31,8 @@ public final class Exchange implements Runnable {
     long tokenIssuedAt = dev.surge.engine.risk.RiskSubject.NO_ISSUED_AT;
     /** The authenticated redeemer (merchant), or null. */
     String redeemer;
+    /** The SHA-256 of the redeemer key presented (the engine checks its scope), or null. */
+    byte[] redeemerKeyHash;
     /** The dashboard session that authenticated this request, or null. */
     DashboardSessions.Session session;
 

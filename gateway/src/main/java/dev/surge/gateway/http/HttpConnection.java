@@ -328,8 +328,13 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             }
             case USER_OR_REDEEMER -> {
                 if (RedeemerDirectory.looksLikeKey(token)) {
-                    x.redeemer = server.redeemers.redeemerOf(token);
-                    return x.redeemer == null ? unauthorized("unknown redeemer key") : null;
+                    RedeemerDirectory.Redeemer r = server.redeemers.find(token);
+                    if (r == null) {
+                        return unauthorized("unknown redeemer key");
+                    }
+                    x.redeemer = r.id();
+                    x.redeemerKeyHash = r.keyHash();
+                    return null;
                 }
                 return user(x, token);
             }

@@ -152,7 +152,7 @@ public final class PublicApi {
         @Override
         public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
             if (code != null) {
-                p.writer.redeemCode(slot, p.now(), x.redeemer, key, code);
+                p.writer.redeemCode(slot, p.now(), x.redeemer, x.redeemerKeyHash, key, code);
             } else {
                 p.writer.redeemGrant(slot, p.now(), x.user, key, grantHi, grantLo);
             }

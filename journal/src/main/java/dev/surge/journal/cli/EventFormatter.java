@@ -111,7 +111,11 @@ final class EventFormatter {
                     j.field("detail", e.detail());
                 }
             }
-            case REDEEMER_CREATED -> j.field("redeemer", e.actor()); // the key's hash stays out of dumps
+            case REDEEMER_CREATED -> {
+                j.field("redeemer", e.actor()); // the key's hash stays out of dumps
+                // the campaigns whose codes the key redeems; [] for a key from before scopes: it redeems nothing
+                strings(j.name("campaigns"), e.scope());
+            }
             case BLOCKLIST_CHANGED -> {
                 BlocklistChange c = e.blocklistChange();
                 j.field("mode", c.mode.name());
@@ -302,7 +306,7 @@ final class EventFormatter {
                 row[20] = Integer.toString(e.attempt);
                 row[21] = "outcome=" + outcome(e) + (e.detailLength > 0 ? " " + e.detail() : "");
             }
-            case REDEEMER_CREATED -> row[21] = "redeemer=" + e.actor();
+            case REDEEMER_CREATED -> row[21] = "redeemer=" + e.actor() + " campaigns=" + String.join(";", e.scope());
             case BLOCKLIST_CHANGED -> {
                 BlocklistChange c = e.blocklistChange();
                 List<String> ips = new ArrayList<>();

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
 import java.nio.file.Path;
 import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /** dump: every event once, filters, masking and revealing codes, CSV. */
@@ -132,5 +136,41 @@ class DumpCommandTest {
         assertTrue(lines.get(1).contains("\"name=Spring \"\"VIP\"\" 春"), lines.get(1));
         assertTrue(lines.get(2).contains(",CLAIM_GRANTED,spring,video,u1,GRANTED,," + s.firstVideoGrant
             + ",video#0=VX8K-****-****,dev-1,10.0.0.1,"), lines.get(2));
+    }
+
+    /** A key's scope is in its REDEEMER_CREATED line; a key journaled before scopes shows none (it redeems nothing). */
+    @Test
+    void redeemerKeysShowTheirCampaignsAndNeverTheirHash() {
+        History h = new History();
+        for (String id : List.of("autumn", "winter")) {
+            CampaignSpec spec = new CampaignSpec(id);
+            spec.endsAt = Long.MAX_VALUE;
+            spec.skus.add(new CampaignSpec.SkuSpec("card", SkuKind.CODE));
+            assertEquals(ResultCode.OK, h.upsert(spec).result);
+        }
+        byte[] legacy = Forge.legacyRedeemerCreated(h.lastSequence() + 1, h.now, "old-shop");
+        assertTrue(h.machine.apply(new UnsafeBuffer(legacy), 0, legacy.length));
+        h.events.add(legacy);
+        byte[] hash = new byte[32];
+        java.util.Arrays.fill(hash, (byte) 0x5a);
+        assertEquals(ResultCode.OK, h.createRedeemer("cafe-1", hash, "winter", "autumn").result);
+
+        CliRunner dump = new CliRunner(h.events);
+        CliRunner.Result json = dump.run("dump", "--type", "REDEEMER_CREATED");
+        assertEquals(0, json.code(), json.err());
+        assertEquals(2, json.lines().size(), json.out());
+        assertTrue(json.lines().get(0).endsWith("\"type\":\"REDEEMER_CREATED\",\"redeemer\":\"old-shop\",\"campaigns\":[]}"),
+            json.out());
+        assertTrue(json.lines().get(1).endsWith(
+            "\"type\":\"REDEEMER_CREATED\",\"redeemer\":\"cafe-1\",\"campaigns\":[\"winter\",\"autumn\"]}"), json.out());
+        assertFalse(json.out().toLowerCase(java.util.Locale.ROOT).contains("5a5a5a"), "no key hash");
+
+        CliRunner.Result csv = dump.run("dump", "--type", "REDEEMER_CREATED", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertTrue(csv.out().contains("redeemer=cafe-1 campaigns=winter;autumn"), csv.out());
+        assertTrue(csv.out().contains("redeemer=old-shop campaigns="), csv.out());
+
+        CliRunner.Result verify = dump.run("verify");
+        assertEquals(0, verify.code(), "a key from before scopes is no violation: " + verify.out() + verify.err());
     }
 }

@@ -82,4 +82,17 @@ final class Forge {
         b.getBytes(0, out);
         return out;
     }
+
+    /** REDEEMER_CREATED as journals had it before keys had scopes: redeemer, keyHash, nothing after. */
+    static byte[] legacyRedeemerCreated(long sequence, long timestamp, String redeemer) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.REDEEMER_CREATED.code()).putLong(sequence).putLong(timestamp);
+        byte[] keyHash = new byte[32];
+        java.util.Arrays.fill(keyHash, (byte) sequence);
+        w.putString(redeemer).putBytes(keyHash, 0, keyHash.length);
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
 }

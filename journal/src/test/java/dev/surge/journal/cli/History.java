@@ -100,6 +100,11 @@ final class History {
         return run();
     }
 
+    ReplyView createRedeemer(String redeemer, byte[] keyHash, String... campaigns) {
+        writer.createRedeemer(slot, now, redeemer, keyHash, List.of(campaigns));
+        return run();
+    }
+
     private ReplyView run() {
         machine.decide(slot);
         if (slot.eventLength > 0) {
