@@ -27,7 +27,7 @@ public final class ConnectionLimiter {
     private final int maxPerAddress;
     private final ClientAddress trust;
     private final AtomicInteger open = new AtomicInteger();
-    private final ConcurrentHashMap<Key, Integer> perAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<AddressKey, Integer> perAddress = new ConcurrentHashMap<>();
 
     /** {@code maxTotal} and {@code maxPerAddress} of 0 mean no cap. */
     public ConnectionLimiter(int maxTotal, int maxPerAddress, ClientAddress trust) {
@@ -41,7 +41,7 @@ public final class ConnectionLimiter {
      * not counted; an accepted one must be {@link #release released} exactly once, with the same peer.
      */
     public Verdict acquire(byte[] peer) {
-        Key key = perAddressKey(peer);
+        AddressKey key = perAddressKey(peer);
         if (key != null && !incrementBelowCap(key)) {
             return Verdict.REFUSED_PER_IP;
         }
@@ -61,7 +61,7 @@ public final class ConnectionLimiter {
     /** Uncounts a connection {@link #acquire} accepted. */
     public void release(byte[] peer) {
         open.decrementAndGet();
-        Key key = perAddressKey(peer);
+        AddressKey key = perAddressKey(peer);
         if (key != null) {
             decrement(key);
         }
@@ -78,11 +78,11 @@ public final class ConnectionLimiter {
     }
 
     /** The address's key in the per-address map, or null when it is not capped. */
-    private Key perAddressKey(byte[] peer) {
-        return maxPerAddress <= 0 || trust.isTrusted(peer) ? null : new Key(peer);
+    private AddressKey perAddressKey(byte[] peer) {
+        return maxPerAddress <= 0 || trust.isTrusted(peer) ? null : AddressKey.of(peer);
     }
 
-    private boolean incrementBelowCap(Key key) {
+    private boolean incrementBelowCap(AddressKey key) {
         boolean[] admitted = new boolean[1];
         perAddress.compute(key, (k, n) -> {
             int count = n == null ? 0 : n;
@@ -95,32 +95,7 @@ public final class ConnectionLimiter {
         return admitted[0];
     }
 
-    private void decrement(Key key) {
+    private void decrement(AddressKey key) {
         perAddress.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
-    }
-
-    /**
-     * An address as its 128 bits, an IPv4 one in its IPv4-mapped IPv6 form (::ffff:a.b.c.d, the
-     * same host). Comparable, so that a bin of colliding addresses, which a client choosing its
-     * IPv6 source addresses could craft, becomes a balanced tree rather than a list.
-     */
-    private record Key(long hi, long lo) implements Comparable<Key> {
-        Key(byte[] a) {
-            this(a.length == 16 ? word(a, 0) : 0, a.length == 16 ? word(a, 8) : 0xFFFF_0000_0000L | word(a, 0));
-        }
-
-        private static long word(byte[] a, int from) {
-            long w = 0;
-            for (int i = from; i < Math.min(a.length, from + 8); i++) {
-                w = (w << 8) | (a[i] & 0xFF);
-            }
-            return w;
-        }
-
-        @Override
-        public int compareTo(Key o) {
-            int c = Long.compare(hi, o.hi);
-            return c != 0 ? c : Long.compare(lo, o.lo);
-        }
     }
 }

@@ -12,7 +12,7 @@ public final class RateLimiter {
     private final double ratePerNano;
     private final double burst;
     private final boolean enabled;
-    private final ConcurrentHashMap<Key, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<AddressKey, Bucket> buckets = new ConcurrentHashMap<>();
 
     public RateLimiter(double ratePerSecond, double burst) {
         this.enabled = ratePerSecond > 0;
@@ -32,7 +32,7 @@ public final class RateLimiter {
         if (!enabled) {
             return 0;
         }
-        Bucket b = buckets.computeIfAbsent(new Key(address), k -> new Bucket(burst, nowNanos));
+        Bucket b = buckets.computeIfAbsent(AddressKey.of(address), k -> new Bucket(burst, nowNanos));
         synchronized (b) {
             double tokens = Math.min(burst, b.tokens + (nowNanos - b.updated) * ratePerNano);
             b.updated = nowNanos;
@@ -65,20 +65,6 @@ public final class RateLimiter {
         Bucket(double tokens, long updated) {
             this.tokens = tokens;
             this.updated = updated;
-        }
-    }
-
-    private record Key(long hi, long lo) {
-        Key(byte[] a) {
-            this(word(a, 0), word(a, 8));
-        }
-
-        private static long word(byte[] a, int from) {
-            long w = a.length;
-            for (int i = from; i < Math.min(a.length, from + 8); i++) {
-                w = (w << 8) | (a[i] & 0xFF);
-            }
-            return w;
         }
     }
 }
