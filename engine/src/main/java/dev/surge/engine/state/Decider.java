@@ -187,9 +187,10 @@ final class Decider {
     private boolean overLimit(Campaign c, Sku sku, long user) {
         return reached(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
             || reached(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
-            || (deviceLen > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE, c.index,
-                identities.device(cmd, deviceOff, deviceLen)))
-            || (ipLen > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
+            // the device and address are hashed only where a limit asks (arguments are evaluated first)
+            || (deviceLen > 0 && c.perDeviceLimit > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE,
+                c.index, identities.device(cmd, deviceOff, deviceLen)))
+            || (ipLen > 0 && c.perIpLimit > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
                 identities.address(cmd, ipOff, ipLen)));
     }
 
