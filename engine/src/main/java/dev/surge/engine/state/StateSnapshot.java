@@ -41,7 +41,7 @@ final class StateSnapshot {
             out.writeInt(c.perUserLimit);
             out.writeInt(c.perDeviceLimit);
             out.writeInt(c.perIpLimit);
-            out.writeByte(c.status.ordinal());
+            out.writeByte(c.status.code());
             out.writeLong(c.granted);
             out.writeLong(c.redeemed);
             for (long r : c.rejected) {
@@ -56,7 +56,7 @@ final class StateSnapshot {
             Sku k = s.skus[i];
             out.writeInt(k.campaign.index);
             out.writeUTF(k.id);
-            out.writeByte(k.kind.ordinal());
+            out.writeByte(k.kind.code());
             out.writeLong(k.stock);
             out.writeLong(k.granted);
             out.writeInt(k.perUserLimit);

@@ -142,14 +142,14 @@ final class InvariantAuditor {
                 if (g.codes[i] >= 0) {
                     continue;
                 }
-                if (g.status[i] == DeliveryStatus.PENDING.ordinal()) {
+                if (g.status[i] == DeliveryStatus.PENDING.code()) {
                     pending++;
                     info("delivery-pending", g.sequence, g.index, "grant " + entry.getKey() + " item " + i + " ("
                         + g.itemSkus[i] + ", user " + g.user + ") has no final delivery outcome yet"
                         + (g.outcome[i] == DeliveryOutcome.NONE ? "" : ": last " + g.outcome[i]
                         + (g.supplier[i] == null ? "" : " at " + g.supplier[i])
                         + (g.outcome[i].maybeApplied() ? ", which may have it (it will be asked first)" : "")));
-                } else if (g.status[i] == DeliveryStatus.FAILED.ordinal()) {
+                } else if (g.status[i] == DeliveryStatus.FAILED.code()) {
                     failed++;
                     info("delivery-failed", g.sequence, g.index, "grant " + entry.getKey() + " item " + i + " ("
                         + g.itemSkus[i] + ", user " + g.user + ") FAILED at every supplier; it can be re-driven");
@@ -362,7 +362,7 @@ final class InvariantAuditor {
         for (int i = 0; i < e.itemCount; i++) {
             itemSkus[i] = e.itemSku(i);
             codes[i] = e.itemCode[i];
-            status[i] = (byte) (codes[i] >= 0 ? DeliveryStatus.DELIVERED : DeliveryStatus.PENDING).ordinal();
+            status[i] = (codes[i] >= 0 ? DeliveryStatus.DELIVERED : DeliveryStatus.PENDING).code();
         }
         GrantModel g = new GrantModel(seq, index, e.campaign(), e.sku(), user, itemSkus, codes, status);
         grants.putIfAbsent(key, g);
@@ -495,7 +495,7 @@ final class InvariantAuditor {
         }
         g.redeemedAt = e.sequence;
         for (int i = 0; i < g.status.length; i++) {
-            if (g.status[i] != DeliveryStatus.DELIVERED.ordinal()) {
+            if (g.status[i] != DeliveryStatus.DELIVERED.code()) {
                 violation("redeemed-undelivered", e.sequence, index, "grant " + key + " redeemed while item " + i
                     + " is " + DeliveryStatus.of(g.status[i]));
                 return;
@@ -522,18 +522,18 @@ final class InvariantAuditor {
                 + " set to unknown status " + e.status);
             return;
         }
-        if (g.status[e.item] == DeliveryStatus.DELIVERED.ordinal() && to != DeliveryStatus.DELIVERED) {
+        if (g.status[e.item] == DeliveryStatus.DELIVERED.code() && to != DeliveryStatus.DELIVERED) {
             violation("delivery-regressed", e.sequence, index, "grant " + key + " item " + e.item
                 + " was DELIVERED and is now recorded " + to);
             return;
         }
         String supplier = e.supplier();
         DeliveryOutcome outcome = DeliveryOutcome.of(e.outcome);
-        if (g.status[e.item] == DeliveryStatus.DELIVERED.ordinal() && !supplier.equals(g.supplier[e.item])) {
+        if (g.status[e.item] == DeliveryStatus.DELIVERED.code() && !supplier.equals(g.supplier[e.item])) {
             violation("delivered-twice", e.sequence, index, "grant " + key + " item " + e.item + " was delivered by "
                 + g.supplier[e.item] + " and is now delivered by " + supplier + " too: a double recharge");
         }
-        if (g.status[e.item] == DeliveryStatus.FAILED.ordinal() && to == DeliveryStatus.PENDING) {
+        if (g.status[e.item] == DeliveryStatus.FAILED.code() && to == DeliveryStatus.PENDING) {
             violation("delivery-after-failed", e.sequence, index, "grant " + key + " item " + e.item
                 + " FAILED and is recorded PENDING again without an operator's re-drive");
         }
@@ -543,7 +543,7 @@ final class InvariantAuditor {
                 + g.supplier[e.item] + " (" + outcome + ") while its last outcome there was " + g.outcome[e.item]
                 + ": it may have recharged the account");
         }
-        g.status[e.item] = (byte) to.ordinal();
+        g.status[e.item] = to.code();
         g.supplier[e.item] = supplier;
         g.outcome[e.item] = outcome == null ? DeliveryOutcome.NONE : outcome;
         g.lastAt[e.item] = e.timestamp;
@@ -559,9 +559,9 @@ final class InvariantAuditor {
                 continue;
             }
             for (int i = 0; i < g.status.length; i++) {
-                if (g.codes[i] < 0 && g.status[i] == DeliveryStatus.FAILED.ordinal() && g.lastAt[i] >= e.from
+                if (g.codes[i] < 0 && g.status[i] == DeliveryStatus.FAILED.code() && g.lastAt[i] >= e.from
                     && g.lastAt[i] < e.to && (supplier.isEmpty() || supplier.equals(g.supplier[i]))) {
-                    g.status[i] = (byte) DeliveryStatus.PENDING.ordinal();
+                    g.status[i] = DeliveryStatus.PENDING.code();
                     g.supplier[i] = null;
                     g.outcome[i] = DeliveryOutcome.REDRIVEN;
                     g.lastAt[i] = e.timestamp;
