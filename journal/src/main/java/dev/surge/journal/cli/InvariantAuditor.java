@@ -43,6 +43,14 @@ import java.util.Map;
  *   <li>event sequences are consecutive and time never runs backwards.</li>
  * </ul>
  *
+ * <p>The reference model: this class is the one authoritative statement of what a valid journal
+ * is. The engine's state machine is the implementation it judges; the engine's property tests
+ * ({@code RandomizedHistory}, {@code RandomizedRiskHistory} in the engine's test-jar) check the
+ * engine reply by reply against their own naive models, and {@code InvariantAuditorModelTest}
+ * runs those same histories through this auditor, which must find no violation in them and must
+ * flag doctored copies. Where the engine and this model disagree about a journal, the engine is
+ * wrong until the rule itself is changed, here and in the engine together.
+ *
  * <p>Not thread-safe; fed by the one thread that reads the journal.
  */
 final class InvariantAuditor {
