@@ -345,7 +345,7 @@ final class Decider {
         }
         int first = grants.firstItem[g];
         for (int i = 0; i < grants.itemCount[g]; i++) {
-            if (grants.itemStatus[first + i] != DeliveryStatus.DELIVERED.ordinal()) {
+            if (grants.itemStatus[first + i] != DeliveryStatus.DELIVERED.code()) {
                 return ResultCode.NOT_DELIVERED;
             }
         }
@@ -430,7 +430,7 @@ final class Decider {
             reply.result(ResultCode.OK);
         } else {
             header(EventType.CAMPAIGN_STATUS_CHANGED);
-            out.putBytes(cmd, campaignOff, campaignLen).putByte(status.ordinal());
+            out.putBytes(cmd, campaignOff, campaignLen).putByte(status.code());
             commit(ResultCode.OK);
         }
     }
@@ -539,11 +539,11 @@ final class Decider {
         }
         int at = state.grants.firstItem[g] + item;
         int current = state.grants.itemStatus[at];
-        if (current == DeliveryStatus.DELIVERED.ordinal() && status != DeliveryStatus.DELIVERED) {
+        if (current == DeliveryStatus.DELIVERED.code() && status != DeliveryStatus.DELIVERED) {
             reply.invalid("item: already delivered; a delivered item stays delivered");
             return;
         }
-        if (current == DeliveryStatus.FAILED.ordinal() && status == DeliveryStatus.PENDING) {
+        if (current == DeliveryStatus.FAILED.code() && status == DeliveryStatus.PENDING) {
             reply.invalid("item: failed at every supplier; an operator re-drive makes it pending again");
             return;
         }

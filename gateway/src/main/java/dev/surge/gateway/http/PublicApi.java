@@ -68,7 +68,7 @@ public final class PublicApi {
         @Override
         public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
             p.nextRandom();
-            p.writer.claim(slot, p.now(), p.randomHi, p.randomLo, x.user, key, campaign, sku, device, x.clientIp,
+            p.writer.claim(slot, p.now(), p.randomHi(), p.randomLo(), x.user, key, campaign, sku, device, x.clientIp,
                 account, x.tokenIssuedAt);
         }
 
