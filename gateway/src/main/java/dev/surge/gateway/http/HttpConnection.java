@@ -1,8 +1,9 @@
 package dev.surge.gateway.http;
 
+import dev.surge.gateway.auth.DashboardSessions;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
-import dev.surge.gateway.dashboard.DashboardSessions;
+import dev.surge.gateway.error.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
