@@ -3,6 +3,7 @@ package dev.surge.gateway.http;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.port.ReplyPort;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.gateway.engine.RingCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
