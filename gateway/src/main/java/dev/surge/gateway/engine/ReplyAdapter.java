@@ -1,9 +1,8 @@
-package dev.surge.gateway.http;
+package dev.surge.gateway.engine;
 
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.port.ReplyPort;
 import dev.surge.engine.reply.ReplyView;
-import dev.surge.gateway.engine.RingCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
