@@ -98,46 +98,71 @@ public final class SipHash {
     }
 
     private long run(DirectBuffer buffer, int offset, int length, boolean wide) {
-        long v0 = k0 ^ 0x736f6d6570736575L;
-        long v1 = k1 ^ 0x646f72616e646f6dL ^ (wide ? 0xee : 0);
-        long v2 = k0 ^ 0x6c7967656e657261L;
-        long v3 = k1 ^ 0x7465646279746573L;
-        int blocks = length >>> 3;
-        // the last block: the length's low byte on top, the 0-7 leftover bytes below
-        long last = ((long) length) << 56;
-        for (int i = blocks << 3, shift = 0; i < length; i++, shift += 8) {
-            last |= (buffer.getByte(offset + i) & 0xFFL) << shift;
-        }
-        for (int b = 0; b <= blocks; b++) {
-            long m = b < blocks ? buffer.getLong(offset + (b << 3), LE) : last;
+        // two call sites with constant rounds, so that the JIT unrolls the rounds of each
+        return compressionRounds == 1
+            ? sip(this, buffer, offset, length, wide, 1, 3)
+            : sip(this, buffer, offset, length, wide, 2, 4);
+    }
+
+    private static long sip(SipHash key, DirectBuffer buffer, int offset, int length, boolean wide, int c, int d) {
+        long v0 = key.k0 ^ 0x736f6d6570736575L;
+        long v1 = key.k1 ^ 0x646f72616e646f6dL ^ (wide ? 0xee : 0);
+        long v2 = key.k0 ^ 0x6c7967656e657261L;
+        long v3 = key.k1 ^ 0x7465646279746573L;
+        int end = offset + (length & ~7);
+        for (int at = offset; ; at += 8) {
+            // the last block: the length's low byte on top, the 0-7 leftover bytes below
+            long m = at < end ? buffer.getLong(at, LE) : ((long) length) << 56 | tail(buffer, at, length & 7);
             v3 ^= m;
-            for (int r = 0; r < compressionRounds; r++) {
+            for (int r = 0; r < c; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
                 v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
                 v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
                 v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
             }
             v0 ^= m;
-        }
-        long low = 0;
-        for (int half = 0; half < (wide ? 2 : 1); half++) {
-            if (half == 0) {
-                v2 ^= wide ? 0xee : 0xff;
-            } else {
-                v1 ^= 0xdd;
+            if (at >= end) {
+                break;
             }
-            for (int r = 0; r < finalRounds; r++) {
+        }
+        v2 ^= wide ? 0xee : 0xff;
+        for (int r = 0; r < d; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        long low = v0 ^ v1 ^ v2 ^ v3;
+        if (wide) {
+            v1 ^= 0xdd;
+            for (int r = 0; r < d; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
                 v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
                 v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
                 v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
             }
-            if (half == 0) {
-                low = v0 ^ v1 ^ v2 ^ v3;
-            } else {
-                high = v0 ^ v1 ^ v2 ^ v3;
-            }
+            key.high = v0 ^ v1 ^ v2 ^ v3;
         }
         return low;
+    }
+
+    /** The {@code n} (0-7) bytes at {@code at}, little-endian, in at most three reads. */
+    private static long tail(DirectBuffer buffer, int at, int n) {
+        long t = 0;
+        int shift = 0;
+        if ((n & 4) != 0) {
+            t = buffer.getInt(at, LE) & 0xFFFF_FFFFL;
+            at += 4;
+            shift = 32;
+        }
+        if ((n & 2) != 0) {
+            t |= (buffer.getShort(at, LE) & 0xFFFFL) << shift;
+            at += 2;
+            shift += 16;
+        }
+        if ((n & 1) != 0) {
+            t |= (buffer.getByte(at) & 0xFFL) << shift;
+        }
+        return t;
     }
 }
