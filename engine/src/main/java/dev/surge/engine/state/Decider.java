@@ -66,6 +66,16 @@ final class Decider {
         this.time = Math.max(slot.timestamp, state.lastTimestamp);
         in.wrap(slot.command, 0, slot.commandLength);
         reply.begin(slot);
+        identities.beginDecision(slot.command);
+        try {
+            dispatch(slot);
+        } finally {
+            identities.endDecision();
+        }
+        reply.end();
+    }
+
+    private void dispatch(CommandSlot slot) {
         switch (slot.type) {
             case CLAIM -> claim();
             case REDEEM_GRANT -> redeemGrant();
@@ -89,7 +99,6 @@ final class Decider {
             case QUERY_PENDING_DELIVERIES -> queryPendingDeliveries();
             default -> reply.invalid("unknown command");
         }
-        reply.end();
     }
 
     // ---- claims ----------------------------------------------------------------------------

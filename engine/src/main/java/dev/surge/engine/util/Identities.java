@@ -19,10 +19,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * identity, nor a flood of keys into one slot.
  *
  * <p>A 128-bit result comes back as its low half, the high half in {@link #userHigh()} or
- * {@link #keyHigh()}: read it before the next call. Each hash remembers its last input and
- * result, because the event applier hashes again, from the event, exactly what the decider hashed
- * from the command a moment before: the second time costs a compare of a few words. Confined to
- * the thread that owns the state.
+ * {@link #keyHigh()}: read it before the next call. Within a decision ({@link #beginDecision})
+ * each hash remembers where in the command its last input lay and its result, because the event
+ * applier hashes again, from the event, exactly what the decider hashed from the command a moment
+ * before: the second time costs a compare of a few words, not a hash. Confined to the thread that
+ * owns the state.
  */
 public final class Identities {
     /** Idempotency scopes: the same key under two scopes is two unrelated identities. */
@@ -41,6 +42,7 @@ public final class Identities {
     private final Memo lastDevice = new Memo();
     private final Memo lastAddress = new Memo();
     private long keyHigh;
+    private DirectBuffer command;
 
     public Identities(long key0, long key1) {
         SipHash root = new SipHash(key0, key1);
@@ -52,6 +54,28 @@ public final class Identities {
         fingerprint = root.fingerprint();
     }
 
+    /**
+     * From here to {@link #endDecision} the command's buffer stays as it is, so what was hashed
+     * from it may be reused. Nothing else is remembered: event buffers are rewritten within a
+     * decision.
+     */
+    public void beginDecision(DirectBuffer command) {
+        forget();
+        this.command = command;
+    }
+
+    public void endDecision() {
+        command = null;
+        forget();
+    }
+
+    private void forget() {
+        lastUser.forget();
+        lastKey.forget();
+        lastDevice.forget();
+        lastAddress.forget();
+    }
+
     /** Names the key without revealing it (snapshots record it). */
     public long fingerprint() {
         return fingerprint;
@@ -60,7 +84,8 @@ public final class Identities {
     /** A user's (or redeemer's) 128-bit identity: the low half, which also picks the user's slots. */
     public long user(DirectBuffer buffer, int offset, int length) {
         if (!lastUser.holds(0, buffer, offset, length)) {
-            lastUser.keep(0, buffer, offset, length, users.hash128(buffer, offset, length), users.high());
+            long low = users.hash128(buffer, offset, length);
+            lastUser.keep(buffer == command, 0, buffer, offset, length, low, users.high());
         }
         return lastUser.low;
     }
@@ -83,7 +108,8 @@ public final class Identities {
     public long key(int scope, long subjectHigh, long subjectLow, DirectBuffer buffer, int offset, int length) {
         if (!lastKey.holds(scope, buffer, offset, length)) {
             SipHash k = keys[scope];
-            lastKey.keep(scope, buffer, offset, length, k.hash128(buffer, offset, length), k.high());
+            long low = k.hash128(buffer, offset, length);
+            lastKey.keep(buffer == command, scope, buffer, offset, length, low, k.high());
         }
         keyHigh = lastKey.high ^ subjectHigh;
         return lastKey.low ^ subjectLow;
@@ -95,7 +121,7 @@ public final class Identities {
 
     public long device(DirectBuffer buffer, int offset, int length) {
         if (!lastDevice.holds(0, buffer, offset, length)) {
-            lastDevice.keep(0, buffer, offset, length, devices.hash(buffer, offset, length), 0);
+            lastDevice.keep(buffer == command, 0, buffer, offset, length, devices.hash(buffer, offset, length), 0);
         }
         return lastDevice.low;
     }
@@ -108,7 +134,7 @@ public final class Identities {
     /** A client address as the claim carried it (text), for the per-address limit counters. */
     public long address(DirectBuffer buffer, int offset, int length) {
         if (!lastAddress.holds(0, buffer, offset, length)) {
-            lastAddress.keep(0, buffer, offset, length, addresses.hash(buffer, offset, length), 0);
+            lastAddress.keep(buffer == command, 0, buffer, offset, length, addresses.hash(buffer, offset, length), 0);
         }
         return lastAddress.low;
     }
@@ -121,43 +147,51 @@ public final class Identities {
         return addresses.hash(address, 0, 17);
     }
 
-    /** One hash's last input (up to {@link #BYTES} bytes, under a tag) and its result. */
+    /**
+     * One hash's last input (where it lies, under a tag) and its result. It keeps a reference, not
+     * a copy: valid only while that buffer cannot change, i.e. within one decision.
+     */
     private static final class Memo {
-        static final int BYTES = 128;
-        final UnsafeBuffer bytes = new UnsafeBuffer(new byte[BYTES]);
-        int length = -1;
+        DirectBuffer buffer;
+        int offset;
+        int length;
         int tag;
         long low;
         long high;
 
         boolean holds(int tag, DirectBuffer buffer, int offset, int length) {
-            if (length != this.length || tag != this.tag) {
+            DirectBuffer kept = this.buffer;
+            if (kept == null || length != this.length || tag != this.tag) {
                 return false;
+            }
+            if (kept == buffer && offset == this.offset) {
+                return true;
             }
             int i = 0;
             for (; i + 8 <= length; i += 8) {
-                if (buffer.getLong(offset + i) != bytes.getLong(i)) {
+                if (buffer.getLong(offset + i) != kept.getLong(this.offset + i)) {
                     return false;
                 }
             }
             for (; i < length; i++) {
-                if (buffer.getByte(offset + i) != bytes.getByte(i)) {
+                if (buffer.getByte(offset + i) != kept.getByte(this.offset + i)) {
                     return false;
                 }
             }
             return true;
         }
 
-        void keep(int tag, DirectBuffer buffer, int offset, int length, long low, long high) {
+        void keep(boolean remember, int tag, DirectBuffer buffer, int offset, int length, long low, long high) {
             this.low = low;
             this.high = high;
-            if (length <= BYTES) {
-                buffer.getBytes(offset, bytes, 0, length);
-                this.tag = tag;
-                this.length = length;
-            } else {
-                this.length = -1;
-            }
+            this.buffer = remember ? buffer : null;
+            this.tag = tag;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        void forget() {
+            buffer = null;
         }
     }
 }
