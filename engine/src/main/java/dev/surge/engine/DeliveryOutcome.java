@@ -2,7 +2,7 @@ package dev.surge.engine;
 
 /**
  * What one delivery step found out, journaled with each DELIVERY_RECORDED event so that a
- * restart knows where every recharge stands (SPEC §4). Wire values are stable: never reorder,
+ * restart knows where every recharge stands (docs/delivery.md). Wire values are stable: never reorder,
  * only append.
  */
 public enum DeliveryOutcome {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Claims end to end over HTTP: every claim result of SPEC §2, idempotency, and the grant views. */
+/** Claims end to end over HTTP: every claim result of docs/api.md, idempotency, and the grant views. */
 @ExtendWith(NoLeakedThreads.class)
 class ClaimFlowIT {
     static TestGateway t;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Deliveries against simulated suppliers in their fault modes (SPEC §4). In every mode each
+ * Deliveries against simulated suppliers in their fault modes (docs/delivery.md). In every mode each
  * granted recharge lands exactly once over both suppliers, and the journal agrees on where.
  */
 @ExtendWith(NoLeakedThreads.class)

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every request that never reaches a decision: the error codes of SPEC §2 with their statuses and fields. */
+/** Every request that never reaches a decision: the error codes of docs/api.md with their statuses and fields. */
 @ExtendWith(NoLeakedThreads.class)
 class ErrorsIT {
     static TestGateway t;

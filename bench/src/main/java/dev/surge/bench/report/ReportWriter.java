@@ -90,10 +90,10 @@ public final class ReportWriter {
         }
     }
 
-    // ---- the figures of SPEC section 7, each next to its target --------------------------------
+    // ---- the figures of docs/benchmarks.md#targets, each next to its target ------------------
 
     private void targets() throws IOException {
-        md.append("## SPEC section 7: targets and what was measured here\n\n");
+        md.append("## Targets (docs/benchmarks.md) and what was measured here\n\n");
         md.append("| Figure | Target | Measured | Verdict |\n|---|---|---|---|\n");
         double claim = jmhMedian("ClaimDecisionBenchmark.claim", "avgt", Map.of());
         double encode = jmhMedian("ClaimDecisionBenchmark.encodeOnly", "avgt", Map.of());

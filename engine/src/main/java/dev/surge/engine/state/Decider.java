@@ -570,7 +570,7 @@ final class Decider {
     }
 
     /**
-     * The rules that keep a recharge from landing at two suppliers (SPEC §4), checked for every
+     * The rules that keep a recharge from landing at two suppliers (docs/delivery.md), checked for every
      * step a dispatcher records: a step names the supplier the item is at, and only a FAILOVER
      * moves it on, forward, and never while the supplier it leaves may have the delivery.
      */

@@ -26,7 +26,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Delivery records, supplier configuration and operator re-drives in the state machine (SPEC §4). */
+/** Delivery records, supplier configuration and operator re-drives in the state machine (docs/delivery.md). */
 class DeliveryRecordsTest {
     private EngineDriver d;
 

@@ -145,7 +145,7 @@ class DeliveryStepsRandomizedTest {
         return accepted;
     }
 
-    /** The model's rules (SPEC §4), written independently of the decider. */
+    /** The model's rules (docs/delivery.md), written independently of the decider. */
     private static boolean safe(Item item, DeliveryStatus status, DeliveryOutcome outcome, int supplier) {
         if (item.status == DeliveryStatus.DELIVERED && status != DeliveryStatus.DELIVERED) {
             return false;

@@ -31,7 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The admin API of SPEC §3. Every change is a ring command, journaled like a claim, so replay
+ * The admin API (docs/api.md#admin-api-admin). Every change is a ring command, journaled like a claim, so replay
  * rebuilds it; reads are ring queries answered by the writer thread. An unknown campaign or SKU
  * is 404 here (these are resources, not decisions); a change the engine refuses is 400 naming
  * the field, or 409 for a closed campaign.

@@ -14,7 +14,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The delivery side of the admin API (SPEC §3, §4): {@code PUT /admin/suppliers/{id}} and
+ * The delivery side of the admin API (docs/api.md#admin-api-admin, docs/delivery.md): {@code PUT /admin/suppliers/{id}} and
  * {@code POST /admin/deliveries/redrive}. Both are ring commands, journaled like every change: the
  * supplier's configuration (its secret sealed in the journal, never echoed), and the re-drive with
  * who asked for it. The dispatcher picks both up from the journaled events.

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher (SPEC §4): takes every granted recharge item from the ring's delivery stage and
+ * The dispatcher (docs/delivery.md): takes every granted recharge item from the ring's delivery stage and
  * drives it to a final outcome at its SKU's suppliers, in order, journaling every step through
  * the ring. It owns one thread ({@code surge-dispatch}); HTTP runs on the gateway's event loops.
  *

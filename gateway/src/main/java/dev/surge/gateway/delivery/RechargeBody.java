@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The body a supplier receives (SPEC §4): {@code {"deliveryId","skuId","account","campaignId"}}. Stateless. */
+/** The body a supplier receives (docs/delivery.md): {@code {"deliveryId","skuId","account","campaignId"}}. Stateless. */
 final class RechargeBody {
     private RechargeBody() {
     }

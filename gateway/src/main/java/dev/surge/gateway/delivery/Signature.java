@@ -7,7 +7,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * {@code X-Surge-Signature} of SPEC §4: hex(HMAC-SHA256(secret, body)). A status query signs
+ * {@code X-Surge-Signature} (docs/delivery.md): hex(HMAC-SHA256(secret, body)). A status query signs
  * the delivery id it asks about. Each instance holds one keyed {@link Mac}, so it is confined
  * to one thread (the dispatcher's, or a simulator connection's event loop).
  */

@@ -43,7 +43,7 @@ import javax.net.ssl.SSLParameters;
  * Encodes deliveries to one supplier as HTTP/1.1 requests over pooled keep-alive connections on
  * the gateway's own event loops (no thread of its own): {@code POST {url}} with the JSON body,
  * {@code Idempotency-Key} and {@code X-Surge-Signature}, and {@code GET {url}/{deliveryId}} to ask
- * where a delivery stands (SPEC §4). Every request ends in exactly one {@link SupplierReply}: an
+ * where a delivery stands (docs/delivery.md). Every request ends in exactly one {@link SupplierReply}: an
  * answer; REFUSED when nothing can have reached the supplier (no connection, nothing written);
  * BLOCKED when its host resolved to a link-local or metadata address (nothing sent either);
  * LOST when it was sent and no answer came within the supplier's timeout, or the connection

@@ -2,7 +2,7 @@ package dev.surge.gateway.error;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** The {@code error.code} values of SPEC §2 and the HTTP status each is sent with. */
+/** The {@code error.code} values of docs/api.md#error-codes and the HTTP status each is sent with. */
 public enum ErrorCode {
     MALFORMED_JSON(400),
     INVALID_FIELD(400),

@@ -17,7 +17,7 @@ import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
- * The public API of SPEC §2 ({@code /v1}): claims, redemptions and the owner's grant views.
+ * The public API ({@code /v1}, docs/api.md#public-api-v1): claims, redemptions and the owner's grant views.
  * Bodies are parsed on the event loop; each request becomes one ring command; the answer is
  * rendered on the reply thread. The user id always comes from the token, never the body.
  */

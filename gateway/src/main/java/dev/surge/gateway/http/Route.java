@@ -3,7 +3,7 @@ package dev.surge.gateway.http;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
- * Every route of SPEC §2 and §3, with what the connection checks before the body arrives: who
+ * Every route of docs/api.md (and docs/openapi.yaml), with what the connection checks before the body arrives: who
  * may call it, what body it takes, whether it waits for recovery, whether it is rate limited,
  * and whether it needs an {@code Idempotency-Key}. {@code label} names it in metrics.
  */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "supplier-sim",
     mixinStandardHelpOptions = true,
     description = {
-        "A simulated recharge supplier for demos and tests (SPEC §4).",
+        "A simulated recharge supplier for demos and tests (docs/delivery.md).",
         "",
         "Any path is a supplier name with its own ledger: POST /NAME recharges (checks",
         "X-Surge-Signature, dedups by Idempotency-Key: a repeat is 409), GET",

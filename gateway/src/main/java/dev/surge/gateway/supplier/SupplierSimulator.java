@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A simulated recharge supplier, the thing tests and demos judge exactly-once against. It serves
  * any number of supplier names, each with its own ledger: {@code POST /{name}} recharges
- * (SPEC §4 body, {@code Idempotency-Key}, {@code X-Surge-Signature}), {@code GET /{name}/{deliveryId}}
+ * (the body of docs/delivery.md, {@code Idempotency-Key}, {@code X-Surge-Signature}), {@code GET /{name}/{deliveryId}}
  * answers its status (DELIVERED, FAILED, PENDING, or 404 never seen). Per name it dedups by
  * Idempotency-Key (a repeat is 409) and counts the recharges it applied per account.
  *

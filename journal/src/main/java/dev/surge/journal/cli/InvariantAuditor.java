@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Recomputes Surge's invariants from the events alone, with its own deliberately plain model
  * (strings and hash maps, no engine state classes), so that a bug in the engine's state machine
- * cannot hide itself: {@code verify} trusts only the journal's bytes and the rules in SPEC.md.
+ * cannot hide itself: {@code verify} trusts only the journal's bytes and the rules of
+ * docs/architecture.md#invariants.
  *
  * <p>Checked, each at the event that would break it, against the configuration in force then:
  * <ul>
