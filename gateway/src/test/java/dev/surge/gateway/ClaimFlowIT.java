@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

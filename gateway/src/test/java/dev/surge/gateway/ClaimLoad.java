@@ -1,5 +1,7 @@
 package dev.surge.gateway;
 
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.RawHttp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,6 +3,8 @@ package dev.surge.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.NoLeakedThreads;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

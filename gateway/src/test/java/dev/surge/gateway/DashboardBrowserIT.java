@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.surge.engine.event.EventType;
-import dev.surge.gateway.supplier.SupplierSimulator;
+import dev.surge.simulator.SupplierSimulator;
+import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

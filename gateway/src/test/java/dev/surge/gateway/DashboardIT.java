@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.testkit.EventStream;
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.dashboard.DashboardAgent;
+import dev.surge.testkit.EventStream;
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,7 +54,7 @@ class DeliveryAdminIT {
 
             // the backup is fixed; its ledger remembers the rejections, so re-drive against a fresh one
             bed.backup.knobs().rejectRate = 0;
-            try (var fresh = new dev.surge.gateway.supplier.SupplierSimulator(DeliveryBed.SECRET, 5)) {
+            try (var fresh = new dev.surge.simulator.SupplierSimulator(DeliveryBed.SECRET, 5)) {
                 fresh.start("127.0.0.1", 0);
                 bed.supplier("backup", fresh.url("backup"), 1000, 4);
                 assertEquals(404, bed.t.admin("POST", "/admin/deliveries/redrive", "{\"campaignId\":\"nope\"}").status());

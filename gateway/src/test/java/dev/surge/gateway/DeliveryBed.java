@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.supplier.SupplierSimulator;
+import dev.surge.simulator.SupplierSimulator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

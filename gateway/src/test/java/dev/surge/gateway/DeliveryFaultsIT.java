@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.supplier.SupplierSimulator;
+import dev.surge.simulator.SupplierSimulator;
+import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;

@@ -3,7 +3,9 @@ package dev.surge.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.surge.gateway.supplier.SupplierSimulator;
+import dev.surge.simulator.SupplierSimulator;
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.SurgeProcess;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,7 @@ class DeliveryRestartIT {
             backup.start("127.0.0.1", 0);
             primary.knobs().latencyMs = 1200;
             String[] flags = {"--delivery-backoff-ms", "20", "--delivery-backoff-max-ms", "300"};
-            try (SurgeProcess first = SurgeProcess.start(data, flags)) {
+            try (SurgeProcess first = TestGateway.process(data, flags)) {
                 for (String[] s : new String[][] {{"primary", primary.url("primary")}, {"backup", backup.url("backup")}}) {
                     HttpResponse<String> r = first.admin("PUT", "/admin/suppliers/" + s[0], "{\"url\":\"" + s[1]
                         + "\",\"secret\":\"" + DeliveryBed.SECRET + "\",\"timeoutMs\":5000,\"maxConcurrency\":8}");
@@ -63,7 +65,7 @@ class DeliveryRestartIT {
                 first.kill();
             }
 
-            try (SurgeProcess second = SurgeProcess.start(data, flags)) {
+            try (SurgeProcess second = TestGateway.process(data, flags)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 long pending = N;
                 while (pending > 0 && System.nanoTime() < deadline) {
@@ -89,10 +91,10 @@ class DeliveryRestartIT {
 
             Path statement = dir.resolve("primary.csv");
             Files.writeString(statement, primary.statement("primary"), StandardCharsets.UTF_8);
-            String verify = SurgeProcess.journal("verify", "--data-dir", data.toString());
+            String verify = TestGateway.journal("verify", "--data-dir", data.toString());
             assertTrue(verify.contains("OK: no violations"), verify);
             assertTrue(verify.contains("delivery  " + N + " recharge items, 0 pending, 0 failed"), verify);
-            String reconcile = SurgeProcess.journal("reconcile", "--data-dir", data.toString(), "--supplier", "primary",
+            String reconcile = TestGateway.journal("reconcile", "--data-dir", data.toString(), "--supplier", "primary",
                 "--statement", statement.toString());
             assertTrue(reconcile.contains("OK: the statement and the journal agree"), reconcile);
         }

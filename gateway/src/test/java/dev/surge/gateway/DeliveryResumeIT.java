@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.event.EventType;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

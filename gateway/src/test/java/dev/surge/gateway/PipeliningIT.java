@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.config.Configuration;
+import dev.surge.testkit.NoLeakedThreads;
+import dev.surge.testkit.RawHttp;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;

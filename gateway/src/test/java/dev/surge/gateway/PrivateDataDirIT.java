@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.ops.RecoveryProgress;
 import dev.surge.journal.PrivateFiles;
+import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -7,6 +7,7 @@ import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.wire.WireWriter;
 import dev.surge.gateway.auth.AdminAuth;
+import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -2,6 +2,7 @@ package dev.surge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.surge.testkit.NoLeakedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.state.StateMachine;
+import dev.surge.testkit.NoLeakedThreads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

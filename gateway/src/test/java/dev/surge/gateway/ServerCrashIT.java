@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.json.Json;
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.RawHttp;
+import dev.surge.testkit.SurgeProcess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -56,7 +59,7 @@ class ServerCrashIT {
         Path data = dir.resolve("data");
 
         List<ClaimLoad.Decision> beforeKill;
-        try (SurgeProcess first = SurgeProcess.start(data, "--rate-limit", "0")) {
+        try (SurgeProcess first = TestGateway.process(data, "--rate-limit", "0")) {
             setUpCampaign(first);
             ClaimLoad load = new ClaimLoad(first.port, tokens, "pre-", CLAIM, false).start(CONNECTIONS, 1);
             load.awaitGranted(GRANTS_BEFORE_KILL, 180);
@@ -67,7 +70,7 @@ class ServerCrashIT {
         List<ClaimLoad.Decision> grantedBefore = granted(beforeKill);
         assertTrue(grantedBefore.size() >= GRANTS_BEFORE_KILL && grantedBefore.size() < STOCK, "killed mid-load");
 
-        try (SurgeProcess second = SurgeProcess.start(data, "--rate-limit", "0")) {
+        try (SurgeProcess second = TestGateway.process(data, "--rate-limit", "0")) {
 
             // every GRANTED a client saw is still the owner's grant, with the same code
             inParallel(grantedBefore, second.port, (http, d) -> {
@@ -121,7 +124,7 @@ class ServerCrashIT {
             assertEquals(0, second.stop(), "SIGTERM stops it cleanly:\n" + second.log());
         }
         // scripts/journal verify over what the two server runs left
-        String verify = SurgeProcess.journal("verify", "--data-dir", data.toString());
+        String verify = TestGateway.journal("verify", "--data-dir", data.toString());
         assertTrue(verify.contains("OK: no violations"), verify);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.testkit.NoLeakedThreads;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;

@@ -1,6 +1,14 @@
 package dev.surge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.json.Json;
+import dev.surge.journal.cli.JournalCli;
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.SurgeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,9 +16,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +65,37 @@ final class TestGateway implements AutoCloseable {
         String errorField() {
             return (String) at("error", "field");
         }
+    }
+
+    /**
+     * Surge's {@link Main} in its own JVM ({@link SurgeProcess}): no demo, any free port, on
+     * {@code dataDir} with {@code flags} and this class's secrets, what an operator starts. Ready
+     * when it returns; its log goes next to {@code dataDir}.
+     */
+    static SurgeProcess process(Path dataDir, String... flags) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--no-demo", "--port", "0", "--data-dir", dataDir.toString()));
+        args.addAll(List.of(flags));
+        UserTokens tokens = new UserTokens(SECRET, Json.FACTORY);
+        return SurgeProcess.start(withSecrets(SurgeProcess.java(Main.class, args.toArray(String[]::new))),
+            dataDir.toAbsolutePath().getParent(), ADMIN, user -> tokens.mint(user, Instant.now().getEpochSecond() + 3600));
+    }
+
+    /** {@code process} with this class's SURGE_* secrets and stderr merged into stdout. */
+    static ProcessBuilder withSecrets(ProcessBuilder process) {
+        process.redirectErrorStream(true);
+        process.environment().put("SURGE_ADMIN_TOKEN", ADMIN);
+        process.environment().put("SURGE_USER_TOKEN_SECRET", SECRET);
+        process.environment().put("SURGE_CODE_KEY", CODE_KEY);
+        return process;
+    }
+
+    /** The operator CLI ({@code scripts/journal}) in its own JVM with the code key; its output, once it exited 0. */
+    static String journal(String... args) throws IOException, InterruptedException {
+        Process p = withSecrets(SurgeProcess.java(JournalCli.class, args)).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the journal CLI did not finish:\n" + out);
+        assertEquals(JournalCli.EXIT_OK, p.exitValue(), out);
+        return out;
     }
 
     static Configuration config() {

@@ -3,6 +3,9 @@ package dev.surge.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.NoLeakedThreads;
+import dev.surge.testkit.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

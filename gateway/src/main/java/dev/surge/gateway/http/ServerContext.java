@@ -1,11 +1,11 @@
 package dev.surge.gateway.http;
 
+import dev.surge.delivery.DeliveryMetrics;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardSessions;
-import dev.surge.gateway.delivery.DeliveryMetrics;
 import dev.surge.gateway.ops.GatewayMetrics;
 import dev.surge.gateway.ops.RecoveryProgress;
 import java.util.concurrent.atomic.LongAdder;
