@@ -4,7 +4,6 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.state.StateMachine;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;

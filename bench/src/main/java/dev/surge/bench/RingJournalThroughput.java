@@ -8,7 +8,6 @@ import dev.surge.engine.port.ReplyPort;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.journal.ChronicleJournal;
-import dev.surge.journal.CodeCipher;
 import dev.surge.journal.Durability;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.ops.RecoveryProgress;
+import dev.surge.gateway.engine.RecoveryProgress;
 import dev.surge.journal.ChronicleJournal;
 import dev.surge.journal.CodeCipher;
 import dev.surge.journal.PrivateFiles;

@@ -10,12 +10,12 @@ import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardAgent;
-import dev.surge.gateway.http.EngineProxy;
+import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.ReplyAdapter;
+import dev.surge.gateway.http.GatewayMetrics;
 import dev.surge.gateway.http.HttpServer;
-import dev.surge.gateway.http.ReplyProxy;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.json.Json;
-import dev.surge.gateway.ops.GatewayMetrics;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
         if (unscoped != null) {
             LOG.warn("{}", unscoped);
         }
-        ring = new EngineRing(machine, storage.journal(), new ReplyProxy(), deliveries, config.ringSize(),
+        ring = new EngineRing(machine, storage.journal(), new ReplyAdapter(), deliveries, config.ringSize(),
             config.waitStrategy());
         ring.start();
         storage.onStarted(ring);

@@ -1,7 +1,7 @@
 package dev.surge.gateway;
 
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.ops.RecoveryProgress;
+import dev.surge.gateway.engine.RecoveryProgress;
 
 /** Opens the engine's storage for a configuration: the Chronicle journal under --data-dir (Main, benchmarks). */
 public final class Storages {

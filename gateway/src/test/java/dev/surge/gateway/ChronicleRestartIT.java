@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.ops.RecoveryProgress;
+import dev.surge.gateway.engine.RecoveryProgress;
 import dev.surge.testkit.NoLeakedThreads;
 import java.nio.file.Path;
 import java.util.function.Consumer;

@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.ops.RecoveryProgress;
+import dev.surge.gateway.engine.RecoveryProgress;
 import dev.surge.journal.PrivateFiles;
 import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;

@@ -14,7 +14,7 @@ import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.event.EventType;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.http.DirectCall;
+import dev.surge.gateway.engine.DirectCall;
 import dev.surge.testkit.NoLeakedThreads;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

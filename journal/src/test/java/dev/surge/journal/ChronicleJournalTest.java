@@ -31,7 +31,7 @@ class ChronicleJournalTest {
     /** Reads the whole journal back: event bytes and Chronicle indexes, in order. */
     static List<byte[]> readAll(Path data, List<Long> indexes) {
         List<byte[]> out = new ArrayList<>();
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             JournalReader.Outcome o = reader.read((index, event) -> {
                 byte[] copy = new byte[event.length()];
                 event.buffer().getBytes(event.offset(), copy);
@@ -48,9 +48,9 @@ class ChronicleJournalTest {
 
     @Test
     void eventsReadBackEqualAndReplayToTheLiveDigest() {
-        EngineDriver live = Workload.run(1, 400);
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 7);
+        EngineDriver live = JournalHistory.run(1, 400);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 7);
             assertEquals(live.events.size(), journal.lastSequence());
         }
         List<Long> indexes = new ArrayList<>();
@@ -60,44 +60,44 @@ class ChronicleJournalTest {
             assertArrayEquals(live.events.get(i), back.get(i), "event " + (i + 1));
             assertTrue(i == 0 || indexes.get(i) > indexes.get(i - 1));
         }
-        assertEquals(live.machine.digest(), Workload.replay(back, back.size()).digest());
+        assertEquals(live.machine.digest(), JournalHistory.replay(back, back.size()).digest());
     }
 
     @Test
     void syncDurabilityWritesTheSameJournal() {
-        EngineDriver live = Workload.run(2, 100);
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 16);
+        EngineDriver live = JournalHistory.run(2, 100);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 16);
         }
-        assertEquals(live.machine.digest(), Workload.replay(readAll(data, null), live.events.size()).digest());
+        assertEquals(live.machine.digest(), JournalHistory.replay(readAll(data, null), live.events.size()).digest());
     }
 
     @Test
     void reopeningContinuesTheSequenceAndRefusesAnythingElse() {
-        EngineDriver live = Workload.run(3, 100);
+        EngineDriver live = JournalHistory.run(3, 100);
         int half = live.events.size() / 2;
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             byte[] e = live.events.get(1);
             IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> journal.append(2, new UnsafeBuffer(e), 0, e.length));
             assertTrue(refused.getMessage().contains("continues at event 1"), refused.getMessage());
-            Workload.append(journal, live.events, 0, half, 10);
+            JournalHistory.append(journal, live.events, 0, half, 10);
         }
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             assertEquals(half, journal.lastSequence());
             assertTrue(journal.lastIndex() >= 0);
             byte[] first = live.events.get(0);
             assertThrows(IllegalStateException.class, () -> journal.append(1, new UnsafeBuffer(first), 0, first.length),
                 "a fresh state machine must not write into an existing journal");
-            Workload.append(journal, live.events, half, live.events.size(), 10);
+            JournalHistory.append(journal, live.events, half, live.events.size(), 10);
         }
         assertEquals(live.events.size(), readAll(data, null).size());
     }
 
     @Test
     void anEventWhoseHeaderDisagreesWithItsSequenceIsRefused() {
-        EngineDriver live = Workload.run(4, 5);
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+        EngineDriver live = JournalHistory.run(4, 5);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             byte[] e = live.events.get(1); // header says 2
             assertThrows(IllegalArgumentException.class, () -> journal.append(1, new UnsafeBuffer(e), 0, e.length));
         }
@@ -110,8 +110,8 @@ class ChronicleJournalTest {
         int claims = 2_000;
         CountDownLatch replied = new CountDownLatch(claims + 2);
         AtomicInteger notJournaled = new AtomicInteger();
-        StateMachine machine = new StateMachine(Workload.CIPHER.stateConfig());
-        ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, Workload.CIPHER);
+        StateMachine machine = new StateMachine(JournalHistory.CIPHER.stateConfig());
+        ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER);
         try (EngineRing ring = new EngineRing(machine, journal, slot -> {
             if (!slot.journaled) {
                 notJournaled.incrementAndGet();
@@ -122,7 +122,7 @@ class ChronicleJournalTest {
             var spec = EngineDriver.campaign("c", 1);
             EngineDriver.sku(spec, "s", dev.surge.engine.SkuKind.CODE);
             publish(ring, slot -> w.upsertCampaign(slot, 1, spec));
-            publish(ring, slot -> w.loadCodes(slot, 1, "c", "s", EngineDriver.codes(Workload.CODE_MARK, 500)));
+            publish(ring, slot -> w.loadCodes(slot, 1, "c", "s", EngineDriver.codes(JournalHistory.CODE_MARK, 500)));
             for (int i = 0; i < claims; i++) {
                 int n = i;
                 publish(ring, slot -> w.claim(slot, 2 + n, n, n, "u" + n % 900, "k" + n, "c", "s", "", null, ""));
@@ -133,7 +133,7 @@ class ChronicleJournalTest {
         assertEquals(0, notJournaled.get());
         List<byte[]> back = readAll(data, null);
         assertEquals(claims + 2, back.size());
-        StateMachine replayed = Workload.replay(back, back.size());
+        StateMachine replayed = JournalHistory.replay(back, back.size());
         assertEquals(machine.digest(), replayed.digest());
         assertEquals(500, replayed.campaign("c").skus().get(0).granted());
     }

@@ -23,15 +23,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class CodeCipherTest {
-    private static final CodeCipher CIPHER = Workload.CIPHER;
+    private static final CodeCipher CIPHER = JournalHistory.CIPHER;
     private static final byte[] AAD = {1, 2, 3};
 
     @Test
     void keysMustBeBase64Of32BytesAndErrorsNeverEchoTheKey() {
-        String good = Base64.getEncoder().encodeToString(Workload.key(1));
+        String good = Base64.getEncoder().encodeToString(JournalHistory.key(1));
         CodeCipher.fromBase64(good);
         CodeCipher.fromBase64("  " + good + "\n");
-        CodeCipher.fromBase64(Base64.getUrlEncoder().withoutPadding().encodeToString(Workload.key(1)));
+        CodeCipher.fromBase64(Base64.getUrlEncoder().withoutPadding().encodeToString(JournalHistory.key(1)));
         CodeCipher.fromBase64(CodeCipher.newKeyBase64());
 
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
@@ -52,7 +52,7 @@ class CodeCipherTest {
     private static byte[] codesLoaded() {
         EngineDriver d = new EngineDriver();
         CampaignSpecs.oneCodeSku(d);
-        d.load("c", "s", List.of(Workload.CODE_MARK + "-A", Workload.CODE_MARK + "-B"));
+        d.load("c", "s", List.of(JournalHistory.CODE_MARK + "-A", JournalHistory.CODE_MARK + "-B"));
         return d.events.get(d.events.size() - 1);
     }
 
@@ -69,7 +69,7 @@ class CodeCipherTest {
         int n = CIPHER.sealEvent(new UnsafeBuffer(event), 0, event.length, clear, sealed, 0);
         assertEquals(event.length + CodeCipher.SEAL_OVERHEAD, n);
         byte[] bytes = Arrays.copyOf(sealed.byteArray(), n);
-        assertEquals(-1, Workload.indexOf(bytes, Workload.ascii(Workload.CODE_MARK), 0), "a code is in clear");
+        assertEquals(-1, JournalHistory.indexOf(bytes, JournalHistory.ascii(JournalHistory.CODE_MARK), 0), "a code is in clear");
         assertEquals(clear, CodeCipher.clearLengthOf(new UnsafeBuffer(bytes), 0, n));
         assertArrayEquals(Arrays.copyOf(event, clear), Arrays.copyOfRange(bytes, 4, 4 + clear));
 
@@ -92,7 +92,7 @@ class CodeCipherTest {
         int n = CIPHER.sealEvent(new UnsafeBuffer(event), 0, event.length, CodeCipher.clearLength(view), sealed, 0);
         byte[] bytes = Arrays.copyOf(sealed.byteArray(), n);
         ExpandableArrayBuffer out = new ExpandableArrayBuffer(8);
-        assertEquals(-1, CodeCipher.of(Workload.key(99)).openEvent(new UnsafeBuffer(bytes), 0, n, out));
+        assertEquals(-1, CodeCipher.of(JournalHistory.key(99)).openEvent(new UnsafeBuffer(bytes), 0, n, out));
         for (int i = 4; i < n; i++) { // clear part (sequence, campaign...) is authenticated too
             byte[] bad = bytes.clone();
             bad[i] ^= 0x20;
@@ -177,6 +177,6 @@ class CodeCipherTest {
         }
         // other associated data (another snapshot's header) or key
         assertThrows(IOException.class, () -> open(sealed, CIPHER, new byte[] {1, 2, 4}));
-        assertThrows(IOException.class, () -> open(sealed, CodeCipher.of(Workload.key(3)), AAD));
+        assertThrows(IOException.class, () -> open(sealed, CodeCipher.of(JournalHistory.key(3)), AAD));
     }
 }

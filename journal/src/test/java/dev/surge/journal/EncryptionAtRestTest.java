@@ -21,36 +21,36 @@ class EncryptionAtRestTest {
 
     @Test
     void noPlaintextCodeInAnyFileUnderTheDataDirectory() throws IOException {
-        EngineDriver live = Workload.run(21, 300);
-        byte[] mark = Workload.ascii(Workload.CODE_MARK);
+        EngineDriver live = JournalHistory.run(21, 300);
+        byte[] mark = JournalHistory.ascii(JournalHistory.CODE_MARK);
 
         // Controls: the events and the engine's own snapshot do hold the codes in plaintext, so a
         // search that finds nothing below means they were encrypted, not missing.
-        assertTrue(live.events.stream().anyMatch(e -> Workload.indexOf(e, mark, 0) >= 0));
+        assertTrue(live.events.stream().anyMatch(e -> JournalHistory.indexOf(e, mark, 0) >= 0));
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         live.machine.writeSnapshot(new DataOutputStream(raw));
-        assertTrue(Workload.indexOf(raw.toByteArray(), mark, 0) >= 0);
+        assertTrue(JournalHistory.indexOf(raw.toByteArray(), mark, 0) >= 0);
 
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 8);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 8);
         }
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         store.write(live.machine, -1);
-        try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 50, Duration.ofMinutes(1)).start()) {
+        try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 50, Duration.ofMinutes(1)).start()) {
             agent.appliedSequence(); // it writes its own snapshots too
         }
         // and the state read back still has them: encrypted, not lost
-        Recovery.Result r = new Recovery(data, Workload.CIPHER).run();
+        Recovery.Result r = new Recovery(data, JournalHistory.CIPHER).run();
         assertEquals(live.machine.digest(), r.machine().digest());
 
-        List<Path> files = Workload.files(data);
+        List<Path> files = JournalHistory.files(data);
         assertTrue(files.stream().anyMatch(p -> p.toString().endsWith(".cq4")), files.toString());
         assertTrue(files.stream().anyMatch(p -> p.getFileName().toString().startsWith("snapshot-")), files.toString());
         for (Path f : files) {
             byte[] bytes = Files.readAllBytes(f);
-            assertEquals(-1, Workload.indexOf(bytes, mark, 0), "plaintext code in " + f);
+            assertEquals(-1, JournalHistory.indexOf(bytes, mark, 0), "plaintext code in " + f);
             // nor any single code's distinctive tail, in case the mark were split
-            assertEquals(-1, Workload.indexOf(bytes, Workload.ascii("PLAIN-V-1"), 0), "plaintext code in " + f);
+            assertEquals(-1, JournalHistory.indexOf(bytes, JournalHistory.ascii("PLAIN-V-1"), 0), "plaintext code in " + f);
         }
     }
 }

@@ -36,7 +36,7 @@ class JournalReaderTest {
 
     /** The journal record of an event, as ChronicleJournal would write it. */
     static byte[] encode(byte[] event) {
-        EventEncoder encoder = new EventEncoder(Workload.CIPHER);
+        EventEncoder encoder = new EventEncoder(JournalHistory.CIPHER);
         long sequence = new UnsafeBuffer(event).getLong(1, java.nio.ByteOrder.LITTLE_ENDIAN);
         int n = encoder.encode(sequence, new UnsafeBuffer(event), 0, event.length);
         byte[] out = new byte[n];
@@ -45,8 +45,8 @@ class JournalReaderTest {
     }
 
     private List<Long> write(EngineDriver d) {
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            return Workload.append(journal, d.events, 0, d.events.size(), 1);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            return JournalHistory.append(journal, d.events, 0, d.events.size(), 1);
         }
     }
 
@@ -58,23 +58,23 @@ class JournalReaderTest {
 
     @Test
     void seeksWithAVerifiedHintAndFallsBackWithoutOne() {
-        EngineDriver d = Workload.run(5, 60);
+        EngineDriver d = JournalHistory.run(5, 60);
         List<Long> indexes = write(d);
         int k = 40;
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             assertTrue(reader.seek(k + 1, indexes.get(k - 1)));
             List<Long> seen = sequences(reader);
             assertEquals(k + 1, seen.get(0));
             assertEquals(d.events.size() - k, seen.size());
         }
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             assertFalse(reader.seek(k + 1, indexes.get(k - 5)), "a hint of another event is not trusted");
             List<Long> seen = sequences(reader);
             assertEquals(k + 1, seen.get(0));
             assertEquals(d.events.size(), reader.recordsRead());
             assertEquals(d.events.size() - k, reader.eventsDelivered());
         }
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             assertFalse(reader.seek(k + 1, indexes.get(indexes.size() - 1) + 1000));
             assertEquals(k + 1, sequences(reader).get(0));
         }
@@ -82,7 +82,7 @@ class JournalReaderTest {
 
     @Test
     void aGapOrARepeatIsCorruptionNamedPrecisely() {
-        EngineDriver d = Workload.run(6, 10);
+        EngineDriver d = JournalHistory.run(6, 10);
         List<byte[]> gap = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             if (i != 3) {
@@ -90,7 +90,7 @@ class JournalReaderTest {
             }
         }
         appendRaw(data, gap);
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             assertEquals(3, sequences(reader).size());
             assertEquals(JournalReader.Outcome.CORRUPT, reader.read((i, e) -> true));
             BadRecord bad = reader.badRecord();
@@ -107,9 +107,9 @@ class JournalReaderTest {
 
     @Test
     void aRepeatedLastEventIsATailRepeat() {
-        EngineDriver d = Workload.run(7, 10);
+        EngineDriver d = JournalHistory.run(7, 10);
         appendRaw(data, List.of(encode(d.events.get(0)), encode(d.events.get(1)), encode(d.events.get(1))));
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             assertEquals(2, sequences(reader).size());
             BadRecord bad = reader.badRecord();
             assertEquals(RecordProblem.SEQUENCE_REPEAT, bad.problem());
@@ -122,7 +122,7 @@ class JournalReaderTest {
     void withoutTheKeyCodeLoadsArriveSealedWithTheirClearPart() {
         EngineDriver d = new EngineDriver();
         CampaignSpecs.oneCodeSku(d);
-        d.load("c", "s", EngineDriver.codes(Workload.CODE_MARK, 12));
+        d.load("c", "s", EngineDriver.codes(JournalHistory.CODE_MARK, 12));
         d.claim("u", "k", "c", "s");
         write(d);
         List<SealedEvent> sealed = new ArrayList<>();
@@ -163,7 +163,7 @@ class JournalReaderTest {
         CampaignSpecs.oneCodeSku(d);
         d.load("c", "s", EngineDriver.codes("X", 3));
         write(d);
-        try (JournalReader reader = JournalReader.openReadOnly(data, CodeCipher.of(Workload.key(1234)))) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, CodeCipher.of(JournalHistory.key(1234)))) {
             assertEquals(JournalReader.Outcome.CORRUPT, reader.read((i, e) -> true));
             assertEquals(RecordProblem.CANNOT_DECRYPT, reader.badRecord().problem());
             assertEquals(2, reader.badRecord().sequence());
@@ -172,16 +172,16 @@ class JournalReaderTest {
 
     @Test
     void readsIncrementallyAsTheJournalGrows() {
-        EngineDriver d = Workload.run(8, 50);
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER);
+        EngineDriver d = JournalHistory.run(8, 50);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER);
              SingleChronicleQueue q = JournalFiles.open(JournalFiles.journalDir(data), null);
-             JournalReader reader = new JournalReader(q, Workload.CIPHER)) {
+             JournalReader reader = new JournalReader(q, JournalHistory.CIPHER)) {
             List<Long> seen = new ArrayList<>();
-            Workload.append(journal, d.events, 0, 20, 5);
+            JournalHistory.append(journal, d.events, 0, 20, 5);
             assertEquals(JournalReader.Outcome.END, reader.read((i, e) -> seen.add(e.sequence)));
             assertEquals(20, seen.size());
             assertEquals(JournalReader.Outcome.LIMIT, reader.read((i, e) -> true, 0));
-            Workload.append(journal, d.events, 20, d.events.size(), 5);
+            JournalHistory.append(journal, d.events, 20, d.events.size(), 5);
             assertEquals(JournalReader.Outcome.LIMIT, reader.read((i, e) -> seen.add(e.sequence), 3));
             assertEquals(JournalReader.Outcome.STOPPED, reader.read((i, e) -> !seen.add(e.sequence)));
             assertEquals(JournalReader.Outcome.END, reader.read((i, e) -> seen.add(e.sequence)));

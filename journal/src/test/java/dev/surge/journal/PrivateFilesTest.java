@@ -63,11 +63,11 @@ class PrivateFilesTest {
     @Test
     void aJournalWithASnapshotIsOwnerOnlyThroughout() throws IOException {
         Path data = tmp.resolve("new").resolve("data");
-        EngineDriver live = Workload.run(5, 50);
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 10);
+        EngineDriver live = JournalHistory.run(5, 50);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 10);
         }
-        new SnapshotStore(data, Workload.CIPHER).write(live.machine, -1);
+        new SnapshotStore(data, JournalHistory.CIPHER).write(live.machine, -1);
         BackgroundResourceReleaser.releasePendingResources();
 
         Path journal = JournalFiles.journalDir(data);

@@ -28,21 +28,21 @@ class RecoveryTest {
     @TempDir
     Path data;
 
-    private final EngineDriver live = Workload.run(31, 300);
+    private final EngineDriver live = JournalHistory.run(31, 300);
 
     /** Journals events [0, n) and returns their Chronicle indexes. */
     private List<Long> journal(int n) {
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            return Workload.append(journal, live.events, 0, n, 9);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            return JournalHistory.append(journal, live.events, 0, n, 9);
         }
     }
 
     private Recovery recovery() {
-        return new Recovery(data, Workload.CIPHER).clock(CLOCK);
+        return new Recovery(data, JournalHistory.CIPHER).clock(CLOCK);
     }
 
     private long digestAt(int n) {
-        return Workload.replay(live.events, n).digest();
+        return JournalHistory.replay(live.events, n).digest();
     }
 
     @Test
@@ -73,11 +73,11 @@ class RecoveryTest {
     void snapshotPlusTailEqualsFullReplayAndADamagedNewestSnapshotFallsBack() throws IOException {
         int n = live.events.size();
         List<Long> indexes = journal(n);
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         int older = n / 3;
         int newer = 2 * n / 3;
-        store.write(Workload.replay(live.events, older), indexes.get(older - 1));
-        SnapshotInfo newest = store.write(Workload.replay(live.events, newer), indexes.get(newer - 1));
+        store.write(JournalHistory.replay(live.events, older), indexes.get(older - 1));
+        SnapshotInfo newest = store.write(JournalHistory.replay(live.events, newer), indexes.get(newer - 1));
 
         Recovery.Result r = recovery().run();
         assertEquals(live.machine.digest(), r.machine().digest());
@@ -98,7 +98,7 @@ class RecoveryTest {
     void aSnapshotWithAWrongIndexHintIsStillRecoveredCorrectly() {
         int n = live.events.size();
         List<Long> indexes = journal(n);
-        new SnapshotStore(data, Workload.CIPHER).write(Workload.replay(live.events, 100), indexes.get(10));
+        new SnapshotStore(data, JournalHistory.CIPHER).write(JournalHistory.replay(live.events, 100), indexes.get(10));
         Recovery.Result r = recovery().run();
         assertEquals(live.machine.digest(), r.machine().digest());
         assertEquals(n - 100, r.report().eventsReplayed());
@@ -150,9 +150,9 @@ class RecoveryTest {
         assertEquals(indexes, kept);
 
         // and the engine can carry on from there
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             assertEquals(n, journal.lastSequence());
-            Workload.append(journal, live.events, n, live.events.size(), 10);
+            JournalHistory.append(journal, live.events, n, live.events.size(), 10);
         }
         assertEquals(live.machine.digest(), recovery().run().machine().digest());
     }
@@ -175,14 +175,14 @@ class RecoveryTest {
     private void damageOnDisk(int sequence) throws IOException {
         byte[] event = live.events.get(sequence - 1);
         assertFalse(EventType.of(event[0]).holdsCodes(), "pick a plain event");
-        for (Path f : Workload.files(JournalFiles.journalDir(data))) {
+        for (Path f : JournalHistory.files(JournalFiles.journalDir(data))) {
             if (!f.toString().endsWith(".cq4")) {
                 continue;
             }
             byte[] bytes = Files.readAllBytes(f);
-            int at = Workload.indexOf(bytes, event, 0);
+            int at = JournalHistory.indexOf(bytes, event, 0);
             if (at >= 0) {
-                assertEquals(-1, Workload.indexOf(bytes, event, at + 1), "event bytes are unique");
+                assertEquals(-1, JournalHistory.indexOf(bytes, event, at + 1), "event bytes are unique");
                 bytes[at + event.length / 2] ^= 0x04;
                 Files.write(f, bytes);
                 return;
@@ -240,7 +240,7 @@ class RecoveryTest {
     }
 
     private byte[][] snapshotFiles() throws IOException {
-        List<Path> files = Workload.files(JournalFiles.journalDir(data));
+        List<Path> files = JournalHistory.files(JournalFiles.journalDir(data));
         files.sort(null);
         byte[][] out = new byte[files.size()][];
         for (int i = 0; i < out.length; i++) {
@@ -253,7 +253,7 @@ class RecoveryTest {
     void anotherCodeKeyIsNeverMistakenForATailToCut() {
         journal(live.events.size());
         CorruptJournalException e = assertThrows(CorruptJournalException.class,
-            () -> new Recovery(data, CodeCipher.of(Workload.key(555))).truncateCorruptTail(true).run());
+            () -> new Recovery(data, CodeCipher.of(JournalHistory.key(555))).truncateCorruptTail(true).run());
         assertEquals(RecordProblem.CANNOT_DECRYPT, e.badRecord().problem());
         assertFalse(e.truncatable());
         assertTrue(e.getMessage().contains("SURGE_CODE_KEY is most likely not the key"), e.getMessage());
@@ -263,9 +263,9 @@ class RecoveryTest {
     void aSnapshotAheadOfTheJournalIsSetAsideAndTheJournalWins() {
         int k = 150;
         journal(k);
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
-        store.write(Workload.replay(live.events, 100), -1);
-        store.write(Workload.replay(live.events, 250), -1); // e.g. the journal lost its unsynced end
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        store.write(JournalHistory.replay(live.events, 100), -1);
+        store.write(JournalHistory.replay(live.events, 250), -1); // e.g. the journal lost its unsynced end
         Recovery.Result r = recovery().run();
         assertEquals(digestAt(k), r.machine().digest());
         assertEquals(100, r.report().snapshotSequence());
@@ -278,9 +278,9 @@ class RecoveryTest {
     void aTornTailBelowTheNewestSnapshotFallsBackToAnOlderSnapshot() {
         int n = 200;
         List<Long> indexes = journal(n);
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
-        store.write(Workload.replay(live.events, 50), indexes.get(49));
-        store.write(Workload.replay(live.events, 200), indexes.get(199));
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        store.write(JournalHistory.replay(live.events, 50), indexes.get(49));
+        store.write(JournalHistory.replay(live.events, 200), indexes.get(199));
         appendTornRecord(n);
         // the newest snapshot covers everything before the torn record: recovery needs no cut of
         // events it holds, but the torn record must still go
@@ -309,7 +309,7 @@ class RecoveryTest {
 
     @Test
     void aJournalWithoutEventsRecoversAnEmptyState() {
-        new ChronicleJournal(data, Durability.SYNC, Workload.CIPHER).close();
+        new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER).close();
         assertEquals(0, recovery().run().machine().lastSequence());
     }
 
@@ -321,8 +321,8 @@ class RecoveryTest {
         Recovery.Result r = recovery().truncateCorruptTail(true).run();
         assertEquals(0, r.machine().lastSequence());
         assertEquals(0, r.report().truncation().recordsKept());
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 10);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 10);
         }
         assertEquals(live.machine.digest(), recovery().run().machine().digest());
     }
@@ -345,7 +345,7 @@ class RecoveryTest {
                 indexes.add(appender.lastIndexAppended());
             }
         }
-        assertTrue(Workload.files(JournalFiles.journalDir(data)).stream().filter(p -> p.toString().endsWith(".cq4"))
+        assertTrue(JournalHistory.files(JournalFiles.journalDir(data)).stream().filter(p -> p.toString().endsWith(".cq4"))
             .count() >= 4, "several cycle files");
         long torn = appendTornRecord(n);
         Recovery.Result r = recovery().truncateCorruptTail(true).run();

@@ -34,11 +34,11 @@ class RecoveryThroughputTest {
 
     @Test
     void replaysAMillionEvents() {
-        StateMachine live = new StateMachine(Workload.CIPHER.stateConfig());
+        StateMachine live = new StateMachine(JournalHistory.CIPHER.stateConfig());
         CommandSlot slot = new CommandSlot();
         CommandWriter w = new CommandWriter();
         long started = System.nanoTime();
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             CampaignSpec spec = EngineDriver.campaign("flash", 1);
             EngineDriver.sku(spec, "card", SkuKind.CODE);
             CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.DIRECT_RECHARGE);
@@ -69,12 +69,12 @@ class RecoveryThroughputTest {
         double writeSeconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("journaled %,d events in %.2f s (decide + append, %,.0f events/s)%n", EVENTS, writeSeconds,
             EVENTS / writeSeconds);
-        long bytes = Workload.files(data).stream().mapToLong(p -> p.toFile().length()).sum();
+        long bytes = JournalHistory.files(data).stream().mapToLong(p -> p.toFile().length()).sum();
         System.out.printf("data dir: %,d bytes (sparse cycle file sizes)%n", bytes);
 
         for (int round = 0; round < 2; round++) {
             long t = System.nanoTime();
-            try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+            try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
                 reader.read((index, event) -> true);
                 double s = (System.nanoTime() - t) / 1e9;
                 System.out.printf("read + check only (round %d): %,d events in %.0f ms = %,.0f events/s%n", round + 1,
@@ -82,20 +82,20 @@ class RecoveryThroughputTest {
             }
         }
         for (int round = 0; round < 2; round++) { // the second round runs warm
-            Recovery.Result full = new Recovery(data, Workload.CIPHER).run();
+            Recovery.Result full = new Recovery(data, JournalHistory.CIPHER).run();
             assertEquals(live.digest(), full.machine().digest());
             System.out.printf("full replay (round %d): %,d events in %d ms = %,.0f events/s%n", round + 1,
                 full.report().eventsReplayed(), full.report().replayNanos() / 1_000_000, full.report().eventsPerSecond());
         }
 
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
-        Recovery.Result full = new Recovery(data, Workload.CIPHER).run();
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        Recovery.Result full = new Recovery(data, JournalHistory.CIPHER).run();
         long t0 = System.nanoTime();
         SnapshotInfo info = store.write(full.machine(), full.report().lastIndex());
         long writeMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("snapshot of event %,d: %,d bytes written in %d ms%n", info.sequence(),
             info.path().toFile().length(), writeMs);
-        Recovery.Result fromSnapshot = new Recovery(data, Workload.CIPHER).run();
+        Recovery.Result fromSnapshot = new Recovery(data, JournalHistory.CIPHER).run();
         assertEquals(live.digest(), fromSnapshot.machine().digest());
         System.out.printf("recovery from that snapshot: %d ms (load + verify)%n",
             fromSnapshot.report().elapsedNanos() / 1_000_000);

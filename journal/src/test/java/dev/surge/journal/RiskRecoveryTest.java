@@ -20,18 +20,18 @@ class RiskRecoveryTest {
 
     @Test
     void aJournalOfRiskDecisionsRecoversToTheLiveDigestWithAndWithoutASnapshot() {
-        EngineDriver live = RiskWorkload.run(4, Workload.CIPHER.stateConfig()).driver();
+        EngineDriver live = RiskWorkload.run(4, JournalHistory.CIPHER.stateConfig()).driver();
         int n = live.events.size();
         List<Long> indexes;
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            indexes = Workload.append(journal, live.events, 0, n, 50);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            indexes = JournalHistory.append(journal, live.events, 0, n, 50);
         }
-        assertEquals(live.machine.digest(), new Recovery(data, Workload.CIPHER).run().machine().digest(),
+        assertEquals(live.machine.digest(), new Recovery(data, JournalHistory.CIPHER).run().machine().digest(),
             "full replay from Chronicle");
 
         int half = n / 2;
-        new SnapshotStore(data, Workload.CIPHER).write(Workload.replay(live.events, half), indexes.get(half - 1));
-        Recovery.Result r = new Recovery(data, Workload.CIPHER).run();
+        new SnapshotStore(data, JournalHistory.CIPHER).write(JournalHistory.replay(live.events, half), indexes.get(half - 1));
+        Recovery.Result r = new Recovery(data, JournalHistory.CIPHER).run();
         assertEquals(half, r.report().snapshotSequence());
         assertEquals(live.machine.digest(), r.machine().digest(), "snapshot + tail");
     }

@@ -33,14 +33,14 @@ class SnapshotAgentTest {
 
     @Test
     void tailsTheLiveJournalAndSnapshotsEveryNEventsAndOnClose() throws Exception {
-        EngineDriver live = Workload.run(41, 400);
+        EngineDriver live = JournalHistory.run(41, 400);
         int n = live.events.size();
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         SnapshotAgent agent;
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            agent = new SnapshotAgent(data, Workload.CIPHER, store, 100, Duration.ofHours(1)).start();
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 100, Duration.ofHours(1)).start();
             for (int from = 0; from < n; from += 50) {
-                Workload.append(journal, live.events, from, Math.min(n, from + 50), 10);
+                JournalHistory.append(journal, live.events, from, Math.min(n, from + 50), 10);
                 Thread.sleep(2); // let the agent interleave with the writer
             }
             await(() -> agent.appliedSequence() == n, "the agent to catch up");
@@ -55,28 +55,28 @@ class SnapshotAgentTest {
         assertEquals(SnapshotStore.DEFAULT_KEEP, kept.size());
         assertEquals(n, kept.get(0).sequence());
         for (SnapshotInfo info : kept) {
-            assertEquals(Workload.replay(live.events, (int) info.sequence()).digest(), store.load(info).digest(),
+            assertEquals(JournalHistory.replay(live.events, (int) info.sequence()).digest(), store.load(info).digest(),
                 "snapshot at " + info.sequence() + " equals the live state at that event");
         }
-        Recovery.Result r = new Recovery(data, Workload.CIPHER).run();
+        Recovery.Result r = new Recovery(data, JournalHistory.CIPHER).run();
         assertEquals(live.machine.digest(), r.machine().digest());
         assertEquals(0, r.report().eventsReplayed(), "nothing left to replay after the final snapshot");
     }
 
     @Test
     void snapshotsAfterTheIntervalWhenFewEventsArriveAndResumesFromItsLastSnapshot() throws Exception {
-        EngineDriver live = Workload.run(42, 40);
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, 10, 5);
-            try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 1_000_000, Duration.ofMillis(50))
+        EngineDriver live = JournalHistory.run(42, 40);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, 10, 5);
+            try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 1_000_000, Duration.ofMillis(50))
                 .start()) {
                 await(() -> agent.snapshotsWritten() >= 1, "a snapshot after the interval");
                 assertEquals(10, agent.lastSnapshotSequence());
             }
             // a new agent starts from that snapshot (the journal index hint) and only applies the rest
-            Workload.append(journal, live.events, 10, live.events.size(), 5);
-            try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 1_000_000, Duration.ofHours(1))
+            JournalHistory.append(journal, live.events, 10, live.events.size(), 5);
+            try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 1_000_000, Duration.ofHours(1))
                 .start()) {
                 await(() -> agent.appliedSequence() == live.events.size(), "the second agent to catch up");
             }
@@ -87,8 +87,8 @@ class SnapshotAgentTest {
 
     @Test
     void closingWithNothingNewWritesNoSnapshot() {
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
-        try (SnapshotAgent agent = new SnapshotAgent(data, Workload.CIPHER, store, 10, Duration.ofMillis(10)).start()) {
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 10, Duration.ofMillis(10)).start()) {
             assertNull(agent.failure());
         }
         assertTrue(store.list().isEmpty());

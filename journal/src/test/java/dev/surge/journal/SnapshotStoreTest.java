@@ -20,15 +20,15 @@ class SnapshotStoreTest {
     @TempDir
     Path data;
 
-    private final EngineDriver live = Workload.run(11, 300);
+    private final EngineDriver live = JournalHistory.run(11, 300);
 
     private StateMachine at(int n) {
-        return Workload.replay(live.events, n);
+        return JournalHistory.replay(live.events, n);
     }
 
     @Test
     void writesAndLoadsAVerifiedSnapshot() {
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         assertNull(store.loadNewest());
         StateMachine m = at(live.events.size());
         SnapshotInfo info = store.write(m, 1234L);
@@ -45,7 +45,7 @@ class SnapshotStoreTest {
 
     @Test
     void keepsTheNewestThreeAndListsNewestFirst() {
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         int[] points = {10, 50, 90, 130, 170};
         for (int p : points) {
             store.write(at(p), -1);
@@ -64,7 +64,7 @@ class SnapshotStoreTest {
 
     @Test
     void aDamagedNewestSnapshotFallsBackToTheOlderOne() throws IOException {
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         SnapshotInfo older = store.write(at(100), -1);
         SnapshotInfo newer = store.write(at(200), -1);
         flip(newer.path(), Files.size(newer.path()) / 2); // inside an encrypted chunk
@@ -77,7 +77,7 @@ class SnapshotStoreTest {
 
     @Test
     void aDamagedHeaderACutFileOrAnotherKeyIsNeverLoaded() throws IOException {
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         store.write(at(100), -1);
         SnapshotInfo header = store.write(at(150), -1);
         SnapshotInfo cut = store.write(at(200), -1);
@@ -87,7 +87,7 @@ class SnapshotStoreTest {
         assertEquals(100, store.loadNewest().info().sequence());
         assertEquals(List.of(200L, 100L), store.list().stream().map(SnapshotInfo::sequence).toList());
 
-        SnapshotStore otherKey = new SnapshotStore(data, CodeCipher.of(Workload.key(77)));
+        SnapshotStore otherKey = new SnapshotStore(data, CodeCipher.of(JournalHistory.key(77)));
         assertNull(otherKey.loadNewest());
         assertThrows(IllegalStateException.class, () -> new SnapshotStore(data, null).loadNewest());
         assertEquals(2, new SnapshotStore(data, null).list().size(), "listing needs no key");
@@ -95,7 +95,7 @@ class SnapshotStoreTest {
 
     @Test
     void discardAboveMovesSnapshotsAsideAndStaleTemporariesAreCleared() throws IOException {
-        SnapshotStore store = new SnapshotStore(data, Workload.CIPHER);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         store.write(at(100), -1);
         SnapshotInfo ahead = store.write(at(200), -1);
         Path stale = store.directory().resolve("snapshot-999.bin.tmp");

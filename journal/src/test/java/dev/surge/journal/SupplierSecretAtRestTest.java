@@ -31,7 +31,7 @@ class SupplierSecretAtRestTest {
     Path data;
 
     private static EngineDriver history() {
-        EngineDriver d = new EngineDriver(3, Workload.CIPHER.stateConfig());
+        EngineDriver d = new EngineDriver(3, JournalHistory.CIPHER.stateConfig());
         CampaignSpec spec = EngineDriver.campaign("c", 0);
         CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.DIRECT_RECHARGE);
         vip.stock = 10;
@@ -47,20 +47,20 @@ class SupplierSecretAtRestTest {
     @Test
     void secretsAreSealedInTheJournalAndSnapshots() throws Exception {
         EngineDriver live = history();
-        byte[] mark = Workload.ascii(SECRET);
-        assertTrue(live.events.stream().anyMatch(e -> Workload.indexOf(e, mark, 0) >= 0), "control: the event has it");
+        byte[] mark = JournalHistory.ascii(SECRET);
+        assertTrue(live.events.stream().anyMatch(e -> JournalHistory.indexOf(e, mark, 0) >= 0), "control: the event has it");
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         live.machine.writeSnapshot(new DataOutputStream(raw));
-        assertTrue(Workload.indexOf(raw.toByteArray(), mark, 0) >= 0, "control: the raw snapshot has it");
+        assertTrue(JournalHistory.indexOf(raw.toByteArray(), mark, 0) >= 0, "control: the raw snapshot has it");
 
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 2);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 2);
         }
-        new SnapshotStore(data, Workload.CIPHER).write(live.machine, -1);
-        for (Path f : Workload.files(data)) {
-            assertEquals(-1, Workload.indexOf(Files.readAllBytes(f), mark, 0), "plaintext secret in " + f);
+        new SnapshotStore(data, JournalHistory.CIPHER).write(live.machine, -1);
+        for (Path f : JournalHistory.files(data)) {
+            assertEquals(-1, JournalHistory.indexOf(Files.readAllBytes(f), mark, 0), "plaintext secret in " + f);
         }
-        Recovery.Result r = new Recovery(data, Workload.CIPHER).run();
+        Recovery.Result r = new Recovery(data, JournalHistory.CIPHER).run();
         assertEquals(live.machine.digest(), r.machine().digest());
         assertEquals(SECRET, r.machine().suppliers().get(0).secret());
         assertEquals(DeliveryOutcome.UNKNOWN, r.machine().deliveryOutcome(r.machine().pendingPage(0, 10).items().get(0)
@@ -70,8 +70,8 @@ class SupplierSecretAtRestTest {
     @Test
     void withoutTheKeyASupplierReadsWithAnEmptySecret() {
         EngineDriver live = history();
-        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, Workload.CIPHER)) {
-            Workload.append(journal, live.events, 0, live.events.size(), 1);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, live.events.size(), 1);
         }
         List<String> seen = new ArrayList<>();
         try (JournalReader reader = JournalReader.openReadOnly(data, null)) {
@@ -88,7 +88,7 @@ class SupplierSecretAtRestTest {
             assertEquals(JournalReader.Outcome.END, o);
         }
         assertEquals(List.of("primary http://127.0.0.1:9/p 1500 8 []", "outcome UNKNOWN"), seen);
-        try (JournalReader reader = JournalReader.openReadOnly(data, Workload.CIPHER)) {
+        try (JournalReader reader = JournalReader.openReadOnly(data, JournalHistory.CIPHER)) {
             String[] secret = new String[1];
             reader.read((index, e) -> {
                 if (e.type == EventType.SUPPLIER_CONFIGURED) {

@@ -138,7 +138,7 @@ public final class CampaignSpec {
         w.putString(id).putString(name).putLong(startsAt).putLong(endsAt).putLong(redeemUntil)
             .putInt(perUserLimit).putInt(perDeviceLimit).putInt(perIpLimit).putByte(skus.size());
         for (SkuSpec s : skus) {
-            w.putString(s.id).putByte(s.kind.ordinal()).putLong(s.stock).putInt(s.perUserLimit)
+            w.putString(s.id).putByte(s.kind.code()).putLong(s.stock).putInt(s.perUserLimit)
                 .putByte(s.suppliers.size());
             for (String sup : s.suppliers) {
                 w.putString(sup);

@@ -93,7 +93,7 @@ public final class CommandWriter {
 
     public void setStatus(CommandSlot slot, long timestamp, CharSequence campaign, CampaignStatus status) {
         WireWriter w = begin(slot, CommandType.SET_CAMPAIGN_STATUS, timestamp);
-        w.putString(campaign).putByte(status.ordinal());
+        w.putString(campaign).putByte(status.code());
         end(slot, w);
     }
 
@@ -122,7 +122,7 @@ public final class CommandWriter {
                                DeliveryStatus status, CharSequence supplier, int attempt, CharSequence detail,
                                DeliveryOutcome outcome) {
         WireWriter w = begin(slot, CommandType.RECORD_DELIVERY, timestamp);
-        w.putLong(grantHi).putInt(grantLo).putByte(item).putByte(status.ordinal()).putString(supplier)
+        w.putLong(grantHi).putInt(grantLo).putByte(item).putByte(status.code()).putString(supplier)
             .putInt(attempt).putString(detail).putByte(outcome.code());
         end(slot, w);
     }

@@ -148,20 +148,9 @@ public final class EventView {
                 delta = r.getLong();
                 break;
             case CLAIM_GRANTED:
-                claim();
-                grantHi = r.getLong();
-                grantLo = r.getInt();
-                itemCount = r.getByte() & 0xFF;
-                if (itemCount > MAX_ITEMS) {
+                if (!claimGranted()) {
                     return false;
                 }
-                for (int i = 0; i < itemCount; i++) {
-                    r.bytes();
-                    itemSkuOffset[i] = r.lastOffset();
-                    itemSkuLength[i] = r.lastLength();
-                    itemCode[i] = r.getInt();
-                }
-                result = ResultCode.GRANTED;
                 break;
             case CLAIM_REJECTED:
                 claim();
@@ -169,50 +158,14 @@ public final class EventView {
                 reason = r.getByte();
                 break;
             case REDEMPTION:
-                actorKind = r.getByte();
-                r.bytes();
-                actorOffset = r.lastOffset();
-                actorLength = r.lastLength();
-                r.bytes();
-                keyOffset = r.lastOffset();
-                keyLength = r.lastLength();
-                fingerprint = r.getLong();
-                grantHi = r.getLong();
-                grantLo = r.getInt();
-                result = ResultCode.of(r.getByte());
+                redemption();
                 break;
             case DELIVERY_RECORDED:
-                grantHi = r.getLong();
-                grantLo = r.getInt();
-                item = r.getByte() & 0xFF;
-                status = r.getByte();
-                r.bytes();
-                supplierOffset = r.lastOffset();
-                supplierLength = r.lastLength();
-                attempt = r.getInt();
-                r.bytes();
-                detailOffset = r.lastOffset();
-                detailLength = r.lastLength();
-                if (r.position() < offset + length) {
-                    outcome = r.getByte() & 0xFF;
-                }
+                deliveryRecorded(offset + length);
                 break;
             case REDEEMER_CREATED:
-                r.bytes();
-                actorOffset = r.lastOffset();
-                actorLength = r.lastLength();
-                r.bytes();
-                keyHashOffset = r.lastOffset();
-                keyHashLength = r.lastLength();
-                if (r.position() < offset + length) {
-                    scopeCount = r.getInt();
-                    scopeOffset = r.position();
-                    if (scopeCount < 0) {
-                        return false;
-                    }
-                    for (int i = 0; i < scopeCount; i++) {
-                        r.bytes();
-                    }
+                if (!redeemerCreated(offset + length)) {
+                    return false;
                 }
                 break;
             case BLOCKLIST_CHANGED:
@@ -220,17 +173,7 @@ public final class EventView {
                 BlocklistChange.readFrom(r);
                 break;
             case SUPPLIER_CONFIGURED:
-                r.bytes();
-                supplierOffset = r.lastOffset();
-                supplierLength = r.lastLength();
-                r.bytes();
-                urlOffset = r.lastOffset();
-                urlLength = r.lastLength();
-                timeoutMs = r.getInt();
-                maxConcurrency = r.getInt();
-                r.bytes();
-                secretOffset = r.lastOffset();
-                secretLength = r.lastLength();
+                supplierConfigured();
                 break;
             case DELIVERIES_REDRIVEN:
                 r.bytes();
@@ -248,6 +191,89 @@ public final class EventView {
                 return false;
         }
         return result != null && r.position() == offset + length;
+    }
+
+    private boolean claimGranted() {
+        claim();
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+        itemCount = r.getByte() & 0xFF;
+        if (itemCount > MAX_ITEMS) {
+            return false;
+        }
+        for (int i = 0; i < itemCount; i++) {
+            r.bytes();
+            itemSkuOffset[i] = r.lastOffset();
+            itemSkuLength[i] = r.lastLength();
+            itemCode[i] = r.getInt();
+        }
+        result = ResultCode.GRANTED;
+        return true;
+    }
+
+    private void redemption() {
+        actorKind = r.getByte();
+        r.bytes();
+        actorOffset = r.lastOffset();
+        actorLength = r.lastLength();
+        r.bytes();
+        keyOffset = r.lastOffset();
+        keyLength = r.lastLength();
+        fingerprint = r.getLong();
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+        result = ResultCode.of(r.getByte());
+    }
+
+    private void deliveryRecorded(int end) {
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+        item = r.getByte() & 0xFF;
+        status = r.getByte();
+        r.bytes();
+        supplierOffset = r.lastOffset();
+        supplierLength = r.lastLength();
+        attempt = r.getInt();
+        r.bytes();
+        detailOffset = r.lastOffset();
+        detailLength = r.lastLength();
+        if (r.position() < end) {
+            outcome = r.getByte() & 0xFF;
+        }
+    }
+
+    private boolean redeemerCreated(int end) {
+        r.bytes();
+        actorOffset = r.lastOffset();
+        actorLength = r.lastLength();
+        r.bytes();
+        keyHashOffset = r.lastOffset();
+        keyHashLength = r.lastLength();
+        if (r.position() < end) {
+            scopeCount = r.getInt();
+            scopeOffset = r.position();
+            if (scopeCount < 0) {
+                return false;
+            }
+            for (int i = 0; i < scopeCount; i++) {
+                r.bytes();
+            }
+        }
+        return true;
+    }
+
+    private void supplierConfigured() {
+        r.bytes();
+        supplierOffset = r.lastOffset();
+        supplierLength = r.lastLength();
+        r.bytes();
+        urlOffset = r.lastOffset();
+        urlLength = r.lastLength();
+        timeoutMs = r.getInt();
+        maxConcurrency = r.getInt();
+        r.bytes();
+        secretOffset = r.lastOffset();
+        secretLength = r.lastLength();
     }
 
     private void campaignAndSku(boolean withSku) {

@@ -23,16 +23,34 @@ public final class BlocklistChange {
     /** What the change does; wire values are stable. */
     public enum Mode {
         /** Adds the entries (entries already there are kept once). */
-        ADD,
+        ADD(0),
         /** Removes the entries (entries not there are ignored). */
-        REMOVE,
+        REMOVE(1),
         /** The lists become exactly the entries given (an absent list becomes empty). */
-        REPLACE;
+        REPLACE(2);
 
-        private static final Mode[] VALUES = values();
+        private static final Mode[] BY_CODE = new Mode[8];
 
-        public static Mode of(int ordinal) {
-            return ordinal >= 0 && ordinal < VALUES.length ? VALUES[ordinal] : null;
+        static {
+            for (Mode m : values()) {
+                BY_CODE[m.code] = m;
+            }
+        }
+
+        private final byte code;
+
+        Mode(int code) {
+            this.code = (byte) code;
+        }
+
+        /** The value journaled with the change: stable (the first release's ordinals), only append. */
+        public byte code() {
+            return code;
+        }
+
+        /** The mode with this wire code, or null for an unknown code. */
+        public static Mode of(int code) {
+            return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
         }
     }
 
@@ -82,7 +100,7 @@ public final class BlocklistChange {
     }
 
     public void writeTo(WireWriter w) {
-        w.putByte(mode.ordinal());
+        w.putByte(mode.code());
         w.putInt(users.size());
         for (String u : users) {
             w.putString(u);

@@ -187,9 +187,10 @@ final class Decider {
     private boolean overLimit(Campaign c, Sku sku, long user) {
         return reached(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
             || reached(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
-            || (deviceLen > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE, c.index,
-                identities.device(cmd, deviceOff, deviceLen)))
-            || (ipLen > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
+            // the device and address are hashed only where a limit asks (arguments are evaluated first)
+            || (deviceLen > 0 && c.perDeviceLimit > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE,
+                c.index, identities.device(cmd, deviceOff, deviceLen)))
+            || (ipLen > 0 && c.perIpLimit > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
                 identities.address(cmd, ipOff, ipLen)));
     }
 
@@ -344,7 +345,7 @@ final class Decider {
         }
         int first = grants.firstItem[g];
         for (int i = 0; i < grants.itemCount[g]; i++) {
-            if (grants.itemStatus[first + i] != DeliveryStatus.DELIVERED.ordinal()) {
+            if (grants.itemStatus[first + i] != DeliveryStatus.DELIVERED.code()) {
                 return ResultCode.NOT_DELIVERED;
             }
         }
@@ -429,7 +430,7 @@ final class Decider {
             reply.result(ResultCode.OK);
         } else {
             header(EventType.CAMPAIGN_STATUS_CHANGED);
-            out.putBytes(cmd, campaignOff, campaignLen).putByte(status.ordinal());
+            out.putBytes(cmd, campaignOff, campaignLen).putByte(status.code());
             commit(ResultCode.OK);
         }
     }
@@ -538,11 +539,11 @@ final class Decider {
         }
         int at = state.grants.firstItem[g] + item;
         int current = state.grants.itemStatus[at];
-        if (current == DeliveryStatus.DELIVERED.ordinal() && status != DeliveryStatus.DELIVERED) {
+        if (current == DeliveryStatus.DELIVERED.code() && status != DeliveryStatus.DELIVERED) {
             reply.invalid("item: already delivered; a delivered item stays delivered");
             return;
         }
-        if (current == DeliveryStatus.FAILED.ordinal() && status == DeliveryStatus.PENDING) {
+        if (current == DeliveryStatus.FAILED.code() && status == DeliveryStatus.PENDING) {
             reply.invalid("item: failed at every supplier; an operator re-drive makes it pending again");
             return;
         }

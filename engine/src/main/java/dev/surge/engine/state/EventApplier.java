@@ -118,9 +118,9 @@ final class EventApplier {
             itemSku.granted++;
             if (code >= 0) {
                 itemSku.pool.issue(code, g);
-                grants.addItem(g, itemSku.index, code, DeliveryStatus.DELIVERED.ordinal());
+                grants.addItem(g, itemSku.index, code, DeliveryStatus.DELIVERED.code());
             } else {
-                grants.addItem(g, itemSku.index, GrantBook.NONE, DeliveryStatus.PENDING.ordinal());
+                grants.addItem(g, itemSku.index, GrantBook.NONE, DeliveryStatus.PENDING.code());
                 c.deliveriesPending++;
             }
         }
@@ -195,7 +195,7 @@ final class EventApplier {
             Campaign c = state.skus[grants.sku[g]].campaign;
             adjust(c, DeliveryStatus.FAILED, -1);
             adjust(c, DeliveryStatus.PENDING, +1);
-            grants.itemStatus[item] = (byte) DeliveryStatus.PENDING.ordinal();
+            grants.itemStatus[item] = DeliveryStatus.PENDING.code();
             grants.itemSupplier[item] = GrantBook.NONE;
             state.deliveries.record(item, state.deliveries.attempts(item), DeliveryOutcome.REDRIVEN.code(), e.timestamp);
         });

@@ -56,7 +56,7 @@ final class RedriveFilter {
 
     private boolean matches(EngineState s, int item) {
         GrantBook grants = s.grants;
-        if (grants.itemStatus[item] != DeliveryStatus.FAILED.ordinal()) {
+        if (grants.itemStatus[item] != DeliveryStatus.FAILED.code()) {
             return false;
         }
         long at = s.deliveries.lastAt(item);

@@ -70,12 +70,12 @@ final class ReplyWriter {
             .putLong(grants.createdAt[g]).putLong(grants.redeemedAt[g]);
         int first = grants.firstItem[g];
         int n = grants.itemCount[g];
-        int overall = DeliveryStatus.DELIVERED.ordinal();
+        int overall = DeliveryStatus.DELIVERED.code();
         for (int i = 0; i < n; i++) {
             int status = grants.itemStatus[first + i];
-            if (status == DeliveryStatus.FAILED.ordinal()) {
+            if (status == DeliveryStatus.FAILED.code()) {
                 overall = status;
-            } else if (status == DeliveryStatus.PENDING.ordinal() && overall != DeliveryStatus.FAILED.ordinal()) {
+            } else if (status == DeliveryStatus.PENDING.code() && overall != DeliveryStatus.FAILED.code()) {
                 overall = status;
             }
         }
@@ -83,7 +83,7 @@ final class ReplyWriter {
         for (int i = 0; i < n; i++) {
             int item = first + i;
             Sku itemSku = state.skus[grants.itemSku[item]];
-            w.putString(itemSku.id).putByte(itemSku.kind.ordinal());
+            w.putString(itemSku.id).putByte(itemSku.kind.code());
             int code = grants.itemCode[item];
             if (code == GrantBook.NONE) {
                 w.putShort(0);

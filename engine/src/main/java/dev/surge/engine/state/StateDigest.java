@@ -19,7 +19,7 @@ final class StateDigest {
         for (int i = 0; i < s.campaignCount(); i++) {
             Campaign c = s.campaigns[i];
             d.add(c.id.hashCode()).add(c.name.hashCode()).add(c.startsAt).add(c.endsAt).add(c.redeemUntil)
-                .add(c.perUserLimit).add(c.perDeviceLimit).add(c.perIpLimit).add(c.status.ordinal())
+                .add(c.perUserLimit).add(c.perDeviceLimit).add(c.perIpLimit).add(c.status.code())
                 .add(c.granted).add(c.redeemed).add(c.deliveriesPending).add(c.deliveriesDelivered)
                 .add(c.deliveriesFailed);
             for (long r : c.rejected) {
@@ -28,7 +28,7 @@ final class StateDigest {
         }
         for (int i = 0; i < s.skuCount(); i++) {
             Sku k = s.skus[i];
-            d.add(k.campaign.index).add(k.id.hashCode()).add(k.kind.ordinal()).add(k.stock).add(k.granted)
+            d.add(k.campaign.index).add(k.id.hashCode()).add(k.kind.code()).add(k.stock).add(k.granted)
                 .add(k.perUserLimit).add(java.util.Arrays.hashCode(k.suppliers))
                 .add(java.util.Arrays.hashCode(k.itemSkus)).add(java.util.Arrays.hashCode(k.itemQty));
             if (k.pool != null) {

@@ -211,7 +211,7 @@ public final class StateMachine {
         GrantBook grants = state.grants;
         for (int g = 0; g < grants.size; g++) {
             for (int i = 0; i < grants.itemCount[g]; i++) {
-                if (grants.itemStatus[grants.firstItem[g] + i] == DeliveryStatus.PENDING.ordinal()) {
+                if (grants.itemStatus[grants.firstItem[g] + i] == DeliveryStatus.PENDING.code()) {
                     list.add(summary(g, false));
                     break;
                 }
@@ -237,7 +237,7 @@ public final class StateMachine {
             int first = grants.firstItem[g];
             for (int i = 0; i < grants.itemCount[g]; i++) {
                 int item = first + i;
-                if (grants.itemStatus[item] != DeliveryStatus.PENDING.ordinal()) {
+                if (grants.itemStatus[item] != DeliveryStatus.PENDING.code()) {
                     continue;
                 }
                 Sku sku = state.skus[grants.itemSku[item]];

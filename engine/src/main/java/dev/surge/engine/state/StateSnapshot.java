@@ -30,6 +30,14 @@ final class StateSnapshot {
         out.writeLong(s.identities.fingerprint());
         out.writeLong(s.lastSequence);
         out.writeLong(s.lastTimestamp);
+        writeCampaigns(s, out);
+        writeSkus(s, out);
+        writeGrants(s.grants, out);
+        writeSubjectsAndKeys(s, out);
+        writeRedeemersSuppliersDeliveries(s, out);
+    }
+
+    private static void writeCampaigns(EngineState s, DataOutput out) throws IOException {
         out.writeInt(s.campaignCount());
         for (int i = 0; i < s.campaignCount(); i++) {
             Campaign c = s.campaigns[i];
@@ -41,7 +49,7 @@ final class StateSnapshot {
             out.writeInt(c.perUserLimit);
             out.writeInt(c.perDeviceLimit);
             out.writeInt(c.perIpLimit);
-            out.writeByte(c.status.ordinal());
+            out.writeByte(c.status.code());
             out.writeLong(c.granted);
             out.writeLong(c.redeemed);
             for (long r : c.rejected) {
@@ -51,12 +59,15 @@ final class StateSnapshot {
             out.writeLong(c.deliveriesDelivered);
             out.writeLong(c.deliveriesFailed);
         }
+    }
+
+    private static void writeSkus(EngineState s, DataOutput out) throws IOException {
         out.writeInt(s.skuCount());
         for (int i = 0; i < s.skuCount(); i++) {
             Sku k = s.skus[i];
             out.writeInt(k.campaign.index);
             out.writeUTF(k.id);
-            out.writeByte(k.kind.ordinal());
+            out.writeByte(k.kind.code());
             out.writeLong(k.stock);
             out.writeLong(k.granted);
             out.writeInt(k.perUserLimit);
@@ -82,7 +93,9 @@ final class StateSnapshot {
                 }
             }
         }
-        GrantBook g = s.grants;
+    }
+
+    private static void writeGrants(GrantBook g, DataOutput out) throws IOException {
         out.writeInt(g.size);
         for (int i = 0; i < g.size; i++) {
             out.writeLong(g.idHi[i]);
@@ -105,6 +118,9 @@ final class StateSnapshot {
         }
         out.writeInt(g.accountsUsed());
         out.write(g.accountsArena(), 0, g.accountsUsed());
+    }
+
+    private static void writeSubjectsAndKeys(EngineState s, DataOutput out) throws IOException {
         IOException[] failure = new IOException[1];
         out.writeInt(s.subjects.size());
         s.subjects.forEach((key, value) -> {
@@ -132,6 +148,9 @@ final class StateSnapshot {
         if (failure[0] != null) {
             throw failure[0];
         }
+    }
+
+    private static void writeRedeemersSuppliersDeliveries(EngineState s, DataOutput out) throws IOException {
         out.writeInt(s.redeemers.keys.size());
         for (RedeemerKey k : s.redeemers.keys) {
             out.writeUTF(k.redeemer());
@@ -174,6 +193,15 @@ final class StateSnapshot {
         }
         s.lastSequence = in.readLong();
         s.lastTimestamp = in.readLong();
+        readCampaigns(s, in);
+        readSkus(s, in);
+        readGrants(s.grants, in);
+        readSubjectsAndKeys(s, in);
+        readRedeemersSuppliersDeliveries(s, in);
+        return s;
+    }
+
+    private static void readCampaigns(EngineState s, DataInput in) throws IOException {
         int campaigns = in.readInt();
         for (int i = 0; i < campaigns; i++) {
             Campaign c = s.addCampaign(in.readUTF());
@@ -185,6 +213,9 @@ final class StateSnapshot {
             c.perDeviceLimit = in.readInt();
             c.perIpLimit = in.readInt();
             c.status = CampaignStatus.of(in.readByte());
+            if (c.status == null) {
+                throw new IOException("snapshot holds an unknown campaign status code (a newer Surge wrote it)");
+            }
             c.granted = in.readLong();
             c.redeemed = in.readLong();
             for (int r = 0; r < c.rejected.length; r++) {
@@ -194,11 +225,18 @@ final class StateSnapshot {
             c.deliveriesDelivered = in.readLong();
             c.deliveriesFailed = in.readLong();
         }
+    }
+
+    private static void readSkus(EngineState s, DataInput in) throws IOException {
         int skus = in.readInt();
         for (int i = 0; i < skus; i++) {
             Campaign c = s.campaigns[in.readInt()];
             String id = in.readUTF();
-            Sku k = s.addSku(c, id, SkuKind.of(in.readByte()));
+            SkuKind kind = SkuKind.of(in.readByte());
+            if (kind == null) {
+                throw new IOException("snapshot holds an unknown SKU kind code (a newer Surge wrote it)");
+            }
+            Sku k = s.addSku(c, id, kind);
             k.stock = in.readLong();
             k.granted = in.readLong();
             k.perUserLimit = in.readInt();
@@ -235,7 +273,9 @@ final class StateSnapshot {
                 p.issued = issued;
             }
         }
-        GrantBook g = s.grants;
+    }
+
+    private static void readGrants(GrantBook g, DataInput in) throws IOException {
         int grants = in.readInt();
         for (int i = 0; i < grants; i++) {
             long hi = in.readLong();
@@ -262,6 +302,9 @@ final class StateSnapshot {
         byte[] accounts = new byte[in.readInt()];
         in.readFully(accounts);
         g.restoreAccounts(accounts, accounts.length);
+    }
+
+    private static void readSubjectsAndKeys(EngineState s, DataInput in) throws IOException {
         int counts = in.readInt();
         s.subjects.reserve(counts);
         for (int i = 0; i < counts; i++) {
@@ -271,6 +314,9 @@ final class StateSnapshot {
         for (int i = 0; i < keys; i++) {
             s.idempotency.restore(in.readLong(), in.readLong(), in.readLong(), in.readLong());
         }
+    }
+
+    private static void readRedeemersSuppliersDeliveries(EngineState s, DataInput in) throws IOException {
         int redeemers = in.readInt();
         for (int i = 0; i < redeemers; i++) {
             String redeemer = in.readUTF();
@@ -297,6 +343,5 @@ final class StateSnapshot {
             d.outcome[i] = in.readByte();
             d.lastAt[i] = in.readLong();
         }
-        return s;
     }
 }

@@ -7,8 +7,12 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * SipHash-2-4 (Aumasson and Bernstein) under a secret 128-bit key, with 64- and 128-bit outputs,
+ * SipHash (Aumasson and Bernstein) under a secret 128-bit key, with 64- and 128-bit outputs,
  * for every value an attacker chooses (user ids, Idempotency-Keys, device ids, addresses).
+ * SipHash-1-3 (one compression round, three finalisation rounds), the variant Rust's and
+ * Python's hash tables use against flooding: half the rounds of the reference SipHash-2-4 on a
+ * short id, which is what the claim path hashes. {@link #reference} gives SipHash-2-4 with the
+ * same code, which the tests check against the reference vectors.
  *
  * <p>Why keyed: with a public hash anyone can compute, offline, inputs that share a table slot
  * (so one client can stall the writer with probe chains) or, worse, a whole 64-bit identity
@@ -26,11 +30,26 @@ public final class SipHash {
 
     private final long k0;
     private final long k1;
+    private final int compressionRounds;
+    private final int finalRounds;
     private long high;
 
+    /** SipHash-1-3 under (k0, k1). */
     public SipHash(long k0, long k1) {
+        this(k0, k1, 1, 3);
+    }
+
+    private SipHash(long k0, long k1, int compressionRounds, int finalRounds) {
         this.k0 = k0;
         this.k1 = k1;
+        this.compressionRounds = compressionRounds;
+        this.finalRounds = finalRounds;
+    }
+
+    /** SipHash-2-4, the reference variant (its published test vectors check this code). */
+    public static SipHash reference(byte[] key) {
+        SipHash k = of(key);
+        return new SipHash(k.k0, k.k1, 2, 4);
     }
 
     /** A key from 16 bytes (little-endian k0 then k1, as in the reference implementation). */
@@ -63,12 +82,12 @@ public final class SipHash {
         return hash(b, 0, b.capacity());
     }
 
-    /** SipHash-2-4 with a 64-bit output. */
+    /** A 64-bit output. */
     public long hash(DirectBuffer buffer, int offset, int length) {
         return run(buffer, offset, length, false);
     }
 
-    /** SipHash-2-4 with a 128-bit output: returns the low 64 bits; {@link #high()} has the rest. */
+    /** A 128-bit output: returns the low 64 bits; {@link #high()} has the rest. */
     public long hash128(DirectBuffer buffer, int offset, int length) {
         return run(buffer, offset, length, true);
     }
@@ -92,7 +111,7 @@ public final class SipHash {
         for (int b = 0; b <= blocks; b++) {
             long m = b < blocks ? buffer.getLong(offset + (b << 3), LE) : last;
             v3 ^= m;
-            for (int r = 0; r < 2; r++) { // c = 2 compression rounds
+            for (int r = 0; r < compressionRounds; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
                 v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
                 v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
@@ -107,7 +126,7 @@ public final class SipHash {
             } else {
                 v1 ^= 0xdd;
             }
-            for (int r = 0; r < 4; r++) { // d = 4 finalisation rounds
+            for (int r = 0; r < finalRounds; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
                 v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
                 v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;

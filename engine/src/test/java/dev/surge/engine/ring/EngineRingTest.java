@@ -16,7 +16,6 @@ import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.state.StateMachine;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

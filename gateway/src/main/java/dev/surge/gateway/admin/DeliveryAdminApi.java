@@ -2,7 +2,7 @@ package dev.surge.gateway.admin;
 
 import dev.surge.delivery.SupplierUrls;
 import dev.surge.engine.ResultCode;
-import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ParsedCall;
 import dev.surge.gateway.http.Responses;

@@ -1,7 +1,8 @@
 package dev.surge.gateway.dashboard;
 
 import dev.surge.engine.util.Ids;
-import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.auth.DashboardSessions;
+import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.Responses;
 import dev.surge.gateway.http.Router;

@@ -1,5 +1,6 @@
 package dev.surge.gateway.dashboard;
 
+import dev.surge.gateway.auth.DashboardSessions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;

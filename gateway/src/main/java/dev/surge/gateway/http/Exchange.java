@@ -1,6 +1,6 @@
 package dev.surge.gateway.http;
 
-import dev.surge.gateway.dashboard.DashboardSessions;
+import dev.surge.gateway.auth.DashboardSessions;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;

@@ -1,6 +1,5 @@
 package dev.surge.gateway.http;
 
-import dev.surge.gateway.ops.GatewayMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.ScheduledFuture;

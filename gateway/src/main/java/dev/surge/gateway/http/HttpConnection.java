@@ -1,8 +1,6 @@
 package dev.surge.gateway.http;
 
-import dev.surge.gateway.auth.RedeemerDirectory;
-import dev.surge.gateway.auth.UserTokens;
-import dev.surge.gateway.dashboard.DashboardSessions;
+import dev.surge.gateway.error.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -27,7 +25,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -36,19 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/1.1 connection: keep-alive and pipelining, with responses written strictly in request
- * order (each request takes the next sequence number; a response that is ready early waits for
- * those before it). Checks a request's headers as soon as they arrive (route, rate, readiness,
- * credentials, media type, declared size) so that a refusal costs no body; otherwise collects the
- * body up to the size limit, or streams it to an {@link UploadSink}, then hands it to the API.
- * Stops reading while too many requests are in flight or an upload waits for the engine.
+ * One HTTP/1.1 connection: framing, keep-alive and pipelining, with responses written strictly in
+ * request order (each request takes the next sequence number; a response that is ready early waits
+ * for those before it). A request's head is checked as soon as it arrives, so that a refusal costs
+ * no body: {@link Admission} (route, rate, readiness), then {@link Authenticator} (credentials),
+ * then {@link ContentRules} (media type, declared size, Idempotency-Key). An admitted request's
+ * body is collected up to the size limit, or streamed to an {@link UploadSink}, then handed to the
+ * API. Stops reading while too many requests are in flight or an upload waits for the engine.
  *
  * <p>Threading: one instance per channel, confined to its event loop.
  */
 public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
-    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("Idempotency-Key");
-    private static final int MAX_IDEMPOTENCY_KEY = 64;
     /** How long a closing connection keeps draining what the client still sends. */
     private static final long LINGER_MS = 1000;
 
@@ -251,195 +247,19 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         return x;
     }
 
-    /** The checks made on headers alone. Returns the refusal, or null to go on. */
-    private FullHttpResponse admit(Exchange x) {
-        HttpRequest request = x.request;
-        Router.Match match = server.router.match(request.method(), request.uri());
-        x.match = match;
-        x.clientIp = server.clientAddress.resolve(peer, request.headers());
-        Route route = match.route();
-        if (route == null || route.limited) {
-            long wait = server.limiter.acquire(x.clientIp, System.nanoTime());
-            if (wait > 0) {
-                server.metrics.rateLimited();
-                FullHttpResponse r = Responses.error(alloc(), ErrorCode.RATE_LIMITED,
-                    "too many requests from this address; retry after " + wait + "s");
-                Responses.retryAfter(r, wait);
-                return r;
-            }
-        }
-        if (route == null) {
-            if (match.allow() != null) {
-                FullHttpResponse r = Responses.error(alloc(), ErrorCode.METHOD_NOT_ALLOWED,
-                    request.method() + " is not allowed here; allowed: " + match.allow());
-                r.headers().set(HttpHeaderNames.ALLOW, match.allow());
-                return r;
-            }
-            return Responses.error(alloc(), ErrorCode.NOT_FOUND, "no such route: " + pathOf(request.uri()));
-        }
-        if (route.gated && !server.ready()) {
-            return Responses.error(alloc(), ErrorCode.NOT_READY, "still recovering; retry shortly");
-        }
-        FullHttpResponse denied = authenticate(x, route);
-        if (denied != null) {
-            return denied;
-        }
-        FullHttpResponse media = checkMediaType(request, route);
-        if (media != null) {
-            return media;
-        }
-        if (route.body != Route.Body.TEXT_STREAM && HttpUtil.getContentLength(request, -1L) > server.maxBody) {
-            return tooLarge();
-        }
-        if (route.idempotent) {
-            String key = request.headers().get(IDEMPOTENCY_KEY);
-            if (key == null) {
-                return Responses.error(alloc(), ErrorCode.MISSING_FIELD, "Idempotency-Key: header is required",
-                    "Idempotency-Key");
-            }
-            if (!validIdempotencyKey(key)) {
-                return Responses.error(alloc(), ErrorCode.INVALID_FIELD,
-                    "Idempotency-Key: must be 1-" + MAX_IDEMPOTENCY_KEY + " printable ASCII characters",
-                    "Idempotency-Key");
-            }
-        }
-        return null;
-    }
-
-    private FullHttpResponse authenticate(Exchange x, Route route) {
-        if (route.auth == Route.Auth.NONE) {
-            return null;
-        }
-        String token = bearer(x.request.headers().get(HttpHeaderNames.AUTHORIZATION));
-        switch (route.auth) {
-            case ADMIN -> {
-                if (server.adminAuth.check(token)) {
-                    return null;
-                }
-                if (token == null && (x.session = session(x)) != null) {
-                    return csrf(x);
-                }
-                if (token != null && (RedeemerDirectory.looksLikeKey(token)
-                    ? server.redeemers.redeemerOf(token) != null
-                    : server.userTokens.verify(token, server.clock.time()).ok())) {
-                    return Responses.error(alloc(), ErrorCode.FORBIDDEN, "admin token required");
-                }
-                return unauthorized(token == null ? "missing bearer token" : "bad admin token");
-            }
-            case USER_OR_REDEEMER -> {
-                if (RedeemerDirectory.looksLikeKey(token)) {
-                    RedeemerDirectory.Redeemer r = server.redeemers.find(token);
-                    if (r == null) {
-                        return unauthorized("unknown redeemer key");
-                    }
-                    x.redeemer = r.id();
-                    x.redeemerKeyHash = r.keyHash();
-                    return null;
-                }
-                return user(x, token);
-            }
-            case SESSION -> {
-                x.session = session(x);
-                return x.session == null ? unauthorized("no dashboard session: log in at /dashboard") : csrf(x);
-            }
-            case USER -> {
-                if (RedeemerDirectory.looksLikeKey(token) && server.redeemers.redeemerOf(token) != null) {
-                    return Responses.error(alloc(), ErrorCode.FORBIDDEN, "a redeemer key may only redeem codes");
-                }
-                return user(x, token);
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    private DashboardSessions.Session session(Exchange x) {
-        return server.sessions.fromCookies(x.request.headers().get(HttpHeaderNames.COOKIE), server.clock.time());
-    }
-
     /**
-     * A session cookie is sent by the browser on its own, so anything but a GET must also carry
-     * the session's CSRF token in a header: a page of another origin can neither read the token
-     * nor set a custom header without a CORS preflight, which this server never grants.
+     * The checks made on headers alone, in order: admission (route, rate, readiness), then
+     * credentials, then what the headers declare about the body. Returns the refusal, or null.
      */
-    private FullHttpResponse csrf(Exchange x) {
-        if (x.method() == HttpMethod.GET || x.method() == HttpMethod.HEAD
-            || x.session.csrfMatches(x.request.headers().get(DashboardSessions.CSRF_HEADER))) {
-            return null;
+    private FullHttpResponse admit(Exchange x) {
+        FullHttpResponse refusal = server.admission.admit(x, peer, alloc(), System.nanoTime());
+        if (refusal == null) {
+            refusal = server.authenticator.authenticate(x, x.route(), alloc());
         }
-        return Responses.error(alloc(), ErrorCode.FORBIDDEN,
-            "a dashboard session must send its " + DashboardSessions.CSRF_HEADER + " header");
-    }
-
-    private FullHttpResponse user(Exchange x, String token) {
-        UserTokens.Verdict v = server.userTokens.verify(token, server.clock.time());
-        if (!v.ok()) {
-            return unauthorized(v.failure());
+        if (refusal == null) {
+            refusal = server.content.check(x.request, x.route(), alloc());
         }
-        x.user = v.user();
-        x.tokenIssuedAt = v.issuedAt();
-        return null;
-    }
-
-    private FullHttpResponse unauthorized(String why) {
-        FullHttpResponse r = Responses.error(alloc(), ErrorCode.UNAUTHORIZED, why);
-        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-        return r;
-    }
-
-    static String bearer(String authorization) {
-        if (authorization == null || authorization.length() < 7
-            || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String t = authorization.substring(7).trim();
-        return t.isEmpty() ? null : t;
-    }
-
-    private FullHttpResponse checkMediaType(HttpRequest request, Route route) {
-        if (route.body == Route.Body.NONE) {
-            return null;
-        }
-        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        String want = route.body == Route.Body.JSON ? "application/json" : "text/plain";
-        if (type == null) {
-            return Responses.error(alloc(), ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be " + want,
-                "Content-Type");
-        }
-        String mime = HttpUtil.getMimeType(type) == null ? type.trim() : HttpUtil.getMimeType(type).toString().trim();
-        CharSequence charset = HttpUtil.getCharsetAsSequence(type);
-        boolean charsetOk = charset == null || AsciiString.contentEqualsIgnoreCase(charset, "utf-8")
-            || (route.body == Route.Body.TEXT_STREAM && AsciiString.contentEqualsIgnoreCase(charset, "us-ascii"));
-        if (!mime.equalsIgnoreCase(want) || !charsetOk) {
-            return Responses.error(alloc(), ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                "Content-Type must be " + want + " (UTF-8), was " + type, "Content-Type");
-        }
-        return null;
-    }
-
-    static boolean validIdempotencyKey(String key) {
-        int n = key.length();
-        if (n < 1 || n > MAX_IDEMPOTENCY_KEY) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = key.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private FullHttpResponse tooLarge() {
-        return Responses.error(alloc(), ErrorCode.BODY_TOO_LARGE, "request body exceeds " + server.maxBody + " bytes");
-    }
-
-    private static String pathOf(String uri) {
-        int q = uri.indexOf('?');
-        String p = q < 0 ? uri : uri.substring(0, q);
-        return p.length() > 200 ? p.substring(0, 200) + "..." : p;
+        return refusal;
     }
 
     private void onContent(HttpContent content) {
@@ -456,7 +276,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                     if (body.readableBytes() + data.readableBytes() > server.maxBody) {
                         releaseBody();
                         Exchange x = current;
-                        x.respondAndClose(tooLarge());
+                        x.respondAndClose(server.content.tooLarge(alloc()));
                         state = State.CLOSING;
                         return;
                     }

@@ -1,6 +1,7 @@
 package dev.surge.gateway.http;
 
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.gateway.error.ErrorCode;
 import io.netty.handler.codec.http.FullHttpResponse;
 
 /**

@@ -2,6 +2,7 @@ package dev.surge.gateway.http;
 
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.json.BadRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 

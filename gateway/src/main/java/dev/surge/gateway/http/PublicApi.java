@@ -5,6 +5,8 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.state.GrantSummary;
 import dev.surge.engine.util.GrantIds;
+import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.Json;
 import dev.surge.gateway.json.JsonBody;
@@ -68,7 +70,7 @@ public final class PublicApi {
         @Override
         public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
             p.nextRandom();
-            p.writer.claim(slot, p.now(), p.randomHi, p.randomLo, x.user, key, campaign, sku, device, x.clientIp,
+            p.writer.claim(slot, p.now(), p.randomHi(), p.randomLo(), x.user, key, campaign, sku, device, x.clientIp,
                 account, x.tokenIssuedAt);
         }
 

@@ -1,6 +1,7 @@
 package dev.surge.gateway.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.Json;
 import io.netty.buffer.ByteBuf;

@@ -2,12 +2,12 @@ package dev.surge.gateway.http;
 
 import dev.surge.delivery.DeliveryMetrics;
 import dev.surge.gateway.auth.AdminAuth;
+import dev.surge.gateway.auth.DashboardSessions;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.dashboard.DashboardSessions;
-import dev.surge.gateway.ops.GatewayMetrics;
-import dev.surge.gateway.ops.RecoveryProgress;
+import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.RecoveryProgress;
 import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.EpochClock;
 
@@ -43,6 +43,9 @@ public final class ServerContext {
     public final RecoveryProgress recovery = new RecoveryProgress();
     /** Requests read and not yet answered, over all connections (drained before shutdown). */
     public final LongAdder inFlight = new LongAdder();
+    final Admission admission;
+    final Authenticator authenticator;
+    final ContentRules content;
     Api api;
     private volatile EngineProxy engine;
     private volatile boolean draining;
@@ -64,6 +67,9 @@ public final class ServerContext {
         this.redeemers = redeemers;
         this.metrics = metrics;
         this.clock = config.clock();
+        this.admission = new Admission(router, clientAddress, limiter, metrics, this::ready);
+        this.authenticator = new Authenticator(adminAuth, userTokens, redeemers, sessions, clock);
+        this.content = new ContentRules(maxBody);
     }
 
     public void api(Api api) {

@@ -1,6 +1,6 @@
 package dev.surge.gateway.json;
 
-import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.error.ErrorCode;
 
 /**
  * A request that cannot reach a decision: its error code, a message for the caller and the

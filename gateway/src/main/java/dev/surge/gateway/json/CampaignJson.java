@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.util.Ids;
-import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.error.ErrorCode;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

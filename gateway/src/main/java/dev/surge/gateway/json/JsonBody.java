@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.surge.engine.util.Ids;
-import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.error.ErrorCode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

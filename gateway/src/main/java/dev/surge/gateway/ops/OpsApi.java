@@ -1,7 +1,7 @@
 package dev.surge.gateway.ops;
 
-import dev.surge.gateway.http.EngineProxy;
-import dev.surge.gateway.http.ErrorCode;
+import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.Responses;
 import dev.surge.gateway.http.ServerContext;

@@ -100,7 +100,7 @@ final class DumpCommand extends JournalCommand {
             StateMachine machine = source.codesReadable() ? pass.journal().newMachine() : null;
             EventFormatter formatter = new EventFormatter(machine == null ? null : machine::code, revealCodes);
             StringBuilder line = new StringBuilder(512);
-            Json json = new Json(line);
+            JsonWriter json = new JsonWriter(line);
             if (format == Format.csv) {
                 EventFormatter.csvHeader(line);
                 out.append(line);

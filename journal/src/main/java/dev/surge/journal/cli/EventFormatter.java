@@ -43,7 +43,7 @@ final class EventFormatter {
 
     // ---- JSON ------------------------------------------------------------------------------
 
-    void json(Json j, long index, EventView e, EventFilter.Owner owner) {
+    void json(JsonWriter j, long index, EventView e, EventFilter.Owner owner) {
         j.beginObject();
         header(j, index, e.sequence, e.timestamp, e.type.name());
         switch (e.type) {
@@ -142,7 +142,7 @@ final class EventFormatter {
         j.endObject();
     }
 
-    private static void strings(Json j, List<String> values) {
+    private static void strings(JsonWriter j, List<String> values) {
         j.beginArray();
         values.forEach(j::value);
         j.endArray();
@@ -157,7 +157,7 @@ final class EventFormatter {
     }
 
     /** A CODES_LOADED event whose codes are encrypted and no key was given. */
-    void jsonSealed(Json j, long index, long sequence, long timestamp, String campaign, String sku, int count) {
+    void jsonSealed(JsonWriter j, long index, long sequence, long timestamp, String campaign, String sku, int count) {
         j.beginObject();
         header(j, index, sequence, timestamp, "CODES_LOADED");
         j.field("campaign", campaign).field("sku", sku);
@@ -167,18 +167,18 @@ final class EventFormatter {
         j.field("encrypted", true).endObject();
     }
 
-    private static void header(Json j, long index, long sequence, long timestamp, String type) {
+    private static void header(JsonWriter j, long index, long sequence, long timestamp, String type) {
         j.field("index", index).field("seq", sequence).field("ts", timestamp).field("time", TimeArgs.format(timestamp))
             .field("type", type);
     }
 
-    private static void owner(Json j, EventFilter.Owner owner) {
+    private static void owner(JsonWriter j, EventFilter.Owner owner) {
         if (owner != null) {
             j.field("campaign", owner.campaign()).field("user", owner.user());
         }
     }
 
-    private static void claim(Json j, EventView e) {
+    private static void claim(JsonWriter j, EventView e) {
         j.field("campaign", e.campaign()).field("sku", e.sku()).field("user", e.user());
         if (e.keyLength > 0) {
             j.field("idempotencyKey", e.key());
@@ -194,7 +194,7 @@ final class EventFormatter {
         }
     }
 
-    private static void spec(Json j, CampaignSpec s) {
+    private static void spec(JsonWriter j, CampaignSpec s) {
         j.field("campaign", s.id).field("name", s.name).field("startsAt", TimeArgs.formatBound(s.startsAt))
             .field("endsAt", TimeArgs.formatBound(s.endsAt)).field("redeemUntil", TimeArgs.formatBound(s.redeemUntil))
             .field("perUserLimit", s.perUserLimit).field("perDeviceLimit", s.perDeviceLimit)

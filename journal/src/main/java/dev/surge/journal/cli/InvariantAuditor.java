@@ -43,6 +43,14 @@ import java.util.Map;
  *   <li>event sequences are consecutive and time never runs backwards.</li>
  * </ul>
  *
+ * <p>The reference model: this class is the one authoritative statement of what a valid journal
+ * is. The engine's state machine is the implementation it judges; the engine's property tests
+ * ({@code RandomizedHistory}, {@code RandomizedRiskHistory} in the engine's test-jar) check the
+ * engine reply by reply against their own naive models, and {@code InvariantAuditorModelTest}
+ * runs those same histories through this auditor, which must find no violation in them and must
+ * flag doctored copies. Where the engine and this model disagree about a journal, the engine is
+ * wrong until the rule itself is changed, here and in the engine together.
+ *
  * <p>Not thread-safe; fed by the one thread that reads the journal.
  */
 final class InvariantAuditor {
@@ -142,14 +150,14 @@ final class InvariantAuditor {
                 if (g.codes[i] >= 0) {
                     continue;
                 }
-                if (g.status[i] == DeliveryStatus.PENDING.ordinal()) {
+                if (g.status[i] == DeliveryStatus.PENDING.code()) {
                     pending++;
                     info("delivery-pending", g.sequence, g.index, "grant " + entry.getKey() + " item " + i + " ("
                         + g.itemSkus[i] + ", user " + g.user + ") has no final delivery outcome yet"
                         + (g.outcome[i] == DeliveryOutcome.NONE ? "" : ": last " + g.outcome[i]
                         + (g.supplier[i] == null ? "" : " at " + g.supplier[i])
                         + (g.outcome[i].maybeApplied() ? ", which may have it (it will be asked first)" : "")));
-                } else if (g.status[i] == DeliveryStatus.FAILED.ordinal()) {
+                } else if (g.status[i] == DeliveryStatus.FAILED.code()) {
                     failed++;
                     info("delivery-failed", g.sequence, g.index, "grant " + entry.getKey() + " item " + i + " ("
                         + g.itemSkus[i] + ", user " + g.user + ") FAILED at every supplier; it can be re-driven");
@@ -362,7 +370,7 @@ final class InvariantAuditor {
         for (int i = 0; i < e.itemCount; i++) {
             itemSkus[i] = e.itemSku(i);
             codes[i] = e.itemCode[i];
-            status[i] = (byte) (codes[i] >= 0 ? DeliveryStatus.DELIVERED : DeliveryStatus.PENDING).ordinal();
+            status[i] = (codes[i] >= 0 ? DeliveryStatus.DELIVERED : DeliveryStatus.PENDING).code();
         }
         GrantModel g = new GrantModel(seq, index, e.campaign(), e.sku(), user, itemSkus, codes, status);
         grants.putIfAbsent(key, g);
@@ -495,7 +503,7 @@ final class InvariantAuditor {
         }
         g.redeemedAt = e.sequence;
         for (int i = 0; i < g.status.length; i++) {
-            if (g.status[i] != DeliveryStatus.DELIVERED.ordinal()) {
+            if (g.status[i] != DeliveryStatus.DELIVERED.code()) {
                 violation("redeemed-undelivered", e.sequence, index, "grant " + key + " redeemed while item " + i
                     + " is " + DeliveryStatus.of(g.status[i]));
                 return;
@@ -522,18 +530,18 @@ final class InvariantAuditor {
                 + " set to unknown status " + e.status);
             return;
         }
-        if (g.status[e.item] == DeliveryStatus.DELIVERED.ordinal() && to != DeliveryStatus.DELIVERED) {
+        if (g.status[e.item] == DeliveryStatus.DELIVERED.code() && to != DeliveryStatus.DELIVERED) {
             violation("delivery-regressed", e.sequence, index, "grant " + key + " item " + e.item
                 + " was DELIVERED and is now recorded " + to);
             return;
         }
         String supplier = e.supplier();
         DeliveryOutcome outcome = DeliveryOutcome.of(e.outcome);
-        if (g.status[e.item] == DeliveryStatus.DELIVERED.ordinal() && !supplier.equals(g.supplier[e.item])) {
+        if (g.status[e.item] == DeliveryStatus.DELIVERED.code() && !supplier.equals(g.supplier[e.item])) {
             violation("delivered-twice", e.sequence, index, "grant " + key + " item " + e.item + " was delivered by "
                 + g.supplier[e.item] + " and is now delivered by " + supplier + " too: a double recharge");
         }
-        if (g.status[e.item] == DeliveryStatus.FAILED.ordinal() && to == DeliveryStatus.PENDING) {
+        if (g.status[e.item] == DeliveryStatus.FAILED.code() && to == DeliveryStatus.PENDING) {
             violation("delivery-after-failed", e.sequence, index, "grant " + key + " item " + e.item
                 + " FAILED and is recorded PENDING again without an operator's re-drive");
         }
@@ -543,7 +551,7 @@ final class InvariantAuditor {
                 + g.supplier[e.item] + " (" + outcome + ") while its last outcome there was " + g.outcome[e.item]
                 + ": it may have recharged the account");
         }
-        g.status[e.item] = (byte) to.ordinal();
+        g.status[e.item] = to.code();
         g.supplier[e.item] = supplier;
         g.outcome[e.item] = outcome == null ? DeliveryOutcome.NONE : outcome;
         g.lastAt[e.item] = e.timestamp;
@@ -559,9 +567,9 @@ final class InvariantAuditor {
                 continue;
             }
             for (int i = 0; i < g.status.length; i++) {
-                if (g.codes[i] < 0 && g.status[i] == DeliveryStatus.FAILED.ordinal() && g.lastAt[i] >= e.from
+                if (g.codes[i] < 0 && g.status[i] == DeliveryStatus.FAILED.code() && g.lastAt[i] >= e.from
                     && g.lastAt[i] < e.to && (supplier.isEmpty() || supplier.equals(g.supplier[i]))) {
-                    g.status[i] = (byte) DeliveryStatus.PENDING.ordinal();
+                    g.status[i] = DeliveryStatus.PENDING.code();
                     g.supplier[i] = null;
                     g.outcome[i] = DeliveryOutcome.REDRIVEN;
                     g.lastAt[i] = e.timestamp;

@@ -90,7 +90,7 @@ final class ReconcileCommand extends JournalCommand {
 
     private void printJson(Reconciliation r) {
         StringBuilder sb = new StringBuilder(1024);
-        Json j = new Json(sb);
+        JsonWriter j = new JsonWriter(sb);
         j.beginObject().field("ok", r.findings().isEmpty()).field("supplier", supplier)
             .field("sentToSupplier", r.sentToSupplier()).field("deliveredBySupplier", r.deliveredBySupplier())
             .field("rowsCompared", r.rowsCompared());

@@ -127,7 +127,7 @@ final class RedeliverCommand extends JournalCommand {
         }
         String base = server != null ? server : cli.env().getOrDefault("SURGE_SERVER", "http://127.0.0.1:8080");
         StringBuilder body = new StringBuilder();
-        Json j = new Json(body).beginObject();
+        JsonWriter j = new JsonWriter(body).beginObject();
         if (!c.isEmpty()) {
             j.field("campaignId", c);
         }

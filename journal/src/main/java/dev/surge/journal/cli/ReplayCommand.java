@@ -251,7 +251,7 @@ final class ReplayCommand extends JournalCommand {
 
     private void printJson(StateMachine m, Origin origin, List<CampaignCounters> campaigns, List<GrantSummary> grants) {
         StringBuilder sb = new StringBuilder(4096);
-        Json j = new Json(sb);
+        JsonWriter j = new JsonWriter(sb);
         j.beginObject().field("sequence", m.lastSequence()).field("time", TimeArgs.format(m.lastTimestamp()))
             .field("ts", m.lastTimestamp());
         j.name("snapshotSequence");

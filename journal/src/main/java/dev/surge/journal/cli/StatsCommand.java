@@ -240,7 +240,7 @@ final class StatsCommand extends JournalCommand {
 
     private void printJson(StatsCollector s) {
         StringBuilder sb = new StringBuilder(4096);
-        Json j = new Json(sb);
+        JsonWriter j = new JsonWriter(sb);
         j.beginObject().field("events", s.events).field("firstSequence", s.firstSequence)
             .field("lastSequence", s.lastSequence);
         if (s.events > 0) {
@@ -298,7 +298,7 @@ final class StatsCommand extends JournalCommand {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static void reasons(Json j, Map<Integer, Long> byReason) {
+    private static void reasons(JsonWriter j, Map<Integer, Long> byReason) {
         j.beginObject();
         byReason.forEach((r, n) -> j.field(RiskReason.nameOf(r), n));
         j.endObject();
@@ -344,7 +344,7 @@ final class StatsCommand extends JournalCommand {
 
     private void printRiskJson(RiskStats s) {
         StringBuilder sb = new StringBuilder(4096);
-        Json j = new Json(sb);
+        JsonWriter j = new JsonWriter(sb);
         j.beginObject();
         if (campaign != null) {
             j.field("campaign", campaign);
@@ -361,7 +361,7 @@ final class StatsCommand extends JournalCommand {
         out().println(sb);
     }
 
-    private void subjectsJson(Json j, String name, String key, Map<String, RiskStats.Subject> subjects) {
+    private void subjectsJson(JsonWriter j, String name, String key, Map<String, RiskStats.Subject> subjects) {
         j.name(name).beginArray();
         for (RiskStats.Subject x : RiskStats.top(subjects, top)) {
             j.beginObject().field(key, x.id).field("refused", x.refused).field("claims", x.claims)
@@ -373,7 +373,7 @@ final class StatsCommand extends JournalCommand {
         j.endArray();
     }
 
-    private static Json counts(Json j, StatsCollector.Counts c, boolean sku) {
+    private static JsonWriter counts(JsonWriter j, StatsCollector.Counts c, boolean sku) {
         j.field("claims", c.claims);
         j.name("byResult").beginObject();
         c.byResult.forEach((r, n) -> j.field(r.name(), n));

@@ -147,7 +147,7 @@ final class VerifyCommand extends JournalCommand {
 
     private void printJson(InvariantAuditor a, long read, String bad, boolean keyed) {
         StringBuilder sb = new StringBuilder(4096);
-        Json j = new Json(sb);
+        JsonWriter j = new JsonWriter(sb);
         j.beginObject().field("ok", a.violations() == 0).field("records", read).field("codeKey", keyed);
         j.name("firstBadRecord");
         if (bad == null) {

@@ -34,8 +34,8 @@ class ChronicleJournalCliTest {
     @TempDir
     Path data;
 
-    private final String key = History.CODE_KEY;
-    private final History.Standard s = History.standard();
+    private final String key = CliHistory.CODE_KEY;
+    private final CliHistory.Standard s = CliHistory.standard();
     /** Chronicle index of each event, by sequence. */
     private final Map<Long, Long> indexOf = new HashMap<>();
 

@@ -65,11 +65,11 @@ final class CliRunner {
             return new JournalAccess(new ListEventSource(events, key == null), snapshots, s -> {
                 try {
                     return StateMachine.readSnapshot(new DataInputStream(new ByteArrayInputStream(
-                        snapshotBytes.get(s.sequence()))), History.CONFIG);
+                        snapshotBytes.get(s.sequence()))), CliHistory.CONFIG);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, () -> new StateMachine(History.CONFIG));
+            }, () -> new StateMachine(CliHistory.CONFIG));
         });
         return new Result(code, out.toString(), err.toString());
     }

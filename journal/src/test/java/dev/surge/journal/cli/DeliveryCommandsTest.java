@@ -30,14 +30,14 @@ class DeliveryCommandsTest {
 
     /** A known delivery history; every grant's delivery id and account. */
     private static final class Deliveries {
-        final History h = new History();
+        final CliHistory h = new CliHistory();
         final List<String> ids = new ArrayList<>();
         final List<String> accounts = new ArrayList<>();
 
         Deliveries() {
             CampaignSpec spring = new CampaignSpec("spring");
-            spring.startsAt = History.T0;
-            spring.endsAt = History.T0 + 3_600_000;
+            spring.startsAt = CliHistory.T0;
+            spring.endsAt = CliHistory.T0 + 3_600_000;
             CampaignSpec.SkuSpec rc = new CampaignSpec.SkuSpec("rc", SkuKind.DIRECT_RECHARGE);
             rc.stock = 10;
             rc.suppliers.add("primary");
@@ -46,14 +46,14 @@ class DeliveryCommandsTest {
             ok(h.upsert(spring));
             ok(h.configureSupplier("primary", "http://127.0.0.1:9/p", "TOPSECRET-1"));
             for (int i = 1; i <= 6; i++) {
-                h.now = History.T0 + i * 1000L;
+                h.now = CliHistory.T0 + i * 1000L;
                 String account = "1380000000" + i;
                 ReplyView r = h.claim("u" + i, "spring", "rc", "", null, account);
                 assertEquals(ResultCode.GRANTED, r.result);
-                ids.add(History.grantId(r) + "-0");
+                ids.add(CliHistory.grantId(r) + "-0");
                 accounts.add(account);
             }
-            h.now = History.T0 + 10_000;
+            h.now = CliHistory.T0 + 10_000;
             ok(step(0, DeliveryStatus.DELIVERED, "primary", 1, DeliveryOutcome.ACCEPTED));
             ok(step(1, DeliveryStatus.PENDING, "primary", 1, DeliveryOutcome.UNKNOWN));
             ok(step(1, DeliveryStatus.DELIVERED, "primary", 2, DeliveryOutcome.CONFIRMED));
@@ -62,10 +62,10 @@ class DeliveryCommandsTest {
             ok(step(2, DeliveryStatus.DELIVERED, "backup", 2, DeliveryOutcome.ACCEPTED));
             ok(step(3, DeliveryStatus.PENDING, "primary", 1, DeliveryOutcome.SERVER_ERROR));
             ok(step(3, DeliveryStatus.PENDING, "backup", 1, DeliveryOutcome.FAILOVER));
-            h.now = History.T0 + 20_000;
+            h.now = CliHistory.T0 + 20_000;
             ok(step(3, DeliveryStatus.PENDING, "backup", 2, DeliveryOutcome.REJECTED));
             ok(step(3, DeliveryStatus.FAILED, "backup", 2, DeliveryOutcome.EXHAUSTED));
-            h.now = History.T0 + 30_000;
+            h.now = CliHistory.T0 + 30_000;
             ok(step(4, DeliveryStatus.DELIVERED, "primary", 1, DeliveryOutcome.ACCEPTED));
             // item 5 has no record: granted and never finished
         }
@@ -212,7 +212,7 @@ class DeliveryCommandsTest {
     @Test
     void verifyFollowsRedrivesAndCatchesUnsafeDeliveries() {
         Deliveries d = new Deliveries();
-        d.h.now = History.T0 + 40_000;
+        d.h.now = CliHistory.T0 + 40_000;
         ReplyView redrive = d.h.redrive("ops:carol", "spring", "", 0, Long.MAX_VALUE);
         assertEquals(1, redrive.count);
         CliRunner.Result clean = new CliRunner(d.h.events).run("verify");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** dump: every event once, filters, masking and revealing codes, CSV. */
 class DumpCommandTest {
-    private final History.Standard s = History.standard();
+    private final CliHistory.Standard s = CliHistory.standard();
     private final CliRunner cli = new CliRunner(s.h.events);
 
     @Test
@@ -99,7 +99,7 @@ class DumpCommandTest {
         assertEquals(3, range.lines().size(), range.out());
         assertTrue(range.lines().get(0).contains("\"seq\":6,"), range.out());
 
-        CliRunner.Result minute2 = cli.run("dump", "--from", "2025-06-18T20:01:00Z", "--to", "@" + (History.T0 + 65_000));
+        CliRunner.Result minute2 = cli.run("dump", "--from", "2025-06-18T20:01:00Z", "--to", "@" + (CliHistory.T0 + 65_000));
         assertEquals(5, minute2.lines().size(), minute2.out()); // 2 claims, delivery, adjustment, redemption
 
         CliRunner.Result failed = cli.run("dump", "--type", "DELIVERY_RECORDED", "--result", "FAILED");
@@ -141,7 +141,7 @@ class DumpCommandTest {
     /** A key's scope is in its REDEEMER_CREATED line; a key journaled before scopes shows none (it redeems nothing). */
     @Test
     void redeemerKeysShowTheirCampaignsAndNeverTheirHash() {
-        History h = new History();
+        CliHistory h = new CliHistory();
         for (String id : List.of("autumn", "winter")) {
             CampaignSpec spec = new CampaignSpec(id);
             spec.endsAt = Long.MAX_VALUE;

@@ -13,7 +13,7 @@ class FormattingTest {
     @Test
     void jsonEscapesQuotesBackslashesControlCharactersAndLoneSurrogates() {
         StringBuilder sb = new StringBuilder();
-        new Json(sb).beginObject()
+        new JsonWriter(sb).beginObject()
             .field("q", "a\"b\\c/d")
             .field("ctl", "\n\r\t\b\f\u0001\u001f\u007f")
             .field("js", "\u2028\u2029")

@@ -34,7 +34,7 @@ class InvariantAuditorTest {
 
     @Test
     void cleanHistoryHasNoViolationsAndReportsUnfinishedDeliveriesAsInfo() {
-        History.Standard s = History.standard();
+        CliHistory.Standard s = CliHistory.standard();
         InvariantAuditor a = audit(s.h.events, true);
         assertEquals(0, a.violations(), () -> a.findings().toString());
         assertEquals(Map.of("delivery-pending", 1L, "delivery-failed", 1L), a.infoByKind());
@@ -49,7 +49,7 @@ class InvariantAuditorTest {
 
     @Test
     void reissuedCodeIndexAndCodeTextAreViolations() {
-        History.Standard s = History.standard();
+        CliHistory.Standard s = CliHistory.standard();
         List<byte[]> events = new ArrayList<>(s.h.events);
         long seq = s.h.lastSequence() + 1;
         long ts = s.h.now;
@@ -65,7 +65,7 @@ class InvariantAuditorTest {
 
     @Test
     void userSkuDeviceAndStockLimitsAreCheckedAgainstTheConfigurationAtTheGrant() {
-        History.Standard s = History.standard();
+        CliHistory.Standard s = CliHistory.standard();
         List<byte[]> events = new ArrayList<>(s.h.events);
         long seq = s.h.lastSequence();
         long ts = s.h.now;
@@ -90,7 +90,7 @@ class InvariantAuditorTest {
 
     @Test
     void deliveriesMustReferToRechargeItemsAndNeverGoBackFromDelivered() {
-        History.Standard s = History.standard();
+        CliHistory.Standard s = CliHistory.standard();
         List<byte[]> events = new ArrayList<>(s.h.events);
         long seq = s.h.lastSequence();
         long ts = s.h.now;
@@ -113,7 +113,7 @@ class InvariantAuditorTest {
 
     @Test
     void sequenceGapsAndDuplicateGrantIdsAreViolations() {
-        History.Standard s = History.standard();
+        CliHistory.Standard s = CliHistory.standard();
         List<byte[]> events = new ArrayList<>(s.h.events);
         long seq = s.h.lastSequence() + 2; // one missing
         long[] id = new long[2];
@@ -129,7 +129,7 @@ class InvariantAuditorTest {
 
     @Test
     void withdrawingBelowWhatIsIssuedIsAViolation() {
-        History.Standard s = History.standard();
+        CliHistory.Standard s = CliHistory.standard();
         List<byte[]> events = new ArrayList<>(s.h.events);
         // video: 5 loaded, 3 issued; withdrawing 3 leaves 2 on sale
         events.add(Forge.stockAdjusted(s.h.lastSequence() + 1, s.h.now, "spring", "video", -3));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** replay --until: the counters and grants of that moment, with or without a snapshot. */
 class ReplayCommandTest {
-    private final History.Standard s = History.standard();
+    private final CliHistory.Standard s = CliHistory.standard();
     private final CliRunner cli = new CliRunner(s.h.events);
 
     /** The campaign's counters as replay --json prints them, from a state machine replayed independently. */

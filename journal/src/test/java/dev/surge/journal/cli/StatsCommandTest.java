@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** stats: counts by campaign, SKU and result, and claims per second. */
 class StatsCommandTest {
-    private final History.Standard s = History.standard();
+    private final CliHistory.Standard s = CliHistory.standard();
     private final CliRunner cli = new CliRunner(s.h.events);
 
     private static void assertLine(String out, String regex) {

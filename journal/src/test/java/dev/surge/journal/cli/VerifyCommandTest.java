@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** verify: exit 0 on a clean journal, 1 with each finding placed on a doctored one. */
 class VerifyCommandTest {
-    private final History.Standard s = History.standard();
+    private final CliHistory.Standard s = CliHistory.standard();
 
     @Test
     void aCleanJournalVerifiesWithPendingDeliveriesAsInformation() {
@@ -54,7 +54,7 @@ class VerifyCommandTest {
         List<byte[]> events = new ArrayList<>(s.h.events);
         long seq = s.h.lastSequence();
         // load video's code #0 text into autumn/card (the engine would have skipped it as a duplicate) ...
-        History h = new History();
+        CliHistory h = new CliHistory();
         h.now = s.h.now;
         byte[] load = loadEvent(++seq, s.h.now, "autumn", "card", "VX8K-1000-Q000");
         events.add(load);

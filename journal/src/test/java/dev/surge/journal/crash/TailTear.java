@@ -1,7 +1,6 @@
 package dev.surge.journal.crash;
 
 import dev.surge.engine.event.EventType;
-import dev.surge.engine.event.EventView;
 import dev.surge.engine.util.GrantIds;
 import dev.surge.journal.CodeCipher;
 import dev.surge.journal.JournalFiles;

@@ -1,4 +1,4 @@
-package dev.surge.gateway.http;
+package dev.surge.gateway.engine;
 
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import dev.surge.engine.command.CommandSlot;
@@ -78,8 +78,8 @@ public final class EngineProxy {
         private final EpochClock clock;
         private final SecureRandom random;
         private final ByteBuffer bits = ByteBuffer.allocate(12 * IDS_PER_REFILL).order(ByteOrder.LITTLE_ENDIAN);
-        public long randomHi;
-        public int randomLo;
+        private long randomHi;
+        private int randomLo;
 
         Publisher(EpochClock clock) {
             this.clock = clock;
@@ -97,7 +97,17 @@ public final class EngineProxy {
             return clock.time();
         }
 
-        /** Draws the next 96 random bits into {@link #randomHi} and {@link #randomLo}. */
+        /** The high 64 of the 96 bits drawn by the last {@link #nextRandom()}. */
+        public long randomHi() {
+            return randomHi;
+        }
+
+        /** The low 32 of the 96 bits drawn by the last {@link #nextRandom()}. */
+        public int randomLo() {
+            return randomLo;
+        }
+
+        /** Draws the next 96 random bits into {@link #randomHi()} and {@link #randomLo()}. */
         public void nextRandom() {
             if (!bits.hasRemaining()) {
                 random.nextBytes(bits.array());

@@ -1,4 +1,4 @@
-package dev.surge.gateway.http;
+package dev.surge.gateway.engine;
 
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;

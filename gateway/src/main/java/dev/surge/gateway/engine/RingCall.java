@@ -1,4 +1,4 @@
-package dev.surge.gateway.http;
+package dev.surge.gateway.engine;
 
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;

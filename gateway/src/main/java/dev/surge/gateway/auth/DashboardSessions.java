@@ -1,6 +1,5 @@
-package dev.surge.gateway.dashboard;
+package dev.surge.gateway.auth;
 
-import dev.surge.gateway.auth.AdminAuth;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;

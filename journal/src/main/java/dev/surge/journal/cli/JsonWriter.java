@@ -8,7 +8,7 @@ package dev.surge.journal.cli;
  *
  * <p>Not thread-safe; one per output stream.
  */
-final class Json {
+final class JsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int MAX_DEPTH = 32;
 
@@ -18,7 +18,7 @@ final class Json {
     private int depth;
     private boolean afterName;
 
-    Json(StringBuilder out) {
+    JsonWriter(StringBuilder out) {
         this.out = out;
     }
 
@@ -26,33 +26,33 @@ final class Json {
         return out;
     }
 
-    Json beginObject() {
+    JsonWriter beginObject() {
         separate();
         out.append('{');
         push();
         return this;
     }
 
-    Json endObject() {
+    JsonWriter endObject() {
         depth--;
         out.append('}');
         return this;
     }
 
-    Json beginArray() {
+    JsonWriter beginArray() {
         separate();
         out.append('[');
         push();
         return this;
     }
 
-    Json endArray() {
+    JsonWriter endArray() {
         depth--;
         out.append(']');
         return this;
     }
 
-    Json name(String name) {
+    JsonWriter name(String name) {
         separate();
         quote(out, name);
         out.append(':');
@@ -60,7 +60,7 @@ final class Json {
         return this;
     }
 
-    Json value(String s) {
+    JsonWriter value(String s) {
         separate();
         if (s == null) {
             out.append("null");
@@ -70,13 +70,13 @@ final class Json {
         return this;
     }
 
-    Json value(long v) {
+    JsonWriter value(long v) {
         separate();
         out.append(v);
         return this;
     }
 
-    Json value(double v) {
+    JsonWriter value(double v) {
         separate();
         if (Double.isFinite(v)) {
             out.append(v);
@@ -86,31 +86,31 @@ final class Json {
         return this;
     }
 
-    Json value(boolean v) {
+    JsonWriter value(boolean v) {
         separate();
         out.append(v);
         return this;
     }
 
-    Json nullValue() {
+    JsonWriter nullValue() {
         separate();
         out.append("null");
         return this;
     }
 
-    Json field(String name, String v) {
+    JsonWriter field(String name, String v) {
         return name(name).value(v);
     }
 
-    Json field(String name, long v) {
+    JsonWriter field(String name, long v) {
         return name(name).value(v);
     }
 
-    Json field(String name, double v) {
+    JsonWriter field(String name, double v) {
         return name(name).value(v);
     }
 
-    Json field(String name, boolean v) {
+    JsonWriter field(String name, boolean v) {
         return name(name).value(v);
     }
 

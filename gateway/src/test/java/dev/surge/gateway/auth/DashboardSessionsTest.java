@@ -1,4 +1,4 @@
-package dev.surge.gateway.dashboard;
+package dev.surge.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -24,7 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * randomness are explicit, so every run writes the same events. (Like the engine's EngineDriver,
  * plus the one fixed history, {@link #standard()}, whose numbers these tests assert.)
  */
-final class History {
+final class CliHistory {
     static final long T0 = Instant.parse("2025-06-18T20:00:00Z").toEpochMilli();
 
     /** The SURGE_CODE_KEY of the tests' journals, and the state config it gives (so CLI and test digests compare). */
@@ -145,7 +145,7 @@ final class History {
 
     /** What {@link #standard()} built, for the tests' expectations. */
     static final class Standard {
-        final History h;
+        final CliHistory h;
         String rechargeDelivered;
         String rechargeFailed;
         String rechargePending;
@@ -155,7 +155,7 @@ final class History {
         /** Counters at endOfFirstMinute, for replay tests. */
         long grantedAtEndOfFirstMinute;
 
-        Standard(History h) {
+        Standard(CliHistory h) {
             this.h = h;
         }
     }
@@ -168,7 +168,7 @@ final class History {
      * a redemption; a withdrawal of one music code.
      */
     static Standard standard() {
-        History h = new History();
+        CliHistory h = new CliHistory();
         Standard s = new Standard(h);
         CampaignSpec spring = new CampaignSpec("spring");
         spring.name = "Spring \"VIP\" 春";

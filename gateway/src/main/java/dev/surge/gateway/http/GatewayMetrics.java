@@ -1,12 +1,10 @@
-package dev.surge.gateway.ops;
+package dev.surge.gateway.http;
 
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.ring.RingMetrics;
 import dev.surge.engine.risk.RiskReason;
-import dev.surge.gateway.http.ConnectionLimiter;
-import dev.surge.gateway.http.EngineProxy;
-import dev.surge.gateway.http.Route;
+import dev.surge.gateway.engine.EngineProxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

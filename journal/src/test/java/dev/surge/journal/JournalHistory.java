@@ -23,12 +23,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * look for plaintext at rest), claims of every SKU kind, redemptions, deliveries, stock and
  * status changes, driven through {@link EngineDriver}. The same seed gives the same events.
  */
-final class Workload {
+final class JournalHistory {
     /** Every loaded code contains this; it must never be found in a file under the data dir. */
     static final String CODE_MARK = "ZQXJ7PLAIN";
     static final CodeCipher CIPHER = CodeCipher.of(key(7));
 
-    private Workload() {
+    private JournalHistory() {
     }
 
     static byte[] key(int seed) {

@@ -1,4 +1,4 @@
-package dev.surge.gateway.http;
+package dev.surge.gateway.error;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 

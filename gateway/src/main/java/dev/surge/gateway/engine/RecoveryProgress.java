@@ -1,4 +1,6 @@
-package dev.surge.gateway.ops;
+package dev.surge.gateway.engine;
+
+
 
 /**
  * How far recovery has got, for operators watching a restart: events replayed so far and since

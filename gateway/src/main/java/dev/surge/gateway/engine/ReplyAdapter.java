@@ -1,4 +1,4 @@
-package dev.surge.gateway.http;
+package dev.surge.gateway.engine;
 
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.port.ReplyPort;
@@ -9,12 +9,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's reply port: for each slot after the journal stage, hands the answer to the
  * {@link RingCall} that published it, which copies what it needs and continues on its own event
- * loop. Slots published by anything else (tools, tests) have no RingCall and are skipped.
+ * loop. Slots published by anything else (tools, tests) have no RingCall and are skipped. An
+ * adapter in the house sense: it decodes the ring's output for the gateway, as
+ * {@code DeliveryAdapter} does for deliveries.
  *
  * <p>Threading: called only on the ring's reply thread, so its one {@link ReplyView} is safe.
  */
-public final class ReplyProxy implements ReplyPort {
-    private static final Logger LOG = LoggerFactory.getLogger(ReplyProxy.class);
+public final class ReplyAdapter implements ReplyPort {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyAdapter.class);
     private final ReplyView view = new ReplyView();
 
     @Override
