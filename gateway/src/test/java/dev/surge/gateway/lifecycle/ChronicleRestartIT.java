@@ -1,8 +1,11 @@
-package dev.surge.gateway;
+package dev.surge.gateway.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.EngineStorage;
+import dev.surge.gateway.Storages;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.engine.RecoveryProgress;
 import dev.surge.testkit.NoLeakedThreads;
@@ -20,7 +23,7 @@ class ChronicleRestartIT {
     private final RecoveryProgress progress = new RecoveryProgress();
 
     private EngineStorage storage(Configuration c) {
-        return new ChronicleStorage(c, progress);
+        return Storages.open(c, progress);
     }
 
     private Consumer<Configuration> config(String durability) {

@@ -1,9 +1,11 @@
-package dev.surge.gateway;
+package dev.surge.gateway.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.ClaimLoad;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.json.Json;
 import dev.surge.testkit.JsonTree;

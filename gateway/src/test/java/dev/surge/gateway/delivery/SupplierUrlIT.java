@@ -1,4 +1,4 @@
-package dev.surge.gateway;
+package dev.surge.gateway.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,8 @@ import dev.surge.delivery.DeliveryAgent;
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.event.EventType;
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.engine.DirectCall;
 import dev.surge.testkit.NoLeakedThreads;

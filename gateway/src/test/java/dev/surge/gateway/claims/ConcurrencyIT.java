@@ -1,8 +1,9 @@
-package dev.surge.gateway;
+package dev.surge.gateway.claims;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.JsonTree;
 import dev.surge.testkit.NoLeakedThreads;
 import java.net.URI;

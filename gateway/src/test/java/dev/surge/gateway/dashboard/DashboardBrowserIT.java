@@ -1,4 +1,4 @@
-package dev.surge.gateway;
+package dev.surge.gateway.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.surge.engine.event.EventType;
+import dev.surge.gateway.TestGateway;
+import dev.surge.gateway.delivery.DeliveryBed;
 import dev.surge.simulator.SupplierSimulator;
 import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;

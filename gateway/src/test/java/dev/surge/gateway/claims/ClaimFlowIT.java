@@ -1,10 +1,11 @@
-package dev.surge.gateway;
+package dev.surge.gateway.claims;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,12 @@
-package dev.surge.gateway;
+package dev.surge.gateway.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.event.EventType;
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;

@@ -1,9 +1,10 @@
-package dev.surge.gateway;
+package dev.surge.gateway.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.MemoryStorage;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.simulator.SupplierSimulator;
 import dev.surge.testkit.NoLeakedThreads;

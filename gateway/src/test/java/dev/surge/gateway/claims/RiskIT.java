@@ -1,4 +1,4 @@
-package dev.surge.gateway;
+package dev.surge.gateway.claims;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.state.StateMachine;
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.NoLeakedThreads;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,10 @@
-package dev.surge.gateway;
+package dev.surge.gateway.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.NoLeakedThreads;
 import java.net.ConnectException;
 import java.net.Socket;

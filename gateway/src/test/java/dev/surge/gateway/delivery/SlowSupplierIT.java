@@ -1,8 +1,9 @@
-package dev.surge.gateway;
+package dev.surge.gateway.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.NoLeakedThreads;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

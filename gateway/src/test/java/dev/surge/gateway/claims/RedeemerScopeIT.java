@@ -1,4 +1,4 @@
-package dev.surge.gateway;
+package dev.surge.gateway.claims;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.wire.WireWriter;
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.testkit.NoLeakedThreads;
 import java.util.List;

@@ -1,8 +1,9 @@
-package dev.surge.gateway;
+package dev.surge.gateway.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.NoLeakedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,4 +1,4 @@
-package dev.surge.gateway;
+package dev.surge.gateway.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.engine.RecoveryProgress;
+import dev.surge.gateway.Storages;
 import dev.surge.journal.PrivateFiles;
 import dev.surge.testkit.NoLeakedThreads;
 import java.io.IOException;
@@ -69,7 +70,7 @@ class PrivateDataDirIT {
         seen.start();
         log.addAppender(seen);
         try (TestGateway t = TestGateway.start(c -> c.set(Configuration.Option.DATA_DIR, data.toString())
-            .set(Configuration.Option.SNAPSHOT_EVERY, "5"), c -> new ChronicleStorage(c, new RecoveryProgress()), true)) {
+            .set(Configuration.Option.SNAPSHOT_EVERY, "5"), Storages::open, true)) {
             t.codeCampaign("private", 20);
             for (int i = 0; i < 8; i++) {
                 TestGateway.Res r = t.claim("user-" + i, "k" + i, "private", "card");

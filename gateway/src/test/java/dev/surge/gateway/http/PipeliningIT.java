@@ -1,8 +1,9 @@
-package dev.surge.gateway;
+package dev.surge.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.testkit.NoLeakedThreads;
 import dev.surge.testkit.RawHttp;

@@ -1,10 +1,12 @@
-package dev.surge.gateway;
+package dev.surge.gateway.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.EventStream;
 import dev.surge.testkit.JsonTree;
 import dev.surge.testkit.NoLeakedThreads;

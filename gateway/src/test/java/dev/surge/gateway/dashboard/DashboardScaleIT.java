@@ -1,8 +1,9 @@
-package dev.surge.gateway;
+package dev.surge.gateway.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.dashboard.DashboardAgent;
 import dev.surge.testkit.EventStream;
 import dev.surge.testkit.JsonTree;

@@ -1,7 +1,9 @@
-package dev.surge.gateway;
+package dev.surge.gateway.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.testkit.NoLeakedThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

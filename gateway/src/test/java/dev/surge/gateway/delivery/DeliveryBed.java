@@ -1,8 +1,10 @@
-package dev.surge.gateway;
+package dev.surge.gateway.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.surge.gateway.MemoryStorage;
+import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.simulator.SupplierSimulator;
 import java.util.ArrayList;
@@ -19,18 +21,18 @@ import java.util.function.Consumer;
  * once over both simulators, and the journal's view (the owner's GET /v1/grants) naming the
  * supplier that has it.
  */
-final class DeliveryBed implements AutoCloseable {
-    static final String SECRET = "sim-secret-0123456789abcdef";
+public final class DeliveryBed implements AutoCloseable {
+    public static final String SECRET = "sim-secret-0123456789abcdef";
 
-    final SupplierSimulator primary = new SupplierSimulator(SECRET, 101);
-    final SupplierSimulator backup = new SupplierSimulator(SECRET, 202);
-    final TestGateway t;
+    public final SupplierSimulator primary = new SupplierSimulator(SECRET, 101);
+    public final SupplierSimulator backup = new SupplierSimulator(SECRET, 202);
+    public final TestGateway t;
     /** grant id to the account it recharges, in claim order. */
-    final Map<String, String> accounts = new LinkedHashMap<>();
+    public final Map<String, String> accounts = new LinkedHashMap<>();
     private int claims;
 
     /** Fast settings: millisecond backoffs, a short open circuit. */
-    static Consumer<Configuration> fast(Consumer<Configuration> more) {
+    public static Consumer<Configuration> fast(Consumer<Configuration> more) {
         return c -> {
             c.set(Configuration.Option.DELIVERY_BACKOFF_MS, "5")
                 .set(Configuration.Option.DELIVERY_BACKOFF_MAX_MS, "200")
@@ -39,29 +41,29 @@ final class DeliveryBed implements AutoCloseable {
         };
     }
 
-    DeliveryBed(Consumer<Configuration> tweak, MemoryStorage storage) {
+    public DeliveryBed(Consumer<Configuration> tweak, MemoryStorage storage) {
         primary.start("127.0.0.1", 0);
         backup.start("127.0.0.1", 0);
         t = TestGateway.start(fast(tweak), storage, true);
     }
 
-    DeliveryBed() {
+    public DeliveryBed() {
         this(c -> {
         }, new MemoryStorage());
     }
 
-    void suppliers(int timeoutMs, int maxConcurrency) {
+    public void suppliers(int timeoutMs, int maxConcurrency) {
         supplier("primary", primary.url("primary"), timeoutMs, maxConcurrency);
         supplier("backup", backup.url("backup"), timeoutMs, maxConcurrency);
     }
 
-    void supplier(String id, String url, int timeoutMs, int maxConcurrency) {
+    public void supplier(String id, String url, int timeoutMs, int maxConcurrency) {
         TestGateway.Res r = t.admin("PUT", "/admin/suppliers/" + id, "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET
             + "\",\"timeoutMs\":" + timeoutMs + ",\"maxConcurrency\":" + maxConcurrency + "}");
         assertEquals(200, r.status(), r.body());
     }
 
-    void campaign(String id, int stock) {
+    public void campaign(String id, int stock) {
         TestGateway.Res r = t.admin("PUT", "/admin/campaigns/" + id, "{\"name\":\"" + id + "\",\"skus\":[{\"id\":\"vip\","
             + "\"kind\":\"DIRECT_RECHARGE\",\"stock\":" + stock + ",\"suppliers\":[\"primary\",\"backup\"]},"
             + "{\"id\":\"card\",\"kind\":\"CODE\"}]}");
@@ -69,7 +71,7 @@ final class DeliveryBed implements AutoCloseable {
     }
 
     /** {@code n} recharge claims by new users, each to its own account; returns their grant ids. */
-    List<String> claim(String campaign, int n) {
+    public List<String> claim(String campaign, int n) {
         List<String> grants = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int k = claims++;
@@ -84,7 +86,7 @@ final class DeliveryBed implements AutoCloseable {
         return grants;
     }
 
-    String userOf(String grant) {
+    public String userOf(String grant) {
         int k = new ArrayList<>(accounts.keySet()).indexOf(grant);
         return "user-" + k;
     }
@@ -112,7 +114,7 @@ final class DeliveryBed implements AutoCloseable {
      * Every granted item was recharged exactly once over both simulators, nothing else was, and
      * the journal says which supplier did it, as that supplier's ledger does.
      */
-    void assertExactlyOnce() {
+    public void assertExactlyOnce() {
         long total = 0;
         for (Map.Entry<String, String> e : accounts.entrySet()) {
             String grant = e.getKey();
