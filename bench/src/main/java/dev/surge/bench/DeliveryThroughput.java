@@ -4,7 +4,7 @@ import dev.surge.gateway.EngineStorage;
 import dev.surge.gateway.Gateway;
 import dev.surge.gateway.Storages;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.supplier.SupplierSimulator;
+import dev.surge.simulator.SupplierSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,12 +1,12 @@
 package dev.surge.gateway;
 
+import dev.surge.delivery.SimulatedSupplier;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.engine.DirectCall;
 import dev.surge.gateway.engine.EngineProxy;
-import dev.surge.gateway.supplier.SupplierSimulator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Demo mode's campaign: {@code demo}, open now for 30 days, one claim per user, with two
  * card-code SKUs (1,000 codes each), a direct-recharge SKU and a bundle of the two codes. Created
  * through the ring like any admin change (so it is journaled), and only once per data directory.
- * The recharge SKU's two suppliers point at the embedded {@link SupplierSimulator}.
+ * The recharge SKU's two suppliers point at the embedded simulated supplier, which the
+ * {@code surge-simulator} module provides ({@link SimulatedSupplier#factory()}).
  * Also writes the ready-to-paste curl for a claim by a fresh user, which is GRANTED while stock lasts.
  */
 final class Demo {
@@ -32,11 +33,21 @@ final class Demo {
     private Demo() {
     }
 
+    /**
+     * What starts demo mode's simulated supplier: the simulator module's, found on the class path.
+     *
+     * @throws IllegalStateException naming what to do when that module is not on the class path
+     */
+    static SimulatedSupplier.Factory simulator() {
+        return SimulatedSupplier.factory().orElseThrow(() -> new IllegalStateException(
+            "demo mode embeds the simulated supplier, and the simulator (surge-simulator, dev.surge.simulator) is "
+                + "not on the class path: start Surge with scripts/run, which puts simulator/target/surge-simulator-*.jar "
+                + "there, or use --no-demo"));
+    }
+
     /** The embedded simulated supplier of demo mode, on a free port of {@code host}, with a fresh secret. */
-    static SupplierSimulator startSupplier(String host) {
-        SupplierSimulator sim = new SupplierSimulator(SUPPLIER_SECRET, new SecureRandom().nextLong());
-        sim.start(host, 0);
-        return sim;
+    static SimulatedSupplier startSupplier(SimulatedSupplier.Factory simulator, String host) {
+        return simulator.start(SUPPLIER_SECRET, new SecureRandom().nextLong(), host);
     }
 
     /**
@@ -44,7 +55,7 @@ final class Demo {
      * changes) points its recharge suppliers at the simulator. Returns true when the campaign was
      * created now.
      */
-    static boolean setUp(EngineProxy engine, long now, SupplierSimulator sim) throws Exception {
+    static boolean setUp(EngineProxy engine, long now, SimulatedSupplier sim) throws Exception {
         for (String supplier : List.of(PRIMARY, BACKUP)) {
             expectOk(DirectCall.send(engine, (p, slot) -> p.writer.configureSupplier(slot, p.now(), supplier,
                 sim.url(supplier), 2000, 64, SUPPLIER_SECRET)).get(10, TimeUnit.SECONDS), "demo supplier " + supplier);
@@ -118,7 +129,7 @@ final class Demo {
             + "  -d '{\"campaignId\":\"" + CAMPAIGN + "\",\"skuId\":\"video-month\",\"deviceId\":\"demo-device\"}'";
     }
 
-    static String banner(Gateway gateway, Configuration config, int port, boolean created, SupplierSimulator sim) {
+    static String banner(Gateway gateway, Configuration config, int port, boolean created, SimulatedSupplier sim) {
         StringBuilder b = new StringBuilder();
         b.append("\n==== Surge demo ====\n");
         b.append(created ? "Created campaign 'demo'" : "Campaign 'demo' already exists in ").append(created ? "" : config.dataDir().toString())

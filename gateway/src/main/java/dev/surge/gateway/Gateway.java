@@ -1,5 +1,6 @@
 package dev.surge.gateway;
 
+import dev.surge.delivery.DeliveryAgent;
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.state.RedeemerKey;
@@ -9,7 +10,6 @@ import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardAgent;
-import dev.surge.gateway.delivery.DeliveryAgent;
 import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.engine.ReplyAdapter;
 import dev.surge.gateway.http.GatewayMetrics;

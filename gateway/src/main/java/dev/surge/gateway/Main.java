@@ -1,9 +1,9 @@
 package dev.surge.gateway;
 
+import dev.surge.delivery.SimulatedSupplier;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.config.ConfigurationException;
-import dev.surge.gateway.supplier.SupplierSimulator;
 import dev.surge.journal.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,9 +58,18 @@ public final class Main {
             err.println("surge: " + e.getMessage());
             return 2;
         }
+        SimulatedSupplier.Factory simulatorFactory = null;
+        if (config.demo()) {
+            try {
+                simulatorFactory = Demo.simulator(); // before anything starts: demo mode cannot run without it
+            } catch (IllegalStateException e) {
+                err.println("surge: " + e.getMessage());
+                return 1;
+            }
+        }
         Gateway gateway = new Gateway(config);
         AtomicReference<EngineStorage> storage = new AtomicReference<>();
-        AtomicReference<SupplierSimulator> simulator = new AtomicReference<>();
+        AtomicReference<SimulatedSupplier> simulator = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {
@@ -69,7 +78,7 @@ public final class Main {
                 if (s != null) {
                     s.close(); // the snapshot agent's final snapshot
                 }
-                SupplierSimulator sim = simulator.get();
+                SimulatedSupplier sim = simulator.get();
                 if (sim != null) {
                     sim.close();
                 }
@@ -94,7 +103,7 @@ public final class Main {
             gateway.startEngine(machine, storage.get());
             if (config.demo()) {
                 saveDemoSecrets(config);
-                simulator.set(Demo.startSupplier(config.host()));
+                simulator.set(Demo.startSupplier(simulatorFactory, config.host()));
                 boolean created = Demo.setUp(gateway.engine(), config.clock().time(), simulator.get());
                 for (String s : config.generatedSecrets()) {
                     out.println("generated " + s);

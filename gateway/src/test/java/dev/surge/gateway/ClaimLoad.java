@@ -1,5 +1,7 @@
 package dev.surge.gateway;
 
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.RawHttp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threading: {@link #start} and the getters from the test thread; one thread per connection.
  */
-final class ClaimLoad {
+public final class ClaimLoad {
     /** One answered claim: what the client sent and what it was told. */
-    record Decision(int user, String key, String body, int status, String result, String grantId, String code,
+    public record Decision(int user, String key, String body, int status, String result, String grantId, String code,
                     String replayed) {
     }
 
@@ -33,7 +35,7 @@ final class ClaimLoad {
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger granted = new AtomicInteger();
 
-    ClaimLoad(int port, String[] tokens, String keyPrefix, String claimBody, boolean untilSoldOut) {
+    public ClaimLoad(int port, String[] tokens, String keyPrefix, String claimBody, boolean untilSoldOut) {
         this.port = port;
         this.tokens = tokens;
         this.keyPrefix = keyPrefix;
@@ -41,7 +43,7 @@ final class ClaimLoad {
         this.untilSoldOut = untilSoldOut;
     }
 
-    ClaimLoad start(int connections, long seed) {
+    public ClaimLoad start(int connections, long seed) {
         for (int c = 0; c < connections; c++) {
             int id = c;
             Thread t = new Thread(() -> run(id, new SplittableRandom(seed * 1_000 + id)), "claims-" + keyPrefix + c);
@@ -84,12 +86,12 @@ final class ClaimLoad {
         }
     }
 
-    int granted() {
+    public int granted() {
         return granted.get();
     }
 
     /** Waits until at least {@code n} claims were granted; fails if every connection ended first. */
-    void awaitGranted(int n, long timeoutSeconds) throws InterruptedException {
+    public void awaitGranted(int n, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (granted.get() < n) {
             if (System.nanoTime() > deadline || threads.stream().noneMatch(Thread::isAlive)) {
@@ -101,7 +103,7 @@ final class ClaimLoad {
     }
 
     /** Waits for every connection to end and returns every decision received. */
-    List<Decision> join(long timeoutSeconds) throws InterruptedException {
+    public List<Decision> join(long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         for (Thread t : threads) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -113,7 +115,7 @@ final class ClaimLoad {
     }
 
     /** Answers other than 200 (none expected). */
-    List<String> failures() {
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 }

@@ -1,10 +1,14 @@
 package dev.surge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.journal.PrivateFiles;
+import dev.surge.testkit.SurgeProcess;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -17,9 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +51,28 @@ class MainIT {
         String err = new String(missing.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, missing.waitFor(), err);
         assertTrue(err.contains("SURGE_ADMIN_TOKEN"), err);
+    }
+
+    /** Demo mode needs the simulator module, which is never in the gateway's production class path. */
+    @Test
+    void demoWithoutTheSimulatorOnTheClassPathSaysSoBeforeStarting() throws Exception {
+        ProcessBuilder pb = java("--port", "0", "--data-dir", dir.resolve("data").toString());
+        List<String> cmd = pb.command();
+        int cp = cmd.indexOf("-cp") + 1;
+        String all = cmd.get(cp);
+        String withoutSimulator = Arrays.stream(all.split(File.pathSeparator))
+            .filter(e -> !e.contains("surge-simulator") && !e.replace('\\', '/').contains("/simulator/target/"))
+            .collect(Collectors.joining(File.pathSeparator));
+        assertNotEquals(all, withoutSimulator, "the test class path has the simulator: " + all);
+        cmd.set(cp, withoutSimulator);
+        Process p = pb.start();
+        MainIT.drain(p);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), err);
+        assertEquals(1, p.exitValue(), err);
+        assertTrue(err.startsWith("surge: demo mode embeds the simulated supplier") && err.contains("surge-simulator")
+            && err.contains("--no-demo"), err);
+        assertFalse(Files.exists(dir.resolve("data")), "nothing was started or created");
     }
 
     @Test

@@ -14,12 +14,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * recovers by replaying every event, like a restart. Can stall (to fill the ring) or fail (to
  * halt the engine) on demand.
  */
-final class MemoryStorage implements EngineStorage {
+public final class MemoryStorage implements EngineStorage {
     private final List<byte[]> events = new ArrayList<>();
     /** Like a data directory's key: every recovery from this storage builds the same tables. */
     private final StateConfig config = StateConfig.randomKey();
-    volatile CountDownLatch stall;
-    volatile boolean fail;
+    public volatile CountDownLatch stall;
+    public volatile boolean fail;
 
     @Override
     public synchronized StateMachine recover() {
@@ -33,16 +33,16 @@ final class MemoryStorage implements EngineStorage {
     }
 
     /** Adds an event as if an earlier version had journaled it (between two gateways on this storage). */
-    synchronized void append(byte[] event) {
+    public synchronized void append(byte[] event) {
         events.add(event.clone());
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return events.size();
     }
 
     /** Whether any event journaled so far matches. */
-    synchronized boolean any(java.util.function.Predicate<dev.surge.engine.event.EventView> test) {
+    public synchronized boolean any(java.util.function.Predicate<dev.surge.engine.event.EventView> test) {
         dev.surge.engine.event.EventView v = new dev.surge.engine.event.EventView();
         for (byte[] e : events) {
             if (v.wrap(new UnsafeBuffer(e), 0, e.length) && test.test(v)) {

@@ -1,6 +1,14 @@
 package dev.surge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.gateway.json.Json;
+import dev.surge.journal.cli.JournalCli;
+import dev.surge.testkit.JsonTree;
+import dev.surge.testkit.SurgeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,53 +16,89 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A real gateway in this JVM on 127.0.0.1 and a free port, over an in-memory journal, plus an
  * HTTP/1.1 client for it. Close it to stop the server and the ring.
  */
-final class TestGateway implements AutoCloseable {
-    static final String ADMIN = "test-admin-token-0123456789";
-    static final String SECRET = "test-user-secret-0123456789abcdef-0123456789";
-    static final String CODE_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+public final class TestGateway implements AutoCloseable {
+    public static final String ADMIN = "test-admin-token-0123456789";
+    public static final String SECRET = "test-user-secret-0123456789abcdef-0123456789";
+    public static final String CODE_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-    final Gateway gateway;
-    final EngineStorage engineStorage;
+    public final Gateway gateway;
+    public final EngineStorage engineStorage;
     /** The in-memory storage, or null over another kind. */
-    final MemoryStorage storage;
-    final URI base;
-    final int port;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    public final MemoryStorage storage;
+    public final URI base;
+    public final int port;
+    public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A response: status, headers and body text. */
-    record Res(int status, HttpHeaders headers, String body) {
-        Map<String, Object> json() {
+    public record Res(int status, HttpHeaders headers, String body) {
+        public Map<String, Object> json() {
             return JsonTree.object(body);
         }
 
-        Object at(Object... path) {
+        public Object at(Object... path) {
             return JsonTree.at(JsonTree.parse(body), path);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
-        String errorCode() {
+        public String errorCode() {
             return (String) at("error", "code");
         }
 
-        String errorField() {
+        public String errorField() {
             return (String) at("error", "field");
         }
     }
 
-    static Configuration config() {
+    /**
+     * Surge's {@link Main} in its own JVM ({@link SurgeProcess}): no demo, any free port, on
+     * {@code dataDir} with {@code flags} and this class's secrets, what an operator starts. Ready
+     * when it returns; its log goes next to {@code dataDir}.
+     */
+    public static SurgeProcess process(Path dataDir, String... flags) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--no-demo", "--port", "0", "--data-dir", dataDir.toString()));
+        args.addAll(List.of(flags));
+        UserTokens tokens = new UserTokens(SECRET, Json.FACTORY);
+        return SurgeProcess.start(withSecrets(SurgeProcess.java(Main.class, args.toArray(String[]::new))),
+            dataDir.toAbsolutePath().getParent(), ADMIN, user -> tokens.mint(user, Instant.now().getEpochSecond() + 3600));
+    }
+
+    /** {@code process} with this class's SURGE_* secrets and stderr merged into stdout. */
+    public static ProcessBuilder withSecrets(ProcessBuilder process) {
+        process.redirectErrorStream(true);
+        process.environment().put("SURGE_ADMIN_TOKEN", ADMIN);
+        process.environment().put("SURGE_USER_TOKEN_SECRET", SECRET);
+        process.environment().put("SURGE_CODE_KEY", CODE_KEY);
+        return process;
+    }
+
+    /** The operator CLI ({@code scripts/journal}) in its own JVM with the code key; its output, once it exited 0. */
+    public static String journal(String... args) throws IOException, InterruptedException {
+        Process p = withSecrets(SurgeProcess.java(JournalCli.class, args)).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the journal CLI did not finish:\n" + out);
+        assertEquals(JournalCli.EXIT_OK, p.exitValue(), out);
+        return out;
+    }
+
+    public static Configuration config() {
         Configuration c = new Configuration()
             .set(Configuration.Option.PORT, "0")
             .set(Configuration.Option.HOST, "127.0.0.1")
@@ -68,21 +112,21 @@ final class TestGateway implements AutoCloseable {
         return c;
     }
 
-    static TestGateway start() {
+    public static TestGateway start() {
         return start(c -> {
         });
     }
 
-    static TestGateway start(Consumer<Configuration> tweak) {
+    public static TestGateway start(Consumer<Configuration> tweak) {
         return start(tweak, new MemoryStorage(), true);
     }
 
-    static TestGateway start(Consumer<Configuration> tweak, MemoryStorage storage, boolean ready) {
+    public static TestGateway start(Consumer<Configuration> tweak, MemoryStorage storage, boolean ready) {
         return start(tweak, c -> storage, ready);
     }
 
     /** A gateway over the storage the factory makes from the concluded configuration (e.g. Chronicle). */
-    static TestGateway start(Consumer<Configuration> tweak, java.util.function.Function<Configuration, EngineStorage> storage,
+    public static TestGateway start(Consumer<Configuration> tweak, java.util.function.Function<Configuration, EngineStorage> storage,
                              boolean ready) {
         Configuration c = config();
         tweak.accept(c);
@@ -105,15 +149,15 @@ final class TestGateway implements AutoCloseable {
         }
     }
 
-    void makeReady() {
+    public void makeReady() {
         gateway.startEngine(engineStorage.recover(), engineStorage);
     }
 
-    String token(String user) {
+    public String token(String user) {
         return gateway.userTokens().mint(user, Instant.now().getEpochSecond() + 3600);
     }
 
-    Res send(String method, String path, String body, String... headers) {
+    public Res send(String method, String path, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
@@ -130,38 +174,38 @@ final class TestGateway implements AutoCloseable {
         }
     }
 
-    Res claim(String user, String key, String json) {
+    public Res claim(String user, String key, String json) {
         return send("POST", "/v1/claims", json, "Authorization", "Bearer " + token(user), "Idempotency-Key", key,
             "Content-Type", "application/json");
     }
 
-    Res claim(String user, String key, String campaign, String sku) {
+    public Res claim(String user, String key, String campaign, String sku) {
         return claim(user, key, "{\"campaignId\":\"" + campaign + "\",\"skuId\":\"" + sku + "\"}");
     }
 
-    Res redeem(String bearer, String key, String json) {
+    public Res redeem(String bearer, String key, String json) {
         return send("POST", "/v1/redemptions", json, "Authorization", "Bearer " + bearer, "Idempotency-Key", key,
             "Content-Type", "application/json");
     }
 
-    Res admin(String method, String path, String json) {
+    public Res admin(String method, String path, String json) {
         if (json == null) {
             return send(method, path, null, "Authorization", "Bearer " + ADMIN);
         }
         return send(method, path, json, "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json");
     }
 
-    Res upload(String campaign, String sku, String text) {
+    public Res upload(String campaign, String sku, String text) {
         return send("POST", "/admin/campaigns/" + campaign + "/skus/" + sku + "/codes", text,
             "Authorization", "Bearer " + ADMIN, "Content-Type", "text/plain");
     }
 
-    Res get(String path, String bearer) {
+    public Res get(String path, String bearer) {
         return send("GET", path, null, "Authorization", "Bearer " + bearer);
     }
 
     /** A campaign with one CODE SKU ("card") holding {@code codes} codes, per-user limit 1. */
-    void codeCampaign(String id, int codes) {
+    public void codeCampaign(String id, int codes) {
         Res r = admin("PUT", "/admin/campaigns/" + id, "{\"name\":\"" + id + "\",\"perUserLimit\":1,"
             + "\"skus\":[{\"id\":\"card\",\"kind\":\"CODE\"}]}");
         if (r.status() != 200) {

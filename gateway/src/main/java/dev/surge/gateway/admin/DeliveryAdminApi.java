@@ -1,7 +1,7 @@
 package dev.surge.gateway.admin;
 
+import dev.surge.delivery.SupplierUrls;
 import dev.surge.engine.ResultCode;
-import dev.surge.gateway.delivery.SupplierUrls;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ParsedCall;

@@ -1,5 +1,6 @@
 package dev.surge.gateway.config;
 
+import dev.surge.delivery.DeliverySettings;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.journal.Durability;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.surge.gateway.http;
 
+import dev.surge.delivery.DeliveryMetrics;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.DashboardSessions;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.delivery.DeliveryMetrics;
 import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.engine.RecoveryProgress;
 import java.util.concurrent.atomic.LongAdder;

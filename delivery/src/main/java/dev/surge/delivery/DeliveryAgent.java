@@ -1,0 +1,638 @@
+package dev.surge.delivery;
+
+import dev.surge.engine.DeliveryOutcome;
+import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.port.DeliveryPort;
+import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.PendingDelivery;
+import dev.surge.engine.state.PendingPage;
+import dev.surge.engine.state.SupplierConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher (docs/delivery.md): takes every granted recharge item from the ring's delivery stage and
+ * drives it to a final outcome at its SKU's suppliers, in order, journaling every step through
+ * the ring. It owns one thread ({@code surge-dispatch}); HTTP runs on the gateway's event loops.
+ *
+ * <p><b>Exactly once in effect.</b> A supplier dedups by {@code Idempotency-Key} (the delivery id),
+ * so sending the same delivery to the same supplier again is always safe; the one thing that can
+ * recharge an account twice is the same delivery reaching two suppliers. So: a timeout or a
+ * dropped connection after sending leaves the item <em>in doubt</em> at its supplier, and the
+ * next request is a status query ({@code GET {url}/{deliveryId}}), repeated with backoff until the
+ * supplier answers; the item leaves a supplier only when that supplier has said no (4xx, FAILED,
+ * 404 never seen) or kept failing with 5xx or refused connections, or its host resolved to a
+ * link-local or metadata address ({@link GuardedResolver}: nothing sent), which mean it did not act. A
+ * move to the next supplier (FAILOVER) is journaled <em>before</em> the first request to it, so a
+ * restart resumes at that supplier and never goes back. The engine refuses any step that breaks
+ * these rules, and {@code journal verify} checks them again from the events.
+ *
+ * <p><b>Order.</b> Everything the agent learns from the ring (grants, configuration, re-drives,
+ * the answers to its own records and queries) arrives through one FIFO fed by the delivery stage
+ * in ring order. So a page of pending items read back from the engine never races a grant or a
+ * final record around it: a grant before the page is already a job; an item settled after it is
+ * not on it.
+ *
+ * <p><b>Bounded.</b> The FIFO holds at most {@code queue} granted items and the agent at most
+ * {@code queue} jobs. What does not fit is dropped <em>here</em> but not lost: it is PENDING in the
+ * engine, and once the agent has room again it reads the engine's pending items back, page by
+ * page ({@link #resync}), and takes every one it does not hold. The same read-back resumes
+ * everything after a restart (in doubt first asks) and picks up an operator's re-drive.
+ *
+ * <p>Threading: {@link #granted}, {@link #answered} and the other intake methods run on the
+ * ring's delivery thread; everything else on the agent's own thread.
+ */
+public final class DeliveryAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
+    private static final int MAX_PAGE = 1024;
+    private static final int DRAIN_BATCH = 4096;
+
+    private final DeliverySettings settings;
+    private final EventLoopGroup ioGroup;
+    private final Class<? extends Channel> channelType;
+    private final EpochClock clock;
+    private final DeliveryMetrics metrics;
+    private final DefaultEventExecutor executor =
+        new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
+    private final DeliveryAdapter adapter = new DeliveryAdapter(this);
+
+    // hand-off from the ring's delivery stage, in ring order
+    private final ConcurrentLinkedQueue<Runnable> intake = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger grantsWaiting = new AtomicInteger();
+    private final AtomicBoolean handoffDropped = new AtomicBoolean();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile boolean stopped;
+
+    // confined to the agent thread
+    private final Map<String, DeliveryJob> jobs = new HashMap<>();
+    private final Map<String, List<String>> routes = new HashMap<>();
+    private final Map<String, SupplierLane> lanes = new HashMap<>();
+    private final Map<String, List<DeliveryJob>> parked = new HashMap<>();
+    private final Backoff backoff;
+    private final int pageSize;
+    private DeliveryRecordProxy records;
+    private boolean resyncWanted;
+    private boolean resyncRunning;
+    private boolean pageWaitingForRoom;
+    private int resyncCursor;
+
+    public DeliveryAgent(DeliverySettings settings, EventLoopGroup ioGroup, Class<? extends Channel> channelType,
+                         EpochClock clock, DeliveryMetrics metrics) {
+        this.settings = settings;
+        this.ioGroup = ioGroup;
+        this.channelType = channelType;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
+            new SplittableRandom(new SecureRandom().nextLong()));
+        this.pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
+    }
+
+    /** The engine's delivery port. */
+    public DeliveryPort port() {
+        return adapter;
+    }
+
+    /**
+     * The suppliers and routes of the recovered state, before the ring starts (the caller still
+     * owns the state machine then). Later changes arrive as events.
+     */
+    public void load(List<SupplierConfig> suppliers, Map<String, List<String>> recovered) {
+        run(() -> {
+            routes.putAll(recovered);
+            suppliers.forEach(this::configure);
+        });
+    }
+
+    /** The ring is running: read back every pending item the journal holds and deliver it. */
+    public void start(EngineRing ring) {
+        run(() -> {
+            records = new DeliveryRecordProxy(ring, clock, executor);
+            resyncWanted = true;
+            drain(); // what the ring handed over before this ran waited in the FIFO
+        });
+    }
+
+    // ---- intake: the ring's delivery thread --------------------------------------------------
+
+    void granted(DeliveryJob job) {
+        if (grantsWaiting.incrementAndGet() > settings.queue()) {
+            grantsWaiting.decrementAndGet();
+            handoffDropped.set(true); // PENDING in the engine: a read-back finds it when there is room
+            metrics.handoffDropped();
+            wake();
+            return;
+        }
+        enqueue(() -> {
+            grantsWaiting.decrementAndGet();
+            onGranted(job);
+        });
+    }
+
+    void routeConfigured(String route, List<String> suppliers) {
+        enqueue(() -> {
+            routes.put(route, suppliers);
+            unpark("route " + route);
+        });
+    }
+
+    void supplierConfigured(SupplierConfig config) {
+        enqueue(() -> configure(config));
+    }
+
+    void redriven() {
+        enqueue(() -> {
+            resyncWanted = true;
+            resync();
+        });
+    }
+
+    void answered(DeliveryCall call, ResultCode result, boolean journaled, String message, Object answer) {
+        enqueue(() -> call.answered(this, result, journaled, message, answer));
+    }
+
+    private void enqueue(Runnable r) {
+        intake.add(r);
+        wake();
+    }
+
+    private void wake() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            run(drainTask);
+        }
+    }
+
+    private void run(Runnable r) {
+        try {
+            executor.execute(r);
+        } catch (RejectedExecutionException e) {
+            // stopping: what was not done is PENDING in the journal and resumes after a restart
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        if (records == null) {
+            return; // not started: the FIFO keeps everything, in order, for start()
+        }
+        if (handoffDropped.getAndSet(false)) {
+            resyncWanted = true;
+        }
+        Runnable r;
+        int n = 0;
+        while (!stopped && (r = intake.poll()) != null) {
+            r.run();
+            if (++n == DRAIN_BATCH) {
+                wake(); // let timers and answers from suppliers in between
+                break;
+            }
+        }
+        resync();
+        gauges();
+    }
+
+    // ---- jobs: the agent thread --------------------------------------------------------------
+
+    private void onGranted(DeliveryJob job) {
+        if (jobs.containsKey(job.deliveryId)) {
+            return;
+        }
+        if (jobs.size() >= settings.queue()) {
+            resyncWanted = true; // PENDING in the engine; read back once there is room
+            metrics.handoffDropped();
+            return;
+        }
+        jobs.put(job.deliveryId, job);
+        advance(job);
+    }
+
+    /** Sends the job's next request, or puts it where it waits for one. */
+    private void advance(DeliveryJob job) {
+        if (job.dropped || stopped) {
+            return;
+        }
+        List<String> suppliers = routes.get(job.route());
+        if (suppliers == null) {
+            park("route " + job.route(), job);
+            return;
+        }
+        if (job.supplierIndex >= suppliers.size()) {
+            LOG.error("delivery {} is at supplier #{} but {} lists only {}; left PENDING", job.deliveryId,
+                job.supplierIndex, job.route(), suppliers);
+            drop(job);
+            return;
+        }
+        SupplierLane lane = lanes.get(suppliers.get(job.supplierIndex));
+        if (lane == null) {
+            park(suppliers.get(job.supplierIndex), job); // not configured yet: waits for PUT /admin/suppliers
+            return;
+        }
+        job.phase = DeliveryJob.Phase.QUEUED;
+        lane.waiting.add(job);
+        pump(lane);
+    }
+
+    /** Starts waiting jobs while the supplier has free slots and its circuit lets them through. */
+    private void pump(SupplierLane lane) {
+        long now = System.nanoTime();
+        while (!stopped && !lane.waiting.isEmpty() && lane.inFlight < lane.config.maxConcurrency()) {
+            DeliveryJob job = lane.waiting.peek();
+            if (job.dropped) {
+                lane.waiting.poll();
+                continue;
+            }
+            CircuitBreaker.Pass pass = lane.breaker.tryPass(now);
+            if (pass == CircuitBreaker.Pass.NO) {
+                leaveOpenCircuit(lane);
+                wakeAtProbe(lane, now);
+                break;
+            }
+            lane.waiting.poll();
+            start(lane, job, pass == CircuitBreaker.Pass.PROBE);
+        }
+        metrics.lane(lane);
+    }
+
+    /**
+     * While a supplier's circuit is open, jobs that can move on (not in doubt there, another
+     * supplier after it) fail over at once rather than wait; the rest wait for the probe.
+     */
+    private void leaveOpenCircuit(SupplierLane lane) {
+        List<DeliveryJob> movable = new ArrayList<>();
+        for (DeliveryJob job : lane.waiting) {
+            List<String> suppliers = routes.get(job.route());
+            if (!job.dropped && !job.inDoubt && suppliers != null && job.supplierIndex + 1 < suppliers.size()) {
+                movable.add(job);
+            }
+        }
+        lane.waiting.removeAll(movable);
+        for (DeliveryJob job : movable) {
+            moveOn(job, lane.name + ": circuit open");
+        }
+    }
+
+    private void wakeAtProbe(SupplierLane lane, long now) {
+        long wait = lane.breaker.nanosUntilProbe(now);
+        if (lane.wakeScheduled || lane.breaker.state() != CircuitBreaker.State.OPEN) {
+            return; // half-open: the probe's answer pumps the lane
+        }
+        lane.wakeScheduled = true;
+        schedule(() -> {
+            lane.wakeScheduled = false;
+            pump(lane);
+        }, Math.max(1, wait));
+    }
+
+    private void start(SupplierLane lane, DeliveryJob job, boolean probe) {
+        lane.inFlight++;
+        job.phase = DeliveryJob.Phase.IN_FLIGHT;
+        job.probe = probe;
+        SupplierProxy proxy = lane.proxy;
+        if (job.inDoubt) {
+            proxy.query(job.deliveryId, lane.signature.sign(job.deliveryId),
+                reply -> run(() -> onQueried(lane, job, reply)));
+        } else {
+            if (job.body == null) {
+                job.body = RechargeBody.of(job);
+            }
+            proxy.send(job.deliveryId, job.body, lane.signature.sign(job.body),
+                reply -> run(() -> onSent(lane, job, reply)));
+        }
+    }
+
+    /**
+     * How every supplier answer starts: the lane's slot is free again and the job's probe is over.
+     * False when the job was dropped or the agent stopped: the answer no longer counts, the probe
+     * is given back and the lane moves on. Otherwise the attempt is counted.
+     */
+    private boolean stillCounts(SupplierLane lane, DeliveryJob job) {
+        lane.inFlight--;
+        boolean probe = job.probe;
+        job.probe = false;
+        if (job.dropped || stopped) {
+            if (probe) {
+                lane.breaker.onProbeAbandoned();
+            }
+            pump(lane);
+            return false;
+        }
+        job.attempts++;
+        return true;
+    }
+
+    private void onSent(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
+        boolean probe = job.probe; // stillCounts() ends it
+        if (!stillCounts(lane, job)) {
+            return;
+        }
+        DeliveryOutcome outcome = DeliveryJob.ofSend(reply);
+        metrics.request(lane.name, outcome);
+        long now = System.nanoTime();
+        switch (outcome) {
+            case ACCEPTED, DUPLICATE -> {
+                lane.breaker.onSuccess(probe);
+                finish(job, lane.name, DeliveryStatus.DELIVERED, outcome, reply.detail());
+            }
+            case REJECTED -> {
+                lane.breaker.onSuccess(probe); // it answered: the supplier is up, it refuses this one
+                record(job, lane.name, outcome, rejection(reply));
+                moveOn(job, lane.name + " " + rejection(reply));
+            }
+            case SERVER_ERROR, REFUSED -> {
+                lane.breaker.onFailure(probe, now);
+                record(job, lane.name, outcome, reply.detail());
+                job.triesHere++;
+                if (reply.kind() == SupplierReply.Kind.BLOCKED) {
+                    // its host resolves to a metadata address: no retry can help, and nothing was sent
+                    moveOn(job, lane.name + ": " + reply.detail());
+                } else if (job.triesHere < settings.attemptsPerSupplier()) {
+                    later(job, backoff.delayMs(job.triesHere));
+                } else {
+                    moveOn(job, lane.name + ": " + reply.detail() + " after " + job.triesHere + " tries");
+                }
+            }
+            default -> {
+                // sent, no answer: the supplier may have recharged; ask before anything else
+                lane.breaker.onFailure(probe, now);
+                record(job, lane.name, DeliveryOutcome.UNKNOWN, reply.detail());
+                job.triesHere++;
+                job.inDoubt = true;
+                job.queriesHere = 0;
+                later(job, backoff.delayMs(1));
+            }
+        }
+        pump(lane);
+    }
+
+    private void onQueried(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
+        boolean probe = job.probe; // stillCounts() ends it
+        if (!stillCounts(lane, job)) {
+            return;
+        }
+        DeliveryOutcome outcome = DeliveryJob.ofQuery(reply);
+        metrics.request(lane.name, outcome);
+        String detail = "status query: " + (outcome == DeliveryOutcome.UNANSWERED ? reply.detail()
+            : reply.status() == 404 ? "never seen" : reply.queriedStatus());
+        switch (outcome) {
+            case CONFIRMED -> {
+                lane.breaker.onSuccess(probe);
+                job.inDoubt = false;
+                finish(job, lane.name, DeliveryStatus.DELIVERED, outcome, detail);
+            }
+            case QUERY_FAILED -> {
+                lane.breaker.onSuccess(probe);
+                job.inDoubt = false;
+                record(job, lane.name, outcome, detail);
+                moveOn(job, lane.name + " failed it");
+            }
+            case NOT_SEEN -> {
+                lane.breaker.onSuccess(probe);
+                job.inDoubt = false;
+                record(job, lane.name, outcome, detail);
+                if (job.triesHere < settings.attemptsPerSupplier()) {
+                    advance(job); // never arrived: send it again
+                } else {
+                    moveOn(job, lane.name + ": no answer after " + job.triesHere + " tries, and it never saw it");
+                }
+            }
+            case IN_PROGRESS -> {
+                lane.breaker.onSuccess(probe);
+                record(job, lane.name, outcome, detail);
+                later(job, backoff.delayMs(++job.queriesHere));
+            }
+            default -> {
+                // still in doubt: keep asking (never leave a supplier that may have it)
+                lane.breaker.onFailure(probe, System.nanoTime());
+                record(job, lane.name, outcome, detail);
+                later(job, backoff.delayMs(++job.queriesHere));
+            }
+        }
+        pump(lane);
+    }
+
+    private static String rejection(SupplierReply reply) {
+        String body = reply.body().strip();
+        return "rejected it: HTTP " + reply.status() + (body.isEmpty() ? "" : " " + (body.length() > 120
+            ? body.substring(0, 120) : body));
+    }
+
+    private void later(DeliveryJob job, long delayMs) {
+        job.phase = DeliveryJob.Phase.BACKOFF;
+        schedule(() -> advance(job), TimeUnit.MILLISECONDS.toNanos(delayMs));
+    }
+
+    private void schedule(Runnable r, long delayNanos) {
+        try {
+            executor.schedule(r, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /** The current supplier has said no (and cannot hold it): the next one, journaled first; or FAILED. */
+    private void moveOn(DeliveryJob job, String why) {
+        List<String> suppliers = routes.get(job.route());
+        if (suppliers == null || job.supplierIndex >= suppliers.size()) {
+            LOG.error("delivery {}: its SKU's suppliers changed under it ({}); left PENDING", job.deliveryId, suppliers);
+            drop(job);
+            return;
+        }
+        String here = suppliers.get(job.supplierIndex);
+        if (job.supplierIndex + 1 < suppliers.size()) {
+            metrics.failedOver(here);
+            job.supplierIndex++;
+            job.triesHere = 0;
+            job.queriesHere = 0;
+            job.phase = DeliveryJob.Phase.JOURNALING;
+            records.publish(new DeliveryCall.Record(job, suppliers.get(job.supplierIndex), DeliveryStatus.PENDING,
+                DeliveryOutcome.FAILOVER, why, true));
+        } else {
+            finish(job, here, DeliveryStatus.FAILED, DeliveryOutcome.EXHAUSTED, why);
+        }
+    }
+
+    private void finish(DeliveryJob job, String supplier, DeliveryStatus status, DeliveryOutcome outcome,
+                        String detail) {
+        job.phase = DeliveryJob.Phase.JOURNALING;
+        records.publish(new DeliveryCall.Record(job, supplier, status, outcome, detail, true));
+    }
+
+    private void record(DeliveryJob job, String supplier, DeliveryOutcome outcome, String detail) {
+        records.publish(new DeliveryCall.Record(job, supplier, DeliveryStatus.PENDING, outcome, detail, false));
+    }
+
+    /** A record's answer, in ring order. */
+    void onRecorded(DeliveryCall.Record r, ResultCode result, boolean journaled, String message) {
+        DeliveryJob job = r.job;
+        if (!journaled) {
+            LOG.error("the engine's journal failed: deliveries stop until a restart, which resumes them");
+            stopped = true;
+            return;
+        }
+        if (result != ResultCode.OK) {
+            // the engine's state is the truth: drop ours and read the item back from it
+            metrics.refusedByEngine();
+            LOG.warn("the engine refused {} at {} for {}: {} {}; reading it back", r.outcome, r.supplier,
+                job.deliveryId, result, message);
+            if (!job.dropped) {
+                drop(job);
+                resyncWanted = true;
+            }
+            return;
+        }
+        if (!r.awaited || job.dropped) {
+            return;
+        }
+        if (r.status == DeliveryStatus.PENDING) {
+            advance(job); // the failover is journaled: now the next supplier may be asked
+            return;
+        }
+        jobs.remove(job.deliveryId, job);
+        metrics.finished(r.supplier, r.status == DeliveryStatus.DELIVERED);
+        if (r.status == DeliveryStatus.FAILED) {
+            LOG.warn("delivery {} FAILED at every supplier ({}); an operator can re-drive it", job.deliveryId,
+                r.detail);
+        }
+        continuePaging();
+    }
+
+    private void drop(DeliveryJob job) {
+        job.dropped = true;
+        jobs.remove(job.deliveryId, job);
+    }
+
+    private void park(String key, DeliveryJob job) {
+        job.phase = DeliveryJob.Phase.PARKED;
+        parked.computeIfAbsent(key, k -> new ArrayList<>()).add(job);
+    }
+
+    private void unpark(String key) {
+        List<DeliveryJob> waiting = parked.remove(key);
+        if (waiting != null) {
+            waiting.forEach(this::advance);
+        }
+    }
+
+    // ---- suppliers ----------------------------------------------------------------------------
+
+    private void configure(SupplierConfig config) {
+        SupplierLane lane = lanes.get(config.id());
+        if (lane == null) {
+            lane = new SupplierLane(config.id(), new CircuitBreaker(settings.breakerFailures(),
+                TimeUnit.MILLISECONDS.toNanos(settings.breakerOpenMs())));
+            lanes.put(config.id(), lane);
+        }
+        SupplierProxy old = lane.proxy;
+        lane.config = config;
+        lane.proxy = new SupplierProxy(config, ioGroup, channelType, settings.allowLinkLocal());
+        lane.signature = new Signature(config.secret());
+        if (old != null) {
+            // requests already out on the old connections finish first
+            schedule(old::close, TimeUnit.MILLISECONDS.toNanos(old.config().timeoutMs() + 1000L));
+        }
+        LOG.info("supplier {} configured: {}", config.id(), config); // the config's toString leaves the secret out
+        unpark(config.id());
+        pump(lane);
+    }
+
+    // ---- reading pending items back from the engine -------------------------------------------
+
+    /** Starts a read-back of the engine's pending items when one is wanted and there is room. */
+    private void resync() {
+        if (records == null || resyncRunning || !resyncWanted || stopped || jobs.size() > settings.queue() / 2) {
+            return;
+        }
+        resyncWanted = false;
+        resyncRunning = true;
+        resyncCursor = 0;
+        records.publish(new DeliveryCall.Page(0, pageSize));
+    }
+
+    void onPage(PendingPage page) {
+        metrics.resyncPage();
+        if (page == null) {
+            resyncRunning = false; // the engine halted or refused: nothing to read
+            return;
+        }
+        for (PendingDelivery p : page.items()) {
+            if (jobs.containsKey(p.deliveryId())) {
+                continue;
+            }
+            if (jobs.size() >= settings.queue()) {
+                resyncWanted = true; // the rest on the next pass
+                break;
+            }
+            DeliveryJob job = DeliveryJob.resume(p);
+            jobs.put(job.deliveryId, job);
+            advance(job);
+        }
+        if (page.nextCursor() < 0) {
+            resyncRunning = false;
+            resync();
+            return;
+        }
+        resyncCursor = page.nextCursor();
+        pageWaitingForRoom = true;
+        continuePaging();
+    }
+
+    private void continuePaging() {
+        if (pageWaitingForRoom && jobs.size() <= settings.queue() / 2) {
+            pageWaitingForRoom = false;
+            records.publish(new DeliveryCall.Page(resyncCursor, pageSize));
+        } else if (!resyncRunning) {
+            resync();
+        }
+    }
+
+    private void gauges() {
+        metrics.jobs(jobs.size(), records == null ? 0 : records.waiting());
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /**
+     * Stops sending. Requests still out are abandoned: their items stay PENDING in the journal
+     * and resume after a restart (asking first where a request may have landed).
+     */
+    @Override
+    public void close() {
+        if (stopped && executor.isShutdown()) {
+            return;
+        }
+        stopped = true;
+        try {
+            executor.submit(() -> {
+                lanes.values().forEach(l -> l.proxy.close());
+                jobs.clear();
+            }).await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            // already stopped
+        }
+        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    public DeliveryMetrics metrics() {
+        return metrics;
+    }
+}
