@@ -17,6 +17,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
         args.addAll(List.of(flags));
         UserTokens tokens = new UserTokens(SECRET, Json.FACTORY);
         return SurgeProcess.start(withSecrets(SurgeProcess.java(Main.class, args.toArray(String[]::new))),
-            dataDir.toAbsolutePath().getParent(), ADMIN, user -> tokens.mint(user, Instant.now().getEpochSecond() + 3600));
+            Files.createTempFile(dataDir.toAbsolutePath().getParent(), "surge-", ".log"), ADMIN, user -> tokens.mint(user, Instant.now().getEpochSecond() + 3600));
     }
 
     /** {@code process} with this class's SURGE_* secrets and stderr merged into stdout. */

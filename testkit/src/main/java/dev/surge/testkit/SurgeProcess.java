@@ -54,6 +54,11 @@ public final class SurgeProcess implements AutoCloseable {
 
     /** As {@link #java(Class, String...)}, for a main class named. */
     public static ProcessBuilder java(String mainClass, String... args) {
+        return java(List.of(), mainClass, args);
+    }
+
+    /** As {@link #java(String, String...)}, with more JVM options first (a heap size, a GC). */
+    public static ProcessBuilder java(List<String> jvmOptions, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -61,6 +66,7 @@ public final class SurgeProcess implements AutoCloseable {
                 cmd.add(a);
             }
         }
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
@@ -71,13 +77,12 @@ public final class SurgeProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code server} (from {@link #java}, its environment set) with its output to a log file
-     * in {@code logDir}, and waits until it is ready: it printed its port and {@code /health/ready}
-     * is 200. {@link #admin} sends {@code adminToken}; {@link #token} mints with {@code userTokens}.
+     * Starts {@code server} (from {@link #java}, its environment set) with its output to the file
+     * {@code log}, and waits until it is ready: it printed its port and {@code /health/ready} is
+     * 200. {@link #admin} sends {@code adminToken}; {@link #token} mints with {@code userTokens}.
      */
-    public static SurgeProcess start(ProcessBuilder server, Path logDir, String adminToken,
+    public static SurgeProcess start(ProcessBuilder server, Path log, String adminToken,
                                      Function<String, String> userTokens) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(logDir, "surge-", ".log");
         Process p = server.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (System.currentTimeMillis() < deadline) {
@@ -86,12 +91,12 @@ public final class SurgeProcess implements AutoCloseable {
                 return new SurgeProcess(p, Integer.parseInt(m.group(1)), log, adminToken, userTokens).awaitReady();
             }
             if (!p.isAlive()) {
-                throw new AssertionError("the server exited with " + p.exitValue() + ":\n" + Files.readString(log));
+                throw new IllegalStateException("the server exited with " + p.exitValue() + ":\n" + Files.readString(log));
             }
             Thread.sleep(50);
         }
         p.destroyForcibly();
-        throw new AssertionError("the server did not print its port:\n" + Files.readString(log));
+        throw new IllegalStateException("the server did not print its port:\n" + Files.readString(log));
     }
 
     /** Waits until {@code /health/ready} is 200. */
@@ -111,12 +116,12 @@ public final class SurgeProcess implements AutoCloseable {
             }
             if (!process.isAlive()) {
                 close();
-                throw new AssertionError("the server died while recovering:\n" + log());
+                throw new IllegalStateException("the server died while recovering:\n" + log());
             }
             Thread.sleep(50);
         }
         close();
-        throw new AssertionError("the server never became ready:\n" + log());
+        throw new IllegalStateException("the server never became ready:\n" + log());
     }
 
     /** A user token for {@code user}, valid for a while. */
@@ -173,7 +178,7 @@ public final class SurgeProcess implements AutoCloseable {
     private int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("the server did not stop:\n" + log());
+            throw new IllegalStateException("the server did not stop:\n" + log());
         }
         return process.exitValue();
     }

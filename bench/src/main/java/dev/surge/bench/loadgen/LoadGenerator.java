@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import dev.surge.bench.BenchKeys;
 import dev.surge.bench.FlashSale;
 import dev.surge.bench.Histograms;
+import dev.surge.gateway.Main;
 import dev.surge.gateway.auth.UserTokens;
+import dev.surge.testkit.SurgeProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +118,7 @@ public final class LoadGenerator implements Callable<Integer> {
             Files.deleteIfExists(out.resolve(label + ".jsonl"));
         }
         Path dataDir = null;
-        ServerProcess server = null;
+        SurgeProcess server = null;
         try {
             InetSocketAddress address;
             String adminToken;
@@ -129,11 +131,11 @@ public final class LoadGenerator implements Callable<Integer> {
                 for (String a : serverArgs) {
                     extra.addAll(List.of(a.split("=", 2)));
                 }
-                server = ServerProcess.start(dataDir, durability, serverHeap, log, extra);
-                address = server.address();
+                server = startServer(dataDir, log, extra);
+                address = new InetSocketAddress("127.0.0.1", server.port);
                 adminToken = BenchKeys.ADMIN_TOKEN;
                 secret = BenchKeys.USER_TOKEN_SECRET;
-                System.out.printf("server pid %d on %s (%s durability)%n", server.pid(), address, durability);
+                System.out.printf("server pid %d on %s (%s durability)%n", server.process.pid(), address, durability);
             } else {
                 address = loopback(target);
                 adminToken = env("SURGE_ADMIN_TOKEN", BenchKeys.ADMIN_TOKEN);
@@ -158,12 +160,32 @@ public final class LoadGenerator implements Callable<Integer> {
             return 0;
         } finally {
             if (server != null) {
-                server.close();
+                server.stop();
             }
             if (dataDir != null) {
                 delete(dataDir);
             }
         }
+    }
+
+    /**
+     * The real server in a child JVM, started as {@code scripts/run} starts it (gateway Main,
+     * secrets in the environment), on 127.0.0.1 with the per-IP rate limit lifted: all load comes
+     * from one address. Ready (recovery done) when it returns; its output goes to {@code log}.
+     */
+    private SurgeProcess startServer(Path dataDir, Path log, List<String> extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--no-demo",
+            "--data-dir", dataDir.toString(), "--durability", durability, "--rate-limit", "0"));
+        args.addAll(extra);
+        ProcessBuilder pb = SurgeProcess.java(List.of("-Xms" + serverHeap, "-Xmx" + serverHeap),
+            Main.class.getName(), args.toArray(String[]::new));
+        pb.environment().put("SURGE_ADMIN_TOKEN", BenchKeys.ADMIN_TOKEN);
+        pb.environment().put("SURGE_USER_TOKEN_SECRET", BenchKeys.USER_TOKEN_SECRET);
+        pb.environment().put("SURGE_CODE_KEY", BenchKeys.CODE_KEY);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        return SurgeProcess.start(pb, log, BenchKeys.ADMIN_TOKEN, user -> {
+            throw new UnsupportedOperationException("the load generator mints its own tokens");
+        });
     }
 
     private void findMax(OpenLoop loop, InetSocketAddress address, Mix m, String[] bearer) throws Exception {
