@@ -41,6 +41,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--target", description = "host:port of a running server (127.0.0.1 only); default: start one")
     String target;
 
+    @Option(names = "--server-pid", description = "with --target: the server's process id, to report its CPU per "
+        + "request (a server it starts is measured anyway)")
+    long serverPid = -1;
+
     @Option(names = "--durability", description = "durability of the server it starts: process or sync (default ${DEFAULT-VALUE})")
     String durability = "process";
 
@@ -135,7 +139,8 @@ public final class LoadGenerator implements Callable<Integer> {
                 address = new InetSocketAddress("127.0.0.1", server.port);
                 adminToken = BenchKeys.ADMIN_TOKEN;
                 secret = BenchKeys.USER_TOKEN_SECRET;
-                System.out.printf("server pid %d on %s (%s durability)%n", server.process.pid(), address, durability);
+                serverPid = server.process.pid();
+                System.out.printf("server pid %d on %s (%s durability)%n", serverPid, address, durability);
             } else {
                 address = loopback(target);
                 adminToken = env("SURGE_ADMIN_TOKEN", BenchKeys.ADMIN_TOKEN);
@@ -193,7 +198,7 @@ public final class LoadGenerator implements Callable<Integer> {
         double bestSustained = 0;
         // JIT and caches warm at the first rate before anything is recorded
         OpenLoop.Plan warm = new OpenLoop.Plan(address, rate, 0, seconds(Math.max(5, 2 * warmup)), connections, m,
-            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime());
+            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid);
         System.out.println("(warm-up, not recorded) " + loop.run(warm, u -> bearer[u], label).summary());
         for (double r = rate; r <= maxRate; r *= step) {
             RunResult result = run(loop, address, m, bearer, Math.round(r), label);
@@ -225,7 +230,7 @@ public final class LoadGenerator implements Callable<Integer> {
     private RunResult run(OpenLoop loop, InetSocketAddress address, Mix m, String[] bearer, double r, String name)
         throws Exception {
         OpenLoop.Plan plan = new OpenLoop.Plan(address, r, seconds(warmup), seconds(duration), connections, m, users,
-            FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed, name + "-" + (long) r + "-" + System.nanoTime());
+            FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed, name + "-" + (long) r + "-" + System.nanoTime(), serverPid);
         RunResult result = loop.run(plan, u -> bearer[u], name);
         System.out.println(result.summary());
         if (out != null) {

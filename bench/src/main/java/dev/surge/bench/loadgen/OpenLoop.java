@@ -57,9 +57,9 @@ public final class OpenLoop implements AutoCloseable {
         String bearer(int user);
     }
 
-    /** Everything a run needs. */
+    /** Everything a run needs; {@code serverPid} is the server's process, whose CPU is measured (-1: unknown). */
     public record Plan(InetSocketAddress server, double rate, long warmupNanos, long durationNanos, int connections,
-                      Mix mix, int users, String campaign, String sku, long seed, String runId) {
+                      Mix mix, int users, String campaign, String sku, long seed, String runId, long serverPid) {
     }
 
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -97,6 +97,13 @@ public final class OpenLoop implements AutoCloseable {
             lane.loop.execute(() -> lane.begin(start));
         }
         long end = start + plan.warmupNanos() + plan.durationNanos();
+        // CPU over the measurement window only: the server's (what a claim costs it) and ours (who used the cores)
+        sleepUntil(start + plan.warmupNanos());
+        long server0 = CpuTime.ofProcess(plan.serverPid());
+        long self0 = CpuTime.ofProcess(ProcessHandle.current().pid());
+        sleepUntil(end);
+        long serverCpu = CpuTime.since(plan.serverPid(), server0);
+        long selfCpu = CpuTime.since(ProcessHandle.current().pid(), self0);
         long sleep = end + DRAIN_NANOS - System.nanoTime();
         for (Lane lane : all) {
             lane.done.await(Math.max(1, sleep), TimeUnit.NANOSECONDS);
@@ -123,7 +130,18 @@ public final class OpenLoop implements AutoCloseable {
             errors += t.errors();
         }
         double seconds = plan.durationNanos() / 1e9;
-        return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes);
+        return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes,
+            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow));
+    }
+
+    private static double perRequestMicros(long cpuNanos, long requests) {
+        return cpuNanos < 0 || requests == 0 ? Double.NaN : cpuNanos / 1e3 / requests;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
     }
 
     @Override

@@ -28,12 +28,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own thread; the state machine is confined to the decide thread from {@link #start} on.
  */
 public final class EngineRing implements AutoCloseable {
-    /** Wait strategies that do not burn a core (the machine may have only two). */
+    /**
+     * Wait strategies that do not burn a core (the machine may have only two). {@link #PARKING}
+     * is the default: idle stages sleep until a publish ({@link ParkingWaitStrategy}).
+     */
     public enum Wait {
-        BLOCKING, SLEEPING, YIELDING;
+        PARKING, BLOCKING, SLEEPING, YIELDING;
 
         WaitStrategy create() {
             return switch (this) {
+                case PARKING -> new ParkingWaitStrategy();
                 case BLOCKING -> new BlockingWaitStrategy();
                 case SLEEPING -> new SleepingWaitStrategy();
                 case YIELDING -> new YieldingWaitStrategy();

@@ -85,7 +85,7 @@ class EngineRingTest {
                 codes.add(r.items.get(0).code());
             }
             done.countDown();
-        }, DeliveryPort.NONE, 256, EngineRing.Wait.BLOCKING).start()) {
+        }, DeliveryPort.NONE, 256, EngineRing.Wait.PARKING).start()) {
             CommandWriter admin = new CommandWriter();
             CampaignSpec spec = EngineDriver.campaign("c", 1);
             EngineDriver.sku(spec, "s", SkuKind.CODE);
@@ -126,7 +126,7 @@ class EngineRingTest {
         journal.stall = new CountDownLatch(1);
         CommandWriter w = new CommandWriter();
         try (EngineRing ring = new EngineRing(new StateMachine(), journal, slot -> {
-        }, DeliveryPort.NONE, 8, EngineRing.Wait.BLOCKING).start()) {
+        }, DeliveryPort.NONE, 8, EngineRing.Wait.PARKING).start()) {
             int accepted = 0;
             for (int i = 0; i < 100; i++) {
                 int n = i;
@@ -159,7 +159,7 @@ class EngineRingTest {
                 results.add(slot.result);
             }
             replies.countDown();
-        }, DeliveryPort.NONE, 8, EngineRing.Wait.BLOCKING).start()) {
+        }, DeliveryPort.NONE, 8, EngineRing.Wait.PARKING).start()) {
             CampaignSpec spec = EngineDriver.campaign("c", 1);
             EngineDriver.sku(spec, "s", SkuKind.CODE);
             publish(ring, slot -> w.upsertCampaign(slot, 1, spec));

@@ -43,9 +43,10 @@ public final class Configuration {
         IDEMPOTENCY_WINDOW_MINUTES("--idempotency-window-minutes", "1440",
             "how long an Idempotency-Key is remembered, in the requests' own time (replay forgets the same keys); "
                 + "a retry after it is decided afresh, and the per-user limits still hold (1-525600)"),
-        WAIT_STRATEGY("--wait-strategy", "sleeping",
-            "how ring stages wait: sleeping (spin, yield, then park; fastest measured on 2 cores), "
-                + "blocking (lock and condition; least CPU when idle) or yielding; never a busy spin"),
+        WAIT_STRATEGY("--wait-strategy", "parking",
+            "how ring stages wait: parking (sleep until a publish when idle, poll briefly while the stage "
+                + "before works; no CPU when idle), sleeping (spin, yield, then park 100 ns at a time: "
+                + "keeps a core busy when idle), blocking (lock and condition) or yielding; never a busy spin"),
         IO_THREADS("--io-threads", "0", "Netty event-loop threads; 0 = one per core"),
         TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
         RATE_LIMIT("--rate-limit", "200", "requests per second per client IP; 0 = no limit"),
@@ -286,10 +287,11 @@ public final class Configuration {
             throw bad(Option.RING_SIZE, "must be a power of two");
         }
         waitStrategy = switch (raw(Option.WAIT_STRATEGY).toLowerCase(Locale.ROOT)) {
+            case "parking" -> EngineRing.Wait.PARKING;
             case "blocking" -> EngineRing.Wait.BLOCKING;
             case "sleeping" -> EngineRing.Wait.SLEEPING;
             case "yielding" -> EngineRing.Wait.YIELDING;
-            default -> throw bad(Option.WAIT_STRATEGY, "must be blocking, sleeping or yielding");
+            default -> throw bad(Option.WAIT_STRATEGY, "must be parking, blocking, sleeping or yielding");
         };
         ioThreads = intIn(Option.IO_THREADS, 0, 256);
         if (ioThreads == 0) {

@@ -88,7 +88,7 @@ class RingJournalThroughputTest {
         RingMetrics metrics;
         double seconds;
         try (EngineRing ring = new EngineRing(machine, new ChronicleJournal(data, durability, cipher),
-            replies::onReply, DeliveryPort.NONE, 8192, EngineRing.Wait.SLEEPING).start()) {
+            replies::onReply, DeliveryPort.NONE, 8192, EngineRing.Wait.PARKING).start()) {
             LoadCampaign.create(ring, CODES_PER_SKU);
             long batchesBefore = ring.metrics().batches();
             List<Thread> threads = new ArrayList<>();

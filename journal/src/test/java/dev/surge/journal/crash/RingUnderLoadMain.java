@@ -60,7 +60,7 @@ public final class RingUnderLoadMain {
         ChronicleJournal journal = new ChronicleJournal(dataDir, durability, cipher);
         AckPrinter printer = new AckPrinter(acks);
         EngineRing ring = new EngineRing(machine, journal, printer::onReply, DeliveryPort.NONE, 4096,
-            EngineRing.Wait.SLEEPING).start();
+            EngineRing.Wait.PARKING).start();
         // Often, so that a kill finds snapshots (and maybe one half written) to recover from.
         new SnapshotAgent(dataDir, cipher, snapshots, 5_000, Duration.ofSeconds(1)).start();
 
