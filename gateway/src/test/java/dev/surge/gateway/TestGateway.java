@@ -26,12 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real gateway in this JVM on 127.0.0.1 and a free port, over an in-memory journal, plus an
  * HTTP/1.1 client for it. Close it to stop the server and the ring.
  */
 public final class TestGateway implements AutoCloseable {
+    private static final Pattern CSRF = Pattern.compile("<meta name=\"surge-csrf\" content=\"([A-Za-z0-9_-]+)\">");
     public static final String ADMIN = "test-admin-token-0123456789";
     public static final String SECRET = "test-user-secret-0123456789abcdef-0123456789";
     public static final String CODE_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -156,6 +159,23 @@ public final class TestGateway implements AutoCloseable {
 
     public String token(String user) {
         return gateway.userTokens().mint(user, Instant.now().getEpochSecond() + 3600);
+    }
+
+    /** Logs in to the dashboard with the admin token; returns the {@code Cookie} header value. */
+    public String dashboardLogin() {
+        Res r = send("POST", "/dashboard/login", "{\"token\":\"" + ADMIN + "\"}", "Content-Type", "application/json");
+        assertEquals(200, r.status(), r.body());
+        String setCookie = r.header("Set-Cookie");
+        assertTrue(setCookie != null, "login sets a cookie");
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /** The CSRF token the dashboard page carries for the session in {@code cookie}. */
+    public String dashboardCsrf(String cookie) {
+        Res page = send("GET", "/dashboard", null, "Cookie", cookie);
+        Matcher m = CSRF.matcher(page.body());
+        assertTrue(m.find(), "the page carries its CSRF token: " + page.body());
+        return m.group(1);
     }
 
     public Res send(String method, String path, String body, String... headers) {

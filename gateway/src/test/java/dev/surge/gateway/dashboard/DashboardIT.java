@@ -25,24 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedThreads.class)
 class DashboardIT {
-    private static final Pattern CSRF = Pattern.compile("<meta name=\"surge-csrf\" content=\"([A-Za-z0-9_-]+)\">");
-
-    /** Logs in; returns the {@code Cookie} header value. */
-    static String login(TestGateway t) {
-        TestGateway.Res r = t.send("POST", "/dashboard/login", "{\"token\":\"" + TestGateway.ADMIN + "\"}",
-            "Content-Type", "application/json");
-        assertEquals(200, r.status(), r.body());
-        String setCookie = r.header("Set-Cookie");
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
-    static String csrf(TestGateway t, String cookie) {
-        TestGateway.Res page = t.send("GET", "/dashboard", null, "Cookie", cookie);
-        Matcher m = CSRF.matcher(page.body());
-        assertTrue(m.find(), "the page carries its CSRF token: " + page.body());
-        return m.group(1);
-    }
-
     @Test
     void loginGivesAnHttpOnlyStrictSessionThatAdminActionsUseWithTheirCsrfHeader() {
         try (TestGateway t = TestGateway.start()) {
@@ -73,7 +55,7 @@ class DashboardIT {
             assertFalse(page.body().contains(TestGateway.ADMIN), "the token never comes back to the browser");
             assertTrue(page.header("Content-Security-Policy").contains("script-src 'self'"));
             assertEquals("no-store", page.header("Cache-Control"));
-            String csrf = csrf(t, cookie);
+            String csrf = t.dashboardCsrf(cookie);
 
             // the session cookie on an admin route: allowed only with the session's CSRF header
             assertEquals(403, t.send("POST", "/admin/campaigns/sale/pause", null, "Cookie", cookie).status());
@@ -113,7 +95,7 @@ class DashboardIT {
     @Test
     void everyFileIsBundledAndNothingComesFromElsewhere() {
         try (TestGateway t = TestGateway.start()) {
-            String cookie = login(t);
+            String cookie = t.dashboardLogin();
             String page = t.send("GET", "/dashboard", null, "Cookie", cookie).body();
             String form = t.send("GET", "/dashboard", null).body();
             Pattern ref = Pattern.compile("(?:src|href)=\"([^\"]*)\"");
@@ -144,7 +126,7 @@ class DashboardIT {
     void theFeedStreamsLiveCountersOncePerSecond() throws IOException {
         try (TestGateway t = TestGateway.start()) {
             t.codeCampaign("live", 10);
-            String cookie = login(t);
+            String cookie = t.dashboardLogin();
             try (EventStream refused = new EventStream(t.port, "/dashboard/feed", null)) {
                 assertEquals(401, refused.status, "no session, no stream");
             }
@@ -185,7 +167,7 @@ class DashboardIT {
     @Test
     void whileRecoveringTheFeedShowsProgressThenTheEngine() throws IOException {
         try (TestGateway t = TestGateway.start(c -> { }, new MemoryStorage(), false)) {
-            String cookie = login(t); // no engine needed to log in
+            String cookie = t.dashboardLogin(); // no engine needed to log in
             try (EventStream feed = new EventStream(t.port, "/dashboard/feed", cookie)) {
                 Map<String, Object> recovering = JsonTree.object(feed.next("frame").data());
                 assertEquals(false, recovering.get("ready"));
@@ -206,8 +188,8 @@ class DashboardIT {
     @Test
     void logOutEndsTheSessionsStreams() throws IOException {
         try (TestGateway t = TestGateway.start()) {
-            String cookie = login(t);
-            String csrf = csrf(t, cookie);
+            String cookie = t.dashboardLogin();
+            String csrf = t.dashboardCsrf(cookie);
             try (EventStream feed = new EventStream(t.port, "/dashboard/feed", cookie)) {
                 feed.next("frame");
                 assertEquals(200, t.send("POST", "/dashboard/logout", null, "Cookie", cookie, "X-Surge-CSRF", csrf).status());

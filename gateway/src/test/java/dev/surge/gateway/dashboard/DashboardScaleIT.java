@@ -41,7 +41,7 @@ class DashboardScaleIT {
                     "{\"name\":\"Campaign " + c + "\",\"perUserLimit\":1,\"skus\":[" + skus + "]}");
                 assertEquals(200, r.status(), r.body());
             }
-            String cookie = DashboardIT.login(t);
+            String cookie = t.dashboardLogin();
             DashboardAgent agent = t.gateway.dashboard();
             List<EventStream> viewers = new ArrayList<>();
             try {
@@ -117,7 +117,7 @@ class DashboardScaleIT {
     @Test
     void viewersAreBounded() throws IOException {
         try (TestGateway t = TestGateway.start()) {
-            String cookie = DashboardIT.login(t);
+            String cookie = t.dashboardLogin();
             List<EventStream> open = new ArrayList<>();
             try {
                 for (int i = 0; i < DashboardAgent.MAX_VIEWERS; i++) {

@@ -227,9 +227,9 @@ class ApiContractIT {
                 case "userToken" -> h.put("Authorization", "Bearer " + t.token("contract-user"));
                 case "adminToken" -> h.put("Authorization", "Bearer " + TestGateway.ADMIN);
                 case "dashboardSession" -> {
-                    String cookie = login(); // a session of its own: the logout probe ends it
+                    String cookie = t.dashboardLogin(); // a session of its own: the logout probe ends it
                     h.put("Cookie", cookie);
-                    h.put(DashboardSessions.CSRF_HEADER, DashboardIT.csrf(t, cookie));
+                    h.put(DashboardSessions.CSRF_HEADER, t.dashboardCsrf(cookie));
                 }
                 default -> throw new AssertionError("unknown security scheme " + scheme);
             }
@@ -244,14 +244,6 @@ class ApiContractIT {
         return new Probe(h, body);
     }
 
-    private static String login() {
-        TestGateway.Res r = t.send("POST", "/dashboard/login", "{\"token\":\"" + TestGateway.ADMIN + "\"}",
-            "Content-Type", "application/json");
-        assertEquals(200, r.status(), r.body());
-        String setCookie = r.header("Set-Cookie");
-        assertNotNull(setCookie);
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
 
     private record Answer(int status, String body) {
     }
