@@ -230,7 +230,7 @@ class DeliveryRecordsTest {
         ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
         WireWriter w = new WireWriter().wrap(b, 0);
         w.putByte(EventType.DELIVERY_RECORDED.code()).putLong(d.machine.lastSequence() + 1).putLong(d.now)
-            .putLong(id[0]).putInt((int) id[1]).putByte(0).putByte(DeliveryStatus.DELIVERED.ordinal())
+            .putLong(id[0]).putInt((int) id[1]).putByte(0).putByte(DeliveryStatus.DELIVERED.code())
             .putString("primary").putInt(1).putString("");
         EventView v = new EventView();
         assertTrue(v.wrap(b, 0, w.position()));

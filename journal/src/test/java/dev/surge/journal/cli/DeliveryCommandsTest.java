@@ -228,11 +228,11 @@ class DeliveryCommandsTest {
         List<byte[]> events = new ArrayList<>(d.h.events);
         long seq = d.h.lastSequence();
         long ts = d.h.now;
-        events.add(Forge.delivery(++seq, ts, g[0], (int) g[1], DeliveryStatus.PENDING.ordinal(), "primary",
+        events.add(Forge.delivery(++seq, ts, g[0], (int) g[1], DeliveryStatus.PENDING.code(), "primary",
             DeliveryOutcome.UNKNOWN.code()));
-        events.add(Forge.delivery(++seq, ts, g[0], (int) g[1], DeliveryStatus.PENDING.ordinal(), "backup",
+        events.add(Forge.delivery(++seq, ts, g[0], (int) g[1], DeliveryStatus.PENDING.code(), "backup",
             DeliveryOutcome.FAILOVER.code()));
-        events.add(Forge.delivery(++seq, ts, delivered[0], (int) delivered[1], DeliveryStatus.DELIVERED.ordinal(),
+        events.add(Forge.delivery(++seq, ts, delivered[0], (int) delivered[1], DeliveryStatus.DELIVERED.code(),
             "backup", DeliveryOutcome.ACCEPTED.code()));
         events.add(Forge.redriven(++seq, ts, "spring", 3));
         CliRunner.Result bad = new CliRunner(events).run("verify", "--no-info");

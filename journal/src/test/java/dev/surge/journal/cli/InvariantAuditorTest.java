@@ -96,12 +96,12 @@ class InvariantAuditorTest {
         long ts = s.h.now;
         long[] id = new long[2];
         GrantIds.parse(s.rechargeDelivered, id);
-        events.add(Forge.delivery(++seq, ts, id[0], (int) id[1], 0, DeliveryStatus.FAILED.ordinal()));
+        events.add(Forge.delivery(++seq, ts, id[0], (int) id[1], 0, DeliveryStatus.FAILED.code()));
         GrantIds.parse(s.firstVideoGrant, id);
-        events.add(Forge.delivery(++seq, ts, id[0], (int) id[1], 0, DeliveryStatus.DELIVERED.ordinal()));
-        events.add(Forge.delivery(++seq, ts, 5, 5, 0, DeliveryStatus.DELIVERED.ordinal()));
+        events.add(Forge.delivery(++seq, ts, id[0], (int) id[1], 0, DeliveryStatus.DELIVERED.code()));
+        events.add(Forge.delivery(++seq, ts, 5, 5, 0, DeliveryStatus.DELIVERED.code()));
         GrantIds.parse(s.rechargePending, id);
-        events.add(Forge.delivery(++seq, ts, id[0], (int) id[1], 0, DeliveryStatus.DELIVERED.ordinal()));
+        events.add(Forge.delivery(++seq, ts, id[0], (int) id[1], 0, DeliveryStatus.DELIVERED.code()));
         InvariantAuditor a = audit(events, true);
         Map<String, Long> kinds = kinds(a);
         assertEquals(1L, kinds.get("delivery-regressed"), kinds::toString);
