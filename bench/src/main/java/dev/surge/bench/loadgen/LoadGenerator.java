@@ -51,6 +51,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--server-heap", description = "heap of the server it starts (default ${DEFAULT-VALUE})")
     String serverHeap = "2g";
 
+    @Option(names = "--server-jvm", description = "JVM flags of the server it starts, besides the heap (default: "
+        + "$SURGE_SERVER_JVM_ARGS, which scripts/loadgen reads from jvm.properties, as scripts/run does)")
+    String serverJvm = System.getenv().getOrDefault("SURGE_SERVER_JVM_ARGS", "");
+
     @Option(names = "--server-arg", description = "extra flag for the server it starts (repeatable), e.g. --server-arg=--io-threads=1")
     List<String> serverArgs = new ArrayList<>();
 
@@ -182,8 +186,14 @@ public final class LoadGenerator implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--no-demo",
             "--data-dir", dataDir.toString(), "--durability", durability, "--rate-limit", "0"));
         args.addAll(extra);
-        ProcessBuilder pb = SurgeProcess.java(List.of("-Xms" + serverHeap, "-Xmx" + serverHeap),
-            Main.class.getName(), args.toArray(String[]::new));
+        List<String> jvm = new ArrayList<>();
+        for (String flag : serverJvm.trim().split("\\s+")) {
+            if (!flag.isEmpty()) {
+                jvm.add(flag);
+            }
+        }
+        jvm.addAll(List.of("-Xms" + serverHeap, "-Xmx" + serverHeap));
+        ProcessBuilder pb = SurgeProcess.java(jvm, Main.class.getName(), args.toArray(String[]::new));
         pb.environment().put("SURGE_ADMIN_TOKEN", BenchKeys.ADMIN_TOKEN);
         pb.environment().put("SURGE_USER_TOKEN_SECRET", BenchKeys.USER_TOKEN_SECRET);
         pb.environment().put("SURGE_CODE_KEY", BenchKeys.CODE_KEY);
