@@ -18,7 +18,7 @@ import java.util.List;
  * It only parses and enqueues (a grant without a recharge item costs a parse and no allocation),
  * so a slow supplier never holds back the ring.
  *
- * <p>Threading: the ring's delivery thread only (its views are reused).
+ * <p>Threading: the ring's journal thread only (its views are reused).
  */
 final class DeliveryAdapter implements DeliveryPort {
     private final DeliveryAgent agent;

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * everything after a restart (in doubt first asks) and picks up an operator's re-drive.
  *
  * <p>Threading: {@link #granted}, {@link #answered} and the other intake methods run on the
- * ring's delivery thread; everything else on the agent's own thread.
+ * ring's journal thread; everything else on the agent's own thread.
  */
 public final class DeliveryAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
@@ -131,7 +131,7 @@ public final class DeliveryAgent implements AutoCloseable {
         });
     }
 
-    // ---- intake: the ring's delivery thread --------------------------------------------------
+    // ---- intake: the ring's journal thread --------------------------------------------------
 
     void granted(DeliveryJob job) {
         if (grantsWaiting.incrementAndGet() > settings.queue()) {

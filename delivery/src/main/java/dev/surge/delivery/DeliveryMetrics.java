@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * where, circuit states and hand-offs that had to wait in the journal. Rendered in the Prometheus
  * text format for /metrics, and per supplier as JSON for the dashboard ({@link #writeSuppliers}).
  *
- * <p>Threading: written by the dispatcher thread (and the ring's delivery thread for hand-offs);
+ * <p>Threading: written by the dispatcher thread (and the ring's journal thread for hand-offs);
  * read from any thread. Every field is a volatile, an atomic or an adder, so a reader sees each
  * value whole, though not all of them from the same instant.
  */

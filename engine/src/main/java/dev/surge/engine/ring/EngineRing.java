@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's Disruptor: publishers claim pre-allocated slots; each slot passes
- * decide (the single writer) → journal (group commit) → reply ∥ delivery.
+ * decide (the single writer) → journal (group commit, then the hand-off to replies and delivery).
  * A client is never answered before its decision is in the journal.
  *
- * <p>Threading: {@link #tryPublish} is safe from any number of threads. Each stage runs on its
- * own thread; the state machine is confined to the decide thread from {@link #start} on.
+ * <p>Threading: {@link #tryPublish} is safe from any number of threads. Each of the two stages
+ * runs on its own thread; the state machine is confined to the decide thread from {@link #start} on.
  */
 public final class EngineRing implements AutoCloseable {
     /**
@@ -61,8 +61,7 @@ public final class EngineRing implements AutoCloseable {
             wait.create());
         disruptor.setDefaultExceptionHandler(new FatalHandler(health));
         disruptor.handleEventsWith(new DecideHandler(machine, health))
-            .then(new JournalHandler(journal, health, metrics, size))
-            .then(new ReplyHandler(replies), new DeliveryHandler(deliveries));
+            .then(new JournalHandler(journal, health, metrics, size, replies, deliveries));
         this.ring = disruptor.getRingBuffer();
     }
 
@@ -110,7 +109,7 @@ public final class EngineRing implements AutoCloseable {
     }
 
     private static final class StageThreads implements ThreadFactory {
-        private static final String[] NAMES = {"surge-decide", "surge-journal", "surge-reply", "surge-delivery"};
+        private static final String[] NAMES = {"surge-decide", "surge-journal"};
         private final AtomicInteger next = new AtomicInteger();
 
         @Override

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the key's hash, which the redemption command carries), never what a key may redeem. A
  * lookup by a 256-bit hash of a 256-bit random secret reveals nothing useful through timing.
  *
- * <p>Threading: thread-safe (event loops read, the reply thread adds).
+ * <p>Threading: thread-safe (event loops read, the journal thread adds).
  */
 public final class RedeemerDirectory {
     public static final String KEY_PREFIX = "rk_";

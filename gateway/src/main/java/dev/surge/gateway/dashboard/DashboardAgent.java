@@ -163,7 +163,7 @@ public final class DashboardAgent implements AutoCloseable {
         }
     }
 
-    /** The engine's answer (null when it could not give one), handed over from the reply thread. */
+    /** The engine's answer (null when it could not give one), handed over from the journal thread. */
     private void onCounters(List<CampaignCounters> campaigns) {
         try {
             queryInFlight = false;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * adapter in the house sense: it decodes the ring's output for the gateway, as
  * {@code DeliveryAdapter} does for deliveries.
  *
- * <p>Threading: called only on the ring's reply thread, so its one {@link ReplyView} is safe.
+ * <p>Threading: called only on the ring's journal thread, so its one {@link ReplyView} is safe.
  */
 public final class ReplyAdapter implements ReplyPort {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyAdapter.class);

@@ -14,7 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * One request, from its headers to its response, and its place in its connection's response
  * order. Everything here runs on the connection's event loop except {@link #completeFromAnyThread},
- * which the ring's reply thread calls: it hands the finished response over to that loop.
+ * which the ring's journal thread calls: it hands the finished response over to that loop.
  */
 public final class Exchange implements Runnable {
     final HttpConnection connection;
@@ -128,7 +128,7 @@ public final class Exchange implements Runnable {
         connection.abandon(this);
     }
 
-    /** Answers from another thread (the ring's reply thread): the response moves to the event loop. */
+    /** Answers from another thread (the ring's journal thread): the response moves to the event loop. */
     public void completeFromAnyThread(FullHttpResponse response) {
         handedOver = response;
         try {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A {@link RingCall} that answers an HTTP {@link Exchange}: renders the engine's reply into a
- * response on the reply thread (a halted engine, or a batch the journal failed, is 503
+ * response on the journal thread (a halted engine, or a batch the journal failed, is 503
  * UNAVAILABLE) and hands it to the exchange's event loop.
  */
 public abstract class ExchangeCall implements RingCall {
@@ -39,7 +39,7 @@ public abstract class ExchangeCall implements RingCall {
         x.completeFromAnyThread(r);
     }
 
-    /** On the reply thread: the response for the engine's answer. */
+    /** On the journal thread: the response for the engine's answer. */
     protected abstract FullHttpResponse render(CommandSlot slot, ReplyView view);
 
     /** Publishes this call, or answers at once when it cannot be. On the event loop. */

@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
  * An {@link ExchangeCall} for a request that is parsed first: a request that does not parse is
  * answered with its {@link BadRequest} at once and never reaches the ring; one that does becomes
  * one command, and the engine's answer is rendered from it. Parsing runs on the event loop, the
- * writer on the publishing thread, the renderer on the reply thread; the parsed request is
+ * writer on the publishing thread, the renderer on the journal thread; the parsed request is
  * immutable once built, so all three may read it.
  *
  * @param <T> what the parser makes of the request
@@ -29,7 +29,7 @@ public final class ParsedCall<T> extends ExchangeCall {
         void write(EngineProxy.Publisher publisher, CommandSlot slot, T request);
     }
 
-    /** The response for the engine's answer; {@code call} offers its error helpers. On the reply thread. */
+    /** The response for the engine's answer; {@code call} offers its error helpers. On the journal thread. */
     @FunctionalInterface
     public interface Renderer<T> {
         FullHttpResponse render(ExchangeCall call, CommandSlot slot, ReplyView view, T request);

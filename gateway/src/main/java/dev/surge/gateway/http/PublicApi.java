@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * The public API ({@code /v1}, docs/api.md#public-api-v1): claims, redemptions and the owner's grant views.
  * Bodies are parsed on the event loop; each request becomes one ring command; the answer is
- * rendered on the reply thread. The user id always comes from the token, never the body.
+ * rendered on the journal thread. The user id always comes from the token, never the body.
  */
 public final class PublicApi {
     public static final int DEFAULT_PAGE = 20;

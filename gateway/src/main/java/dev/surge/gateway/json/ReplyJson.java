@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Renders engine answers as the JSON of docs/api.md. Runs on the ring's reply thread
+ * Renders engine answers as the JSON of docs/api.md. Runs on the ring's journal thread
  * (stateless; the views it reads are the caller's).
  */
 public final class ReplyJson {
