@@ -187,7 +187,7 @@ public class RingJournalThroughput {
             } else if (slot.result != ResultCode.OK) {
                 failures.incrementAndGet();
             }
-            replied.lazySet(replied.get() + 1); // one writer: the reply thread
+            replied.lazySet(replied.get() + 1); // one writer: the journal thread
         }
 
         void awaitAll(long published) {
