@@ -1,0 +1,211 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.CampaignStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CommandType;
+import dev.surge.engine.event.EventType;
+import dev.surge.engine.risk.RiskReason;
+import dev.surge.engine.risk.RiskSubject;
+import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.Identities;
+
+/**
+ * Claims, the hot path: a claim becomes CLAIM_GRANTED or CLAIM_REJECTED, or the replay of an
+ * earlier answer under the same Idempotency-Key. Checks run in a fixed order (see {@link #claim})
+ * so that the same commands give the same events on any run.
+ */
+final class ClaimDecider extends CommandDecider {
+    private final RiskSubject subject;
+    // the claim being decided, as places in the slot's command buffer
+    private int userOff, userLen, keyOff, keyLen, campaignOff, campaignLen, skuOff, skuLen;
+    private int deviceOff, deviceLen, ipOff, ipLen, accountOff, accountLen;
+
+    ClaimDecider(Decision decision) {
+        super(decision);
+        this.subject = new RiskSubject(identities);
+    }
+
+    @Override
+    void dispatch(CommandType type) {
+        switch (type) {
+            case CLAIM -> claim();
+            default -> throw new IllegalArgumentException("not a ClaimDecider command: " + type);
+        }
+    }
+
+    /** Order: idempotency, campaign, SKU, account, status, window, risk, limits, stock. */
+    private void claim() {
+        userLen = in.bytes();
+        userOff = in.lastOffset();
+        keyLen = in.bytes();
+        keyOff = in.lastOffset();
+        campaignLen = in.bytes();
+        campaignOff = in.lastOffset();
+        skuLen = in.bytes();
+        skuOff = in.lastOffset();
+        deviceLen = in.bytes();
+        deviceOff = in.lastOffset();
+        ipLen = in.bytes();
+        ipOff = in.lastOffset();
+        accountLen = in.bytes();
+        accountOff = in.lastOffset();
+        long issuedAt = in.remaining() >= 8 ? in.getLong() : RiskSubject.NO_ISSUED_AT;
+
+        long user = identities.user(cmd, userOff, userLen);
+        long userHigh = identities.userHigh();
+        // tells a retry from another request under the same key: the caller's own requests only,
+        // since the record it is checked against was found by the full (user, key) identity
+        long fingerprint = Hashing.combine(Hashing.hash(cmd, campaignOff, campaignLen),
+            Hashing.hash(cmd, skuOff, skuLen),
+            Hashing.combine(Hashing.hash(cmd, deviceOff, deviceLen), Hashing.hash(cmd, accountOff, accountLen)));
+        if (keyLen > 0) {
+            long key = identities.key(Identities.CLAIMS, userHigh, user, cmd, keyOff, keyLen);
+            int seen = state.idempotency.find(identities.keyHigh(), key, time);
+            if (seen != IdempotencyTable.MISSING) {
+                replayClaim(seen, fingerprint);
+                return;
+            }
+        }
+        Campaign c = state.campaign(cmd, campaignOff, campaignLen);
+        if (c == null) {
+            rejectClaim(fingerprint, ResultCode.UNKNOWN_CAMPAIGN);
+            return;
+        }
+        Sku sku = state.sku(c, cmd, skuOff, skuLen);
+        if (sku == null) {
+            rejectClaim(fingerprint, ResultCode.UNKNOWN_SKU);
+            return;
+        }
+        if (accountLen == 0 && needsAccount(sku)) {
+            reply.result(ResultCode.ACCOUNT_REQUIRED);
+            return;
+        }
+        if (c.status == CampaignStatus.PAUSED) {
+            rejectClaim(fingerprint, ResultCode.PAUSED);
+            return;
+        }
+        if (c.status == CampaignStatus.CLOSED || time >= c.endsAt) {
+            rejectClaim(fingerprint, ResultCode.ENDED);
+            return;
+        }
+        if (time < c.startsAt) {
+            rejectClaim(fingerprint, ResultCode.NOT_STARTED);
+            return;
+        }
+        if (!state.risk.idle(c.index)) {
+            RiskReason reason = state.risk.check(c.index, time,
+                subject.wrap(user, cmd, deviceOff, deviceLen, ipOff, ipLen, issuedAt));
+            if (reason != RiskReason.NONE) {
+                rejectClaim(fingerprint, ResultCode.RISK_REJECTED, reason.code());
+                return;
+            }
+        }
+        if (overLimit(c, sku, user)) {
+            rejectClaim(fingerprint, ResultCode.LIMIT_REACHED);
+            return;
+        }
+        if (sku.available(state.skus) < 1) {
+            rejectClaim(fingerprint, ResultCode.SOLD_OUT);
+            return;
+        }
+        grant(c, sku, fingerprint);
+    }
+
+    private boolean needsAccount(Sku sku) {
+        if (sku.kind == SkuKind.DIRECT_RECHARGE) {
+            return true;
+        }
+        for (int item : sku.itemSkus) {
+            if (state.skus[item].kind == SkuKind.DIRECT_RECHARGE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean overLimit(Campaign c, Sku sku, long user) {
+        return reached(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
+            || reached(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
+            // the device and address are hashed only where a limit asks (arguments are evaluated first)
+            || (deviceLen > 0 && c.perDeviceLimit > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE,
+                c.index, identities.device(cmd, deviceOff, deviceLen)))
+            || (ipLen > 0 && c.perIpLimit > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
+                identities.address(cmd, ipOff, ipLen)));
+    }
+
+    private boolean reached(int limit, long dimension, int scope, long subject) {
+        return limit > 0 && state.subjects.get(EngineState.limitKey(dimension, scope, subject)) >= limit;
+    }
+
+    private void grant(Campaign c, Sku sku, long fingerprint) {
+        long hi = slot.randomHi;
+        int lo = slot.randomLo;
+        // 96 random bits collide with an existing grant essentially never; if they do, derive
+        // fresh bits deterministically rather than refuse the user
+        while (state.grants.byId.containsKey(hi)) {
+            hi = Hashing.mix(hi + state.lastSequence);
+        }
+        writeClaim(EventType.CLAIM_GRANTED, fingerprint);
+        out.putLong(hi).putInt(lo);
+        int countAt = out.position();
+        out.putByte(0);
+        int items = 0;
+        if (sku.kind == SkuKind.BUNDLE) {
+            for (int i = 0; i < sku.itemSkus.length; i++) {
+                Sku part = state.skus[sku.itemSkus[i]];
+                for (int q = 0; q < sku.itemQty[i]; q++) {
+                    writeItem(part, q);
+                    items++;
+                }
+            }
+        } else {
+            writeItem(sku, 0);
+            items++;
+        }
+        out.buffer().putByte(countAt, (byte) items);
+        int g = state.grants.size;
+        commit(ResultCode.GRANTED);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+        reply.grant(g);
+    }
+
+    private void writeItem(Sku sku, int offsetInBatch) {
+        out.putString(sku.id);
+        out.putInt(sku.kind == SkuKind.CODE ? sku.pool.issued + offsetInBatch : GrantBook.NONE);
+    }
+
+    private void rejectClaim(long fingerprint, ResultCode result) {
+        rejectClaim(fingerprint, result, 0);
+    }
+
+    private void rejectClaim(long fingerprint, ResultCode result, int reason) {
+        writeClaim(EventType.CLAIM_REJECTED, fingerprint);
+        out.putByte(result.code()).putByte(reason);
+        commit(result);
+        reply.reason(reason);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+    }
+
+    private void writeClaim(EventType type, long fingerprint) {
+        header(type);
+        out.putBytes(cmd, userOff, userLen).putBytes(cmd, keyOff, keyLen).putLong(fingerprint)
+            .putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen)
+            .putBytes(cmd, deviceOff, deviceLen).putBytes(cmd, ipOff, ipLen).putBytes(cmd, accountOff, accountLen);
+    }
+
+    private void replayClaim(int seen, long fingerprint) {
+        if (state.idempotency.fingerprint(seen) != fingerprint) {
+            reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
+            return;
+        }
+        ResultCode result = ResultCode.of(state.idempotency.result(seen));
+        reply.replayed(result);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+        if (result == ResultCode.GRANTED) {
+            reply.grant(state.idempotency.reference(seen));
+        } else {
+            reply.reason(state.idempotency.reference(seen));
+        }
+    }
+}

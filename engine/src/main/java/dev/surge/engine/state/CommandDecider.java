@@ -1,0 +1,80 @@
+package dev.surge.engine.state;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandType;
+import dev.surge.engine.event.EventType;
+import dev.surge.engine.event.EventView;
+import dev.surge.engine.util.Identities;
+import dev.surge.engine.wire.WireReader;
+import dev.surge.engine.wire.WireWriter;
+import org.agrona.DirectBuffer;
+
+/**
+ * One family of commands (claims, redemptions, administration, deliveries, queries), decided into
+ * at most one event plus a reply, reading state but never changing it: the event is applied
+ * through {@link EventApplier} by {@link #commit}. Each family is its own subclass, so the hot
+ * path (claims) reads apart from the rest. All share one {@link Decision} (reader, writer, reply)
+ * and are confined to the writer thread.
+ */
+abstract class CommandDecider {
+    final EngineState state;
+    final StateMachine machine;
+    final Identities identities;
+    final WireReader in;
+    final WireWriter out;
+    final ReplyWriter reply;
+    private final Decision decision;
+
+    // the command being decided
+    CommandSlot slot;
+    DirectBuffer cmd;
+    long time;
+
+    CommandDecider(Decision decision) {
+        this.decision = decision;
+        this.state = decision.state;
+        this.machine = decision.machine;
+        this.identities = decision.state.identities;
+        this.in = decision.in;
+        this.out = decision.out;
+        this.reply = decision.reply;
+    }
+
+    /** Decides {@code slot}, whose command is one of this family's, at {@code time}. */
+    final void decide(CommandSlot slot, long time) {
+        this.slot = slot;
+        this.cmd = slot.command;
+        this.time = time;
+        in.wrap(slot.command, 0, slot.commandLength);
+        dispatch(slot.type);
+    }
+
+    /** Runs the decision of the command {@code type}, one of this family's. */
+    abstract void dispatch(CommandType type);
+
+    /** Starts the event: type, the next sequence, the decision's time. */
+    final void header(EventType type) {
+        out.wrap(slot.event, 0);
+        out.putByte(type.code()).putLong(state.lastSequence + 1).putLong(time);
+    }
+
+    /** For events that are their command: the rest of the command from {@code start}, as validated. */
+    final void copyCommandFrom(int start) {
+        int length = slot.commandLength - start;
+        out.buffer().putBytes(out.position(), cmd, start, length);
+        out.wrap(out.buffer(), out.position() + length);
+    }
+
+    /** Applies the event just written and records it in the slot for the journal. */
+    final void commit(ResultCode result) {
+        slot.eventLength = out.position();
+        slot.eventSequence = state.lastSequence + 1;
+        EventView view = decision.view;
+        if (!view.wrap(slot.event, 0, slot.eventLength)) {
+            throw new IllegalStateException("engine wrote a malformed " + slot.type + " event");
+        }
+        decision.applier.apply(view);
+        reply.result(result);
+    }
+}
