@@ -57,10 +57,11 @@ public final class EngineRing implements AutoCloseable {
             throw new IllegalArgumentException("ring size must be a power of two, was " + size);
         }
         this.journal = journal;
+        WaitStrategy waitStrategy = wait.create();
         this.disruptor = new Disruptor<>(CommandSlot::new, size, new StageThreads(), ProducerType.MULTI,
-            wait.create());
+            waitStrategy);
         disruptor.setDefaultExceptionHandler(new FatalHandler(health));
-        disruptor.handleEventsWith(new DecideHandler(machine, health))
+        disruptor.handleEventsWith(new DecideHandler(machine, health, waitStrategy))
             .then(new JournalHandler(journal, health, metrics, size, replies, deliveries));
         this.ring = disruptor.getRingBuffer();
     }

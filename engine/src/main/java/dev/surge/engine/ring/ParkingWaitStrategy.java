@@ -6,31 +6,28 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * How ring stages wait when nothing spins without work (docs/architecture.md): two waits, each
- * shaped by what it waits for.
+ * How ring stages wait when nothing spins without work (docs/architecture.md): both waits sleep
+ * on one condition, and whoever makes progress signals it, only when some stage sleeps there.
  *
  * <ul>
- *   <li><b>For a publisher</b> (nothing published past the slot): a condition, signalled by a
- *       publisher only when some stage sleeps on it, as Disruptor's
- *       {@code LiteBlockingWaitStrategy} does. An idle server's stages sleep there and cost no
- *       CPU at all; a publish wakes them at once.</li>
+ *   <li><b>For a publisher</b> (nothing published past the slot): the condition, signalled by
+ *       the ring on every publish, as Disruptor's {@code LiteBlockingWaitStrategy} does. An idle
+ *       server's stages sleep there and cost no CPU at all; a publish wakes them at once.</li>
  *   <li><b>For the stage before</b> (the slot is published, the upstream stage is still on it):
- *       Disruptor's stages do not signal when they advance, so this wait polls: a few spins,
- *       a few yields, then parks that double from 1 µs up to 100 µs. The upstream stage is
- *       working on that very slot, so the wait lasts one batch of decisions or one journal
- *       sync, and a stage that sleeps through a sync wakes at most ten thousand times a
- *       second, not the hundreds of thousands a plain spin-and-park costs.</li>
+ *       a few spins and yields, since the upstream stage is working on that very slot, then the
+ *       same condition. Disruptor's stages do not signal when they advance, so a stage that
+ *       others wait for calls {@link #signalAllWhenBlocking} after it releases its batch (the
+ *       decide stage does); a bounded sleep covers any stage that does not.</li>
  * </ul>
  */
 public final class ParkingWaitStrategy implements WaitStrategy {
     private static final int SPINS = 64;
     private static final int YIELDS = 8;
-    private static final long FIRST_PARK_NANOS = 1_000;
-    private static final long LONGEST_PARK_NANOS = 100_000;
+    /** The longest sleep waiting for the stage before, should it release without a signal. */
+    private static final long UPSTREAM_SLEEP_NANOS = 100_000;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition published = lock.newCondition();
@@ -44,7 +41,6 @@ public final class ParkingWaitStrategy implements WaitStrategy {
         }
         long available;
         int tries = 0;
-        long park = FIRST_PARK_NANOS;
         while ((available = dependentSequence.get()) < sequence) {
             barrier.checkAlert();
             if (tries < SPINS) {
@@ -52,12 +48,26 @@ public final class ParkingWaitStrategy implements WaitStrategy {
             } else if (tries < SPINS + YIELDS) {
                 Thread.yield();
             } else {
-                LockSupport.parkNanos(park);
-                park = Math.min(park << 1, LONGEST_PARK_NANOS);
+                awaitUpstream(sequence, dependentSequence, barrier);
             }
             tries++;
         }
         return available;
+    }
+
+    private void awaitUpstream(long sequence, Sequence dependentSequence, SequenceBarrier barrier)
+        throws AlertException, InterruptedException {
+        lock.lock();
+        try {
+            // set before the check, so a release after the check sees it and signals
+            sleeping.set(true);
+            if (dependentSequence.get() < sequence) {
+                barrier.checkAlert();
+                published.awaitNanos(UPSTREAM_SLEEP_NANOS);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void awaitPublication(long sequence, Sequence cursor, SequenceBarrier barrier)
