@@ -202,10 +202,11 @@ public final class LoadGenerator implements Callable<Integer> {
             ? run(loop, address, m, bearer, Math.round(bestSustained / 2), label + "-halfmax") : null;
         String json = String.format(Locale.ROOT, "{\"maxSustained\": %.1f, \"maxRateP99Under\": %.1f, \"p99TargetUs\": %.1f, "
                 + "\"halfMaxRate\": %.1f, \"halfMaxP99us\": %.1f, \"durability\": \"%s\", "
-                + "\"maxServerCpuUs\": %.2f, \"maxClientCpuUs\": %.2f, \"halfMaxServerCpuUs\": %.2f, "
-                + "\"halfMaxClientCpuUs\": %.2f}%n", bestSustained, bestUnderTarget,
+                + "\"maxP99us\": %.1f, \"maxServerCpuUs\": %.2f, \"maxClientCpuUs\": %.2f, \"halfMaxAchieved\": %.1f, "
+                + "\"halfMaxServerCpuUs\": %.2f, \"halfMaxClientCpuUs\": %.2f}%n", bestSustained, bestUnderTarget,
             p99TargetMicros, half == null ? 0 : half.rate(), half == null ? -1 : half.percentileMicros(99), durability,
-            cpu(best, true), cpu(best, false), cpu(half, true), cpu(half, false));
+            best == null ? -1 : best.percentileMicros(99), cpu(best, true), cpu(best, false),
+            half == null ? -1 : half.achieved(), cpu(half, true), cpu(half, false));
         System.out.printf("max sustained %,.0f/s; highest rate with p99 < %.0f us: %,.0f/s; p99 at half max: %.0f us%n",
             bestSustained, p99TargetMicros, bestUnderTarget, half == null ? Double.NaN : half.percentileMicros(99));
         if (out != null) {
