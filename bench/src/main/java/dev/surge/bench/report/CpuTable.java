@@ -45,7 +45,10 @@ final class CpuTable {
         List<Row> rows = new ArrayList<>();
         for (String d : List.of("process", "sync")) {
             Map<String, Object> max = maxByDurability.getOrDefault(d, Map.of());
-            if (!max.isEmpty()) {
+            if (!max.isEmpty() && !(JsonValues.number(max, "maxSustained") > 0)) {
+                rows.add(new Row("Surge, " + d, "Java open model: no rate sustained", d, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, true));
+            } else if (!max.isEmpty()) {
                 rows.add(new Row("Surge, " + d, "Java open model, max sustained", d,
                     JsonValues.number(max, "maxSustained"), known(max, "maxP99us"), known(max, "maxServerCpuUs"),
                     known(max, "maxClientCpuUs"), true));

@@ -1,6 +1,7 @@
 package dev.surge.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.bench.Histograms;
@@ -39,6 +40,8 @@ class ReportWriterTest {
             + "\"p99TargetUs\": 1000.0, \"halfMaxRate\": 500.0, \"halfMaxP99us\": 700.0, \"durability\": \"process\", "
             + "\"maxP99us\": 800.0, \"maxServerCpuUs\": 15.0, \"maxClientCpuUs\": 40.0, \"halfMaxAchieved\": 499.0, "
             + "\"halfMaxServerCpuUs\": 18.0, \"halfMaxClientCpuUs\": -1.0}\n");
+        Files.writeString(dir.resolve("http-sync-max.json"), "{\"maxSustained\": 0.0, \"maxRateP99Under\": 0.0, "
+            + "\"halfMaxRate\": 0.0, \"halfMaxP99us\": -1.0, \"durability\": \"sync\", \"maxServerCpuUs\": -1.00}\n");
         Files.writeString(dir.resolve("wrk.jsonl"), "{\"label\": \"wrk-process\", \"durability\": \"process\", "
             + "\"connections\": 50, \"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, "
             + "\"clientCpuUs\": 20.00, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n");
@@ -81,6 +84,9 @@ class ReportWriterTest {
             + "(2,000 vs 500/s) | meets |"), md);
         assertTrue(md.contains("| Server CPU per HTTP claim, sync durability (wrk, closed loop) | <= 30 us | not measured "
             + "| - |"), md);
+        assertTrue(md.contains("| Surge, sync | Java open model: no rate sustained | - | - | not measured | not measured "
+            + "| - | <= 30 us |"), md);
+        assertFalse(md.contains("| Surge, sync | Java open model, half max"), md);
         // idle
         assertTrue(md.contains("| Idle server CPU, share of one core (30 s) | < 2% | 0.90% | meets |"), md);
         assertTrue(md.contains("| First claim after 30 idle seconds (new connection, to the whole answer) | < 1 ms "
