@@ -14,60 +14,68 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What an idle server costs, and how fast it wakes: its CPU (user + system, /proc/PID/stat) over
- * an idle window as a share of one core, then one claim on a new connection, timed from connect
- * to the last byte of the answer, then a second claim on the same connection for comparison.
- * A blocking socket on this thread, so no client-side thread has to wake first.
+ * an idle window as a share of one core; then the first claim after the window, on a keep-alive
+ * connection opened (and used once) before it, timed from the request's first byte to the
+ * answer's last; a second claim on it for comparison; then a claim on a new connection, connect
+ * included. Blocking sockets on this thread, so no client-side thread has to wake first, and the
+ * client's own code has run once before the window.
  */
 final class IdleProbe {
     /**
-     * @param idleSeconds     the measured idle window
-     * @param idleCpuPercent  server CPU over the window, percent of one core (-1 when unknown)
-     * @param connectUs       the first claim's TCP connect
-     * @param firstClaimUs    the first claim after the window: connect, request and whole answer
-     * @param firstStatus     its HTTP status
-     * @param nextClaimUs     a second claim right after, same connection
+     * @param idleSeconds          the measured idle window
+     * @param idleCpuPercent       server CPU over the window, percent of one core (-1 when unknown)
+     * @param firstClaimUs         the first claim after the window (keep-alive connection): request and whole answer
+     * @param firstStatus          its HTTP status
+     * @param nextClaimUs          a second claim right after it, same connection
+     * @param connectUs            then a new connection's TCP connect
+     * @param newConnectionClaimUs and its first claim, connect included
      */
-    record Result(double idleSeconds, double idleCpuPercent, double connectUs, double firstClaimUs, int firstStatus,
-                  double nextClaimUs) {
+    record Result(double idleSeconds, double idleCpuPercent, double firstClaimUs, int firstStatus, double nextClaimUs,
+                  double connectUs, double newConnectionClaimUs) {
         String json(String durability, double settleSeconds) {
             return String.format(Locale.ROOT, "{\"durability\": \"%s\", \"settleSeconds\": %.1f, \"idleSeconds\": %.1f, "
-                    + "\"idleCpuPercent\": %.3f, \"connectUs\": %.1f, \"firstClaimUs\": %.1f, \"firstStatus\": %d, "
-                    + "\"nextClaimUs\": %.1f}", durability, settleSeconds, idleSeconds, idleCpuPercent, connectUs,
-                firstClaimUs, firstStatus, nextClaimUs);
+                    + "\"idleCpuPercent\": %.3f, \"firstClaimUs\": %.1f, \"firstStatus\": %d, \"nextClaimUs\": %.1f, "
+                    + "\"connectUs\": %.1f, \"newConnectionClaimUs\": %.1f}", durability, settleSeconds, idleSeconds,
+                idleCpuPercent, firstClaimUs, firstStatus, nextClaimUs, connectUs, newConnectionClaimUs);
         }
     }
 
     private IdleProbe() {
     }
 
-    /** Sleeps {@code seconds} measuring {@code pid}'s CPU, then sends the two claims as {@code bearer}. */
+    /** Sleeps {@code seconds} measuring {@code pid}'s CPU, then sends the claims as {@code bearer}. */
     static Result run(long pid, InetSocketAddress server, String bearer, double seconds) throws Exception {
-        exchange(server, bearer, "idle-warm-"); // loads and warms this client's own code, before the window
-        long cpu0 = CpuTime.ofProcess(pid);
-        long t0 = System.nanoTime();
-        TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
-        long cpu = CpuTime.since(pid, cpu0);
-        long wall = System.nanoTime() - t0;
-        double percent = cpu < 0 ? -1 : 100.0 * cpu / wall;
-        long[] t = exchange(server, bearer, "idle-");
-        return new Result(wall / 1e9, percent, (t[1] - t[0]) / 1e3, (t[2] - t[0]) / 1e3, (int) t[4],
-            (t[3] - t[2]) / 1e3);
+        try (Socket kept = connect(server)) {
+            OutputStream out = kept.getOutputStream();
+            InputStream in = new BufferedInputStream(kept.getInputStream());
+            long id = System.nanoTime();
+            claim(out, in, bearer, "idle-warm-" + id); // the connection is open and this client's code has run
+            long cpu0 = CpuTime.ofProcess(pid);
+            long t0 = System.nanoTime();
+            TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
+            long cpu = CpuTime.since(pid, cpu0);
+            long wall = System.nanoTime() - t0;
+            double percent = cpu < 0 ? -1 : 100.0 * cpu / wall;
+            long f0 = System.nanoTime();
+            int status = claim(out, in, bearer, "idle-first-" + id);
+            long f1 = System.nanoTime();
+            claim(out, in, bearer, "idle-next-" + id);
+            long f2 = System.nanoTime();
+            try (Socket fresh = connect(server)) {
+                long connected = System.nanoTime();
+                claim(fresh.getOutputStream(), new BufferedInputStream(fresh.getInputStream()), bearer, "idle-new-" + id);
+                long n1 = System.nanoTime();
+                return new Result(wall / 1e9, percent, (f1 - f0) / 1e3, status, (f2 - f1) / 1e3, (connected - f2) / 1e3,
+                    (n1 - f2) / 1e3);
+            }
+        }
     }
 
-    /** Connect, claim, claim: the four nanoTime stamps (start, connected, first, second) and the first status. */
-    private static long[] exchange(InetSocketAddress server, String bearer, String keyPrefix) throws IOException {
-        try (Socket s = new Socket()) {
-            s.setTcpNoDelay(true);
-            long c0 = System.nanoTime();
-            s.connect(server, 5000);
-            long connected = System.nanoTime();
-            OutputStream out = s.getOutputStream();
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            int status = claim(out, in, bearer, keyPrefix + "first-" + c0);
-            long first = System.nanoTime();
-            claim(out, in, bearer, keyPrefix + "next-" + c0);
-            return new long[] {c0, connected, first, System.nanoTime(), status};
-        }
+    private static Socket connect(InetSocketAddress server) throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.connect(server, 5000);
+        return s;
     }
 
     /** One claim, its whole answer read from {@code in} (buffered); returns the status. */

@@ -69,7 +69,7 @@ public final class WrkRun implements Callable<Integer> {
     String serverHeap = "2g";
 
     @Option(names = "--idle-seconds", description = "after the run: measure the idle server this long, then "
-        + "time one claim (0: skip; default ${DEFAULT-VALUE})")
+        + "time the first claims after it (0: skip; default ${DEFAULT-VALUE})")
     double idleSeconds = 0;
 
     @Option(names = "--idle-settle", description = "seconds left unmeasured between the run and the idle window, "
@@ -131,7 +131,7 @@ public final class WrkRun implements Callable<Integer> {
     }
 
     private void idle(long pid, InetSocketAddress address, String bearer) throws Exception {
-        System.out.printf("idle: %.0f s to settle, then %.0f s measured, then one claim%n", idleSettle, idleSeconds);
+        System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe%n", idleSettle, idleSeconds);
         TimeUnit.MILLISECONDS.sleep((long) (idleSettle * 1000));
         IdleProbe.Result r = IdleProbe.run(pid, address, bearer, idleSeconds);
         String json = r.json(durability, idleSettle);

@@ -33,7 +33,7 @@ class IdleProbeIT {
 
             assertEquals(200, r.firstStatus());
             assertTrue(r.idleCpuPercent() >= 0, "CPU of the server's process is readable: " + r);
-            assertTrue(r.firstClaimUs() > r.connectUs() && r.nextClaimUs() > 0, r.toString());
+            assertTrue(r.firstClaimUs() > 0 && r.nextClaimUs() > 0 && r.newConnectionClaimUs() > r.connectUs(), r.toString());
             String json = r.json("process", 0);
             assertTrue(json.contains("\"firstStatus\": 200"), json);
         }
