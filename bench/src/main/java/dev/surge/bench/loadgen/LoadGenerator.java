@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import dev.surge.bench.BenchKeys;
 import dev.surge.bench.FlashSale;
 import dev.surge.bench.Histograms;
-import dev.surge.gateway.Main;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.testkit.SurgeProcess;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
     @Option(names = "--server-jvm", description = "JVM flags of the server it starts, besides the heap (default: "
         + "$SURGE_SERVER_JVM_ARGS, which scripts/loadgen reads from jvm.properties, as scripts/run does)")
-    String serverJvm = System.getenv().getOrDefault("SURGE_SERVER_JVM_ARGS", "");
+    String serverJvm = BenchServer.defaultJvmFlags();
 
     @Option(names = "--server-arg", description = "extra flag for the server it starts (repeatable), e.g. --server-arg=--io-threads=1")
     List<String> serverArgs = new ArrayList<>();
@@ -139,7 +138,7 @@ public final class LoadGenerator implements Callable<Integer> {
                 for (String a : serverArgs) {
                     extra.addAll(List.of(a.split("=", 2)));
                 }
-                server = startServer(dataDir, log, extra);
+                server = BenchServer.start(durability, serverHeap, serverJvm, dataDir, log, extra);
                 address = new InetSocketAddress("127.0.0.1", server.port);
                 adminToken = BenchKeys.ADMIN_TOKEN;
                 secret = BenchKeys.USER_TOKEN_SECRET;
@@ -177,35 +176,10 @@ public final class LoadGenerator implements Callable<Integer> {
         }
     }
 
-    /**
-     * The real server in a child JVM, started as {@code scripts/run} starts it (gateway Main,
-     * secrets in the environment), on 127.0.0.1 with the per-IP rate limit lifted: all load comes
-     * from one address. Ready (recovery done) when it returns; its output goes to {@code log}.
-     */
-    private SurgeProcess startServer(Path dataDir, Path log, List<String> extra) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--no-demo",
-            "--data-dir", dataDir.toString(), "--durability", durability, "--rate-limit", "0"));
-        args.addAll(extra);
-        List<String> jvm = new ArrayList<>();
-        for (String flag : serverJvm.trim().split("\\s+")) {
-            if (!flag.isEmpty()) {
-                jvm.add(flag);
-            }
-        }
-        jvm.addAll(List.of("-Xms" + serverHeap, "-Xmx" + serverHeap));
-        ProcessBuilder pb = SurgeProcess.java(jvm, Main.class.getName(), args.toArray(String[]::new));
-        pb.environment().put("SURGE_ADMIN_TOKEN", BenchKeys.ADMIN_TOKEN);
-        pb.environment().put("SURGE_USER_TOKEN_SECRET", BenchKeys.USER_TOKEN_SECRET);
-        pb.environment().put("SURGE_CODE_KEY", BenchKeys.CODE_KEY);
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        return SurgeProcess.start(pb, log, BenchKeys.ADMIN_TOKEN, user -> {
-            throw new UnsupportedOperationException("the load generator mints its own tokens");
-        });
-    }
-
     private void findMax(OpenLoop loop, InetSocketAddress address, Mix m, String[] bearer) throws Exception {
         double bestUnderTarget = 0;
         double bestSustained = 0;
+        RunResult best = null;
         // JIT and caches warm at the first rate before anything is recorded
         OpenLoop.Plan warm = new OpenLoop.Plan(address, rate, 0, seconds(Math.max(5, 2 * warmup)), connections, m,
             users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid);
@@ -220,7 +194,10 @@ public final class LoadGenerator implements Callable<Integer> {
                     result.achieved(), result.percentileMicros(99));
                 break;
             }
-            bestSustained = Math.max(bestSustained, result.achieved());
+            if (result.achieved() > bestSustained) {
+                bestSustained = result.achieved();
+                best = result;
+            }
             if (result.percentileMicros(99) < p99TargetMicros) {
                 bestUnderTarget = Math.max(bestUnderTarget, result.rate());
             }
@@ -228,8 +205,12 @@ public final class LoadGenerator implements Callable<Integer> {
         RunResult half = bestSustained > 0
             ? run(loop, address, m, bearer, Math.round(bestSustained / 2), label + "-halfmax") : null;
         String json = String.format(Locale.ROOT, "{\"maxSustained\": %.1f, \"maxRateP99Under\": %.1f, \"p99TargetUs\": %.1f, "
-                + "\"halfMaxRate\": %.1f, \"halfMaxP99us\": %.1f, \"durability\": \"%s\"}%n", bestSustained, bestUnderTarget,
-            p99TargetMicros, half == null ? 0 : half.rate(), half == null ? -1 : half.percentileMicros(99), durability);
+                + "\"halfMaxRate\": %.1f, \"halfMaxP99us\": %.1f, \"durability\": \"%s\", "
+                + "\"maxP99us\": %.1f, \"maxServerCpuUs\": %.2f, \"maxClientCpuUs\": %.2f, \"halfMaxAchieved\": %.1f, "
+                + "\"halfMaxServerCpuUs\": %.2f, \"halfMaxClientCpuUs\": %.2f}%n", bestSustained, bestUnderTarget,
+            p99TargetMicros, half == null ? 0 : half.rate(), half == null ? -1 : half.percentileMicros(99), durability,
+            best == null ? -1 : best.percentileMicros(99), cpu(best, true), cpu(best, false),
+            half == null ? -1 : half.achieved(), cpu(half, true), cpu(half, false));
         System.out.printf("max sustained %,.0f/s; highest rate with p99 < %.0f us: %,.0f/s; p99 at half max: %.0f us%n",
             bestSustained, p99TargetMicros, bestUnderTarget, half == null ? Double.NaN : half.percentileMicros(99));
         if (out != null) {
@@ -249,6 +230,12 @@ public final class LoadGenerator implements Callable<Integer> {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return result;
+    }
+
+    /** The server's (or this generator's) CPU per request of a run, -1 when unknown. */
+    private static double cpu(RunResult r, boolean server) {
+        double v = r == null ? Double.NaN : server ? r.serverCpuUs() : r.clientCpuUs();
+        return Double.isNaN(v) ? -1 : v;
     }
 
     /** "Bearer <token>" for users u0 .. u(n-1), valid for a day. */

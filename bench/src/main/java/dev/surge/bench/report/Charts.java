@@ -142,7 +142,8 @@ final class Charts {
             g.setColor(b.highlight ? PALETTE[0] : new Color(0x9a9a9a));
             g.fillRect(left, y + 6, Math.max(1, w), rowHeight - 14);
             g.setColor(Color.BLACK);
-            g.drawString(Double.isNaN(b.value) ? "n/a" : String.format(Locale.ROOT, "%,.0f %s", b.value, unit),
+            g.drawString(Double.isNaN(b.value) ? "n/a" : String.format(Locale.ROOT, b.value < 100 ? "%.1f %s" : "%,.0f %s",
+                    b.value, unit),
                 left + w + 8, y + 22);
         }
         g.dispose();

@@ -16,7 +16,8 @@ import java.util.Map;
  * Writes {@code report.md} and its PNG plots from the raw results {@code scripts/bench} left in a
  * directory: {@code jmh.json} (JMH), {@code memory.json} ({@code MemoryFootprint}),
  * {@code http-<durability>.jsonl}, {@code -max.json} and {@code .hgrm} (load generator),
- * {@code peers.jsonl} ({@code scripts/bench-peers}) and {@code env.txt} (the machine). Whatever
+ * {@code wrk.jsonl} and {@code idle.json} ({@code WrkRun}), {@code peers.jsonl}
+ * ({@code scripts/bench-peers}) and {@code env.txt} (the machine). Whatever
  * is missing is reported as not measured. Usage: {@code ReportWriter <results-dir> [mode]}.
  */
 public final class ReportWriter {
@@ -26,6 +27,8 @@ public final class ReportWriter {
     private List<Map<String, Object>> jmh = List.of();
     private Map<String, Object> memory = Map.of();
     private final List<Map<String, Object>> peers = new ArrayList<>();
+    private final List<Map<String, Object>> wrk = new ArrayList<>();
+    private Map<String, Object> idle = Map.of();
 
     public ReportWriter(Path dir, String mode) {
         this.dir = dir;
@@ -59,8 +62,11 @@ public final class ReportWriter {
             httpSection(d);
         }
         peersSection();
+        CpuTable.write(md, CpuTable.rows(Map.of("process", max("process"), "sync", max("sync")), wrk, peers), dir);
+        idleSection();
         md.append("## Raw data\n\nEverything this report was made from is in this directory: `jmh.json`, `memory.json`, "
             + "`http-*.jsonl`, `http-*-max.json`, `*.hgrm` (HdrHistogram percentile distributions in microseconds), "
+            + "`wrk.jsonl`, wrk's own output (`wrk-*.txt`), `idle.json`, "
             + "`peers.jsonl` and the peers' own output under `peers/`, server logs.\n");
         Path report = dir.resolve("report.md");
         Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
@@ -87,6 +93,16 @@ public final class ReportWriter {
             for (Object o : JsonValues.readLines(p)) {
                 peers.add(JsonValues.map(o));
             }
+        }
+        Path w = dir.resolve("wrk.jsonl");
+        if (Files.exists(w)) {
+            for (Object o : JsonValues.readLines(w)) {
+                wrk.add(JsonValues.map(o));
+            }
+        }
+        Path i = dir.resolve("idle.json");
+        if (Files.exists(i)) {
+            idle = JsonValues.map(JsonValues.read(i));
         }
     }
 
@@ -132,11 +148,37 @@ public final class ReportWriter {
         ratio("HTTP claims/s, process vs Redis + Lua, AOF everysec", ">= 1.5x", surgeProcess,
             peer("redis", "everysec"), 1.5);
         ratio("HTTP claims/s, sync vs Redis + Lua, AOF always", ">= 2x", surgeSync, peer("redis", "always"), 2);
+        ratio("HTTP claims/s, wrk closed loop, process vs Redis + Lua, AOF everysec", ">= 1.5x",
+            JsonValues.number(wrkRun("process"), "rps"), peer("redis", "everysec"), 1.5);
+        ratio("HTTP claims/s, wrk closed loop, sync vs Redis + Lua, AOF always", ">= 2x",
+            JsonValues.number(wrkRun("sync"), "rps"), peer("redis", "always"), 2);
+        cpuTargets();
         ratio("HTTP claims/s, sync vs PostgreSQL hot row, synchronous_commit on", ">= 100x", surgeSync,
             peer("postgres", "on"), 100);
         ratio("HTTP claims/s, process vs PostgreSQL hot row, synchronous_commit off", ">= 100x", surgeProcess,
             peer("postgres", "off"), 100);
         md.append("\n");
+    }
+
+    /** Server CPU per claim (wrk's closed-loop run) against its target and against Redis + Lua's; idle figures. */
+    private void cpuTargets() {
+        String[][] pairs = {{"process", "everysec"}, {"sync", "always"}};
+        for (String[] pair : pairs) {
+            String d = pair[0];
+            double target = CpuTable.targetUs(d);
+            double surge = JsonValues.number(wrkRun(d), "serverCpuUs");
+            double redis = JsonValues.number(peer("redis", pair[1]), "serverCpuUs");
+            row("Server CPU per HTTP claim, " + d + " durability (wrk, closed loop)",
+                String.format(Locale.ROOT, "<= %.0f us", target), surge, "%.1f us", v -> v <= target,
+                Double.isNaN(redis) || redis < 0 ? "" : String.format(Locale.ROOT, " (Redis + Lua, AOF %s: %.1f us)",
+                    pair[1], redis));
+            row("Server CPU per claim, " + d + ": Surge (wrk) / Redis + Lua, AOF " + pair[1], "< 1x",
+                surge / redis, "%.2fx", v -> v < 1, "");
+        }
+        row("Idle server CPU, share of one core (" + count(idle, "idleSeconds") + " s)", "< 2%",
+            JsonValues.number(idle, "idleCpuPercent"), "%.2f%%", v -> v < 2, "");
+        row("First claim after " + count(idle, "idleSeconds") + " idle seconds (keep-alive connection, to the whole answer)",
+            "< 1 ms", JsonValues.number(idle, "firstClaimUs") / 1000, "%.2f ms", v -> v < 1, "");
     }
 
     private void row(String figure, String target, double value, String format, java.util.function.DoublePredicate ok,
@@ -295,7 +337,45 @@ public final class ReportWriter {
             + "commit), Redis `appendfsync always` and PostgreSQL `synchronous_commit=on` survive a power cut.\n\n");
     }
 
+    private void idleSection() {
+        md.append("## Idle\n\n");
+        if (idle.isEmpty()) {
+            md.append("Not measured.\n\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "After wrk's %s-durability run the server is left alone: %s s to settle "
+                + "(not measured), then its CPU (user + system, /proc/PID/stat) over %s idle seconds. Then the first "
+                + "claim after the window, on a keep-alive connection the probe opened (and used once) before it, "
+                + "timed from the request's first byte to the answer's last; a second claim on that connection; then "
+                + "a claim on a new connection, connect included.%n%n"
+                + "| Figure | Measured | Target |%n|---|---|---|%n"
+                + "| Server CPU while idle, share of one core | %s | < 2%% |%n"
+                + "| First claim after the idle window (keep-alive connection) | %s | < 1 ms |%n"
+                + "| Next claim, same connection | %s | |%n"
+                + "| Then a claim on a new connection, connect included | %s (connect %s) | |%n%n",
+            idle.get("durability"), count(idle, "settleSeconds"), count(idle, "idleSeconds"),
+            pct(JsonValues.number(idle, "idleCpuPercent")), us(idle, "firstClaimUs"), us(idle, "nextClaimUs"),
+            us(idle, "newConnectionClaimUs"), us(idle, "connectUs")));
+        double status = JsonValues.number(idle, "firstStatus");
+        if (status != 200) {
+            md.append(String.format(Locale.ROOT, "The first claim was answered with status %.0f, not 200.%n%n", status));
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
+
+    private Map<String, Object> wrkRun(String durability) {
+        for (Map<String, Object> w : wrk) {
+            if (durability.equals(w.get("durability"))) {
+                return w;
+            }
+        }
+        return Map.of();
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) || v < 0 ? "not measured" : String.format(Locale.ROOT, "%.2f%%", v);
+    }
 
     private Map<String, Object> max(String durability) {
         Path p = dir.resolve("http-" + durability + "-max.json");

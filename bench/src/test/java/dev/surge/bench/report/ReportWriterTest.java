@@ -1,6 +1,7 @@
 package dev.surge.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.bench.Histograms;
@@ -36,14 +37,25 @@ class ReportWriterTest {
             + "\"p90us\": 500.0, \"p99us\": 800.0, \"p999us\": 900.0, \"p9999us\": 950.0, \"maxus\": 990.0, "
             + "\"outcomes\": {\"claim GRANTED\": 3000}}\n");
         Files.writeString(dir.resolve("http-process-max.json"), "{\"maxSustained\": 1000.0, \"maxRateP99Under\": 1000.0, "
-            + "\"p99TargetUs\": 1000.0, \"halfMaxRate\": 500.0, \"halfMaxP99us\": 700.0, \"durability\": \"process\"}\n");
+            + "\"p99TargetUs\": 1000.0, \"halfMaxRate\": 500.0, \"halfMaxP99us\": 700.0, \"durability\": \"process\", "
+            + "\"maxP99us\": 800.0, \"maxServerCpuUs\": 15.0, \"maxClientCpuUs\": 40.0, \"halfMaxAchieved\": 499.0, "
+            + "\"halfMaxServerCpuUs\": 18.0, \"halfMaxClientCpuUs\": -1.0}\n");
+        Files.writeString(dir.resolve("http-sync-max.json"), "{\"maxSustained\": 0.0, \"maxRateP99Under\": 0.0, "
+            + "\"halfMaxRate\": 0.0, \"halfMaxP99us\": -1.0, \"durability\": \"sync\", \"maxServerCpuUs\": -1.00}\n");
+        Files.writeString(dir.resolve("wrk.jsonl"), "{\"label\": \"wrk-process\", \"durability\": \"process\", "
+            + "\"connections\": 50, \"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, "
+            + "\"clientCpuUs\": 20.00, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n");
+        Files.writeString(dir.resolve("idle.json"), "{\"durability\": \"process\", \"settleSeconds\": 5.0, "
+            + "\"idleSeconds\": 30.0, \"idleCpuPercent\": 0.9, \"firstClaimUs\": 2663.2, \"firstStatus\": 200, "
+            + "\"nextClaimUs\": 542.7, \"connectUs\": 230.8, \"newConnectionClaimUs\": 900.0}\n");
         Histogram h = new Histogram(3);
         for (int i = 1; i <= 10_000; i++) {
             h.recordValue(200_000 + i * 50L); // ns
         }
         Histograms.writeHgrm(h, dir.resolve("http-process-1000.hgrm"));
         Files.writeString(dir.resolve("peers.jsonl"), "{\"system\": \"redis\", \"mode\": \"everysec\", \"name\": "
-            + "\"Redis 7 + Lua, AOF everysec\", \"durability\": \"process\", \"rps\": 500.0, \"p50ms\": 0.5, \"p99ms\": 1.2}\n");
+            + "\"Redis 7 + Lua, AOF everysec\", \"durability\": \"process\", \"rps\": 500.0, \"p50ms\": 0.5, \"p99ms\": 1.2, "
+            + "\"clients\": 50, \"claims\": 5000, \"serverCpuUs\": 25.0, \"clientCpuUs\": 16.5, \"client\": \"redis-benchmark\"}\n");
 
         Path report = new ReportWriter(dir, "quick").write();
 
@@ -55,7 +67,35 @@ class ReportWriterTest {
         assertTrue(md.contains("1,000,000-event journal) | >= 5,000,000/s | 2,000,000/s"), md);
         assertTrue(md.contains("| 1,000 | 1,000 | 300 us | 500 us | 800 us |"), md);
         assertTrue(md.contains("![latency spectrum, process](latency-process.png)"), md);
-        for (String png : new String[] {"latency-process.png", "throughput-vs-peers.png"}) {
+        // claims/s and CPU per claim: Surge by both clients against its target, the peer with its own tool
+        assertTrue(md.contains("| Surge, process | Java open model, max sustained | 1,000 | 800 us | 15.0 us | 40.0 us "
+            + "| 0.02 + 0.04 | <= 20 us: meets |"), md);
+        assertTrue(md.contains("| Surge, process | Java open model, half max | 499 | 700 us | 18.0 us | not measured "
+            + "| 0.01 + ? | <= 20 us: meets |"), md);
+        assertTrue(md.contains("| Surge, process | wrk, closed loop, 50 connections | 2,000 | 19.97 ms | 100.0 us | 20.0 us "
+            + "| 0.20 + 0.04 | <= 20 us: **misses** |"), md);
+        assertTrue(md.contains("| Redis 7 + Lua, AOF everysec | redis-benchmark, closed loop, 50 connections | 500 | 1.20 ms "
+            + "| 25.0 us | 16.5 us | 0.01 + 0.01 | - |"), md);
+        assertTrue(md.contains("| Server CPU per HTTP claim, process durability (wrk, closed loop) | <= 20 us | 100.0 us "
+            + "(Redis + Lua, AOF everysec: 25.0 us) | **misses** |"), md);
+        assertTrue(md.contains("| Server CPU per claim, process: Surge (wrk) / Redis + Lua, AOF everysec | < 1x | 4.00x "
+            + "| **misses** |"), md);
+        assertTrue(md.contains("| HTTP claims/s, wrk closed loop, process vs Redis + Lua, AOF everysec | >= 1.5x | 4.00x "
+            + "(2,000 vs 500/s) | meets |"), md);
+        assertTrue(md.contains("| Server CPU per HTTP claim, sync durability (wrk, closed loop) | <= 30 us | not measured "
+            + "| - |"), md);
+        assertTrue(md.contains("| Surge, sync | Java open model: no rate sustained | - | - | not measured | not measured "
+            + "| - | <= 30 us |"), md);
+        assertFalse(md.contains("| Surge, sync | Java open model, half max"), md);
+        // idle
+        assertTrue(md.contains("| Idle server CPU, share of one core (30 s) | < 2% | 0.90% | meets |"), md);
+        assertTrue(md.contains("| First claim after 30 idle seconds (keep-alive connection, to the whole answer) | < 1 ms "
+            + "| 2.66 ms | **misses** |"), md);
+        assertTrue(md.contains("| First claim after the idle window (keep-alive connection) | 2.66 ms | < 1 ms |"), md);
+        assertTrue(md.contains("| Next claim, same connection | 543 us | |"), md);
+        assertTrue(md.contains("| Then a claim on a new connection, connect included | 900 us (connect 231 us) | |"), md);
+        assertTrue(md.contains("![server CPU per claim](cpu-per-claim.png)"), md);
+        for (String png : new String[] {"latency-process.png", "throughput-vs-peers.png", "cpu-per-claim.png"}) {
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
             assertTrue(img.getWidth() >= 800 && img.getHeight() >= 200, png);
         }

@@ -1,0 +1,207 @@
+package dev.surge.bench.loadgen;
+
+import dev.surge.bench.BenchKeys;
+import dev.surge.bench.FlashSale;
+import dev.surge.testkit.SurgeProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scripts/bench}'s closed-loop run: {@code wrk}, a C client, at C connections as fast as
+ * the server answers, every request a real claim ({@code claims.lua}: distinct users from a file
+ * of pre-minted tokens, an Idempotency-Key never used before). Starts its own server (process or
+ * sync durability, {@code --rate-limit 0}), sets the campaign up as {@link LoadGenerator} does,
+ * warms up with a first wrk run, then measures one: claims/s, wrk's latency percentiles (closed
+ * loop: not corrected for coordinated omission), the server's CPU per claim and wrk's own.
+ * With {@code --idle-seconds}, then lets the server sit idle and runs {@link IdleProbe}.
+ *
+ * <p>Output in {@code --out}: one line appended to {@code wrk.jsonl}, wrk's own output in
+ * {@code <label>.txt}, the server's log, and {@code idle.json} with --idle-seconds.
+ */
+@Command(name = "wrk-run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Closed-loop claims with wrk against a Surge server it starts; CPU per claim of both.")
+public final class WrkRun implements Callable<Integer> {
+    private static final Pattern SUMMARY = Pattern.compile("(?m)^surge-wrk (\\{.*})$");
+    private static final Pattern TIMES = Pattern.compile("(?m)^surge-cpu ([0-9.]+) ([0-9.]+)$");
+
+    @Option(names = "--durability", description = "process or sync (default ${DEFAULT-VALUE})")
+    String durability = "process";
+
+    @Option(names = "--connections", description = "wrk connections (default ${DEFAULT-VALUE})")
+    int connections = 50;
+
+    @Option(names = "--threads", description = "wrk threads (default ${DEFAULT-VALUE})")
+    int threads = 2;
+
+    @Option(names = "--warmup", description = "seconds of a first, unmeasured wrk run (default ${DEFAULT-VALUE})")
+    int warmup = 3;
+
+    @Option(names = "--duration", description = "measured seconds (default ${DEFAULT-VALUE})")
+    int duration = 10;
+
+    @Option(names = "--users", description = "user population, a token each (default ${DEFAULT-VALUE})")
+    int users = 100_000;
+
+    @Option(names = "--codes", description = "card codes uploaded: more than the claims of both runs (default ${DEFAULT-VALUE})")
+    long codes = 1_000_000;
+
+    @Option(names = "--limit", description = "the campaign's per-user limit (default ${DEFAULT-VALUE})")
+    int limit = 10;
+
+    @Option(names = "--server-heap", description = "the server's heap (default ${DEFAULT-VALUE})")
+    String serverHeap = "2g";
+
+    @Option(names = "--idle-seconds", description = "after the run: measure the idle server this long, then "
+        + "time the first claims after it (0: skip; default ${DEFAULT-VALUE})")
+    double idleSeconds = 0;
+
+    @Option(names = "--idle-settle", description = "seconds left unmeasured between the run and the idle window, "
+        + "for the server to finish the run's background work (default ${DEFAULT-VALUE})")
+    double idleSettle = 5;
+
+    @Option(names = "--wrk", description = "the wrk command (default ${DEFAULT-VALUE})")
+    String wrk = "wrk";
+
+    @Option(names = "--out", required = true, description = "results directory")
+    Path out;
+
+    @Option(names = "--label", description = "name of this run (default wrk-<durability>)")
+    String label;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WrkRun()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String name = label != null ? label : "wrk-" + durability;
+        Files.createDirectories(out);
+        Path work = Files.createTempDirectory("surge-wrk");
+        SurgeProcess server = null;
+        try {
+            server = BenchServer.start(durability, serverHeap, BenchServer.defaultJvmFlags(), Files.createDirectories(work.resolve("data")), out.resolve(name + "-server.log"),
+                List.of("--expected-users", Integer.toString(users)));
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port);
+            long pid = server.process.pid();
+            System.out.printf("server pid %d on %s (%s durability, --rate-limit 0)%n", pid, address, durability);
+            BenchCampaign.create(address, BenchKeys.ADMIN_TOKEN, limit, codes);
+            String[] bearer = LoadGenerator.mint(BenchKeys.USER_TOKEN_SECRET, users);
+            Path tokens = work.resolve("tokens.txt");
+            writeTokens(bearer, tokens);
+            Path script = work.resolve("claims.lua");
+            try (InputStream in = WrkRun.class.getResourceAsStream("claims.lua")) {
+                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            }
+            String url = "http://127.0.0.1:" + server.port;
+            runWrk(script, url, tokens, "warm", warmup, work.resolve("warm.txt"));
+            long cpu0 = CpuTime.ofProcess(pid);
+            String text = runWrk(script, url, tokens, "run" + System.nanoTime(), duration, out.resolve(name + ".txt"));
+            long serverCpu = CpuTime.since(pid, cpu0);
+            String line = resultJson(name, durability, connections, threads, text, serverCpu);
+            System.out.println(line);
+            Files.writeString(out.resolve("wrk.jsonl"), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+            if (idleSeconds > 0) {
+                idle(pid, address, bearer[bearer.length - 1]);
+            }
+            return 0;
+        } finally {
+            if (server != null) {
+                server.stop();
+            }
+            delete(work);
+        }
+    }
+
+    private void idle(long pid, InetSocketAddress address, String bearer) throws Exception {
+        System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe%n", idleSettle, idleSeconds);
+        TimeUnit.MILLISECONDS.sleep((long) (idleSettle * 1000));
+        IdleProbe.Result r = IdleProbe.run(pid, address, bearer, idleSeconds);
+        String json = r.json(durability, idleSettle);
+        System.out.println(json);
+        Files.writeString(out.resolve("idle.json"), json + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Runs wrk under bash's {@code time} (its user and system CPU); returns its whole output. */
+    private String runWrk(Path script, String url, Path tokens, String run, int seconds, Path output)
+        throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c",
+            "TIMEFORMAT='surge-cpu %3U %3S'; time \"$@\"", "bash", wrk, "-t" + threads, "-c" + connections,
+            "-d" + seconds + "s", "--timeout", "10s", "-s", script.toString(), url, "--", tokens.toString(),
+            Integer.toString(threads), run, FlashSale.CAMPAIGN, FlashSale.CODE_SKU));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("wrk did not finish: " + cmd);
+        }
+        String text = Files.readString(output);
+        if (p.exitValue() != 0) {
+            throw new IOException("wrk failed (exit " + p.exitValue() + "; is wrk installed?):\n" + text);
+        }
+        return text;
+    }
+
+    /**
+     * One line of wrk.jsonl from wrk's output (the script's {@code surge-wrk} summary and bash's
+     * {@code surge-cpu} times) and the server's CPU nanoseconds over the run (-1 when unknown).
+     * Claims are the answers with a 2xx status; CPU per claim divides by them.
+     */
+    static String resultJson(String label, String durability, int connections, int threads, String wrkOutput,
+                             long serverCpuNanos) {
+        Matcher summary = SUMMARY.matcher(wrkOutput);
+        if (!summary.find()) {
+            throw new IllegalArgumentException("no surge-wrk summary in wrk's output:\n" + wrkOutput);
+        }
+        String json = summary.group(1);
+        long requests = field(json, "requests");
+        long claims = requests - field(json, "non2xx");
+        double seconds = field(json, "durationUs") / 1e6;
+        Matcher times = TIMES.matcher(wrkOutput);
+        double clientCpuUs = times.find() && claims > 0
+            ? (Double.parseDouble(times.group(1)) + Double.parseDouble(times.group(2))) * 1e6 / claims : -1;
+        double serverCpuUs = serverCpuNanos >= 0 && claims > 0 ? serverCpuNanos / 1e3 / claims : -1;
+        return String.format(Locale.ROOT, "{\"label\": \"%s\", \"durability\": \"%s\", \"connections\": %d, "
+                + "\"threads\": %d, \"claims\": %d, \"rps\": %.1f, \"serverCpuUs\": %.2f, \"clientCpuUs\": %.2f, %s",
+            label, durability, connections, threads, claims, claims / seconds, serverCpuUs, clientCpuUs,
+            json.substring(1));
+    }
+
+    private static long field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\": (\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no " + name + " in " + json);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static void writeTokens(String[] bearer, Path file) throws IOException {
+        StringBuilder b = new StringBuilder(bearer.length * 200);
+        for (String t : bearer) {
+            b.append(t, "Bearer ".length(), t.length()).append('\n');
+        }
+        Files.writeString(file, b, StandardCharsets.US_ASCII);
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
