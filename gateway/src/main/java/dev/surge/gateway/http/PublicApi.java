@@ -8,9 +8,11 @@ import dev.surge.engine.util.GrantIds;
 import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
+import dev.surge.gateway.json.ClaimReplyJson;
 import dev.surge.gateway.json.Json;
 import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
@@ -72,6 +74,34 @@ public final class PublicApi {
             p.nextRandom();
             p.writer.claim(slot, p.now(), p.randomHi(), p.randomLo(), x.user, key, campaign, sku, device, x.clientIp,
                 account, x.tokenIssuedAt);
+        }
+
+        /** A decision's answer, written from the reply bytes into a pooled buffer by {@link ClaimReplyJson}. */
+        @Override
+        protected FullHttpResponse renderDirect(CommandSlot slot) {
+            ClaimReplyJson json = ClaimReplyJson.get();
+            ByteBuf body = x.alloc().buffer(256);
+            try {
+                if (!json.write(slot.reply, slot.replyLength, body)) {
+                    body.release();
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                body.release();
+                throw e;
+            }
+            if (!json.replayed()) {
+                String campaign = json.campaign(slot.reply);
+                server.metrics.decision(campaign, json.result());
+                if (json.result() == ResultCode.RISK_REJECTED) {
+                    server.metrics.riskRejection(campaign, json.reason());
+                }
+            }
+            FullHttpResponse r = Responses.json(HttpResponseStatus.OK, body);
+            if (json.replayed()) {
+                Responses.markReplayed(r);
+            }
+            return r;
         }
 
         @Override
