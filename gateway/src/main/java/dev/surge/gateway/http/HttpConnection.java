@@ -434,7 +434,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (x.method() == HttpMethod.HEAD) {
             r = r.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
         }
-        HttpUtil.setContentLength(r, r.content().readableBytes());
+        Responses.contentLength(r, r.content().readableBytes());
         int status = r.status().code();
         if (keep) {
             if (x.request.protocolVersion() == HttpVersion.HTTP_1_0) {
