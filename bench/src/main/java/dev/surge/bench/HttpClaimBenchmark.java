@@ -1,6 +1,5 @@
 package dev.surge.bench;
 
-import dev.surge.bench.loadgen.BenchCampaign;
 import dev.surge.gateway.EngineStorage;
 import dev.surge.gateway.Gateway;
 import dev.surge.gateway.Storages;
@@ -85,8 +84,52 @@ public class HttpClaimBenchmark {
         InetSocketAddress address = gateway.startServer();
         storage = Storages.open(config);
         gateway.startEngine(storage.recover(), storage);
-        BenchCampaign.create(address, ADMIN, Integer.MAX_VALUE, codes);
+        campaign(address.getPort(), codes);
         client = new Client(address.getPort(), gateway);
+    }
+
+    /** Campaign "bench": one CODE SKU "card" holding {@code codes} codes, a per-user limit no run reaches. */
+    private static void campaign(int port, long codes) throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + port + "/admin/campaigns/" + FlashSale.CAMPAIGN;
+        java.net.http.HttpResponse<String> put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base))
+            .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"perUserLimit\":"
+                + Integer.MAX_VALUE + ",\"skus\":[{\"id\":\"" + FlashSale.CODE_SKU + "\",\"kind\":\"CODE\"}]}"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> upload = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/skus/" + FlashSale.CODE_SKU + "/codes"))
+            .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "text/plain")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new Codes(codes)))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 200 || upload.statusCode() != 200) {
+            throw new IOException("campaign set-up failed: " + put.body() + " " + upload.body());
+        }
+    }
+
+    /** {@code count} distinct codes, one a line, made as they are read. */
+    private static final class Codes extends InputStream {
+        private final long count;
+        private byte[] line = new byte[0];
+        private int pos;
+        private long next;
+
+        Codes(long count) {
+            this.count = count;
+        }
+
+        @Override
+        public int read() {
+            if (pos == line.length) {
+                if (next == count) {
+                    return -1;
+                }
+                line = ("HTTP-BENCH-" + next++ + "\n").getBytes(StandardCharsets.US_ASCII);
+                pos = 0;
+            }
+            return line[pos++];
+        }
     }
 
     @Benchmark
