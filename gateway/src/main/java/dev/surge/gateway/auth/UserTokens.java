@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -20,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * token age; any other {@code alg}, {@code none} included, is refused. The signature is checked
  * in constant time before the payload is even parsed.
  *
- * <p>Threading: thread-safe; each thread gets its own {@link Mac}.
+ * <p>Threading: thread-safe; each thread gets its own {@link Mac} and buffers.
  */
 public final class UserTokens {
     public static final int MAX_TOKEN_LENGTH = 4096;
@@ -30,21 +32,49 @@ public final class UserTokens {
 
     /** The header nearly every token carries, base64url: recognised as text, not decoded and parsed per request. */
     private static final String COMMON_HEADER = Base64.getUrlEncoder().withoutPadding().encodeToString(HEADER);
+    private static final byte[] COMMON_HEADER_BYTES = COMMON_HEADER.getBytes(StandardCharsets.US_ASCII);
+    private static final int SIGNATURE_BYTES = 32;
+    /** An HS256 signature in unpadded base64url. */
+    private static final int SIGNATURE_CHARS = 43;
+    /** The value of each base64url character, -1 for any other ASCII character. */
+    private static final byte[] BASE64URL = new byte[128];
+
+    static {
+        Arrays.fill(BASE64URL, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            BASE64URL[alphabet.charAt(i)] = (byte) i;
+        }
+    }
 
     private final SecretKeySpec key;
     private final JsonFactory json;
-    private final FastThreadLocal<Mac> macs = new FastThreadLocal<>() {
+    private final FastThreadLocal<Scratch> scratch = new FastThreadLocal<>() {
         @Override
-        protected Mac initialValue() {
+        protected Scratch initialValue() {
             try {
                 Mac mac = Mac.getInstance(HMAC);
                 mac.init(key);
-                return mac;
+                return new Scratch(mac);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("HmacSHA256 unavailable", e);
             }
         }
     };
+
+    /** A thread's {@link Mac} and buffers for {@link #verify}; confined to the thread. */
+    private static final class Scratch {
+        final Mac mac;
+        final byte[] input = new byte[MAX_TOKEN_LENGTH];
+        final byte[] payload = new byte[MAX_TOKEN_LENGTH];
+        final byte[] signature = new byte[SIGNATURE_BYTES];
+        final byte[] expected = new byte[SIGNATURE_BYTES];
+        final TokenClaims claims = new TokenClaims();
+
+        Scratch(Mac mac) {
+            this.mac = mac;
+        }
+    }
 
     /**
      * Outcome of a check: the user id and when the token was issued (epoch ms, or
@@ -63,6 +93,101 @@ public final class UserTokens {
 
     /** Checks a bare token (no "Bearer ") at {@code nowMillis}. */
     public Verdict verify(String token, long nowMillis) {
+        if (token == null || token.isEmpty()) {
+            return fail("missing bearer token");
+        }
+        return verify(token, 0, token.length(), nowMillis);
+    }
+
+    /**
+     * Checks the token {@code text[from, to)} (not empty) without a String per part: the thread's
+     * {@link Mac} over the token's own bytes, base64url decoded into the thread's buffers, the
+     * claims read by {@link TokenClaims}. A token of another shape (another header, padding,
+     * characters outside base64url, claims beyond the common shape) goes through
+     * {@link #reference}, so the answer is always the one it gives.
+     */
+    public Verdict verify(CharSequence text, int from, int to, long nowMillis) {
+        int length = to - from;
+        if (length > MAX_TOKEN_LENGTH) {
+            return fail("token too long");
+        }
+        Scratch s = scratch.get();
+        byte[] in = s.input;
+        int dot1 = -1;
+        int dot2 = -1;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(from + i);
+            if (c == '.') {
+                if (dot1 < 0) {
+                    dot1 = i;
+                } else if (dot2 < 0) {
+                    dot2 = i;
+                } else {
+                    return reference(text, from, to, nowMillis);
+                }
+            } else if (c >= 128 || BASE64URL[c] < 0) {
+                return reference(text, from, to, nowMillis);
+            }
+            in[i] = (byte) c;
+        }
+        int payloadLength = dot2 - dot1 - 1;
+        int signatureLength = length - dot2 - 1;
+        if (dot1 != COMMON_HEADER.length() || dot2 < 0 || signatureLength != SIGNATURE_CHARS
+            || payloadLength % 4 == 1 || !Arrays.equals(in, 0, dot1, COMMON_HEADER_BYTES, 0, dot1)) {
+            return reference(text, from, to, nowMillis);
+        }
+        int payloadBytes = decode(in, dot1 + 1, dot2, s.payload);
+        decode(in, dot2 + 1, length, s.signature);
+        Mac mac = s.mac;
+        mac.update(in, 0, dot2);
+        try {
+            mac.doFinal(s.expected, 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!MessageDigest.isEqual(s.expected, s.signature)) {
+            return fail("bad token signature");
+        }
+        TokenClaims c = s.claims;
+        return switch (c.scan(s.payload, payloadBytes)) {
+            case TokenClaims.READ -> judge(c.subOffset < 0 ? null
+                    : new String(s.payload, c.subOffset, c.subLength, StandardCharsets.US_ASCII),
+                c.exp, c.nbf, c.iat, nowMillis);
+            case TokenClaims.WRONG_TYPE -> fail(c.failure);
+            default -> claims(Arrays.copyOf(s.payload, payloadBytes), nowMillis);
+        };
+    }
+
+    /** Decodes unpadded base64url {@code in[from, to)} (known to hold only its alphabet) into {@code out}; returns the length. */
+    private static int decode(byte[] in, int from, int to, byte[] out) {
+        int n = 0;
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            int bits = BASE64URL[in[i]] << 18 | BASE64URL[in[i + 1]] << 12 | BASE64URL[in[i + 2]] << 6 | BASE64URL[in[i + 3]];
+            out[n++] = (byte) (bits >> 16);
+            out[n++] = (byte) (bits >> 8);
+            out[n++] = (byte) bits;
+        }
+        int left = to - i;
+        if (left >= 2) {
+            int bits = BASE64URL[in[i]] << 18 | BASE64URL[in[i + 1]] << 12 | (left == 3 ? BASE64URL[in[i + 2]] << 6 : 0);
+            out[n++] = (byte) (bits >> 16);
+            if (left == 3) {
+                out[n++] = (byte) (bits >> 8);
+            }
+        }
+        return n;
+    }
+
+    private Verdict reference(CharSequence text, int from, int to, long nowMillis) {
+        return reference(text.subSequence(from, to).toString(), nowMillis);
+    }
+
+    /**
+     * The general reading of a token, with a String per part and Jackson's parser: what
+     * {@link #verify} does for every token not of the common shape, and what tests compare it with.
+     */
+    Verdict reference(String token, long nowMillis) {
         if (token == null || token.isEmpty()) {
             return fail("missing bearer token");
         }
@@ -91,7 +216,7 @@ public final class UserTokens {
         if (!commonHeader && !"HS256".equals(algorithm(header))) {
             return fail("token alg must be HS256");
         }
-        Mac mac = macs.get();
+        Mac mac = scratch.get().mac;
         byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
         byte[] expected = mac.doFinal(signingInput);
         if (!MessageDigest.isEqual(expected, signature)) {
@@ -170,6 +295,11 @@ public final class UserTokens {
         } catch (IOException e) {
             return fail("token payload is not JSON");
         }
+        return judge(sub, exp, nbf, iat, nowMillis);
+    }
+
+    /** The verdict on claims read (Long.MIN_VALUE: absent). */
+    private static Verdict judge(String sub, long exp, long nbf, long iat, long nowMillis) {
         if (!validSubject(sub)) {
             return fail("token sub must be 1-" + MAX_SUBJECT_LENGTH + " characters");
         }
@@ -231,7 +361,7 @@ public final class UserTokens {
     public String signRaw(byte[] header, byte[] payload) {
         Base64.Encoder e = Base64.getUrlEncoder().withoutPadding();
         String input = e.encodeToString(header) + "." + e.encodeToString(payload);
-        byte[] sig = macs.get().doFinal(input.getBytes(StandardCharsets.US_ASCII));
+        byte[] sig = scratch.get().mac.doFinal(input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + e.encodeToString(sig);
     }
 }

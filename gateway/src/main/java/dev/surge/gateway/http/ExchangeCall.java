@@ -28,15 +28,26 @@ public abstract class ExchangeCall implements RingCall {
         if (slot.result == ResultCode.UNAVAILABLE || !slot.journaled) {
             r = unavailable(x);
         } else {
-            view.read(slot.type, slot.reply, slot.replyLength);
             try {
-                r = render(slot, view);
+                r = renderDirect(slot);
+                if (r == null) {
+                    view.read(slot.type, slot.reply, slot.replyLength);
+                    r = render(slot, view);
+                }
             } catch (RuntimeException e) {
                 r = Responses.error(x.alloc(), ErrorCode.INTERNAL, "internal error rendering the answer");
                 org.slf4j.LoggerFactory.getLogger(ExchangeCall.class).error("rendering {} failed", slot.type, e);
             }
         }
         x.completeFromAnyThread(r);
+    }
+
+    /**
+     * On the journal thread: the response written straight from the slot's reply bytes, or null
+     * to have {@link #render} make it from the reply read into a view.
+     */
+    protected FullHttpResponse renderDirect(CommandSlot slot) {
+        return null;
     }
 
     /** On the journal thread: the response for the engine's answer. */

@@ -65,6 +65,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private final ServerContext server;
     final RequestDeadline deadline;
+    /** Ahead of it in the pipeline; told of each response handed over. */
+    final IdleTimeout idle;
     private ChannelHandlerContext ctx;
     private byte[] peer = new byte[4];
 
@@ -88,6 +90,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     HttpConnection(ServerContext server, RequestDecoder decoder) {
         this.server = server;
         this.deadline = new RequestDeadline(this, decoder, server.requestTimeoutMs);
+        this.idle = new IdleTimeout(server.idleTimeoutMs);
     }
 
     // ---- channel events ----------------------------------------------------------------------
@@ -413,6 +416,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             HttpUtil.setTransferEncodingChunked(head, true);
         }
         ctx.writeAndFlush(head, ctx.voidPromise());
+        idle.onWrite();
         server.metrics.request(x.route(), head.status().code(), System.nanoTime() - x.startNanos);
         finish(x); // answered: a shutdown does not wait for a stream to end, it closes it
         return ctx.channel();
@@ -434,8 +438,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (x.method() == HttpMethod.HEAD) {
             r = r.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
         }
-        HttpUtil.setContentLength(r, r.content().readableBytes());
+        Responses.contentLength(r, r.content().readableBytes());
         int status = r.status().code();
+        idle.onWrite();
         if (keep) {
             if (x.request.protocolVersion() == HttpVersion.HTTP_1_0) {
                 r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -20,7 +20,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ioThreads} event loops. A new connection is first counted against the connection caps
  * ({@link ConnectionLimiter}) and reset at once when over one. Each connection's pipeline is:
  * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 request
- * decoder (header size limit) → response encoder → idle timer → {@link HttpConnection}.
+ * decoder (header size limit) → response encoder → idle timer ({@link IdleTimeout}) → {@link HttpConnection}.
  *
  * <p>Threading: start and stop from one controlling thread.
  */
@@ -83,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
                         .addLast("deadline", connection.deadline)
                         .addLast("decoder", decoder)
                         .addLast("encoder", new HttpResponseEncoder())
-                        .addLast("idle", new IdleStateHandler(0, 0, server.idleTimeoutMs, TimeUnit.MILLISECONDS))
+                        .addLast("idle", connection.idle)
                         .addLast("connection", connection);
                 }
             });

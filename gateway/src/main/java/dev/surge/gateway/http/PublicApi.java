@@ -8,9 +8,12 @@ import dev.surge.engine.util.GrantIds;
 import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
+import dev.surge.gateway.json.ClaimBody;
+import dev.surge.gateway.json.ClaimReplyJson;
 import dev.surge.gateway.json.Json;
 import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
@@ -39,17 +42,15 @@ public final class PublicApi {
     public void claim(Exchange x, byte[] body, int offset, int length) {
         ClaimCall call = new ClaimCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
         try {
-            JsonBody.readObject(body, offset, length, (name, p) -> {
-                switch (name) {
-                    case "campaignId" -> call.campaign = JsonBody.id(p, "campaignId");
-                    case "skuId" -> call.sku = JsonBody.id(p, "skuId");
-                    case "deviceId" -> call.device = JsonBody.id(p, "deviceId");
-                    case "account" -> call.account = JsonBody.text(p, "account", MAX_ACCOUNT);
-                    default -> p.skipChildren(); // public API: unknown fields are ignored
-                }
-            });
-            JsonBody.required(call.campaign, "campaignId");
-            JsonBody.required(call.sku, "skuId");
+            ClaimBody read = ClaimBody.get();
+            if (!read.read(body, offset, length, MAX_ACCOUNT)) {
+                read.readWithJackson(body, offset, length, MAX_ACCOUNT);
+            }
+            // maybe views over the body: valid until the command is written, inside publish
+            call.campaign = read.campaign();
+            call.sku = read.sku();
+            call.device = read.device();
+            call.account = read.account();
         } catch (BadRequest e) {
             x.respond(Responses.error(x.alloc(), e));
             return;
@@ -58,10 +59,10 @@ public final class PublicApi {
     }
 
     static final class ClaimCall extends IdempotentCall {
-        String campaign;
-        String sku;
-        String device;
-        String account;
+        CharSequence campaign;
+        CharSequence sku;
+        CharSequence device;
+        CharSequence account;
 
         ClaimCall(Exchange x, ServerContext server, String key) {
             super(x, server, key);
@@ -72,6 +73,34 @@ public final class PublicApi {
             p.nextRandom();
             p.writer.claim(slot, p.now(), p.randomHi(), p.randomLo(), x.user, key, campaign, sku, device, x.clientIp,
                 account, x.tokenIssuedAt);
+        }
+
+        /** A decision's answer, written from the reply bytes into a pooled buffer by {@link ClaimReplyJson}. */
+        @Override
+        protected FullHttpResponse renderDirect(CommandSlot slot) {
+            ClaimReplyJson json = ClaimReplyJson.get();
+            ByteBuf body = x.alloc().buffer(256);
+            try {
+                if (!json.write(slot.reply, slot.replyLength, body)) {
+                    body.release();
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                body.release();
+                throw e;
+            }
+            if (!json.replayed()) {
+                String campaign = json.campaign(slot.reply);
+                server.metrics.decision(campaign, json.result());
+                if (json.result() == ResultCode.RISK_REJECTED) {
+                    server.metrics.riskRejection(campaign, json.reason());
+                }
+            }
+            FullHttpResponse r = Responses.json(HttpResponseStatus.OK, body);
+            if (json.replayed()) {
+                Responses.markReplayed(r);
+            }
+            return r;
         }
 
         @Override

@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -29,8 +31,13 @@ public final class Responses {
     private Responses() {
     }
 
+    /**
+     * A JSON response. It has no trailers (it is never sent chunked), so it shares the one empty,
+     * immutable trailer set instead of allocating its own.
+     */
     public static FullHttpResponse json(HttpResponseStatus status, ByteBuf body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body,
+            DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
         return r;
     }
@@ -87,6 +94,20 @@ public final class Responses {
 
     public static FullHttpResponse error(ByteBufAllocator alloc, ErrorCode code, String message) {
         return error(alloc, code, message, null);
+    }
+
+    /** Content-Length values up to this are made once. */
+    private static final AsciiString[] LENGTHS = new AsciiString[1024];
+
+    static {
+        for (int i = 0; i < LENGTHS.length; i++) {
+            LENGTHS[i] = AsciiString.cached(Integer.toString(i));
+        }
+    }
+
+    /** Sets Content-Length; a small one without making its text (HttpUtil's boxes and formats it). */
+    public static void contentLength(FullHttpResponse r, int length) {
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, length < LENGTHS.length ? LENGTHS[length] : Integer.toString(length));
     }
 
     public static void markReplayed(FullHttpResponse r) {

@@ -19,7 +19,35 @@ public final class Router {
 
     public static final Match NOT_FOUND = new Match(null, null, null, null);
 
+    /**
+     * The answers for the routes without parameters, made once by {@link #matchAny} so that they
+     * are what it answers: a request to exactly such a path (no query) allocates nothing.
+     */
+    private static final Match[] EXACT = exactMatches();
+
+    private static Match[] exactMatches() {
+        java.util.List<Match> exact = new java.util.ArrayList<>();
+        for (Route r : ROUTES) {
+            if (r.template.indexOf('{') < 0) {
+                Match m = matchAny(r.method, r.template);
+                if (m.route() == r) {
+                    exact.add(m);
+                }
+            }
+        }
+        return exact.toArray(new Match[0]);
+    }
+
     public Match match(HttpMethod method, String uri) {
+        for (Match m : EXACT) {
+            if (m.route.method.equals(method) && m.route.template.equals(uri)) {
+                return m;
+            }
+        }
+        return matchAny(method, uri);
+    }
+
+    private static Match matchAny(HttpMethod method, String uri) {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         int hash = path.indexOf('#');

@@ -143,7 +143,7 @@ public final class JsonBody {
         return v;
     }
 
-    public static String required(String value, String field) throws BadRequest {
+    public static <T extends CharSequence> T required(T value, String field) throws BadRequest {
         if (value == null) {
             throw BadRequest.missing(field);
         }

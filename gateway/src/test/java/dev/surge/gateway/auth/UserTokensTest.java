@@ -77,4 +77,103 @@ class UserTokensTest {
         assertFalse(tokens.verify(new UserTokens("another-secret-of-32-bytes-or-more!!", Json.FACTORY).mint("u", exp), NOW)
             .ok(), "another secret");
     }
+
+    private static final String COMMON = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+
+    /** Payload shapes: the common one, and everything the byte reader must leave to Jackson or read alike. */
+    private static String[] payloads(long exp) {
+        return new String[] {
+            "{\"sub\":\"u\",\"exp\":" + exp + "}",
+            "{\"sub\":\"user-1@example\",\"exp\":" + exp + ",\"iat\":" + (exp - 7200) + "}",
+            " { \"exp\" : " + exp + " ,\n\t\"sub\" :\"u v\" , \"x\":[1,{\"a\":2}], \"nbf\": 5 } \r\n",
+            "{\"sub\":\"u\",\"exp\":" + exp + ",\"sub\":\"v\"}",
+            "{\"sub\":\"u\",\"exp\":" + exp + ".5}",
+            "{\"sub\":\"u\",\"exp\":1e300}",
+            "{\"sub\":\"u\",\"exp\":123456789012345678901234567890}",
+            "{\"sub\":\"u\",\"exp\":-0}",
+            "{\"sub\":\"u\",\"exp\":0" + exp + "}",
+            "{\"sub\":\"u\\u0041\",\"exp\":" + exp + "}",
+            "{\"sub\":\"\u00e9t\u00e9\",\"exp\":" + exp + "}",
+            "{\"sub\":\"a\\u0000b\",\"exp\":" + exp + "}",
+            "{\"sub\":\"" + "x".repeat(65) + "\",\"exp\":" + exp + "}",
+            "{\"sub\":\"" + "x".repeat(64) + "\",\"exp\":" + exp + "}",
+            "{\"sub\":true,\"exp\":" + exp + "}",
+            "{\"sub\":null,\"exp\":" + exp + "}",
+            "{\"sub\":5,\"exp\":\"x\"}",
+            "{\"exp\":\"x\",\"sub\":5}",
+            "{\"exp\":\"x,\"sub\":5}",
+            "{\"sub\":\"u\",\"exp\":" + exp + ",\"nbf\":truex}",
+            "{\"sub\":\"u\",\"exp\":" + exp + ",\"iat\":false}",
+            "{\"sub\":\"u\",\"exp\":" + exp + "}trailing",
+            "{\"sub\":\"u\",\"exp\":" + exp + "} ",
+            "{\"sub\":\"u\",\"exp\":" + exp + ",}",
+            "{\"sub\":\"u\" \"exp\":" + exp + "}",
+            "{\"sub\":\"u\",\"exp\":" + exp,
+            "{\"sub\":\"u\",\"exp\":" + exp + ",\"iat\":9223372036854775807}",
+            "{\"sub\":\"u\",\"exp\":999999999999999999}",
+            "\ufeff{\"sub\":\"u\",\"exp\":" + exp + "}",
+            "{}", "[]", "", "null", "{\"sub\":\"u\"}", "{\"exp\":" + exp + "}",
+        };
+    }
+
+    private void assertSameVerdict(String token) {
+        UserTokens.Verdict fast = tokens.verify(token, NOW);
+        UserTokens.Verdict reference = tokens.reference(token, NOW);
+        assertEquals(reference, fast, token);
+        String bearer = "Bearer  " + token + " ";
+        assertEquals(reference, tokens.verify(bearer, 8, bearer.length() - 1, NOW), bearer);
+    }
+
+    /**
+     * The allocation-free reading gives the reference reading's verdict (accepted or not, the same
+     * user, issue time and failure) on every payload shape above, under the common and other
+     * headers, and on random corruptions of them. Rerun one history with -Dsurge.seed=N.
+     */
+    @Test
+    void readsEveryTokenAsTheReferenceReadingDoes() {
+        long seed = Long.getLong("surge.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        long exp = NOW / 1000 + 60;
+        String[] headers = {COMMON, "{\"alg\":\"HS256\"}", "{\"alg\":\"none\"}", "{\"typ\":\"JWT\",\"alg\":\"HS256\"}"};
+        String alphabet = "AZaz09-_.=+/ \u00e9";
+        int checked = 0;
+        for (String header : headers) {
+            for (String payload : payloads(exp)) {
+                String token = sign(header, payload);
+                assertSameVerdict(token);
+                for (int m = 0; m < 40; m++) {
+                    StringBuilder b = new StringBuilder(token);
+                    int at = random.nextInt(b.length() + 1);
+                    switch (random.nextInt(4)) {
+                        case 0 -> b.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                        case 1 -> b.setCharAt(Math.min(at, b.length() - 1), alphabet.charAt(random.nextInt(alphabet.length())));
+                        case 2 -> b.setLength(at);
+                        default -> b.deleteCharAt(Math.min(at, b.length() - 1));
+                    }
+                    if (b.length() > 0) {
+                        assertSameVerdict(b.toString());
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertSameVerdict(tokens.mint("u", exp) + "x".repeat(UserTokens.MAX_TOKEN_LENGTH));
+        assertTrue(checked > 1000, "seed " + seed);
+    }
+
+    /** The common shapes are judged by the byte reader itself (not handed to the reference reading). */
+    @Test
+    void theByteReaderJudgesTheCommonShapes() {
+        TokenClaims c = new TokenClaims();
+        byte[] p = "{\"sub\":\"u-1\",\"exp\":17,\"iat\":-3,\"x\":null}".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(TokenClaims.READ, c.scan(p, p.length));
+        assertEquals(17, c.exp);
+        assertEquals(-3, c.iat);
+        assertEquals("u-1", new String(p, c.subOffset, c.subLength, StandardCharsets.US_ASCII));
+        byte[] wrong = "{\"exp\":\"17\",\"sub\":1}".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(TokenClaims.WRONG_TYPE, c.scan(wrong, wrong.length));
+        assertEquals("token exp must be a number", c.failure);
+        byte[] nested = "{\"sub\":\"u\",\"x\":{}}".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(TokenClaims.UNSURE, c.scan(nested, nested.length));
+    }
 }
