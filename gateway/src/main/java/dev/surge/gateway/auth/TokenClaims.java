@@ -1,5 +1,7 @@
 package dev.surge.gateway.auth;
 
+import dev.surge.gateway.text.PlainJsonReader;
+
 /**
  * Reads the claims of a JWT payload straight from its decoded bytes, without a parser object or a
  * String per field: the common shape only, a flat JSON object of distinct plain names whose values
@@ -10,7 +12,7 @@ package dev.surge.gateway.auth;
  *
  * <p>Threading: one instance per thread (reused), confined to it.
  */
-final class TokenClaims {
+final class TokenClaims extends PlainJsonReader {
     /** The payload is of the common shape: the fields are set. */
     static final int READ = 0;
     /** Not of the common shape: let Jackson decide. */
@@ -29,18 +31,13 @@ final class TokenClaims {
     long iat;
     String failure;
 
-    private byte[] b;
-    private int end;
-    private int pos;
     private final int[] nameAt = new int[MAX_FIELDS];
     private final int[] nameLength = new int[MAX_FIELDS];
     private int names;
 
     /** Reads {@code payload[0, length)}; returns {@link #READ}, {@link #UNSURE} or {@link #WRONG_TYPE}. */
     int scan(byte[] payload, int length) {
-        b = payload;
-        end = length;
-        pos = 0;
+        start(payload, 0, length);
         names = 0;
         subOffset = -1;
         subLength = 0;
@@ -169,23 +166,6 @@ final class TokenClaims {
         return true;
     }
 
-    /** A string of printable ASCII without escapes, quotes included; false when it is anything else. */
-    private boolean string() {
-        if (!take('"')) {
-            return false;
-        }
-        while (pos < end) {
-            byte c = b[pos++];
-            if (c == '"') {
-                return true;
-            }
-            if (c < 0x20 || c > 0x7E || c == '\\') {
-                return false;
-            }
-        }
-        return false;
-    }
-
     /** {@code -?(0|[1-9][0-9]*)} of at most 18 digits; sets pos to -1 when it is anything else. */
     private long integer() {
         boolean negative = take('-');
@@ -200,45 +180,5 @@ final class TokenClaims {
             return 0;
         }
         return negative ? -v : v;
-    }
-
-    private boolean literal(String word) {
-        if (end - pos < word.length()) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
-            if (b[pos + i] != word.charAt(i)) {
-                return false;
-            }
-        }
-        pos += word.length();
-        return true;
-    }
-
-    /** Whether the value just read ends here: whitespace, ',' or '}' follows. */
-    private boolean separatorFollows() {
-        if (pos >= end) {
-            return false;
-        }
-        byte c = b[pos];
-        return c == ',' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    }
-
-    private boolean take(char c) {
-        if (pos < end && b[pos] == c) {
-            pos++;
-            return true;
-        }
-        return false;
-    }
-
-    private void skipSpace() {
-        while (pos < end) {
-            byte c = b[pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
     }
 }

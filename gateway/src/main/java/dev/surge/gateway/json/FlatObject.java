@@ -1,5 +1,6 @@
 package dev.surge.gateway.json;
 
+import dev.surge.gateway.text.PlainJsonReader;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>Threading: one instance per thread (reused), confined to it.
  */
-public final class FlatObject {
+public final class FlatObject extends PlainJsonReader {
     public static final int STRING = 1;
     public static final int NUMBER = 2;
     public static final int BOOLEAN = 3;
@@ -24,9 +25,6 @@ public final class FlatObject {
     private static final int MAX_NAME = 256;
     private static final int MAX_DIGITS = 18;
 
-    private byte[] b;
-    private int end;
-    private int pos;
     private int count;
     private final int[] nameAt = new int[MAX_MEMBERS];
     private final int[] nameLength = new int[MAX_MEMBERS];
@@ -36,9 +34,7 @@ public final class FlatObject {
 
     /** Reads {@code bytes[offset, offset + length)}; true when it is an object of the common shape. */
     public boolean scan(byte[] bytes, int offset, int length) {
-        b = bytes;
-        pos = offset;
-        end = offset + length;
+        start(bytes, offset, offset + length);
         count = 0;
         skipSpace();
         if (!take('{')) {
@@ -138,22 +134,6 @@ public final class FlatObject {
         return true;
     }
 
-    private boolean string() {
-        if (!take('"')) {
-            return false;
-        }
-        while (pos < end) {
-            byte c = b[pos++];
-            if (c == '"') {
-                return true;
-            }
-            if (c < 0x20 || c > 0x7E || c == '\\') {
-                return false;
-            }
-        }
-        return false;
-    }
-
     private boolean integer() {
         take('-');
         int start = pos;
@@ -162,44 +142,5 @@ public final class FlatObject {
         }
         int digits = pos - start;
         return digits > 0 && digits <= MAX_DIGITS && (digits == 1 || b[start] != '0');
-    }
-
-    private boolean literal(String word) {
-        if (end - pos < word.length()) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
-            if (b[pos + i] != word.charAt(i)) {
-                return false;
-            }
-        }
-        pos += word.length();
-        return true;
-    }
-
-    private boolean separatorFollows() {
-        if (pos >= end) {
-            return false;
-        }
-        byte c = b[pos];
-        return c == ',' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    }
-
-    private boolean take(char c) {
-        if (pos < end && b[pos] == c) {
-            pos++;
-            return true;
-        }
-        return false;
-    }
-
-    private void skipSpace() {
-        while (pos < end) {
-            byte c = b[pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
     }
 }
