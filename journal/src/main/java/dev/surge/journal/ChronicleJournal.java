@@ -187,6 +187,12 @@ public final class ChronicleJournal implements JournalPort {
         return durability;
     }
 
+    /** Only SYNC waits for the disk: PROCESS durability is the write into mapped memory itself. */
+    @Override
+    public boolean waitsForDisk() {
+        return durability == Durability.SYNC;
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -31,6 +31,16 @@ final class DecideHandler implements EventHandler<CommandSlot> {
 
     @Override
     public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
+        decide(slot);
+        if (endOfBatch) {
+            // what the Disruptor sets right after this batch anyway, set first so the signal finds it
+            released.set(sequence);
+            wait.signalAllWhenBlocking();
+        }
+    }
+
+    /** The decision alone: what the one-thread engine stage calls before journaling the slot. */
+    void decide(CommandSlot slot) {
         if (health.halted()) {
             // the journal failed: state may already be ahead of it, so decide nothing more
             slot.eventLength = 0;
@@ -38,11 +48,6 @@ final class DecideHandler implements EventHandler<CommandSlot> {
             slot.result = ResultCode.UNAVAILABLE;
         } else {
             machine.decide(slot);
-        }
-        if (endOfBatch) {
-            // what the Disruptor sets right after this batch anyway, set first so the signal finds it
-            released.set(sequence);
-            wait.signalAllWhenBlocking();
         }
     }
 }

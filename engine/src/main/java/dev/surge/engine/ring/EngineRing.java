@@ -1,6 +1,7 @@
 package dev.surge.engine.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
@@ -24,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * decide (the single writer) → journal (group commit, then the hand-off to replies and delivery).
  * A client is never answered before its decision is in the journal.
  *
- * <p>Threading: {@link #tryPublish} is safe from any number of threads. Each of the two stages
- * runs on its own thread; the state machine is confined to the decide thread from {@link #start} on.
+ * <p>Threading: {@link #tryPublish} is safe from any number of threads. With a journal that waits
+ * for a disk ({@link JournalPort#waitsForDisk}) the two stages run on two threads, so the next
+ * batch is decided while this one syncs; otherwise both run on one thread, {@code surge-engine},
+ * one wake-up per batch. The state machine is confined to the deciding thread from {@link #start} on.
  */
 public final class EngineRing implements AutoCloseable {
     /**
@@ -58,11 +61,18 @@ public final class EngineRing implements AutoCloseable {
         }
         this.journal = journal;
         WaitStrategy waitStrategy = wait.create();
-        this.disruptor = new Disruptor<>(CommandSlot::new, size, new StageThreads(), ProducerType.MULTI,
-            waitStrategy);
+        boolean oneThread = !journal.waitsForDisk();
+        this.disruptor = new Disruptor<>(CommandSlot::new, size,
+            new StageThreads(oneThread ? new String[] {"surge-engine"} : new String[] {"surge-decide", "surge-journal"}),
+            ProducerType.MULTI, waitStrategy);
         disruptor.setDefaultExceptionHandler(new FatalHandler(health));
-        disruptor.handleEventsWith(new DecideHandler(machine, health, waitStrategy))
-            .then(new JournalHandler(journal, health, metrics, size, replies, deliveries));
+        DecideHandler decide = new DecideHandler(machine, health, waitStrategy);
+        JournalHandler journaling = new JournalHandler(journal, health, metrics, size, replies, deliveries);
+        if (oneThread) {
+            disruptor.handleEventsWith(new DecideThenJournal(decide, journaling));
+        } else {
+            disruptor.handleEventsWith(decide).then(journaling);
+        }
         this.ring = disruptor.getRingBuffer();
     }
 
@@ -109,14 +119,35 @@ public final class EngineRing implements AutoCloseable {
         }
     }
 
+    /** Decide, then journal, on one thread: each slot is decided, then appended; the batch flushed at its end. */
+    private static final class DecideThenJournal implements EventHandler<CommandSlot> {
+        private final DecideHandler decide;
+        private final JournalHandler journal;
+
+        DecideThenJournal(DecideHandler decide, JournalHandler journal) {
+            this.decide = decide;
+            this.journal = journal;
+        }
+
+        @Override
+        public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
+            decide.decide(slot);
+            journal.onEvent(slot, sequence, endOfBatch);
+        }
+    }
+
     private static final class StageThreads implements ThreadFactory {
-        private static final String[] NAMES = {"surge-decide", "surge-journal"};
+        private final String[] names;
         private final AtomicInteger next = new AtomicInteger();
+
+        StageThreads(String[] names) {
+            this.names = names;
+        }
 
         @Override
         public Thread newThread(Runnable r) {
             int i = next.getAndIncrement();
-            Thread t = new Thread(r, i < NAMES.length ? NAMES[i] : "surge-stage-" + i);
+            Thread t = new Thread(r, i < names.length ? names[i] : "surge-stage-" + i);
             t.setDaemon(true);
             return t;
         }

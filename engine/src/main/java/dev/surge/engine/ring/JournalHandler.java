@@ -7,13 +7,14 @@ import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.port.ReplyPort;
 
 /**
- * Second and last stage: appends each decided event, makes the batch durable once, at its end
+ * The last stage (after decide, on its own thread or on the deciding one: see {@link EngineRing}):
+ * appends each decided event, makes the batch durable once, at its end
  * (group commit), then hands the batch's slots to the reply port and the delivery port, in ring
  * order. Doing those hand-offs here rather than on stages of their own saves two threads and two
  * wake-ups per batch on a two-core machine: both only copy out of the slot and hand work to other
  * threads (the connections' event loops, the delivery dispatcher). The Disruptor releases the
  * batch's slots to publishers only after this handler returned for the batch's last slot, so
- * nothing reads a slot that is being reused. Runs on its own thread.
+ * nothing reads a slot that is being reused.
  */
 final class JournalHandler implements EventHandler<CommandSlot> {
     private final JournalPort journal;

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EngineRingTest {
     /** Keeps events in memory; "durable" means endOfBatch ran after the append. */
@@ -35,6 +37,12 @@ class EngineRingTest {
         final AtomicLong durable = new AtomicLong();
         volatile CountDownLatch stall;
         long appended;
+        boolean waitsForDisk = true;
+
+        @Override
+        public boolean waitsForDisk() {
+            return waitsForDisk;
+        }
 
         @Override
         public void append(long sequence, DirectBuffer event, int offset, int length) {
@@ -66,9 +74,13 @@ class EngineRingTest {
 
     private static final EventTranslatorOneArg<CommandSlot, Consumer<CommandSlot>> FILL = (slot, seq, fill) -> fill.accept(slot);
 
-    @Test
-    void repliesComeOnlyAfterTheJournalAndNeverOversell() throws Exception {
+    /** Two stages on two threads for a journal that waits for a disk, one thread for one that does not. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void repliesComeOnlyAfterTheJournalAndNeverOversell(boolean waitsForDisk) throws Exception {
         MemoryJournal journal = new MemoryJournal();
+        journal.waitsForDisk = waitsForDisk;
+        Set<String> replyThreads = ConcurrentHashMap.newKeySet();
         int claimers = 4;
         int perClaimer = 500;
         CountDownLatch done = new CountDownLatch(claimers * perClaimer + 2);
@@ -79,6 +91,7 @@ class EngineRingTest {
             if (slot.eventLength > 0 && journal.durable.get() < slot.eventSequence) {
                 early.incrementAndGet();
             }
+            replyThreads.add(Thread.currentThread().getName());
             ReplyView r = new ReplyView().read(slot.type, slot.reply, slot.replyLength);
             if (r.result == ResultCode.GRANTED) {
                 granted.incrementAndGet();
@@ -110,6 +123,7 @@ class EngineRingTest {
             assertTrue(done.await(20, TimeUnit.SECONDS));
         }
         assertEquals(0, early.get(), "a reply went out before its event was durable");
+        assertEquals(Set.of(waitsForDisk ? "surge-journal" : "surge-engine"), replyThreads);
         assertEquals(300, granted.get());
         assertEquals(300, codes.size());
         // the journal holds every decision, in sequence
