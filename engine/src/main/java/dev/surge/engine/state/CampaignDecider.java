@@ -7,6 +7,7 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.risk.BlocklistChange;
+import dev.surge.engine.util.Ids;
 import dev.surge.engine.wire.WireReader;
 
 /**
@@ -178,8 +179,8 @@ final class CampaignDecider extends CommandDecider {
         int hashOff = in.lastOffset();
         int scopeStart = in.position();
         String scopeError = scopeError();
-        if (!dev.surge.engine.util.Ids.isValid(redeemer)) {
-            reply.invalid(dev.surge.engine.util.Ids.describe("redeemer"));
+        if (!Ids.isValid(redeemer)) {
+            reply.invalid(Ids.describe("redeemer"));
         } else if (hashLen != 32) {
             reply.invalid("keyHash: must be the 32-byte SHA-256 of the key");
         } else if (state.redeemers.contains(cmd, hashOff, hashLen)) {
