@@ -78,6 +78,11 @@ final class JournalHandler implements EventHandler<CommandSlot> {
                 batch[i] = null;
                 replies.onReply(slot);
                 deliveries.onJournaled(slot);
+                // the slot lives as long as the ring: holding the caller's objects until the slot
+                // comes round again would keep a ring's worth of requests alive for the collector
+                // to copy at every young pause
+                slot.context = null;
+                slot.answer = null;
             }
         } finally {
             // a port that throws halts the ring (FatalHandler); never hand the same slots over twice
