@@ -139,15 +139,9 @@ final class ClaimDecider extends CommandDecider {
     }
 
     private void grant(Campaign c, Sku sku, long fingerprint) {
-        long hi = slot.randomHi;
-        int lo = slot.randomLo;
-        // 96 random bits collide with an existing grant essentially never; if they do, derive
-        // fresh bits deterministically rather than refuse the user
-        while (state.grants.byId.containsKey(hi)) {
-            hi = Hashing.mix(hi + state.lastSequence);
-        }
+        state.grants.nextId();
         writeClaim(EventType.CLAIM_GRANTED, fingerprint);
-        out.putLong(hi).putInt(lo);
+        out.putLong(state.grants.ids.hi()).putInt(state.grants.ids.lo());
         int countAt = out.position();
         out.putByte(0);
         int items = 0;

@@ -1,7 +1,9 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.risk.RiskState;
+import dev.surge.engine.util.GrantIdCipher;
 import dev.surge.engine.util.Identities;
+import dev.surge.engine.util.SipHash;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 
@@ -30,7 +32,7 @@ final class EngineState {
     final CodeIndex codes = new CodeIndex(this);
     /** Grants so far per (limit dimension, scope, subject), and each user's newest grant. */
     final SubjectTable subjects = new SubjectTable();
-    final GrantBook grants = new GrantBook(subjects);
+    final GrantBook grants;
     final IdempotencyTable idempotency;
     final RedeemerBook redeemers = new RedeemerBook();
     /** Blocklist, risk rules and their windows (changed only through {@link EventApplier} too). */
@@ -45,6 +47,7 @@ final class EngineState {
     EngineState(StateConfig config) {
         this.config = config;
         this.identities = new Identities(config.key0(), config.key1());
+        this.grants = new GrantBook(subjects, new GrantIdCipher(new SipHash(config.key0(), config.key1())));
         this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
         this.risk = new RiskState(identities);
     }

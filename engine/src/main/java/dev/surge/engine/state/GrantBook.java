@@ -1,5 +1,7 @@
 package dev.surge.engine.state;
 
+import dev.surge.engine.util.GrantIdCipher;
+import dev.surge.engine.util.SipHash;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -10,7 +12,8 @@ import org.agrona.collections.Long2LongHashMap;
  * a linked list from the newest, so "my grants" walks only that user's. The list's head is keyed
  * by the low half of the owner's identity, which two users could share (2^-64, and unaimable):
  * so whoever walks it keeps only the grants whose whole identity is the owner's ({@link #owns}).
- * Confined to the writer thread.
+ * A grant's id is its number under a keyed permutation ({@link GrantIdCipher}), so finding a grant
+ * by id is a decryption and one compare, with no index of ids. Confined to the writer thread.
  */
 final class GrantBook {
     static final int NONE = -1;
@@ -41,13 +44,25 @@ final class GrantBook {
     private byte[] accounts = new byte[256];
     private int accountsUsed;
 
-    /** grant id (high 64 bits) to grant number. */
-    Long2LongHashMap byId = new Long2LongHashMap(NONE);
+    /** Makes and reads the ids of grants this state issues. */
+    final GrantIdCipher ids;
+    /**
+     * Grant id (high 64 bits) to grant number, for the grants whose id is not their number under
+     * {@link #ids}: those of journals written before grant ids were a permutation (ids were random
+     * bits then), or replayed under another key. Empty otherwise.
+     */
+    private Long2LongHashMap otherIds = new Long2LongHashMap(NONE);
     /** Holds each user's newest grant number (+1, so that absent reads NONE). */
     private final SubjectTable subjects;
 
-    GrantBook(SubjectTable subjects) {
+    GrantBook(SubjectTable subjects, GrantIdCipher ids) {
         this.subjects = subjects;
+        this.ids = ids;
+    }
+
+    /** A book whose ids are under a fresh random key: for tests that never replay. */
+    GrantBook(SubjectTable subjects) {
+        this(subjects, new GrantIdCipher(SipHash.random()));
     }
 
     /** The newest grant number of the user whose identity has this low half, or NONE. */
@@ -65,8 +80,16 @@ final class GrantBook {
     }
 
     int find(long hi, int lo) {
-        int g = (int) byId.get(hi);
-        return g != NONE && idLo[g] == lo ? g : NONE;
+        int g = ids.decrypt(hi, lo);
+        if (g == GrantIdCipher.NOT_AN_ID || g >= size || idHi[g] != hi || idLo[g] != lo) {
+            g = otherIds.isEmpty() ? NONE : (int) otherIds.get(hi);
+        }
+        return g != NONE && idHi[g] == hi && idLo[g] == lo ? g : NONE;
+    }
+
+    /** Puts the id grant number {@code size} gets when issued now into {@code ids.hi(), ids.lo()}. */
+    void nextId() {
+        ids.encrypt(size);
     }
 
     int add(long hi, int lo, long ownerHigh, long ownerLow, int skuIndex, long time) {
@@ -87,7 +110,9 @@ final class GrantBook {
         long newest = newestKey(ownerLow);
         previousOfUser[g] = (int) subjects.get(newest) - 1;
         subjects.put(newest, g + 1);
-        byId.put(hi, g);
+        if (ids.decrypt(hi, lo) != g) {
+            otherIds.put(hi, g);
+        }
         return g;
     }
 
@@ -144,11 +169,6 @@ final class GrantBook {
             growGrants(grants);
         }
         ensureItemCapacity(grants);
-        if (byId.capacity() * 0.65 < grants) {
-            Long2LongHashMap bigger = new Long2LongHashMap((int) Math.min(1 << 30, grants / 0.65f + 1), 0.65f, NONE);
-            bigger.putAll(byId);
-            byId = bigger;
-        }
     }
 
     private void growGrants() {

@@ -1,8 +1,9 @@
 package dev.surge.engine.util;
 
 /**
- * Grant ids: 96 random bits (carried in the command, so replay is deterministic) shown as
- * {@code g_} plus 16 base64url characters. They reveal neither a count nor a neighbour.
+ * The text form of grant ids: {@code g_} plus 16 base64url characters for 96 bits. The bits are
+ * the grant number under a keyed permutation ({@link GrantIdCipher}), so they reveal neither a
+ * count nor a neighbour.
  */
 public final class GrantIds {
     public static final int TEXT_LENGTH = 18;

@@ -1,0 +1,79 @@
+package dev.surge.engine.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GrantIdCipherTest {
+    private final GrantIdCipher cipher = new GrantIdCipher(new SipHash(0x0706050403020100L, 0x0f0e0d0c0b0a0908L));
+
+    @Test
+    void everyGrantNumberComesBackFromItsId() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++) {
+            int g = i < 50_000 ? i : r.nextInt(Integer.MAX_VALUE);
+            cipher.encrypt(g);
+            assertEquals(g, cipher.decrypt(cipher.hi(), cipher.lo()), "grant " + g);
+        }
+        cipher.encrypt(Integer.MAX_VALUE);
+        assertEquals(Integer.MAX_VALUE, cipher.decrypt(cipher.hi(), cipher.lo()));
+    }
+
+    @Test
+    void idsNeverCollideAndShowNoCount() {
+        Set<String> seen = new HashSet<>();
+        long sameTopBits = 0;
+        long previousHi = 0;
+        for (int g = 0; g < 200_000; g++) {
+            cipher.encrypt(g);
+            assertTrue(seen.add(cipher.hi() + ":" + cipher.lo()), "id of grant " + g + " repeats");
+            // consecutive numbers give unrelated ids: the top 16 bits agree about 1 time in 65,536
+            if (g > 0 && (cipher.hi() >>> 48) == (previousHi >>> 48)) {
+                sameTopBits++;
+            }
+            previousHi = cipher.hi();
+        }
+        assertTrue(sameTopBits < 20, "neighbouring ids share their top bits " + sameTopBits + " times");
+    }
+
+    @Test
+    void madeUpIdsAndFlippedBitsAreNoGrant() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < 100_000; i++) {
+            assertEquals(GrantIdCipher.NOT_AN_ID, cipher.decrypt(r.nextLong(), r.nextInt()));
+        }
+        cipher.encrypt(12_345);
+        long hi = cipher.hi();
+        int lo = cipher.lo();
+        for (int bit = 0; bit < 64; bit++) {
+            assertEquals(GrantIdCipher.NOT_AN_ID, cipher.decrypt(hi ^ (1L << bit), lo), "hi bit " + bit);
+        }
+        for (int bit = 0; bit < 32; bit++) {
+            assertEquals(GrantIdCipher.NOT_AN_ID, cipher.decrypt(hi, lo ^ (1 << bit)), "lo bit " + bit);
+        }
+    }
+
+    @Test
+    void anotherKeyGivesOtherIdsThatItsCipherDoesNotRead() {
+        GrantIdCipher other = new GrantIdCipher(new SipHash(1, 2));
+        cipher.encrypt(5);
+        other.encrypt(5);
+        assertNotEquals(cipher.hi(), other.hi());
+        assertEquals(GrantIdCipher.NOT_AN_ID, other.decrypt(cipher.hi(), cipher.lo()));
+    }
+
+    @Test
+    void theIdDependsOnlyOnKeyAndNumber() {
+        GrantIdCipher same = new GrantIdCipher(new SipHash(0x0706050403020100L, 0x0f0e0d0c0b0a0908L));
+        cipher.encrypt(99);
+        same.encrypt(1);
+        same.encrypt(99);
+        assertEquals(cipher.hi(), same.hi());
+        assertEquals(cipher.lo(), same.lo());
+    }
+}
