@@ -76,6 +76,14 @@ public final class WrkRun implements Callable<Integer> {
         + "for the server to finish the run's background work (default ${DEFAULT-VALUE})")
     double idleSettle = 5;
 
+    @Option(names = "--paced-rate", description = "after the measured run: about this many claims/s from a "
+        + "paced run, one connection per 500/s each waiting 1 ms after each answer, for latency at a low rate "
+        + "from a C client (0: skip; default ${DEFAULT-VALUE})")
+    int pacedRate = 0;
+
+    @Option(names = "--paced-seconds", description = "seconds of the paced run (default ${DEFAULT-VALUE})")
+    int pacedSeconds = 10;
+
     @Option(names = "--wrk", description = "the wrk command (default ${DEFAULT-VALUE})")
     String wrk = "wrk";
 
@@ -110,14 +118,14 @@ public final class WrkRun implements Callable<Integer> {
                 Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
             }
             String url = "http://127.0.0.1:" + server.port;
-            runWrk(script, url, tokens, "warm", warmup, work.resolve("warm.txt"));
+            runWrk(script, url, tokens, "warm", threads, connections, warmup, work.resolve("warm.txt"));
             long cpu0 = CpuTime.ofProcess(pid);
-            String text = runWrk(script, url, tokens, "run" + System.nanoTime(), duration, out.resolve(name + ".txt"));
-            long serverCpu = CpuTime.since(pid, cpu0);
-            String line = resultJson(name, durability, connections, threads, text, serverCpu);
-            System.out.println(line);
-            Files.writeString(out.resolve("wrk.jsonl"), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+            String text = runWrk(script, url, tokens, "run" + System.nanoTime(), threads, connections, duration,
+                out.resolve(name + ".txt"));
+            record(resultJson(name, durability, connections, threads, text, CpuTime.since(pid, cpu0)));
+            if (pacedRate > 0) {
+                paced(name, pid, url, tokens, script);
+            }
             if (idleSeconds > 0) {
                 idle(pid, address, bearer[bearer.length - 1]);
             }
@@ -130,6 +138,32 @@ public final class WrkRun implements Callable<Integer> {
         }
     }
 
+    /**
+     * wrk paces with think time, not a schedule: each connection waits {@code delay()} milliseconds
+     * after each answer, and its timers make a 1 ms wait about 2 ms, so a connection sends about
+     * 500 claims/s. The latency is each claim's own, with nothing queued behind it; the report
+     * gives the rate achieved.
+     */
+    private void paced(String name, long pid, String url, Path tokens, Path script)
+        throws IOException, InterruptedException {
+        int conns = Math.max(1, Math.round(pacedRate / 500f));
+        long delayMs = 1;
+        Path pacedScript = script.resolveSibling("claims-paced.lua");
+        Files.writeString(pacedScript, Files.readString(script) + "\nfunction delay() return " + delayMs + " end\n");
+        long cpu0 = CpuTime.ofProcess(pid);
+        String text = runWrk(pacedScript, url, tokens, "paced" + System.nanoTime(), 1, conns, pacedSeconds,
+            out.resolve(name + "-paced.txt"));
+        String line = resultJson(name + "-paced", durability, conns, 1, text, CpuTime.since(pid, cpu0));
+        record(String.format(Locale.ROOT, "{\"pacedRate\": %d, \"delayMs\": %d, %s", pacedRate, delayMs,
+            line.substring(1)));
+    }
+
+    private void record(String line) throws IOException {
+        System.out.println(line);
+        Files.writeString(out.resolve("wrk.jsonl"), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+    }
+
     private void idle(long pid, InetSocketAddress address, String bearer) throws Exception {
         System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe%n", idleSettle, idleSeconds);
         TimeUnit.MILLISECONDS.sleep((long) (idleSettle * 1000));
@@ -140,8 +174,8 @@ public final class WrkRun implements Callable<Integer> {
     }
 
     /** Runs wrk under bash's {@code time} (its user and system CPU); returns its whole output. */
-    private String runWrk(Path script, String url, Path tokens, String run, int seconds, Path output)
-        throws IOException, InterruptedException {
+    private String runWrk(Path script, String url, Path tokens, String run, int threads, int connections, int seconds,
+                          Path output) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c",
             "TIMEFORMAT='surge-cpu %3U %3S'; time \"$@\"", "bash", wrk, "-t" + threads, "-c" + connections,
             "-d" + seconds + "s", "--timeout", "10s", "-s", script.toString(), url, "--", tokens.toString(),

@@ -59,8 +59,11 @@ final class CpuTable {
             }
             for (Map<String, Object> w : wrk) {
                 if (d.equals(w.get("durability"))) {
-                    rows.add(new Row("Surge, " + d, String.format(Locale.ROOT, "wrk, closed loop, %.0f connections",
-                        JsonValues.number(w, "connections")), d, JsonValues.number(w, "rps"), known(w, "p99us"),
+                    String how = w.containsKey("pacedRate")
+                        ? String.format(Locale.ROOT, "wrk, paced: %.0f connection(s), %.0f ms between claims",
+                            JsonValues.number(w, "connections"), JsonValues.number(w, "delayMs"))
+                        : String.format(Locale.ROOT, "wrk, closed loop, %.0f connections", JsonValues.number(w, "connections"));
+                    rows.add(new Row("Surge, " + d, how, d, JsonValues.number(w, "rps"), known(w, "p99us"),
                         known(w, "serverCpuUs"), known(w, "clientCpuUs"), true));
                 }
             }

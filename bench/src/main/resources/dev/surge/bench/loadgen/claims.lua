@@ -4,6 +4,8 @@
 -- TOKENS: user tokens, one a line (minted by WrkRun: JWTs cannot be minted cheaply here);
 -- T: wrk's thread count (thread i takes users i, i+T, i+2T, ...); RUN: a prefix unique to this run.
 -- done() prints one line "surge-wrk {json}" that WrkRun reads.
+-- The paced run (WrkRun --paced-rate) appends a delay() to a copy of this script: each connection
+-- then waits that many milliseconds after each answer.
 
 local next_id = 0
 

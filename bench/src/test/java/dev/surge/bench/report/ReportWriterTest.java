@@ -42,7 +42,11 @@ class ReportWriterTest {
             + "\"halfMaxServerCpuUs\": 18.0, \"halfMaxClientCpuUs\": -1.0}\n");
         Files.writeString(dir.resolve("http-sync-max.json"), "{\"maxSustained\": 0.0, \"maxRateP99Under\": 0.0, "
             + "\"halfMaxRate\": 0.0, \"halfMaxP99us\": -1.0, \"durability\": \"sync\", \"maxServerCpuUs\": -1.00}\n");
-        Files.writeString(dir.resolve("wrk.jsonl"), "{\"label\": \"wrk-process\", \"durability\": \"process\", "
+        // the paced run first: the closed-loop figures must not be read from it
+        Files.writeString(dir.resolve("wrk.jsonl"), "{\"pacedRate\": 1000, \"delayMs\": 1, \"label\": \"wrk-process-paced\", "
+            + "\"durability\": \"process\", \"connections\": 1, \"threads\": 1, \"claims\": 9000, \"rps\": 900.0, "
+            + "\"serverCpuUs\": 150.00, \"clientCpuUs\": 30.00, \"requests\": 9000, \"p50us\": 120.0, \"p99us\": 400.0}\n"
+            + "{\"label\": \"wrk-process\", \"durability\": \"process\", "
             + "\"connections\": 50, \"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, "
             + "\"clientCpuUs\": 20.00, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n");
         Files.writeString(dir.resolve("idle.json"), "{\"durability\": \"process\", \"settleSeconds\": 5.0, "
@@ -76,6 +80,12 @@ class ReportWriterTest {
             + "| 0.20 + 0.04 | <= 20 us: **misses** |"), md);
         assertTrue(md.contains("| Redis 7 + Lua, AOF everysec | redis-benchmark, closed loop, 50 connections | 500 | 1.20 ms "
             + "| 25.0 us | 16.5 us | 0.01 + 0.01 | - |"), md);
+        assertTrue(md.contains("| HTTP: p50 at about 1,000 claims/s, process (wrk paced, a C client) | < 150 us | 120 us at "
+            + "900/s (p99 400 us) | meets |"), md);
+        assertTrue(md.contains("| HTTP: p50 at about 1,000 claims/s, sync (wrk paced, a C client) | < 150 us | not measured | - |"),
+            md);
+        assertTrue(md.contains("| Surge, process | wrk, paced: 1 connection(s), 1 ms between claims | 900 | 400 us | 150.0 us "),
+            md);
         assertTrue(md.contains("| Server CPU per HTTP claim, process durability (wrk, closed loop) | <= 20 us | 100.0 us "
             + "(Redis + Lua, AOF everysec: 25.0 us) | **misses** |"), md);
         assertTrue(md.contains("| Server CPU per claim, process: Surge (wrk) / Redis + Lua, AOF everysec | < 1x | 4.00x "
