@@ -54,6 +54,9 @@ public final class LoadGenerator implements Callable<Integer> {
         + "$SURGE_SERVER_JVM_ARGS, which scripts/loadgen reads from jvm.properties, as scripts/run does)")
     String serverJvm = BenchServer.defaultJvmFlags();
 
+    /** The server's GC log, when this generator started the server and has an output directory. */
+    private Path gcLog;
+
     @Option(names = "--server-arg", description = "extra flag for the server it starts (repeatable), e.g. --server-arg=--io-threads=1")
     List<String> serverArgs = new ArrayList<>();
 
@@ -138,7 +141,11 @@ public final class LoadGenerator implements Callable<Integer> {
                 for (String a : serverArgs) {
                     extra.addAll(List.of(a.split("=", 2)));
                 }
-                server = BenchServer.start(durability, serverHeap, serverJvm, dataDir, log, extra);
+                if (out != null) {
+                    gcLog = out.resolve(label + "-gc.log");
+                }
+                server = BenchServer.start(durability, serverHeap,
+                    gcLog == null ? serverJvm : serverJvm + " " + GcLog.jvmFlag(gcLog), dataDir, log, extra);
                 address = new InetSocketAddress("127.0.0.1", server.port);
                 adminToken = BenchKeys.ADMIN_TOKEN;
                 secret = BenchKeys.USER_TOKEN_SECRET;
@@ -202,15 +209,19 @@ public final class LoadGenerator implements Callable<Integer> {
                 bestUnderTarget = Math.max(bestUnderTarget, result.rate());
             }
         }
+        long halfFrom = System.currentTimeMillis() + (long) (warmup * 1000);
         RunResult half = bestSustained > 0
             ? run(loop, address, m, bearer, Math.round(bestSustained / 2), label + "-halfmax") : null;
+        GcLog.Pauses pauses = half == null || gcLog == null ? GcLog.Pauses.UNKNOWN
+            : GcLog.between(gcLog, halfFrom, System.currentTimeMillis());
         String json = String.format(Locale.ROOT, "{\"maxSustained\": %.1f, \"maxRateP99Under\": %.1f, \"p99TargetUs\": %.1f, "
                 + "\"halfMaxRate\": %.1f, \"halfMaxP99us\": %.1f, \"durability\": \"%s\", "
                 + "\"maxP99us\": %.1f, \"maxServerCpuUs\": %.2f, \"maxClientCpuUs\": %.2f, \"halfMaxAchieved\": %.1f, "
-                + "\"halfMaxServerCpuUs\": %.2f, \"halfMaxClientCpuUs\": %.2f}%n", bestSustained, bestUnderTarget,
+                + "\"halfMaxServerCpuUs\": %.2f, \"halfMaxClientCpuUs\": %.2f, \"halfMaxGcPauses\": %d, "
+                + "\"halfMaxGcPauseMaxMs\": %.1f}%n", bestSustained, bestUnderTarget,
             p99TargetMicros, half == null ? 0 : half.rate(), half == null ? -1 : half.percentileMicros(99), durability,
             best == null ? -1 : best.percentileMicros(99), cpu(best, true), cpu(best, false),
-            half == null ? -1 : half.achieved(), cpu(half, true), cpu(half, false));
+            half == null ? -1 : half.achieved(), cpu(half, true), cpu(half, false), pauses.count(), pauses.maxMs());
         System.out.printf("max sustained %,.0f/s; highest rate with p99 < %.0f us: %,.0f/s; p99 at half max: %.0f us%n",
             bestSustained, p99TargetMicros, bestUnderTarget, half == null ? Double.NaN : half.percentileMicros(99));
         if (out != null) {

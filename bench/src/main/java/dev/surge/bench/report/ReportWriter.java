@@ -139,6 +139,13 @@ public final class ReportWriter {
             JsonValues.number(processMax, "halfMaxP99us") / 1000, "%.2f ms", v -> v < 1,
             String.format(Locale.ROOT, " at %,.0f/s", JsonValues.number(processMax, "halfMaxRate")));
         for (String d : List.of("process", "sync")) {
+            Map<String, Object> max = max(d);
+            double pauses = JsonValues.number(max, "halfMaxGcPauses");
+            row("HTTP: longest collector pause in the half-max run, " + d, "<= 10 ms",
+                pauses >= 0 ? JsonValues.number(max, "halfMaxGcPauseMaxMs") : Double.NaN, "%.1f ms", v -> v <= 10,
+                String.format(Locale.ROOT, " (%.0f pauses)", pauses));
+        }
+        for (String d : List.of("process", "sync")) {
             Map<String, Object> paced = wrkRun(d, true);
             row("HTTP: p50 at about 1,000 claims/s, " + d + " (wrk paced, a C client)", "< 150 us",
                 JsonValues.number(paced, "p50us"), "%.0f us", v -> v < 150, paced.isEmpty() ? ""

@@ -39,7 +39,8 @@ class ReportWriterTest {
         Files.writeString(dir.resolve("http-process-max.json"), "{\"maxSustained\": 1000.0, \"maxRateP99Under\": 1000.0, "
             + "\"p99TargetUs\": 1000.0, \"halfMaxRate\": 500.0, \"halfMaxP99us\": 700.0, \"durability\": \"process\", "
             + "\"maxP99us\": 800.0, \"maxServerCpuUs\": 15.0, \"maxClientCpuUs\": 40.0, \"halfMaxAchieved\": 499.0, "
-            + "\"halfMaxServerCpuUs\": 18.0, \"halfMaxClientCpuUs\": -1.0}\n");
+            + "\"halfMaxServerCpuUs\": 18.0, \"halfMaxClientCpuUs\": -1.0, \"halfMaxGcPauses\": 2, "
+            + "\"halfMaxGcPauseMaxMs\": 12.5}\n");
         Files.writeString(dir.resolve("http-sync-max.json"), "{\"maxSustained\": 0.0, \"maxRateP99Under\": 0.0, "
             + "\"halfMaxRate\": 0.0, \"halfMaxP99us\": -1.0, \"durability\": \"sync\", \"maxServerCpuUs\": -1.00}\n");
         // the paced run first: the closed-loop figures must not be read from it
@@ -80,6 +81,9 @@ class ReportWriterTest {
             + "| 0.20 + 0.04 | <= 20 us: **misses** |"), md);
         assertTrue(md.contains("| Redis 7 + Lua, AOF everysec | redis-benchmark, closed loop, 50 connections | 500 | 1.20 ms "
             + "| 25.0 us | 16.5 us | 0.01 + 0.01 | - |"), md);
+        assertTrue(md.contains("| HTTP: longest collector pause in the half-max run, process | <= 10 ms | 12.5 ms (2 pauses) "
+            + "| **misses** |"), md);
+        assertTrue(md.contains("| HTTP: longest collector pause in the half-max run, sync | <= 10 ms | not measured | - |"), md);
         assertTrue(md.contains("| HTTP: p50 at about 1,000 claims/s, process (wrk paced, a C client) | < 150 us | 120 us at "
             + "900/s (p99 400 us) | meets |"), md);
         assertTrue(md.contains("| HTTP: p50 at about 1,000 claims/s, sync (wrk paced, a C client) | < 150 us | not measured | - |"),
