@@ -29,12 +29,23 @@ public final class ClientAddress {
         return false;
     }
 
+    /** The client's raw address (4 or 16 bytes), given the peer's and the request's head. */
+    public byte[] resolve(byte[] peer, RequestHead head) {
+        if (trusted.isEmpty() || !isTrusted(peer)) {
+            return peer;
+        }
+        return forwarded(peer, head.getAll(X_FORWARDED_FOR));
+    }
+
     /** The client's raw address (4 or 16 bytes), given the peer's and the request headers. */
     public byte[] resolve(byte[] peer, HttpHeaders headers) {
         if (trusted.isEmpty() || !isTrusted(peer)) {
             return peer;
         }
-        List<String> values = headers.getAll(X_FORWARDED_FOR);
+        return forwarded(peer, headers.getAll(X_FORWARDED_FOR));
+    }
+
+    private byte[] forwarded(byte[] peer, List<String> values) {
         if (values.isEmpty()) {
             return peer;
         }

@@ -73,7 +73,7 @@ public final class HttpServer implements AutoCloseable {
                         return;
                     }
                     channels.add(ch);
-                    RequestDecoder decoder = new RequestDecoder(codec);
+                    RequestDecoder decoder = new RequestDecoder(codec, server.maxHeader, server.maxBody);
                     HttpConnection connection = new HttpConnection(server, decoder);
                     if (server.firstByteTimeoutMs > 0) {
                         ch.pipeline().addLast("first-byte", new FirstByteTimeout(server.firstByteTimeoutMs, server.metrics));

@@ -40,7 +40,7 @@ public final class PublicApi {
     // ---- POST /v1/claims ---------------------------------------------------------------------
 
     public void claim(Exchange x, byte[] body, int offset, int length) {
-        ClaimCall call = new ClaimCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
+        ClaimCall call = new ClaimCall(x, server, x.header(IDEMPOTENCY_KEY));
         try {
             ClaimBody read = ClaimBody.get();
             if (!read.read(body, offset, length, MAX_ACCOUNT)) {
@@ -64,7 +64,7 @@ public final class PublicApi {
         CharSequence device;
         CharSequence account;
 
-        ClaimCall(Exchange x, ServerContext server, String key) {
+        ClaimCall(Exchange x, ServerContext server, CharSequence key) {
             super(x, server, key);
         }
 
@@ -145,7 +145,7 @@ public final class PublicApi {
             x.respond(Responses.error(x.alloc(), e));
             return;
         }
-        RedeemCall call = new RedeemCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
+        RedeemCall call = new RedeemCall(x, server, x.header(IDEMPOTENCY_KEY));
         if (x.redeemer != null) {
             if (fields[1] == null) {
                 x.respond(Responses.error(x.alloc(), ErrorCode.MISSING_FIELD,
@@ -176,7 +176,7 @@ public final class PublicApi {
         long grantHi;
         int grantLo;
 
-        RedeemCall(Exchange x, ServerContext server, String key) {
+        RedeemCall(Exchange x, ServerContext server, CharSequence key) {
             super(x, server, key);
         }
 
