@@ -256,6 +256,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             closeNow(); // cannot happen: the decoder finishes a request before the fast path looks
             return;
         }
+        server.metrics.fastRequest();
         Exchange x = open(head, head.keepAlive());
         deadline.disarm();
         FullHttpResponse refusal = admit(x);
