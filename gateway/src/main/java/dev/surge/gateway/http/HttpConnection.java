@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -68,6 +69,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** Ahead of it in the pipeline; told of each response handed over. */
     final IdleTimeout idle;
     private ChannelHandlerContext ctx;
+    /** The response encoder's context: a {@link JsonReply}, already encoded, is written past it. */
+    private ChannelHandlerContext encoder;
     private byte[] peer = new byte[4];
 
     private int nextSequence;
@@ -98,6 +101,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.encoder = ctx.pipeline().context(HttpResponseEncoder.class);
     }
 
     @Override
@@ -469,6 +473,13 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         // while draining for shutdown, the connection closes after the last answer it owes
         boolean lastOwed = outstanding == 1 && nextToWrite == nextSequence && state == State.IDLE;
         boolean keep = x.keepAlive && !x.closeAfter && !(server.draining() && lastOwed);
+        if (r instanceof JsonReply j) {
+            if (encoder != null && !x.http10 && x.method != HttpMethod.HEAD) {
+                writeEncoded(x, j, keep);
+                return;
+            }
+            r = j.toFull();
+        }
         if (x.method() == HttpMethod.HEAD) {
             r = r.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
         }
@@ -486,6 +497,20 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             ctx.write(r).addListener(f -> lingerAndClose());
         }
         server.metrics.request(x.route(), status, System.nanoTime() - x.startNanos);
+        finish(x);
+    }
+
+    /** {@link #write} for a {@link JsonReply}: one buffer, past the encoder (it holds no state between responses). */
+    private void writeEncoded(Exchange x, JsonReply j, boolean keep) {
+        idle.onWrite();
+        ByteBuf out = j.encode(ctx.alloc(), keep);
+        if (keep) {
+            encoder.write(out, encoder.voidPromise());
+        } else {
+            closeWritten = true;
+            encoder.write(out).addListener(f -> lingerAndClose());
+        }
+        server.metrics.request(x.route(), 200, System.nanoTime() - x.startNanos);
         finish(x);
     }
 

@@ -96,11 +96,7 @@ public final class PublicApi {
                     server.metrics.riskRejection(campaign, json.reason());
                 }
             }
-            FullHttpResponse r = Responses.json(HttpResponseStatus.OK, body);
-            if (json.replayed()) {
-                Responses.markReplayed(r);
-            }
-            return r;
+            return new JsonReply(body, json.replayed());
         }
 
         @Override
@@ -202,14 +198,14 @@ public final class PublicApi {
             }
             boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
             // a code's grant is shown only to the merchant who holds the code; a user sees their own
-            return markIfReplayed(Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+            return new JsonReply(Responses.jsonBody(x.alloc(), g -> {
                 g.writeStartObject();
                 g.writeStringField("result", v.result.name());
                 if (hasGrant && v.result != ResultCode.NOT_OWNER) {
                     g.writeStringField("grantId", v.grantId());
                 }
                 g.writeEndObject();
-            }), v);
+            }), v.replayed);
         }
     }
 
