@@ -1,7 +1,6 @@
 package dev.surge.gateway.http;
 
 import dev.surge.gateway.config.Cidr;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.util.List;
@@ -35,14 +34,6 @@ public final class ClientAddress {
             return peer;
         }
         return forwarded(peer, head.getAll(X_FORWARDED_FOR));
-    }
-
-    /** The client's raw address (4 or 16 bytes), given the peer's and the request headers. */
-    public byte[] resolve(byte[] peer, HttpHeaders headers) {
-        if (trusted.isEmpty() || !isTrusted(peer)) {
-            return peer;
-        }
-        return forwarded(peer, headers.getAll(X_FORWARDED_FOR));
     }
 
     private byte[] forwarded(byte[] peer, List<String> values) {

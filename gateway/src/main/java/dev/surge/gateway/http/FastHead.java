@@ -4,6 +4,7 @@ import dev.surge.gateway.json.AsciiView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,7 +58,7 @@ final class FastHead implements RequestHead {
     boolean read(Route route, byte[] bytes, int from, int end) {
         this.bytes = bytes;
         this.route = route;
-        java.util.Arrays.fill(valueAt, -1);
+        Arrays.fill(valueAt, -1);
         int at = from;
         int last = end - 2; // the blank line's CRLF
         while (at < last) {

@@ -28,8 +28,11 @@ final class FastRequestReader {
     private final FastHead head = new FastHead();
     private final int maxHeader;
     private final int maxBody;
+    /** A copy kept past a request only up to this size: an idle connection holds no large buffer. */
+    private static final int KEPT = 4096;
+
     /** The request's bytes so far, copied from the start of the received bytes. */
-    private byte[] bytes = new byte[1024];
+    private byte[] bytes = new byte[0];
     private int copied;
     /** How far the search for the blank line has got. */
     private int scanned;
@@ -73,6 +76,9 @@ final class FastRequestReader {
 
     /** Forgets the request read (consumed, or left to Netty). */
     void reset() {
+        if (bytes.length > KEPT) {
+            bytes = new byte[0];
+        }
         copied = 0;
         scanned = 0;
         headEnd = 0;
