@@ -150,8 +150,10 @@ final class FastHead implements RequestHead {
         return true;
     }
 
-    void body(int at) {
-        bodyAt = at;
+    /** The request is whole: its bytes (the head's, as read, and the body) and where its body begins. */
+    void complete(byte[] bytes, int bodyAt) {
+        this.bytes = bytes;
+        this.bodyAt = bodyAt;
     }
 
     Route route() {

@@ -67,11 +67,14 @@ final class FastRequestReader {
                 || head.contentLength() > maxBody) {
                 return NETTY;
             }
-            head.body(headEnd);
         }
         int total = headEnd + head.bodyLength();
         copy(in, total);
-        return copied >= total ? total : WAIT;
+        if (copied < total) {
+            return WAIT;
+        }
+        head.complete(bytes, headEnd); // the copy may have moved to a larger array since the head was read
+        return total;
     }
 
     /** Forgets the request read (consumed, or left to Netty). */

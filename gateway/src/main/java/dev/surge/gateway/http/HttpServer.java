@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ioThreads} event loops. A new connection is first counted against the connection caps
  * ({@link ConnectionLimiter}) and reset at once when over one. Each connection's pipeline is:
  * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 request
- * decoder (header size limit) → response encoder → idle timer ({@link IdleTimeout}) → {@link HttpConnection}.
+ * decoder (header size limit; a fast path for whole claims and redemptions, {@link RequestDecoder})
+ * → response encoder → idle timer ({@link IdleTimeout}) → {@link HttpConnection}.
  *
  * <p>Threading: start and stop from one controlling thread.
  */

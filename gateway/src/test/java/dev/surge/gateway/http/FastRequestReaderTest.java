@@ -117,12 +117,40 @@ class FastRequestReaderTest {
     void splitAtEveryByteItIsStillOneFastRequest() {
         String c = claim("k2");
         for (int cut = 1; cut < c.length(); cut++) {
-            seen.clear();
-            assertTrue(write(c.substring(0, cut)), "part of a request, cut at " + cut);
-            assertEquals(List.of(), seen, "nothing passed on before the whole request, cut at " + cut);
-            assertFalse(write(c.substring(cut)));
-            assertEquals(List.of("fast CLAIM k2 " + BODY), seen, "cut at " + cut);
+            // a fresh connection each time: its copy of the request grows as the bytes come
+            RequestDecoder d = new RequestDecoder(new HttpDecoderConfig(), MAX_HEADER, MAX_BODY);
+            List<String> got = new ArrayList<>();
+            EmbeddedChannel ch = new EmbeddedChannel(d, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    got.add(describe(msg));
+                    ReferenceCountUtil.release(msg);
+                }
+            });
+            ch.writeInbound(Unpooled.copiedBuffer(c.substring(0, cut), StandardCharsets.ISO_8859_1));
+            assertTrue(d.partial(), "part of a request, cut at " + cut);
+            assertEquals(List.of(), got, "nothing passed on before the whole request, cut at " + cut);
+            ch.writeInbound(Unpooled.copiedBuffer(c.substring(cut), StandardCharsets.ISO_8859_1));
+            assertFalse(d.partial());
+            assertEquals(List.of("fast CLAIM k2 " + BODY), got, "cut at " + cut);
+            ch.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void aBodyThatComesAfterItsHeadIsReadWhole() {
+        String c = claim("k3");
+        int bodyAt = c.length() - BODY.length();
+        FastRequestReader reader = new FastRequestReader(MAX_HEADER, MAX_BODY);
+        ByteBuf in = Unpooled.buffer();
+        in.writeBytes(c.substring(0, bodyAt).getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(FastRequestReader.WAIT, reader.read(in));
+        in.writeBytes(BODY.getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(c.length(), reader.read(in));
+        FastHead h = reader.head();
+        assertEquals(BODY, new String(h.bytes(), h.bodyAt(), h.bodyLength(), StandardCharsets.ISO_8859_1));
+        assertEquals("k3", h.getString(ContentRules.IDEMPOTENCY_KEY));
+        in.release();
     }
 
     @Test
