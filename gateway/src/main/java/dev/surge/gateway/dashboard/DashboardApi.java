@@ -54,7 +54,7 @@ public final class DashboardApi {
 
     /** GET /dashboard: the dashboard with a live session, else the login form. */
     public void page(Exchange x) {
-        DashboardSessions.Session s = server.sessions.fromCookies(x.headers().get(HttpHeaderNames.COOKIE),
+        DashboardSessions.Session s = server.sessions.fromCookies(x.headerString(HttpHeaderNames.COOKIE),
             server.clock.time());
         byte[] body = s == null ? assets.login() : assets.page(s.csrf());
         x.respond(file(HttpResponseStatus.OK, body, HTML, "no-store"));
@@ -151,7 +151,7 @@ public final class DashboardApi {
         c.setSameSite(CookieHeaderNames.SameSite.Strict);
         c.setPath("/");
         c.setMaxAge(maxAgeSeconds);
-        c.setSecure("https".equalsIgnoreCase(x.headers().get("X-Forwarded-Proto")));
+        c.setSecure("https".equalsIgnoreCase(x.headerString("X-Forwarded-Proto")));
         return ServerCookieEncoder.STRICT.encode(c);
     }
 

@@ -4,7 +4,6 @@ import dev.surge.gateway.error.ErrorCode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,10 +36,10 @@ final class Admission {
      * null when the request goes on (its route is then known).
      */
     FullHttpResponse admit(Exchange x, byte[] peer, ByteBufAllocator alloc, long nowNanos) {
-        HttpRequest request = x.request;
+        RequestHead request = x.head;
         Router.Match match = router.match(request.method(), request.uri());
         x.match = match;
-        x.clientIp = clientAddress.resolve(peer, request.headers());
+        x.clientIp = clientAddress.resolve(peer, request);
         Route route = match.route();
         if (route == null || route.limited) {
             long wait = limiter.acquire(x.clientIp, nowNanos);

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.AsciiString;
 import org.agrona.concurrent.EpochClock;
 
 /**
@@ -41,14 +42,14 @@ final class Authenticator {
         if (route.auth == Route.Auth.NONE) {
             return null;
         }
-        String authorization = x.request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        CharSequence authorization = x.header(HttpHeaderNames.AUTHORIZATION);
         if (route.auth == Route.Auth.USER || route.auth == Route.Auth.USER_OR_REDEEMER) {
             FullHttpResponse r = userWithoutCopy(x, authorization, alloc);
             if (r != NOT_READ) {
                 return r;
             }
         }
-        String token = bearer(authorization);
+        String token = bearer(authorization == null ? null : authorization.toString());
         switch (route.auth) {
             case ADMIN -> {
                 if (adminAuth.check(token)) {
@@ -94,7 +95,7 @@ final class Authenticator {
     }
 
     private DashboardSessions.Session session(Exchange x) {
-        return sessions.fromCookies(x.request.headers().get(HttpHeaderNames.COOKIE), clock.time());
+        return sessions.fromCookies(x.headerString(HttpHeaderNames.COOKIE), clock.time());
     }
 
     /**
@@ -104,7 +105,7 @@ final class Authenticator {
      */
     private static FullHttpResponse csrf(Exchange x, ByteBufAllocator alloc) {
         if (x.method() == HttpMethod.GET || x.method() == HttpMethod.HEAD
-            || x.session.csrfMatches(x.request.headers().get(DashboardSessions.CSRF_HEADER))) {
+            || x.session.csrfMatches(x.headerString(DashboardSessions.CSRF_HEADER))) {
             return null;
         }
         return Responses.error(alloc, ErrorCode.FORBIDDEN,
@@ -121,9 +122,9 @@ final class Authenticator {
      * (identity recorded), or {@link #NOT_READ} when there is no token or it looks like a redeemer
      * key, for {@link #authenticate}'s general reading.
      */
-    private FullHttpResponse userWithoutCopy(Exchange x, String authorization, ByteBufAllocator alloc) {
+    private FullHttpResponse userWithoutCopy(Exchange x, CharSequence authorization, ByteBufAllocator alloc) {
         if (authorization == null || authorization.length() < 7
-            || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            || !AsciiString.regionMatches(authorization, true, 0, "Bearer ", 0, 7)) {
             return NOT_READ;
         }
         int from = 7;
@@ -134,7 +135,8 @@ final class Authenticator {
         while (to > from && authorization.charAt(to - 1) <= ' ') {
             to--;
         }
-        if (from == to || authorization.startsWith(RedeemerDirectory.KEY_PREFIX, from)) {
+        if (from == to || AsciiString.regionMatches(authorization, false, from, RedeemerDirectory.KEY_PREFIX, 0,
+            RedeemerDirectory.KEY_PREFIX.length())) {
             return NOT_READ;
         }
         UserTokens.Verdict v = userTokens.verify(authorization, from, to, clock.time());

@@ -1,7 +1,6 @@
 package dev.surge.gateway.http;
 
 import dev.surge.gateway.config.Cidr;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.util.List;
@@ -29,12 +28,15 @@ public final class ClientAddress {
         return false;
     }
 
-    /** The client's raw address (4 or 16 bytes), given the peer's and the request headers. */
-    public byte[] resolve(byte[] peer, HttpHeaders headers) {
+    /** The client's raw address (4 or 16 bytes), given the peer's and the request's head. */
+    public byte[] resolve(byte[] peer, RequestHead head) {
         if (trusted.isEmpty() || !isTrusted(peer)) {
             return peer;
         }
-        List<String> values = headers.getAll(X_FORWARDED_FOR);
+        return forwarded(peer, head.getAll(X_FORWARDED_FOR));
+    }
+
+    private byte[] forwarded(byte[] peer, List<String> values) {
         if (values.isEmpty()) {
             return peer;
         }

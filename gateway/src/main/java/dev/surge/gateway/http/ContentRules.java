@@ -4,7 +4,6 @@ import dev.surge.gateway.error.ErrorCode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 
@@ -27,16 +26,16 @@ final class ContentRules {
     }
 
     /** Returns the refusal, or null when the headers promise an acceptable body. */
-    FullHttpResponse check(HttpRequest request, Route route, ByteBufAllocator alloc) {
+    FullHttpResponse check(RequestHead request, Route route, ByteBufAllocator alloc) {
         FullHttpResponse media = checkMediaType(request, route, alloc);
         if (media != null) {
             return media;
         }
-        if (route.body != Route.Body.TEXT_STREAM && HttpUtil.getContentLength(request, -1L) > maxBody) {
+        if (route.body != Route.Body.TEXT_STREAM && request.contentLength() > maxBody) {
             return tooLarge(alloc);
         }
         if (route.idempotent) {
-            String key = request.headers().get(IDEMPOTENCY_KEY);
+            CharSequence key = request.get(IDEMPOTENCY_KEY);
             if (key == null) {
                 return Responses.error(alloc, ErrorCode.MISSING_FIELD, "Idempotency-Key: header is required",
                     "Idempotency-Key");
@@ -55,28 +54,31 @@ final class ContentRules {
         return Responses.error(alloc, ErrorCode.BODY_TOO_LARGE, "request body exceeds " + maxBody + " bytes");
     }
 
-    private static FullHttpResponse checkMediaType(HttpRequest request, Route route, ByteBufAllocator alloc) {
+    private static FullHttpResponse checkMediaType(RequestHead request, Route route, ByteBufAllocator alloc) {
         if (route.body == Route.Body.NONE) {
             return null;
         }
-        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        CharSequence type = request.get(HttpHeaderNames.CONTENT_TYPE);
         String want = route.body == Route.Body.JSON ? "application/json" : "text/plain";
         if (type == null) {
             return Responses.error(alloc, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be " + want,
                 "Content-Type");
         }
-        String mime = HttpUtil.getMimeType(type) == null ? type.trim() : HttpUtil.getMimeType(type).toString().trim();
+        CharSequence mime = HttpUtil.getMimeType(type);
         CharSequence charset = HttpUtil.getCharsetAsSequence(type);
+        if (mime == null) {
+            mime = type;
+        }
         boolean charsetOk = charset == null || AsciiString.contentEqualsIgnoreCase(charset, "utf-8")
             || (route.body == Route.Body.TEXT_STREAM && AsciiString.contentEqualsIgnoreCase(charset, "us-ascii"));
-        if (!mime.equalsIgnoreCase(want) || !charsetOk) {
+        if (!AsciiString.contentEqualsIgnoreCase(AsciiString.trim(mime), want) || !charsetOk) {
             return Responses.error(alloc, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type must be " + want + " (UTF-8), was " + type, "Content-Type");
         }
         return null;
     }
 
-    static boolean validIdempotencyKey(String key) {
+    static boolean validIdempotencyKey(CharSequence key) {
         int n = key.length();
         if (n < 1 || n > MAX_IDEMPOTENCY_KEY) {
             return false;

@@ -5,9 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -20,7 +18,10 @@ public final class Exchange implements Runnable {
     final HttpConnection connection;
     final int sequence;
     final long startNanos;
-    final HttpRequest request;
+    /** Read on the event loop until the request is handed to its route (a fast head is then reused). */
+    final RequestHead head;
+    final HttpMethod method;
+    final boolean http10;
     final boolean keepAlive;
     Router.Match match;
     /** The client's address (after trusted X-Forwarded-For), raw 4 or 16 bytes. */
@@ -42,10 +43,12 @@ public final class Exchange implements Runnable {
     boolean completed;
     boolean closeAfter;
 
-    Exchange(HttpConnection connection, int sequence, HttpRequest request, long startNanos, boolean keepAlive) {
+    Exchange(HttpConnection connection, int sequence, RequestHead head, long startNanos, boolean keepAlive) {
         this.connection = connection;
         this.sequence = sequence;
-        this.request = request;
+        this.head = head;
+        this.method = head.method();
+        this.http10 = head.http10();
         this.startNanos = startNanos;
         this.keepAlive = keepAlive;
     }
@@ -62,16 +65,26 @@ public final class Exchange implements Runnable {
         return match.param2();
     }
 
-    public HttpHeaders headers() {
-        return request.headers();
+    /**
+     * The named header's first value, or null: read it before the request's handler returns (a
+     * fast head's values are views over bytes the connection reuses), or copy it.
+     */
+    public CharSequence header(CharSequence name) {
+        return head.get(name);
+    }
+
+    /** {@link #header} as a String, or null. */
+    public String headerString(CharSequence name) {
+        return head.getString(name);
     }
 
     public HttpMethod method() {
-        return request.method();
+        return method;
     }
 
+    /** Read on the event loop before the request's handler returns, like {@link #header}. */
     public String uri() {
-        return request.uri();
+        return head.uri();
     }
 
     public byte[] clientIp() {

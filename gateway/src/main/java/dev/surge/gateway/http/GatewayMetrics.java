@@ -56,6 +56,7 @@ public final class GatewayMetrics {
     private final LongAdder firstByteTimeouts = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
+    private final LongAdder fastRequests = new LongAdder();
     private final LongAdder overloaded = new LongAdder();
     private final LongAdder codesLoaded = new LongAdder();
 
@@ -126,6 +127,11 @@ public final class GatewayMetrics {
 
     public void requestTimedOut() {
         timeouts.increment();
+    }
+
+    /** A claim or redemption framed by the fast path ({@link FastRequestReader}). */
+    public void fastRequest() {
+        fastRequests.increment();
     }
 
     public void overloaded() {
@@ -227,6 +233,8 @@ public final class GatewayMetrics {
             "Client connections closed because they sent nothing within the first-byte timeout.", firstByteTimeouts.sum());
         counter(b, "surge_rate_limited_total", "Requests refused with 429 RATE_LIMITED.", rateLimited.sum());
         counter(b, "surge_request_timeouts_total", "Requests refused with 408 REQUEST_TIMEOUT.", timeouts.sum());
+        counter(b, "surge_http_fast_requests_total",
+            "Claims and redemptions framed by the fast path rather than Netty's HTTP decoder.", fastRequests.sum());
         counter(b, "surge_overloaded_total", "Requests refused with 503 OVERLOADED (ring full).", overloaded.sum());
         counter(b, "surge_codes_loaded_total", "Codes loaded through the upload route.", codesLoaded.sum());
         gauge(b, "surge_redeemer_keys", "Redeemer keys known.", redeemerCount);

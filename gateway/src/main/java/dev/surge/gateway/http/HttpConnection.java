@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -68,6 +69,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** Ahead of it in the pipeline; told of each response handed over. */
     final IdleTimeout idle;
     private ChannelHandlerContext ctx;
+    /** The response encoder's context: a {@link JsonReply}, already encoded, is written past it. */
+    private ChannelHandlerContext encoder;
     private byte[] peer = new byte[4];
 
     private int nextSequence;
@@ -98,6 +101,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.encoder = ctx.pipeline().context(HttpResponseEncoder.class);
     }
 
     @Override
@@ -112,7 +116,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof HttpRequest request) {
+            if (msg instanceof FastHead head) {
+                onFast(head);
+            } else if (msg instanceof HttpRequest request) {
                 onHead(request);
             }
             if (msg instanceof HttpContent content) {
@@ -195,7 +201,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             closeNow();
             return;
         }
-        Exchange x = open(request, HttpUtil.isKeepAlive(request));
+        RequestHead head = new NettyHead(request);
+        Exchange x = open(head, head.keepAlive());
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
             Throwable cause = decoded.cause();
@@ -215,8 +222,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         current = x;
         FullHttpResponse refusal = admit(x);
         if (refusal != null) {
-            boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
-            long declared = HttpUtil.getContentLength(request, -1L);
+            boolean expectsContinue = head.expectsContinue();
+            long declared = head.contentLength();
             if (expectsContinue || declared > server.maxBody || refusal.status().code() == 413) {
                 x.respondAndClose(refusal); // the body will not come, or is not worth reading
                 state = State.CLOSING;
@@ -227,7 +234,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (HttpUtil.is100ContinueExpected(request) && x.sequence == nextToWrite) {
+        if (head.expectsContinue() && x.sequence == nextToWrite) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         if (x.route().body == Route.Body.TEXT_STREAM) {
@@ -239,8 +246,33 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private Exchange open(HttpRequest request, boolean keepAlive) {
-        Exchange x = new Exchange(this, nextSequence++, request, System.nanoTime(), keepAlive);
+    /**
+     * A whole claim or redemption read by the fast path: the same checks as {@link #onHead} makes,
+     * then the same handling as a body collected by {@link #onContent}. Its body has come, so a
+     * refusal leaves nothing to drop; the fast path never takes what would be refused for its size
+     * or with Expect: 100-continue.
+     */
+    private void onFast(FastHead head) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        if (state != State.IDLE) {
+            closeNow(); // cannot happen: the decoder finishes a request before the fast path looks
+            return;
+        }
+        server.metrics.fastRequest();
+        Exchange x = open(head, head.keepAlive());
+        deadline.disarm();
+        FullHttpResponse refusal = admit(x);
+        if (refusal != null) {
+            x.respond(refusal);
+            return;
+        }
+        handle(x, head.bytes(), head.bodyAt(), head.bodyLength());
+    }
+
+    private Exchange open(RequestHead head, boolean keepAlive) {
+        Exchange x = new Exchange(this, nextSequence++, head, System.nanoTime(), keepAlive);
         outstanding++;
         server.inFlight.increment();
         if (outstanding >= server.maxPipelined && !pausedByPipeline) {
@@ -260,7 +292,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             refusal = server.authenticator.authenticate(x, x.route(), alloc());
         }
         if (refusal == null) {
-            refusal = server.content.check(x.request, x.route(), alloc());
+            refusal = server.content.check(x.head, x.route(), alloc());
         }
         return refusal;
     }
@@ -272,7 +304,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             case AGGREGATING -> {
                 if (data.isReadable()) {
                     if (body == null) {
-                        long declared = HttpUtil.getContentLength(current.request, -1L);
+                        long declared = current.head.contentLength();
                         int initial = declared > 0 ? (int) Math.min(declared, server.maxBody) : 256;
                         body = ctx.alloc().heapBuffer(initial, server.maxBody);
                     }
@@ -328,18 +360,24 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         body = null;
         try {
             if (b == null) {
-                server.api.handle(x, EMPTY, 0, 0);
+                handle(x, EMPTY, 0, 0);
             } else {
-                server.api.handle(x, b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
-            }
-        } catch (RuntimeException e) {
-            LOG.error("request {} {} failed", x.method(), x.uri(), e);
-            if (!x.completed) {
-                x.respond(Responses.error(alloc(), ErrorCode.INTERNAL, "internal error"));
+                handle(x, b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
             }
         } finally {
             if (b != null) {
                 b.release();
+            }
+        }
+    }
+
+    private void handle(Exchange x, byte[] bytes, int offset, int length) {
+        try {
+            server.api.handle(x, bytes, offset, length);
+        } catch (RuntimeException e) {
+            LOG.error("request {} {} failed", x.method(), x.uri(), e);
+            if (!x.completed) {
+                x.respond(Responses.error(alloc(), ErrorCode.INTERNAL, "internal error"));
             }
         }
     }
@@ -366,8 +404,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static final HttpRequest TIMED_OUT_HEAD =
-        new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    private static final RequestHead TIMED_OUT_HEAD = new NettyHead(
+        new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
 
     // ---- responses -------------------------------------------------------------------------------
 
@@ -410,7 +448,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         nextToWrite++;
         state = State.EVENT_STREAM;
         deadline.disarm();
-        if (x.request.protocolVersion() == HttpVersion.HTTP_1_0) {
+        if (x.http10) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // the stream ends with the connection
         } else {
             HttpUtil.setTransferEncodingChunked(head, true);
@@ -435,6 +473,13 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         // while draining for shutdown, the connection closes after the last answer it owes
         boolean lastOwed = outstanding == 1 && nextToWrite == nextSequence && state == State.IDLE;
         boolean keep = x.keepAlive && !x.closeAfter && !(server.draining() && lastOwed);
+        if (r instanceof JsonReply j) {
+            if (encoder != null && !x.http10 && x.method != HttpMethod.HEAD) {
+                writeEncoded(x, j, keep);
+                return;
+            }
+            r = j.toFull();
+        }
         if (x.method() == HttpMethod.HEAD) {
             r = r.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
         }
@@ -442,7 +487,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         int status = r.status().code();
         idle.onWrite();
         if (keep) {
-            if (x.request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            if (x.http10) {
                 r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
             ctx.write(r, ctx.voidPromise());
@@ -452,6 +497,20 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             ctx.write(r).addListener(f -> lingerAndClose());
         }
         server.metrics.request(x.route(), status, System.nanoTime() - x.startNanos);
+        finish(x);
+    }
+
+    /** {@link #write} for a {@link JsonReply}: one buffer, past the encoder (it holds no state between responses). */
+    private void writeEncoded(Exchange x, JsonReply j, boolean keep) {
+        idle.onWrite();
+        ByteBuf out = j.encode(ctx.alloc(), keep);
+        if (keep) {
+            encoder.write(out, encoder.voidPromise());
+        } else {
+            closeWritten = true;
+            encoder.write(out).addListener(f -> lingerAndClose());
+        }
+        server.metrics.request(x.route(), 200, System.nanoTime() - x.startNanos);
         finish(x);
     }
 

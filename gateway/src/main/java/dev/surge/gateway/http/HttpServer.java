@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ioThreads} event loops. A new connection is first counted against the connection caps
  * ({@link ConnectionLimiter}) and reset at once when over one. Each connection's pipeline is:
  * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 request
- * decoder (header size limit) → response encoder → idle timer ({@link IdleTimeout}) → {@link HttpConnection}.
+ * decoder (header size limit; a fast path for whole claims and redemptions, {@link RequestDecoder})
+ * → response encoder → idle timer ({@link IdleTimeout}) → {@link HttpConnection}.
  *
  * <p>Threading: start and stop from one controlling thread.
  */
@@ -73,7 +74,7 @@ public final class HttpServer implements AutoCloseable {
                         return;
                     }
                     channels.add(ch);
-                    RequestDecoder decoder = new RequestDecoder(codec);
+                    RequestDecoder decoder = new RequestDecoder(codec, server.maxHeader, server.maxBody);
                     HttpConnection connection = new HttpConnection(server, decoder);
                     if (server.firstByteTimeoutMs > 0) {
                         ch.pipeline().addLast("first-byte", new FirstByteTimeout(server.firstByteTimeoutMs, server.metrics));

@@ -11,10 +11,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
  */
 abstract class IdempotentCall extends ExchangeCall {
     protected final ServerContext server;
-    /** The request's Idempotency-Key, or null. */
-    protected final String key;
+    /**
+     * The request's Idempotency-Key, or null: possibly a view over the request's bytes, read only
+     * while the command is written (inside {@link #publish}).
+     */
+    protected final CharSequence key;
 
-    IdempotentCall(Exchange x, ServerContext server, String key) {
+    IdempotentCall(Exchange x, ServerContext server, CharSequence key) {
         super(x);
         this.server = server;
         this.key = key;

@@ -40,7 +40,7 @@ public final class PublicApi {
     // ---- POST /v1/claims ---------------------------------------------------------------------
 
     public void claim(Exchange x, byte[] body, int offset, int length) {
-        ClaimCall call = new ClaimCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
+        ClaimCall call = new ClaimCall(x, server, x.header(IDEMPOTENCY_KEY));
         try {
             ClaimBody read = ClaimBody.get();
             if (!read.read(body, offset, length, MAX_ACCOUNT)) {
@@ -64,7 +64,7 @@ public final class PublicApi {
         CharSequence device;
         CharSequence account;
 
-        ClaimCall(Exchange x, ServerContext server, String key) {
+        ClaimCall(Exchange x, ServerContext server, CharSequence key) {
             super(x, server, key);
         }
 
@@ -96,11 +96,7 @@ public final class PublicApi {
                     server.metrics.riskRejection(campaign, json.reason());
                 }
             }
-            FullHttpResponse r = Responses.json(HttpResponseStatus.OK, body);
-            if (json.replayed()) {
-                Responses.markReplayed(r);
-            }
-            return r;
+            return new JsonReply(body, json.replayed());
         }
 
         @Override
@@ -145,7 +141,7 @@ public final class PublicApi {
             x.respond(Responses.error(x.alloc(), e));
             return;
         }
-        RedeemCall call = new RedeemCall(x, server, x.headers().get(IDEMPOTENCY_KEY));
+        RedeemCall call = new RedeemCall(x, server, x.header(IDEMPOTENCY_KEY));
         if (x.redeemer != null) {
             if (fields[1] == null) {
                 x.respond(Responses.error(x.alloc(), ErrorCode.MISSING_FIELD,
@@ -176,7 +172,7 @@ public final class PublicApi {
         long grantHi;
         int grantLo;
 
-        RedeemCall(Exchange x, ServerContext server, String key) {
+        RedeemCall(Exchange x, ServerContext server, CharSequence key) {
             super(x, server, key);
         }
 
@@ -202,14 +198,14 @@ public final class PublicApi {
             }
             boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
             // a code's grant is shown only to the merchant who holds the code; a user sees their own
-            return markIfReplayed(Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
+            return new JsonReply(Responses.jsonBody(x.alloc(), g -> {
                 g.writeStartObject();
                 g.writeStringField("result", v.result.name());
                 if (hasGrant && v.result != ResultCode.NOT_OWNER) {
                     g.writeStringField("grantId", v.grantId());
                 }
                 g.writeEndObject();
-            }), v);
+            }), v.replayed);
         }
     }
 

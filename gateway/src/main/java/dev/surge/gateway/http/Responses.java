@@ -49,6 +49,11 @@ public final class Responses {
     }
 
     public static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, JsonBodyWriter writer) {
+        return json(status, jsonBody(alloc, writer));
+    }
+
+    /** A JSON body in a buffer from {@code alloc}. */
+    static ByteBuf jsonBody(ByteBufAllocator alloc, JsonBodyWriter writer) {
         ByteBuf buf = alloc.buffer(256);
         try (JsonGenerator g = Json.generator(buf)) {
             writer.write(g);
@@ -56,7 +61,7 @@ public final class Responses {
             buf.release();
             throw new IllegalStateException("rendering a response failed", e);
         }
-        return json(status, buf);
+        return buf;
     }
 
     public static FullHttpResponse text(HttpResponseStatus status, String body, CharSequence contentType) {

@@ -3,8 +3,10 @@ package dev.surge.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.surge.gateway.config.Cidr;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.NetUtil;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,11 +15,12 @@ class ClientAddressTest {
     private final ClientAddress addresses = new ClientAddress(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8")));
 
     private String resolve(String peer, String... forwarded) {
-        HttpHeaders h = new DefaultHttpHeaders();
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         for (String f : forwarded) {
-            h.add("X-Forwarded-For", f);
+            request.headers().add("X-Forwarded-For", f);
         }
-        return ClientAddress.format(addresses.resolve(NetUtil.createByteArrayFromIpAddressString(peer), h));
+        return ClientAddress.format(addresses.resolve(NetUtil.createByteArrayFromIpAddressString(peer),
+            new NettyHead(request)));
     }
 
     @Test

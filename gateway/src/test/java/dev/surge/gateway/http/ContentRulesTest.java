@@ -13,7 +13,7 @@ class ContentRulesTest {
     private final ContentRules rules = new ContentRules(1000);
 
     private String check(Route route, String... headers) {
-        return Refusal.of(rules.check(Refusal.exchange(route.method, "/", headers).request, route, ALLOC));
+        return Refusal.of(rules.check(Refusal.exchange(route.method, "/", headers).head, route, ALLOC));
     }
 
     @Test

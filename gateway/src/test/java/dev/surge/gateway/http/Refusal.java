@@ -22,7 +22,7 @@ final class Refusal {
         for (int i = 0; i < headers.length; i += 2) {
             request.headers().add(headers[i], headers[i + 1]);
         }
-        return new Exchange(null, 0, request, 0, true);
+        return new Exchange(null, 0, new NettyHead(request), 0, true);
     }
 
     /** The refusal's status and error code, "429 RATE_LIMITED"; releases it. "ok" for no refusal. */
