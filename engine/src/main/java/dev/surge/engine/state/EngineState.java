@@ -1,5 +1,6 @@
 package dev.surge.engine.state;
 
+import dev.surge.engine.command.CampaignDirectory;
 import dev.surge.engine.risk.RiskState;
 import dev.surge.engine.util.Identities;
 import java.util.Arrays;
@@ -37,6 +38,15 @@ final class EngineState {
     final RiskState risk;
     final SupplierBook suppliers = new SupplierBook();
     final DeliveryBook deliveries = new DeliveryBook();
+    /**
+     * Campaign and SKU ids to indexes, for publishers ({@link StateMachine#edge}): rebuilt by
+     * {@link #publishDirectory} whenever an id is added, read by any thread.
+     */
+    volatile CampaignDirectory directory;
+    /** The epoch of {@link #directory}, read by the writer thread without a volatile load. */
+    long directoryEpoch;
+    /** The campaign and SKU the claim being decided names: its event's applier finds them without a lookup. */
+    final KnownIds known = new KnownIds();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */
@@ -47,9 +57,21 @@ final class EngineState {
         this.identities = new Identities(config.key0(), config.key1());
         this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
         this.risk = new RiskState(identities);
+        publishDirectory();
+    }
+
+    /** Publishes a directory of the campaigns and SKUs as they are now (after an id was added). */
+    void publishDirectory() {
+        CampaignDirectory d = new CampaignDirectory(campaignIds.idsCopy(), campaignIds.size(), skuIds.idsCopy(),
+            skuIds.scopesCopy(), skuIds.size());
+        directoryEpoch = d.epoch();
+        directory = d;
     }
 
     Campaign campaign(DirectBuffer buffer, int offset, int length) {
+        if (known.campaign != null && known.holdsCampaign(buffer, offset, length)) {
+            return known.campaign;
+        }
         int i = campaignIds.find(CAMPAIGN_SCOPE, buffer, offset, length);
         return i == IdTable.MISSING ? null : campaigns[i];
     }
@@ -60,6 +82,9 @@ final class EngineState {
     }
 
     Sku sku(Campaign campaign, DirectBuffer buffer, int offset, int length) {
+        if (known.sku != null && known.sku.campaign == campaign && known.holdsSku(buffer, offset, length)) {
+            return known.sku;
+        }
         int i = skuIds.find(campaign.index, buffer, offset, length);
         return i == IdTable.MISSING ? null : skus[i];
     }

@@ -51,7 +51,8 @@ final class EventApplier {
 
     private void configure(CampaignSpec spec) {
         Campaign c = state.campaign(spec.id);
-        if (c == null) {
+        boolean added = c == null;
+        if (added) {
             c = state.addCampaign(spec.id);
         }
         c.name = spec.name;
@@ -66,6 +67,7 @@ final class EventApplier {
             Sku sku = state.sku(c, s.id);
             if (sku == null) {
                 sku = state.addSku(c, s.id, s.kind);
+                added = true;
             }
             sku.stock = s.stock;
             sku.perUserLimit = s.perUserLimit;
@@ -79,6 +81,9 @@ final class EventApplier {
                 sku.itemSkus[i] = state.sku(c, s.items.get(i).skuId()).index;
                 sku.itemQty[i] = s.items.get(i).qty();
             }
+        }
+        if (added) {
+            state.publishDirectory(); // publishers may resolve the new ids from here on
         }
     }
 

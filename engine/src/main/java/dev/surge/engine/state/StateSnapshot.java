@@ -195,6 +195,7 @@ final class StateSnapshot {
         s.lastTimestamp = in.readLong();
         readCampaigns(s, in);
         readSkus(s, in);
+        s.publishDirectory();
         readGrants(s.grants, in);
         readSubjectsAndKeys(s, in);
         readRedeemersSuppliersDeliveries(s, in);
