@@ -83,7 +83,7 @@ public class ClaimDecisionBenchmark {
             slots[i] = new CommandSlot();
         }
         next = 0;
-        writer = new CommandWriter(machine.edge());
+        this.writer = new CommandWriter(machine.edge());
     }
 
     @Benchmark
