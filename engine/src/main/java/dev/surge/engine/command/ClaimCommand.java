@@ -26,8 +26,10 @@ import org.agrona.MutableDirectBuffer;
  * 56 fingerprint:8    tells a retry from another request under the same key (unkeyed, see {@link #fingerprint})
  * 64 device:8         keyed hash of the device id (0 when none)
  * 72 address:8        keyed hash of the ip bytes (0 when none)
- * 80 tokenIssuedAt:8  epoch ms; Long.MIN_VALUE when the token had no iat
- * 88 user, idempotencyKey, campaign, sku, device, ip (raw 4/16 bytes), account: length-prefixed
+ * 80 ipKey:8          keyed hash of the parsed address, as the risk rules key it (0 when none)
+ * 88 ipBlockKey:8     keyed hash of the address's /24 (IPv4) or /64 (IPv6) block (0 when none)
+ * 96 tokenIssuedAt:8  epoch ms; Long.MIN_VALUE when the token had no iat
+ *104 user, idempotencyKey, campaign, sku, device, ip (raw 4/16 bytes), account: length-prefixed
  * </pre>
  *
  * <p>A flyweight over one command: {@link #wrap} it, then read. Confined to its owner's thread.
@@ -45,9 +47,11 @@ public final class ClaimCommand {
     static final int FINGERPRINT = 56;
     static final int DEVICE = 64;
     static final int ADDRESS = 72;
-    static final int TOKEN_ISSUED_AT = 80;
+    static final int IP_KEY = 80;
+    static final int IP_BLOCK_KEY = 88;
+    static final int TOKEN_ISSUED_AT = 96;
     /** Where the strings start. */
-    public static final int STRINGS = 88;
+    public static final int STRINGS = 104;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private DirectBuffer buffer;
@@ -99,6 +103,14 @@ public final class ClaimCommand {
 
     public long address() {
         return buffer.getLong(ADDRESS, LE);
+    }
+
+    public long ipKey() {
+        return buffer.getLong(IP_KEY, LE);
+    }
+
+    public long ipBlockKey() {
+        return buffer.getLong(IP_BLOCK_KEY, LE);
     }
 
     public long tokenIssuedAt() {

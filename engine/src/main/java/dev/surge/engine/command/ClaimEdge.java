@@ -1,5 +1,6 @@
 package dev.surge.engine.command;
 
+import dev.surge.engine.risk.IpAddresses;
 import dev.surge.engine.util.Identities;
 import java.nio.ByteOrder;
 import java.util.function.Supplier;
@@ -8,7 +9,7 @@ import org.agrona.MutableDirectBuffer;
 /**
  * A publisher's share of a claim's decision: resolves campaign and SKU to indexes in the engine's
  * current {@link CampaignDirectory} and computes the claim's keyed identities (user, Idempotency-Key,
- * device, address) and fingerprint, once, on the publishing thread, into the command's fixed part
+ * device, address, and the address and block keys of the risk rules) and fingerprint, once, on the publishing thread, into the command's fixed part
  * ({@link ClaimCommand}). The writer thread then reads numbers instead of hashing strings.
  *
  * <p>The identities are keyed with the engine's own key (an edge is made by the state machine,
@@ -66,6 +67,22 @@ public final class ClaimEdge {
             device, deviceLength, account, accountLength), LE);
         b.putLong(ClaimCommand.DEVICE, deviceLength > 0 ? identities.device(b, device, deviceLength) : 0, LE);
         b.putLong(ClaimCommand.ADDRESS, ipLength > 0 ? identities.address(b, ip, ipLength) : 0, LE);
+        putAddressKeys(b, ip, ipLength);
         b.putLong(ClaimCommand.TOKEN_ISSUED_AT, tokenIssuedAt, LE);
+    }
+
+    /** The keys the risk rules count an address and its block under (RiskSubject.ipKey, ipPrefixKey). */
+    private void putAddressKeys(MutableDirectBuffer b, int ip, int ipLength) {
+        long key = 0;
+        long blockKey = 0;
+        if (IpAddresses.valid(ipLength)) {
+            long hi = IpAddresses.hi(b, ip, ipLength);
+            long lo = IpAddresses.lo(b, ip, ipLength);
+            int p = IpAddresses.groupPrefix(hi, lo);
+            key = identities.address(hi, lo, 128);
+            blockKey = identities.address(IpAddresses.maskHi(hi, p), IpAddresses.maskLo(lo, p), p);
+        }
+        b.putLong(ClaimCommand.IP_KEY, key, LE);
+        b.putLong(ClaimCommand.IP_BLOCK_KEY, blockKey, LE);
     }
 }

@@ -7,6 +7,7 @@ import dev.surge.engine.command.CampaignDirectory;
 import dev.surge.engine.command.ClaimCommand;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
+import dev.surge.engine.risk.IpAddresses;
 import dev.surge.engine.risk.RiskReason;
 import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.util.Hashing;
@@ -58,6 +59,13 @@ final class ClaimDecider extends CommandDecider {
         }
         if (ipLen > 0) {
             identities.knownAddress(ipOff, ipLen, command.address());
+        }
+        if (IpAddresses.valid(ipLen)) {
+            long hi = IpAddresses.hi(cmd, ipOff, ipLen);
+            long lo = IpAddresses.lo(cmd, ipOff, ipLen);
+            int p = IpAddresses.groupPrefix(hi, lo);
+            identities.knownAddress(hi, lo, 128, command.ipKey());
+            identities.knownAddress(IpAddresses.maskHi(hi, p), IpAddresses.maskLo(lo, p), p, command.ipBlockKey());
         }
         return command.fingerprint();
     }

@@ -43,6 +43,8 @@ public final class Identities {
     private final Memo lastKey = new Memo();
     private final Memo lastDevice = new Memo();
     private final Memo lastAddress = new Memo();
+    private final AddressMemo lastAddressKey = new AddressMemo();
+    private final AddressMemo lastBlockKey = new AddressMemo();
     private long keyHigh;
     private DirectBuffer command;
 
@@ -166,10 +168,44 @@ public final class Identities {
 
     /** A parsed address, or an address block (hi, lo masked to {@code prefix} bits). */
     public long address(long hi, long lo, int prefix) {
-        address.putLong(0, hi, ByteOrder.LITTLE_ENDIAN);
-        address.putLong(8, lo, ByteOrder.LITTLE_ENDIAN);
-        address.putByte(16, (byte) prefix);
-        return addresses.hash(address, 0, 17);
+        AddressMemo m = prefix == 128 ? lastAddressKey : lastBlockKey;
+        if (!m.holds(hi, lo, prefix)) {
+            address.putLong(0, hi, ByteOrder.LITTLE_ENDIAN);
+            address.putLong(8, lo, ByteOrder.LITTLE_ENDIAN);
+            address.putByte(16, (byte) prefix);
+            m.keep(hi, lo, prefix, addresses.hash(address, 0, 17));
+        }
+        return m.key;
+    }
+
+    /**
+     * The key of a parsed address or block as a publisher under the same key computed it: the
+     * next {@link #address(long, long, int)} of these arguments returns it. A pure function of
+     * its arguments, so this memo (the last address and the last block) outlives decisions.
+     */
+    public void knownAddress(long hi, long lo, int prefix, long key) {
+        (prefix == 128 ? lastAddressKey : lastBlockKey).keep(hi, lo, prefix, key);
+    }
+
+    /** The last parsed address or block and its key. */
+    private static final class AddressMemo {
+        boolean kept;
+        long hi;
+        long lo;
+        int prefix;
+        long key;
+
+        boolean holds(long hi, long lo, int prefix) {
+            return kept && hi == this.hi && lo == this.lo && prefix == this.prefix;
+        }
+
+        void keep(long hi, long lo, int prefix, long key) {
+            this.hi = hi;
+            this.lo = lo;
+            this.prefix = prefix;
+            this.key = key;
+            kept = true;
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.ClaimCommand;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
+import dev.surge.engine.risk.IpAddresses;
 import dev.surge.engine.util.Identities;
 import java.nio.charset.StandardCharsets;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -120,6 +121,10 @@ class EdgeResolutionTest {
         assertEquals(engine.device("dev"), command.device());
         UnsafeBuffer ip = new UnsafeBuffer(new byte[] {10, 0, 0, 1});
         assertEquals(engine.address(ip, 0, 4), command.address());
+        long lo = IpAddresses.lo(ip, 0, 4);
+        assertEquals(new Identities(KEY.key0(), KEY.key1()).address(0, lo, 128), command.ipKey());
+        assertEquals(new Identities(KEY.key0(), KEY.key1()).address(0, lo & ~0xFFL, IpAddresses.V4_PREFIX),
+            command.ipBlockKey(), "10.0.0.0/24");
         UnsafeBuffer f = name("cx" + "dev" + "13800000000");
         assertEquals(ClaimCommand.fingerprint(f, 0, 1, 1, 1, 2, 3, 5, 11), command.fingerprint());
     }
