@@ -28,17 +28,19 @@ public final class CampaignDirectory {
     private static final AtomicLong EPOCHS = new AtomicLong();
 
     private final long epoch;
+    private final boolean[] riskRules;
     private final Names campaigns;
     private final Names skus;
 
     /**
      * A directory of {@code campaignIds} (index i is campaign i) and {@code skuIds} (index i is
-     * SKU i, of the campaign at {@code skuCampaigns[i]}), UTF-8; the arrays are not copied and
-     * must not change afterwards.
+     * SKU i, of the campaign at {@code skuCampaigns[i]}), UTF-8, and whether each campaign has risk
+     * rules; the arrays are not copied and must not change afterwards.
      */
-    public CampaignDirectory(byte[][] campaignIds, int campaignCount, byte[][] skuIds, int[] skuCampaigns,
-                             int skuCount) {
+    public CampaignDirectory(byte[][] campaignIds, boolean[] riskRules, int campaignCount, byte[][] skuIds,
+                             int[] skuCampaigns, int skuCount) {
         this.epoch = EPOCHS.incrementAndGet();
+        this.riskRules = riskRules;
         int[] campaignScopes = new int[campaignCount];
         Arrays.fill(campaignScopes, CAMPAIGN_SCOPE);
         this.campaigns = new Names(campaignIds, campaignScopes, campaignCount);
@@ -52,6 +54,14 @@ public final class CampaignDirectory {
     /** The index of the campaign whose id is these bytes, or {@link #MISSING}. */
     public int campaign(DirectBuffer buffer, int offset, int length) {
         return campaigns.find(CAMPAIGN_SCOPE, buffer, offset, length);
+    }
+
+    /**
+     * Whether campaign {@code campaign} had risk rules (so that a claim's address keys are worth
+     * computing at the edge). A hint only: a claim without them has them computed by the engine.
+     */
+    public boolean riskRules(int campaign) {
+        return campaign >= 0 && riskRules[campaign];
     }
 
     /** The index of the SKU of campaign {@code campaign} whose id is these bytes, or {@link #MISSING}. */

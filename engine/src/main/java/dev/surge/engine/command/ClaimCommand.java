@@ -14,7 +14,8 @@ import org.agrona.MutableDirectBuffer;
  * resolves and hashes the strings itself, as it does for a stale epoch.
  *
  * <pre>
- *  0 flags:4          {@link #HASHED}: the identities below were computed by the publisher
+ *  0 flags:4          {@link #HASHED}: the identities below were computed by the publisher;
+ *                     {@link #ADDRESS_KEYS}: so were ipKey and ipBlockKey
  *  4 campaignIndex:4  {@link CampaignDirectory#MISSING} when the directory does not hold the campaign
  *  8 skuIndex:4       {@link CampaignDirectory#MISSING} when the campaign has no such SKU
  * 12 (zero):4
@@ -26,8 +27,8 @@ import org.agrona.MutableDirectBuffer;
  * 56 fingerprint:8    tells a retry from another request under the same key (unkeyed, see {@link #fingerprint})
  * 64 device:8         keyed hash of the device id (0 when none)
  * 72 address:8        keyed hash of the ip bytes (0 when none)
- * 80 ipKey:8          keyed hash of the parsed address, as the risk rules key it (0 when none)
- * 88 ipBlockKey:8     keyed hash of the address's /24 (IPv4) or /64 (IPv6) block (0 when none)
+ * 80 ipKey:8          keyed hash of the parsed address, as the risk rules key it (0 when not computed)
+ * 88 ipBlockKey:8     keyed hash of the address's /24 (IPv4) or /64 (IPv6) block (0 when not computed)
  * 96 tokenIssuedAt:8  epoch ms; Long.MIN_VALUE when the token had no iat
  *104 user, idempotencyKey, campaign, sku, device, ip (raw 4/16 bytes), account: length-prefixed
  * </pre>
@@ -36,6 +37,8 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class ClaimCommand {
     public static final int HASHED = 1;
+    /** The address and block keys below were computed (the campaign had risk rules when resolved). */
+    public static final int ADDRESS_KEYS = 2;
     static final int FLAGS = 0;
     static final int CAMPAIGN_INDEX = 4;
     static final int SKU_INDEX = 8;
@@ -63,6 +66,10 @@ public final class ClaimCommand {
 
     public boolean hashed() {
         return (buffer.getInt(FLAGS, LE) & HASHED) != 0;
+    }
+
+    public boolean addressKeys() {
+        return (buffer.getInt(FLAGS, LE) & ADDRESS_KEYS) != 0;
     }
 
     public long epoch() {

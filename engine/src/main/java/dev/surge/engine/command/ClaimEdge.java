@@ -48,7 +48,8 @@ public final class ClaimEdge {
 
         CampaignDirectory d = directory.get();
         int campaignIndex = d.campaign(b, campaign, campaignLength);
-        b.putInt(ClaimCommand.FLAGS, ClaimCommand.HASHED, LE);
+        boolean addressKeys = IpAddresses.valid(ipLength) && d.riskRules(campaignIndex);
+        b.putInt(ClaimCommand.FLAGS, ClaimCommand.HASHED | (addressKeys ? ClaimCommand.ADDRESS_KEYS : 0), LE);
         b.putInt(ClaimCommand.CAMPAIGN_INDEX, campaignIndex, LE);
         b.putInt(ClaimCommand.SKU_INDEX, d.sku(campaignIndex, b, sku, skuLength), LE);
         b.putInt(ClaimCommand.SKU_INDEX + 4, 0, LE);
@@ -67,15 +68,18 @@ public final class ClaimEdge {
             device, deviceLength, account, accountLength), LE);
         b.putLong(ClaimCommand.DEVICE, deviceLength > 0 ? identities.device(b, device, deviceLength) : 0, LE);
         b.putLong(ClaimCommand.ADDRESS, ipLength > 0 ? identities.address(b, ip, ipLength) : 0, LE);
-        putAddressKeys(b, ip, ipLength);
+        putAddressKeys(b, addressKeys, ip, ipLength);
         b.putLong(ClaimCommand.TOKEN_ISSUED_AT, tokenIssuedAt, LE);
     }
 
-    /** The keys the risk rules count an address and its block under (RiskSubject.ipKey, ipPrefixKey). */
-    private void putAddressKeys(MutableDirectBuffer b, int ip, int ipLength) {
+    /**
+     * The keys the risk rules count an address and its block under (RiskSubject.ipKey, ipPrefixKey),
+     * if its campaign has rules: without, nothing reads them.
+     */
+    private void putAddressKeys(MutableDirectBuffer b, boolean addressKeys, int ip, int ipLength) {
         long key = 0;
         long blockKey = 0;
-        if (IpAddresses.valid(ipLength)) {
+        if (addressKeys) {
             long hi = IpAddresses.hi(b, ip, ipLength);
             long lo = IpAddresses.lo(b, ip, ipLength);
             int p = IpAddresses.groupPrefix(hi, lo);

@@ -60,7 +60,7 @@ final class ClaimDecider extends CommandDecider {
         if (ipLen > 0) {
             identities.knownAddress(ipOff, ipLen, command.address());
         }
-        if (IpAddresses.valid(ipLen)) {
+        if (command.addressKeys()) {
             long hi = IpAddresses.hi(cmd, ipOff, ipLen);
             long lo = IpAddresses.lo(cmd, ipOff, ipLen);
             int p = IpAddresses.groupPrefix(hi, lo);

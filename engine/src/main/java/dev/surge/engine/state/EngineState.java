@@ -60,10 +60,14 @@ final class EngineState {
         publishDirectory();
     }
 
-    /** Publishes a directory of the campaigns and SKUs as they are now (after an id was added). */
+    /** Publishes a directory of the campaigns and SKUs as they are now (after a campaign changed). */
     void publishDirectory() {
-        CampaignDirectory d = new CampaignDirectory(campaignIds.idsCopy(), campaignIds.size(), skuIds.idsCopy(),
-            skuIds.scopesCopy(), skuIds.size());
+        boolean[] riskRules = new boolean[campaignIds.size()];
+        for (int i = 0; i < riskRules.length; i++) {
+            riskRules[i] = risk.rules(i) != null;
+        }
+        CampaignDirectory d = new CampaignDirectory(campaignIds.idsCopy(), riskRules, campaignIds.size(),
+            skuIds.idsCopy(), skuIds.scopesCopy(), skuIds.size());
         directoryEpoch = d.epoch();
         directory = d;
     }

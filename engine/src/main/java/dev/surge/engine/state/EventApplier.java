@@ -51,8 +51,7 @@ final class EventApplier {
 
     private void configure(CampaignSpec spec) {
         Campaign c = state.campaign(spec.id);
-        boolean added = c == null;
-        if (added) {
+        if (c == null) {
             c = state.addCampaign(spec.id);
         }
         c.name = spec.name;
@@ -67,7 +66,6 @@ final class EventApplier {
             Sku sku = state.sku(c, s.id);
             if (sku == null) {
                 sku = state.addSku(c, s.id, s.kind);
-                added = true;
             }
             sku.stock = s.stock;
             sku.perUserLimit = s.perUserLimit;
@@ -82,9 +80,7 @@ final class EventApplier {
                 sku.itemQty[i] = s.items.get(i).qty();
             }
         }
-        if (added) {
-            state.publishDirectory(); // publishers may resolve the new ids from here on
-        }
+        state.publishDirectory(); // new ids, or rules on or off: publishers resolve against this from here on
     }
 
     private void loadCodes(EventView e) {

@@ -195,10 +195,10 @@ final class StateSnapshot {
         s.lastTimestamp = in.readLong();
         readCampaigns(s, in);
         readSkus(s, in);
-        s.publishDirectory();
         readGrants(s.grants, in);
         readSubjectsAndKeys(s, in);
         readRedeemersSuppliersDeliveries(s, in);
+        s.publishDirectory(); // with the campaigns' rules, wherever the snapshot keeps them
         return s;
     }
 

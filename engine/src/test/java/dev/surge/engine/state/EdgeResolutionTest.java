@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.surge.engine.command.ClaimCommand;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.risk.IpAddresses;
+import dev.surge.engine.risk.RiskRules;
 import dev.surge.engine.util.Identities;
 import java.nio.charset.StandardCharsets;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -28,8 +30,15 @@ class EdgeResolutionTest {
     private final CommandSlot slot = new CommandSlot();
 
     private static StateMachine machine(String... skus) {
+        return machine(null, skus);
+    }
+
+    private static StateMachine machine(RiskRules rules, String... skus) {
         StateMachine m = new StateMachine(KEY);
         CampaignSpec spec = EngineDriver.campaign("c", 0);
+        if (rules != null) {
+            spec.risk = rules;
+        }
         for (String sku : skus) {
             recharge(spec, sku);
         }
@@ -108,10 +117,13 @@ class EdgeResolutionTest {
 
     @Test
     void theEdgeComputesTheIdentitiesTheEngineWould() {
-        StateMachine m = machine("x");
+        RiskRules rules = new RiskRules();
+        rules.perIp = new RiskRules.Velocity(5, 60);
+        StateMachine m = machine(rules, "x");
         claim(new CommandWriter(m.edge()), "alice", "x");
         ClaimCommand command = new ClaimCommand().wrap(slot.command);
         assertTrue(command.hashed());
+        assertTrue(command.addressKeys(), "the campaign has risk rules: they key the address");
         Identities engine = new Identities(KEY.key0(), KEY.key1());
         assertEquals(engine.user("alice"), command.userLow());
         assertEquals(engine.userHigh(), command.userHigh());
@@ -127,6 +139,18 @@ class EdgeResolutionTest {
             command.ipBlockKey(), "10.0.0.0/24");
         UnsafeBuffer f = name("cx" + "dev" + "13800000000");
         assertEquals(ClaimCommand.fingerprint(f, 0, 1, 1, 1, 2, 3, 5, 11), command.fingerprint());
+    }
+
+    @Test
+    void addressKeysAreLeftOutWhereNoRuleReadsThem() {
+        StateMachine m = machine("x");
+        claim(new CommandWriter(m.edge()), "alice", "x");
+        ClaimCommand command = new ClaimCommand().wrap(slot.command);
+        assertTrue(command.hashed());
+        assertFalse(command.addressKeys());
+        assertEquals(0, command.ipKey());
+        m.decide(slot);
+        assertEquals(ResultCode.GRANTED, slot.result);
     }
 
     private static UnsafeBuffer name(String s) {
