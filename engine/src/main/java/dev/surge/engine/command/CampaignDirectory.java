@@ -8,7 +8,7 @@ import org.agrona.DirectBuffer;
 /**
  * Campaign and SKU ids as the engine's indexes, so that a publisher resolves the names of a claim
  * and the writer thread decides on numbers. Immutable: the writer thread builds a new one whenever
- * a campaign or SKU is added (and when a state is restored) and publishes it through a volatile
+ * a campaign is upserted (and when a state is restored) and publishes it through a volatile
  * field; any number of publishers read it.
  *
  * <p>Each directory has its own {@link #epoch()}, never reused within the process (not even by

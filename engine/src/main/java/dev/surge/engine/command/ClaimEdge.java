@@ -8,9 +8,10 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * A publisher's share of a claim's decision: resolves campaign and SKU to indexes in the engine's
- * current {@link CampaignDirectory} and computes the claim's keyed identities (user, Idempotency-Key,
- * device, address, and the address and block keys of the risk rules) and fingerprint, once, on the publishing thread, into the command's fixed part
- * ({@link ClaimCommand}). The writer thread then reads numbers instead of hashing strings.
+ * current {@link CampaignDirectory} and computes the claim's keyed identities (user,
+ * Idempotency-Key, device, address; the address and block keys where risk rules read them) and its
+ * fingerprint, once, on the publishing thread, into the command's fixed part ({@link ClaimCommand}).
+ * The writer thread then reads numbers instead of hashing strings.
  *
  * <p>The identities are keyed with the engine's own key (an edge is made by the state machine,
  * {@code StateMachine.edge()}), so they equal what the engine would compute: a publisher's hash

@@ -21,8 +21,8 @@ import java.util.List;
  * <pre>
  * CLAIM               {@link ClaimCommand}: a fixed part of 104 bytes (flags, campaign and SKU indexes,
  *                     directory epoch, user and key identities, fingerprint, device and address
- *                     hashes, the risk rules' address and block keys, tokenIssuedAt), then user, idempotencyKey, campaign, sku, device,
- *                     ip (raw 4/16 bytes), account
+ *                     hashes, the risk rules' address and block keys, tokenIssuedAt), then user,
+ *                     idempotencyKey, campaign, sku, device, ip (raw 4/16 bytes), account
  * REDEEM_GRANT        user, idempotencyKey, grantHi:8, grantLo:4
  * REDEEM_CODE         redeemer, idempotencyKey, code, keyHash (SHA-256 of the redeemer key presented: its scope)
  * UPSERT_CAMPAIGN     {@link CampaignSpec}

@@ -40,7 +40,7 @@ final class EngineState {
     final DeliveryBook deliveries = new DeliveryBook();
     /**
      * Campaign and SKU ids to indexes, for publishers ({@link StateMachine#edge}): rebuilt by
-     * {@link #publishDirectory} whenever an id is added, read by any thread.
+     * {@link #publishDirectory} on every campaign upsert and restore, read by any thread.
      */
     volatile CampaignDirectory directory;
     /** The epoch of {@link #directory}, read by the writer thread without a volatile load. */
