@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -23,8 +24,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * The state machine alone, one thread: decide + apply of a claim that is granted (a recharge
  * SKU with ample stock, per-user limit 1, a fresh user and Idempotency-Key each time, so every
  * claim touches the limit counters, the idempotency table and the grant book).
- * Each op also encodes its command (the publisher's work); {@link #encodeOnly} measures that
- * part alone so it can be subtracted.
+ *
+ * <p>Claims are written as the gateway writes them: resolved at the edge ({@code ClaimEdge}:
+ * directory indexes, keyed identities, fingerprint). The work splits between two threads in
+ * production, and so do the figures:
+ * <ul>
+ * <li>{@link #decide}: the writer thread's share alone: a batch of {@link #BATCH} claims is encoded
+ *     before each invocation (not timed) and decided in it, as the decide stage sees a ring batch;
+ * <li>{@link #encodeOnly}: the publisher's share (encoding, directory lookups, hashing);
+ * <li>{@link #claim}: both, one after the other on one thread.
+ * </ul>
  *
  * <p>The tables are reserved for {@link #RESERVED_USERS} users up front, as a production start
  * with an expected-users hint does, so that the figure is the decision and not the amortised
@@ -39,6 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ClaimDecisionBenchmark {
     /** More users than one 2 s iteration reaches on this hardware. */
     static final int RESERVED_USERS = 6_000_000;
+    /** Claims per {@link #decide} invocation, encoded beforehand. */
+    static final int BATCH = 256;
 
     @Param({"true"})
     public boolean reserve;
@@ -72,6 +83,7 @@ public class ClaimDecisionBenchmark {
             slots[i] = new CommandSlot();
         }
         next = 0;
+        this.writer = new CommandWriter(machine.edge());
     }
 
     @Benchmark
@@ -83,6 +95,38 @@ public class ClaimDecisionBenchmark {
         return slot.eventLength;
     }
 
+    /** The writer thread's share: decide + apply of claims a publisher already resolved. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int decide(Batch batch) {
+        int written = 0;
+        for (CommandSlot slot : batch.slots) {
+            machine.decide(slot);
+            written += slot.eventLength;
+        }
+        return written;
+    }
+
+    /** Claims encoded by the publisher before each {@link #decide} invocation, outside its time. */
+    @State(Scope.Thread)
+    public static class Batch {
+        final CommandSlot[] slots = new CommandSlot[BATCH];
+
+        public Batch() {
+            for (int i = 0; i < BATCH; i++) {
+                slots[i] = new CommandSlot();
+            }
+        }
+
+        @Setup(Level.Invocation)
+        public void encode(ClaimDecisionBenchmark bench) {
+            for (CommandSlot slot : slots) {
+                bench.fill(slot, bench.next++);
+            }
+        }
+    }
+
+    /** The publisher's share: encoding, directory lookups and hashing at the edge. */
     @Benchmark
     public int encodeOnly() {
         int n = next++;
@@ -91,7 +135,7 @@ public class ClaimDecisionBenchmark {
         return slot.commandLength;
     }
 
-    private final CommandWriter writer = new CommandWriter();
+    private CommandWriter writer;
     private final StringBuilder user = new StringBuilder(16);
     private final StringBuilder key = new StringBuilder(16);
 

@@ -2,6 +2,7 @@ package dev.surge.bench;
 
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 
@@ -17,9 +18,19 @@ public final class FlashSale {
     public static final String RECHARGE_SKU = "vip";
     public static final String CODE_SKU = "card";
 
-    private final CommandWriter writer = new CommandWriter();
+    private final CommandWriter writer;
     private final StringBuilder user = new StringBuilder(24);
     private final StringBuilder key = new StringBuilder(24);
+
+    /** Claims left for the engine to resolve (as a tool writes them). */
+    public FlashSale() {
+        this(null);
+    }
+
+    /** Claims resolved at the edge with {@code edge}, as the gateway writes them. */
+    public FlashSale(ClaimEdge edge) {
+        this.writer = new CommandWriter(edge);
+    }
 
     /** The campaign, open from time 0 for ever. */
     public static CampaignSpec campaign() {

@@ -2,6 +2,7 @@ package dev.surge.bench;
 
 import com.lmax.disruptor.EventTranslatorOneArg;
 import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.port.ReplyPort;
@@ -81,9 +82,11 @@ public class RingJournalThroughput {
         dir = Files.createTempDirectory("surge-ring-bench");
         ChronicleJournal journal = new ChronicleJournal(dir, Durability.parse(durability), BenchKeys.CIPHER);
         replies = new LatencyReplies();
-        ring = new EngineRing(new StateMachine(), journal, replies, DeliveryPort.NONE, ringSize,
+        StateMachine machine = new StateMachine();
+        ring = new EngineRing(machine, journal, replies, DeliveryPort.NONE, ringSize,
             EngineRing.Wait.valueOf(wait)).start();
-        publisher = new Publisher(rate);
+        publisher = new Publisher(rate, machine.edge()); // claims resolved at the edge, as the gateway's
+
         publisher.upsert = true; // first slot: the campaign, through the ring so the journal has it
         publish();
         replies.awaitAll(publisher.published);
@@ -132,14 +135,15 @@ public class RingJournalThroughput {
 
     /** Fills slots on the benchmark thread; counts and paces what it published. */
     static final class Publisher {
-        private final FlashSale sale = new FlashSale();
+        private final FlashSale sale;
         private final long periodNanos;
         private long startNanos;
         private long sent;
         long published;
         boolean upsert;
 
-        Publisher(long rate) {
+        Publisher(long rate, ClaimEdge edge) {
+            this.sale = new FlashSale(edge);
             this.periodNanos = rate <= 0 ? 0 : 1_000_000_000L / rate;
         }
 

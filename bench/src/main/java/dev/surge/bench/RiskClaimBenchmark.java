@@ -4,6 +4,7 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.ClaimCommand;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.risk.IpBlock;
@@ -46,8 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@code BOT}: the rules, every claim from one device that already has its 3 accounts:
  *     refused DEVICE_SHARED (the refusal path).
  * </ul>
- * {@link #claim} is a whole decision (its command encoding included; {@link #encodeOnly} is
- * that part alone); {@link #riskAlone} is {@link RiskState#check} plus {@link RiskState#onClaim}
+ * {@link #claim} is a whole decision (its command encoding included, resolved at the edge as the
+ * gateway's: {@link #encodeOnly} is that part alone, the publisher's share); {@link #riskAlone} is {@link RiskState#check} plus {@link RiskState#onClaim}
  * for the same subjects, without the rest of the engine.
  */
 @State(Scope.Thread)
@@ -78,7 +79,7 @@ public class RiskClaimBenchmark {
     /** The risk rules' keyed hashes, under a key of their own (the benchmark's state is never replayed). */
     private final Identities identities = new Identities(0x5eedL, 0xbeefL);
     private final RiskSubject subject = new RiskSubject(identities);
-    private final CommandWriter writer = new CommandWriter();
+    private CommandWriter writer;
     private final CommandSlot slot = new CommandSlot();
     private final StringBuilder user = new StringBuilder(16);
     private final StringBuilder device = new StringBuilder(16);
@@ -92,6 +93,7 @@ public class RiskClaimBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         machine = new StateMachine();
+        writer = new CommandWriter(machine.edge()); // claims resolved at the edge, as the gateway's
         CampaignSpec spec = new CampaignSpec("bench");
         spec.endsAt = Long.MAX_VALUE;
         spec.perUserLimit = 1;
@@ -118,7 +120,8 @@ public class RiskClaimBenchmark {
                 new byte[] {(byte) 198, 18, (byte) (u >>> 8), (byte) u}, "13800000000", T0 - 2 * DAY);
             machine.decide(slot);
             check(ResultCode.GRANTED);
-            userHashes[u] = identities.user(slot.command, 2, slot.command.getShort(0, java.nio.ByteOrder.LITTLE_ENDIAN));
+            userHashes[u] = identities.user(slot.command, ClaimCommand.STRINGS + 2,
+                slot.command.getShort(ClaimCommand.STRINGS, java.nio.ByteOrder.LITTLE_ENDIAN));
         }
         if (rules == Rules.BOT) {
             for (int u = 0; u < 3; u++) { // the bot device takes its three accounts

@@ -20,7 +20,7 @@ public final class EngineDriver {
     public final StateMachine machine;
     public final List<byte[]> events = new ArrayList<>();
     private final CommandSlot slot = new CommandSlot();
-    private final CommandWriter writer = new CommandWriter();
+    private final CommandWriter writer;
     private final SplittableRandom random;
     public long now = 1_000_000L;
 
@@ -30,8 +30,22 @@ public final class EngineDriver {
 
     /** With the state config of a data directory the test recovers later (its cipher's). */
     public EngineDriver(long seed, StateConfig config) {
+        this(seed, config, true);
+    }
+
+    /**
+     * Claims resolved at the edge (as the gateway publishes them: indexes and identities computed
+     * by the writer's {@code StateMachine.edge()}) when {@code atEdge}, else left for the engine
+     * to resolve by name and hash (as a tool without an edge writes them).
+     */
+    public EngineDriver(long seed, StateConfig config, boolean atEdge) {
         this.random = new SplittableRandom(seed);
         this.machine = new StateMachine(config);
+        this.writer = atEdge ? new CommandWriter(machine.edge()) : new CommandWriter();
+    }
+
+    public EngineDriver(long seed, boolean atEdge) {
+        this(seed, keyOf(seed), atEdge);
     }
 
     /** A fixed identity key per seed (tests only: a server's key is its data directory's secret). */

@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
             config.waitStrategy());
         ring.start();
         storage.onStarted(ring);
-        engine = new EngineProxy(ring, config.clock());
+        engine = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread
         context.engine(engine);
         return engine;
     }

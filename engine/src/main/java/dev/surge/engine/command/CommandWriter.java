@@ -12,10 +12,17 @@ import java.util.List;
  * Fills a slot with a command, in the layout the engine reads. Used by publishers (the gateway,
  * tools, tests) inside their Disruptor translators. One instance per publishing thread.
  *
+ * <p>A writer made with a {@link ClaimEdge} resolves each claim at the edge: campaign and SKU
+ * indexes from the engine's directory, the keyed identities and the fingerprint, computed here on
+ * the publishing thread ({@link ClaimCommand}). A writer without one leaves a claim unresolved and
+ * the engine resolves and hashes it on the writer thread: same decision, same event.
+ *
  * <p>Layouts (strings are length-prefixed, see {@link WireWriter}):
  * <pre>
- * CLAIM               user, idempotencyKey, campaign, sku, device, ip(raw 4/16 bytes), account,
- *                     tokenIssuedAt:8 (epoch ms; Long.MIN_VALUE when the token had no iat)
+ * CLAIM               {@link ClaimCommand}: a fixed part of 104 bytes (flags, campaign and SKU indexes,
+ *                     directory epoch, user and key identities, fingerprint, device and address
+ *                     hashes, the risk rules' address and block keys, tokenIssuedAt), then user,
+ *                     idempotencyKey, campaign, sku, device, ip (raw 4/16 bytes), account
  * REDEEM_GRANT        user, idempotencyKey, grantHi:8, grantLo:4
  * REDEEM_CODE         redeemer, idempotencyKey, code, keyHash (SHA-256 of the redeemer key presented: its scope)
  * UPSERT_CAMPAIGN     {@link CampaignSpec}
@@ -37,6 +44,17 @@ import java.util.List;
  */
 public final class CommandWriter {
     private final WireWriter w = new WireWriter();
+    private final ClaimEdge edge;
+
+    /** A writer whose claims the engine resolves (tools, tests, replays of hand-made histories). */
+    public CommandWriter() {
+        this(null);
+    }
+
+    /** A writer that resolves claims at the edge with {@code edge} (null: leaves them to the engine). */
+    public CommandWriter(ClaimEdge edge) {
+        this.edge = edge;
+    }
 
     private WireWriter begin(CommandSlot slot, CommandType type, long timestamp) {
         slot.reset(type);
@@ -62,12 +80,17 @@ public final class CommandWriter {
         WireWriter w = begin(slot, CommandType.CLAIM, timestamp);
         slot.randomHi = randomHi;
         slot.randomLo = randomLo;
+        w.wrap(slot.command, ClaimCommand.STRINGS);
         w.putString(user).putString(idempotencyKey).putString(campaign).putString(sku).putString(device);
         byte[] address = ip == null ? EMPTY : ip;
         w.putBytes(address, 0, address.length);
         w.putString(account);
-        w.putLong(tokenIssuedAt);
         end(slot, w);
+        if (edge != null) {
+            edge.resolve(slot.command, tokenIssuedAt);
+        } else {
+            ClaimCommand.writeUnresolved(slot.command, tokenIssuedAt);
+        }
     }
 
     public void redeemGrant(CommandSlot slot, long timestamp, CharSequence user, CharSequence idempotencyKey,

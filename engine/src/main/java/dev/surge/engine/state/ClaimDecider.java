@@ -3,8 +3,11 @@ package dev.surge.engine.state;
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignDirectory;
+import dev.surge.engine.command.ClaimCommand;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
+import dev.surge.engine.risk.IpAddresses;
 import dev.surge.engine.risk.RiskReason;
 import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.util.Hashing;
@@ -17,6 +20,7 @@ import dev.surge.engine.util.Identities;
  */
 final class ClaimDecider extends CommandDecider {
     private final RiskSubject subject;
+    private final ClaimCommand command = new ClaimCommand();
     // the claim being decided, as places in the slot's command buffer
     private int userOff, userLen, keyOff, keyLen, campaignOff, campaignLen, skuOff, skuLen;
     private int deviceOff, deviceLen, ipOff, ipLen, accountOff, accountLen;
@@ -26,16 +30,8 @@ final class ClaimDecider extends CommandDecider {
         this.subject = new RiskSubject(identities);
     }
 
-    @Override
-    void dispatch(CommandType type) {
-        switch (type) {
-            case CLAIM -> claim();
-            default -> throw new IllegalArgumentException("not a ClaimDecider command: " + type);
-        }
-    }
-
-    /** Order: idempotency, campaign, SKU, account, status, window, risk, limits, stock. */
-    private void claim() {
+    private void readStrings() {
+        in.position(ClaimCommand.STRINGS);
         userLen = in.bytes();
         userOff = in.lastOffset();
         keyLen = in.bytes();
@@ -50,15 +46,49 @@ final class ClaimDecider extends CommandDecider {
         ipOff = in.lastOffset();
         accountLen = in.bytes();
         accountOff = in.lastOffset();
-        long issuedAt = in.remaining() >= 8 ? in.getLong() : RiskSubject.NO_ISSUED_AT;
+    }
 
+    /** Hands the identities a publisher computed to {@link Identities}; returns the fingerprint. */
+    private long knownIdentities(ClaimCommand command) {
+        identities.knownUser(userOff, userLen, command.userLow(), command.userHigh());
+        if (keyLen > 0) {
+            identities.knownKey(Identities.CLAIMS, keyOff, keyLen, command.keyLow(), command.keyHigh());
+        }
+        if (deviceLen > 0) {
+            identities.knownDevice(deviceOff, deviceLen, command.device());
+        }
+        if (ipLen > 0) {
+            identities.knownAddress(ipOff, ipLen, command.address());
+        }
+        if (command.addressKeys()) {
+            long hi = IpAddresses.hi(cmd, ipOff, ipLen);
+            long lo = IpAddresses.lo(cmd, ipOff, ipLen);
+            int p = IpAddresses.groupPrefix(hi, lo);
+            identities.knownAddress(hi, lo, 128, command.ipKey());
+            identities.knownAddress(IpAddresses.maskHi(hi, p), IpAddresses.maskLo(lo, p), p, command.ipBlockKey());
+        }
+        return command.fingerprint();
+    }
+
+    @Override
+    void dispatch(CommandType type) {
+        switch (type) {
+            case CLAIM -> claim();
+            default -> throw new IllegalArgumentException("not a ClaimDecider command: " + type);
+        }
+    }
+
+    /** Order: idempotency, campaign, SKU, account, status, window, risk, limits, stock. */
+    private void claim() {
+        ClaimCommand command = this.command.wrap(cmd);
+        readStrings();
+        long issuedAt = command.tokenIssuedAt();
+        long fingerprint = command.hashed() ? knownIdentities(command)
+            : ClaimCommand.fingerprint(cmd, campaignOff, campaignLen, skuOff, skuLen, deviceOff, deviceLen,
+                accountOff, accountLen);
+        // a claim resolved at the edge: these are memo hits (see Identities.knownUser)
         long user = identities.user(cmd, userOff, userLen);
         long userHigh = identities.userHigh();
-        // tells a retry from another request under the same key: the caller's own requests only,
-        // since the record it is checked against was found by the full (user, key) identity
-        long fingerprint = Hashing.combine(Hashing.hash(cmd, campaignOff, campaignLen),
-            Hashing.hash(cmd, skuOff, skuLen),
-            Hashing.combine(Hashing.hash(cmd, deviceOff, deviceLen), Hashing.hash(cmd, accountOff, accountLen)));
         if (keyLen > 0) {
             long key = identities.key(Identities.CLAIMS, userHigh, user, cmd, keyOff, keyLen);
             int seen = state.idempotency.find(identities.keyHigh(), key, time);
@@ -67,16 +97,28 @@ final class ClaimDecider extends CommandDecider {
                 return;
             }
         }
-        Campaign c = state.campaign(cmd, campaignOff, campaignLen);
+        Campaign c;
+        Sku sku;
+        if (command.epoch() == state.directoryEpoch) {
+            // resolved against the current directory: its indexes name what the strings name
+            int ci = command.campaignIndex();
+            int si = command.skuIndex();
+            c = ci == CampaignDirectory.MISSING ? null : state.campaigns[ci];
+            sku = si == CampaignDirectory.MISSING ? null : state.skus[si];
+        } else {
+            // not resolved, or against a directory since replaced: by name, never by a stale index
+            c = state.campaign(cmd, campaignOff, campaignLen);
+            sku = c == null ? null : state.sku(c, cmd, skuOff, skuLen);
+        }
         if (c == null) {
             rejectClaim(fingerprint, ResultCode.UNKNOWN_CAMPAIGN);
             return;
         }
-        Sku sku = state.sku(c, cmd, skuOff, skuLen);
         if (sku == null) {
             rejectClaim(fingerprint, ResultCode.UNKNOWN_SKU);
             return;
         }
+        state.known.keep(cmd, c, campaignOff, campaignLen, sku, skuOff, skuLen);
         if (accountLen == 0 && needsAccount(sku)) {
             reply.result(ResultCode.ACCOUNT_REQUIRED);
             return;

@@ -52,6 +52,7 @@ final class Decider {
             family.decide(slot, time);
         } finally {
             identities.endDecision();
+            state.known.forget();
         }
         reply.end();
     }

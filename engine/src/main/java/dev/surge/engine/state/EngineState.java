@@ -1,5 +1,6 @@
 package dev.surge.engine.state;
 
+import dev.surge.engine.command.CampaignDirectory;
 import dev.surge.engine.risk.RiskState;
 import dev.surge.engine.util.GrantIdCipher;
 import dev.surge.engine.util.Identities;
@@ -39,6 +40,15 @@ final class EngineState {
     final RiskState risk;
     final SupplierBook suppliers = new SupplierBook();
     final DeliveryBook deliveries = new DeliveryBook();
+    /**
+     * Campaign and SKU ids to indexes, for publishers ({@link StateMachine#edge}): rebuilt by
+     * {@link #publishDirectory} on every campaign upsert and restore, read by any thread.
+     */
+    volatile CampaignDirectory directory;
+    /** The epoch of {@link #directory}, read by the writer thread without a volatile load. */
+    long directoryEpoch;
+    /** The campaign and SKU the claim being decided names: its event's applier finds them without a lookup. */
+    final KnownIds known = new KnownIds();
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */
@@ -50,9 +60,25 @@ final class EngineState {
         this.grants = new GrantBook(subjects, new GrantIdCipher(new SipHash(config.key0(), config.key1())));
         this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
         this.risk = new RiskState(identities);
+        publishDirectory();
+    }
+
+    /** Publishes a directory of the campaigns and SKUs as they are now (after a campaign changed). */
+    void publishDirectory() {
+        boolean[] riskRules = new boolean[campaignIds.size()];
+        for (int i = 0; i < riskRules.length; i++) {
+            riskRules[i] = risk.rules(i) != null;
+        }
+        CampaignDirectory d = new CampaignDirectory(campaignIds.idsCopy(), riskRules, campaignIds.size(),
+            skuIds.idsCopy(), skuIds.scopesCopy(), skuIds.size());
+        directoryEpoch = d.epoch();
+        directory = d;
     }
 
     Campaign campaign(DirectBuffer buffer, int offset, int length) {
+        if (known.campaign != null && known.holdsCampaign(buffer, offset, length)) {
+            return known.campaign;
+        }
         int i = campaignIds.find(CAMPAIGN_SCOPE, buffer, offset, length);
         return i == IdTable.MISSING ? null : campaigns[i];
     }
@@ -63,6 +89,9 @@ final class EngineState {
     }
 
     Sku sku(Campaign campaign, DirectBuffer buffer, int offset, int length) {
+        if (known.sku != null && known.sku.campaign == campaign && known.holdsSku(buffer, offset, length)) {
+            return known.sku;
+        }
         int i = skuIds.find(campaign.index, buffer, offset, length);
         return i == IdTable.MISSING ? null : skus[i];
     }

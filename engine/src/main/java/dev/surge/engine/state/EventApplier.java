@@ -80,6 +80,7 @@ final class EventApplier {
                 sku.itemQty[i] = s.items.get(i).qty();
             }
         }
+        state.publishDirectory(); // new ids, or rules on or off: publishers resolve against this from here on
     }
 
     private void loadCodes(EventView e) {

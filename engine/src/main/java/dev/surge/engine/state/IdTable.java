@@ -30,6 +30,16 @@ final class IdTable {
         return scopes[index];
     }
 
+    /** The ids so far, UTF-8, index i at i: a copy of the array (the ids themselves never change). */
+    byte[][] idsCopy() {
+        return Arrays.copyOf(ids, size);
+    }
+
+    /** The scopes so far, index i at i: a copy. */
+    int[] scopesCopy() {
+        return Arrays.copyOf(scopes, size);
+    }
+
     int find(int scope, DirectBuffer buffer, int offset, int length) {
         long h = Hashing.combine(scope, Hashing.hash(buffer, offset, length));
         int mask = table.length - 1;

@@ -4,6 +4,8 @@ import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CampaignDirectory;
+import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.Blocklist;
@@ -101,6 +103,21 @@ public final class StateMachine {
 
     public StateConfig config() {
         return state.config;
+    }
+
+    /**
+     * A new {@link ClaimEdge} for one publishing thread: it resolves claims against this machine's
+     * directory and hashes their identities under this machine's key, so that the writer thread
+     * decides on numbers. Safe from any thread (it reads only the key and the published directory),
+     * also after the ring has taken the machine over.
+     */
+    public ClaimEdge edge() {
+        return new ClaimEdge(state.config.key0(), state.config.key1(), () -> state.directory);
+    }
+
+    /** The directory publishers resolve against now (safe from any thread). */
+    public CampaignDirectory directory() {
+        return state.directory;
     }
 
     // ---- read-only views, for tools and tests (they allocate) ---------------------------------

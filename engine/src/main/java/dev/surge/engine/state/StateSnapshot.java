@@ -198,6 +198,7 @@ final class StateSnapshot {
         readGrants(s.grants, in);
         readSubjectsAndKeys(s, in);
         readRedeemersSuppliersDeliveries(s, in);
+        s.publishDirectory(); // with the campaigns' rules, wherever the snapshot keeps them
         return s;
     }
 

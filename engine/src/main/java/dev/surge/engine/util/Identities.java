@@ -22,8 +22,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #keyHigh()}: read it before the next call. Within a decision ({@link #beginDecision})
  * each hash remembers where in the command its last input lay and its result, because the event
  * applier hashes again, from the event, exactly what the decider hashed from the command a moment
- * before: the second time costs a compare of a few words, not a hash. Confined to the thread that
- * owns the state.
+ * before: the second time costs a compare of a few words, not a hash. A claim resolved at the edge
+ * brings its hashes with it (computed by a publisher's own instance under the same key): the
+ * decider hands them in with the {@code known*} methods, and both decider and applier then find
+ * them here. Confined to the thread that owns the state (a publisher's instance: to that publisher).
  */
 public final class Identities {
     /** Idempotency scopes: the same key under two scopes is two unrelated identities. */
@@ -41,6 +43,8 @@ public final class Identities {
     private final Memo lastKey = new Memo();
     private final Memo lastDevice = new Memo();
     private final Memo lastAddress = new Memo();
+    private final AddressMemo lastAddressKey = new AddressMemo();
+    private final AddressMemo lastBlockKey = new AddressMemo();
     private long keyHigh;
     private DirectBuffer command;
 
@@ -74,6 +78,29 @@ public final class Identities {
         lastKey.forget();
         lastDevice.forget();
         lastAddress.forget();
+    }
+
+    /**
+     * The 128-bit identity of the user whose id lies in the current decision's command there, as
+     * a publisher under the same key computed it: the next {@link #user} of these bytes returns it.
+     */
+    public void knownUser(int offset, int length, long low, long high) {
+        lastUser.keep(true, 0, command, offset, length, low, high);
+    }
+
+    /** As {@link #knownUser}: the key's own 128-bit hash in {@code scope}, before it is combined with a subject. */
+    public void knownKey(int scope, int offset, int length, long low, long high) {
+        lastKey.keep(true, scope, command, offset, length, low, high);
+    }
+
+    /** As {@link #knownUser}, for a device id. */
+    public void knownDevice(int offset, int length, long hash) {
+        lastDevice.keep(true, 0, command, offset, length, hash, 0);
+    }
+
+    /** As {@link #knownUser}, for a client address as the claim carried it. */
+    public void knownAddress(int offset, int length, long hash) {
+        lastAddress.keep(true, 0, command, offset, length, hash, 0);
     }
 
     /** Names the key without revealing it (snapshots record it). */
@@ -141,10 +168,44 @@ public final class Identities {
 
     /** A parsed address, or an address block (hi, lo masked to {@code prefix} bits). */
     public long address(long hi, long lo, int prefix) {
-        address.putLong(0, hi, ByteOrder.LITTLE_ENDIAN);
-        address.putLong(8, lo, ByteOrder.LITTLE_ENDIAN);
-        address.putByte(16, (byte) prefix);
-        return addresses.hash(address, 0, 17);
+        AddressMemo m = prefix == 128 ? lastAddressKey : lastBlockKey;
+        if (!m.holds(hi, lo, prefix)) {
+            address.putLong(0, hi, ByteOrder.LITTLE_ENDIAN);
+            address.putLong(8, lo, ByteOrder.LITTLE_ENDIAN);
+            address.putByte(16, (byte) prefix);
+            m.keep(hi, lo, prefix, addresses.hash(address, 0, 17));
+        }
+        return m.key;
+    }
+
+    /**
+     * The key of a parsed address or block as a publisher under the same key computed it: the
+     * next {@link #address(long, long, int)} of these arguments returns it. A pure function of
+     * its arguments, so this memo (the last address and the last block) outlives decisions.
+     */
+    public void knownAddress(long hi, long lo, int prefix, long key) {
+        (prefix == 128 ? lastAddressKey : lastBlockKey).keep(hi, lo, prefix, key);
+    }
+
+    /** The last parsed address or block and its key. */
+    private static final class AddressMemo {
+        boolean kept;
+        long hi;
+        long lo;
+        int prefix;
+        long key;
+
+        boolean holds(long hi, long lo, int prefix) {
+            return kept && hi == this.hi && lo == this.lo && prefix == this.prefix;
+        }
+
+        void keep(long hi, long lo, int prefix, long key) {
+            this.hi = hi;
+            this.lo = lo;
+            this.prefix = prefix;
+            this.key = key;
+            kept = true;
+        }
     }
 
     /**

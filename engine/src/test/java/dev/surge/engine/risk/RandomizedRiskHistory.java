@@ -75,8 +75,13 @@ public final class RandomizedRiskHistory {
     }
 
     public RandomizedRiskHistory(long seed) {
+        this(seed, true);
+    }
+
+    /** {@code atEdge}: claims resolved by the publisher (see {@link EngineDriver#EngineDriver(long, boolean)}). */
+    public RandomizedRiskHistory(long seed, boolean atEdge) {
         rnd = new SplittableRandom(seed);
-        d = new EngineDriver(seed);
+        d = new EngineDriver(seed, atEdge);
     }
 
     /** The events the engine decided so far, in order (the history's journal). */

@@ -40,6 +40,14 @@ class RandomizedRiskTest {
                 for (int i = 0; i < again.size(); i++) {
                     assertTrue(Arrays.equals(s.events().get(i), again.get(i)), "event " + (i + 1) + " differs");
                 }
+                // the same claims left for the engine to resolve and hash: the identities and
+                // indexes the publisher computed must decide exactly as the engine's own
+                List<byte[]> byEngine = new RandomizedRiskHistory(seed, false).runForEvents();
+                assertEquals(s.events().size(), byEngine.size(), "resolved by the engine: same number of events");
+                for (int i = 0; i < byEngine.size(); i++) {
+                    assertTrue(Arrays.equals(s.events().get(i), byEngine.get(i)),
+                        "resolved by the engine: event " + (i + 1) + " differs");
+                }
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("sequence failed; rerun with -Dsurge.seed=" + seed + ": " + e.getMessage(), e);
             }

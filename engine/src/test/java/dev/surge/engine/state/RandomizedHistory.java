@@ -55,8 +55,13 @@ public final class RandomizedHistory {
     private int bundleQty2;
 
     public RandomizedHistory(long seed) {
+        this(seed, true);
+    }
+
+    /** {@code atEdge}: claims resolved by the publisher (see {@link EngineDriver#EngineDriver(long, boolean)}). */
+    public RandomizedHistory(long seed, boolean atEdge) {
         rnd = new SplittableRandom(seed);
-        d = new EngineDriver(seed);
+        d = new EngineDriver(seed, atEdge);
         spec = EngineDriver.campaign("c", rnd.nextInt(4));
         spec.perDeviceLimit = rnd.nextInt(5);
         spec.perIpLimit = rnd.nextInt(7);
@@ -81,6 +86,11 @@ public final class RandomizedHistory {
     /** The events the engine decided so far, in order (the history's journal). */
     public List<byte[]> events() {
         return d.events;
+    }
+
+    /** The digest of the state so far. */
+    public long digest() {
+        return d.machine.digest();
     }
 
     /** Runs the whole history, asserting every reply against the model; returns the number of claims. */

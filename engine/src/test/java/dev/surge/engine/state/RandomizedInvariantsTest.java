@@ -1,6 +1,10 @@
 package dev.surge.engine.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +35,29 @@ class RandomizedInvariantsTest {
             }
         }
         assertTrue(claims > SEQUENCES * 50L || only != null, "the generator must mostly produce claims");
+    }
+
+    /**
+     * The gateway resolves claims at the edge (directory indexes, keyed identities, fingerprint);
+     * tools leave them to the engine. Both must give byte-identical events and the same digest.
+     */
+    @Test
+    void claimsResolvedAtTheEdgeDecideExactlyAsTheEngineResolvingThem() throws Exception {
+        Integer only = Integer.getInteger("surge.seed");
+        int from = only == null ? 0 : only;
+        int to = only == null ? SEQUENCES / 4 : only + 1;
+        for (int seed = from; seed < to; seed++) {
+            RandomizedHistory edge = new RandomizedHistory(seed, true);
+            RandomizedHistory engine = new RandomizedHistory(seed, false);
+            edge.run();
+            engine.run();
+            List<byte[]> a = edge.events();
+            List<byte[]> b = engine.events();
+            assertEquals(a.size(), b.size(), "seed " + seed + ": same number of events");
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i), b.get(i), "seed " + seed + ": event " + (i + 1) + " differs");
+            }
+            assertEquals(edge.digest(), engine.digest(), "seed " + seed + ": same state");
+        }
     }
 }

@@ -106,6 +106,33 @@ class IdentitiesTest {
         }
     }
 
+    /**
+     * What a publisher computed is what the memo answers for those bytes, within the decision only.
+     * (Deliberately wrong values here, to see that they are the ones used and then forgotten.)
+     */
+    @Test
+    void aKnownIdentityAnswersForItsBytesUntilTheDecisionEnds() {
+        UnsafeBuffer command = buffer("..alice..");
+        identities.beginDecision(command);
+        identities.knownUser(2, 5, 111, 222);
+        assertEquals(111, identities.user(buffer("####alice"), 4, 5), "the event's copy of the bytes");
+        assertEquals(222, identities.userHigh());
+        assertEquals(fresh.user("alicf"), identities.user(buffer("alicf"), 0, 5), "other bytes: hashed");
+        identities.endDecision();
+        assertEquals(fresh.user("alice"), identities.user(command, 2, 5), "forgotten with the decision");
+    }
+
+    /** A parsed address's key is a function of the address alone: a known one holds across decisions. */
+    @Test
+    void aKnownAddressKeyAnswersForThatAddressOnly() {
+        long expected = fresh.address(0, 0xFFFF_0A00_0001L, 128);
+        identities.knownAddress(0, 0xFFFF_0A00_0001L, 128, expected);
+        assertEquals(expected, identities.address(0, 0xFFFF_0A00_0001L, 128));
+        assertEquals(fresh.address(0, 0xFFFF_0A00_0002L, 128), identities.address(0, 0xFFFF_0A00_0002L, 128));
+        assertEquals(fresh.address(0, 0xFFFF_0A00_0000L, 120), identities.address(0, 0xFFFF_0A00_0000L, 120));
+        assertEquals(fresh.address(0, 0xFFFF_0A00_0001L, 128), identities.address(0, 0xFFFF_0A00_0001L, 128));
+    }
+
     private static UnsafeBuffer buffer(String s) {
         return new UnsafeBuffer(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,6 +1,7 @@
 package dev.surge.gateway.engine;
 
 import com.lmax.disruptor.EventTranslatorTwoArg;
+import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.ring.EngineRing;
@@ -10,13 +11,16 @@ import java.nio.ByteOrder;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.agrona.concurrent.EpochClock;
 
 /**
  * Publishes commands to the engine ring from any thread, never blocking: a full ring is a
  * {@code false} the caller answers with 503 OVERLOADED. Each publishing thread has its own
  * {@link Publisher} (command writer, clock reading and random bits); the translator is a
- * static constant that captures nothing.
+ * static constant that captures nothing. A publisher's writer resolves each claim at the edge
+ * ({@link ClaimEdge}: the directory's indexes, the keyed identities), so that the hashing is
+ * spread over the event loops instead of done on the engine's one writer thread.
  *
  * <p>Threading: thread-safe.
  */
@@ -30,17 +34,20 @@ public final class EngineProxy {
 
     private final EngineRing ring;
     private final EpochClock clock;
+    private final Supplier<ClaimEdge> edges;
     private final LongAdder published = new LongAdder();
     private final FastThreadLocal<Publisher> publishers = new FastThreadLocal<>() {
         @Override
         protected Publisher initialValue() {
-            return new Publisher(clock);
+            return new Publisher(clock, edges.get());
         }
     };
 
-    public EngineProxy(EngineRing ring, EpochClock clock) {
+    /** {@code edges} makes one {@link ClaimEdge} per publishing thread ({@code StateMachine::edge}). */
+    public EngineProxy(EngineRing ring, EpochClock clock, Supplier<ClaimEdge> edges) {
         this.ring = ring;
         this.clock = clock;
+        this.edges = edges;
     }
 
     /** Publishes if the ring has a free slot now; false when it is full. */
@@ -74,15 +81,16 @@ public final class EngineProxy {
      */
     public static final class Publisher {
         private static final int IDS_PER_REFILL = 256;
-        public final CommandWriter writer = new CommandWriter();
+        public final CommandWriter writer;
         private final EpochClock clock;
         private final SecureRandom random;
         private final ByteBuffer bits = ByteBuffer.allocate(12 * IDS_PER_REFILL).order(ByteOrder.LITTLE_ENDIAN);
         private long randomHi;
         private int randomLo;
 
-        Publisher(EpochClock clock) {
+        Publisher(EpochClock clock, ClaimEdge edge) {
             this.clock = clock;
+            this.writer = new CommandWriter(edge);
             SecureRandom r;
             try {
                 r = SecureRandom.getInstance("DRBG");
