@@ -65,7 +65,7 @@ public final class AttackerStateFootprint {
             key.append("key-").append(n);
             device.setLength(0);
             device.append("dfp-").append(n);
-            writer.claim(slot, 2 + n / 1000, n * 0x9E3779B97F4A7C15L, n, user, key, FlashSale.CAMPAIGN,
+            writer.claim(slot, 2 + n / 1000, user, key, FlashSale.CAMPAIGN,
                 FlashSale.RECHARGE_SKU, device, null, "13800000000");
             machine.decide(slot);
             if (slot.result != ResultCode.GRANTED) {

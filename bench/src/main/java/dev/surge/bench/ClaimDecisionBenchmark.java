@@ -144,6 +144,6 @@ public class ClaimDecisionBenchmark {
         user.append("user-").append(n);
         key.setLength(0);
         key.append("key-").append(n);
-        writer.claim(slot, 2, n * 0x9E3779B97F4A7C15L, n, user, key, "bench", "vip", "dev-1", null, "13800000000");
+        writer.claim(slot, 2, user, key, "bench", "vip", "dev-1", null, "13800000000");
     }
 }

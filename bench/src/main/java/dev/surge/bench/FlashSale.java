@@ -65,7 +65,7 @@ public final class FlashSale {
         key.setLength(0);
         key.append("key-").append(n);
         // time and randomness are inputs: derived from n so that runs are reproducible
-        writer.claim(slot, 2 + n / 1000, n * 0x9E3779B97F4A7C15L, (int) n, user, key, CAMPAIGN, sku, "dev-1", null,
+        writer.claim(slot, 2 + n / 1000, user, key, CAMPAIGN, sku, "dev-1", null,
             account);
     }
 

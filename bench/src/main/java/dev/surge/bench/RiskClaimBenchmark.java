@@ -116,7 +116,7 @@ public class RiskClaimBenchmark {
         for (int u = 0; u < users; u++) {
             user.setLength(0);
             user.append("user-").append(u);
-            writer.claim(slot, T0, u * 0x9E3779B97F4A7C15L, u, user, "", "bench", "vip", "setup-" + u,
+            writer.claim(slot, T0, user, "", "bench", "vip", "setup-" + u,
                 new byte[] {(byte) 198, 18, (byte) (u >>> 8), (byte) u}, "13800000000", T0 - 2 * DAY);
             machine.decide(slot);
             check(ResultCode.GRANTED);
@@ -259,7 +259,7 @@ public class RiskClaimBenchmark {
         user.append("user-").append(n & (users - 1));
         device(n);
         long now = T0 + (n >>> 6);
-        writer.claim(slot, now, n * 0x9E3779B97F4A7C15L, n, user, "", "bench", "vip", device, address(n),
+        writer.claim(slot, now, user, "", "bench", "vip", device, address(n),
             "13800000000", now - 2 * DAY);
     }
 }

@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Drives a {@link StateMachine} directly, one command at a time, and keeps every event it wrote
- * (as a journal would) so tests can replay them. Time and randomness are explicit.
+ * (as a journal would) so tests can replay them. Time is explicit; the seed makes the key.
  */
 public final class EngineDriver {
     /** Under a key made from the seed: two drivers of one seed build identical tables. */
@@ -21,7 +21,6 @@ public final class EngineDriver {
     public final List<byte[]> events = new ArrayList<>();
     private final CommandSlot slot = new CommandSlot();
     private final CommandWriter writer;
-    private final SplittableRandom random;
     public long now = 1_000_000L;
 
     public EngineDriver(long seed) {
@@ -39,7 +38,6 @@ public final class EngineDriver {
      * to resolve by name and hash (as a tool without an edge writes them).
      */
     public EngineDriver(long seed, StateConfig config, boolean atEdge) {
-        this.random = new SplittableRandom(seed);
         this.machine = new StateMachine(config);
         this.writer = atEdge ? new CommandWriter(machine.edge()) : new CommandWriter();
     }
@@ -61,7 +59,7 @@ public final class EngineDriver {
 
     public ReplyView claim(String user, String key, String campaign, String sku, String device, byte[] ip,
                            String account) {
-        writer.claim(slot, now, random.nextLong(), random.nextInt(), user, key, campaign, sku, device, ip, account);
+        writer.claim(slot, now, user, key, campaign, sku, device, ip, account);
         return run();
     }
 
@@ -211,7 +209,7 @@ public final class EngineDriver {
     /** A claim whose token was issued at {@code tokenIssuedAt} (epoch ms, or RiskSubject.NO_ISSUED_AT). */
     public ReplyView claim(String user, String key, String campaign, String sku, String device, byte[] ip,
                            String account, long tokenIssuedAt) {
-        writer.claim(slot, now, random.nextLong(), random.nextInt(), user, key, campaign, sku, device, ip, account,
+        writer.claim(slot, now, user, key, campaign, sku, device, ip, account,
             tokenIssuedAt);
         return run();
     }

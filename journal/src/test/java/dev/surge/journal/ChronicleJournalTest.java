@@ -125,7 +125,7 @@ class ChronicleJournalTest {
             publish(ring, slot -> w.loadCodes(slot, 1, "c", "s", EngineDriver.codes(JournalHistory.CODE_MARK, 500)));
             for (int i = 0; i < claims; i++) {
                 int n = i;
-                publish(ring, slot -> w.claim(slot, 2 + n, n, n, "u" + n % 900, "k" + n, "c", "s", "", null, ""));
+                publish(ring, slot -> w.claim(slot, 2 + n, "u" + n % 900, "k" + n, "c", "s", "", null, ""));
             }
             assertTrue(replied.await(20, TimeUnit.SECONDS));
             assertFalse(ring.health().halted(), "ring halted");

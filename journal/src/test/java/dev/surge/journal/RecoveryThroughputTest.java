@@ -57,7 +57,7 @@ class RecoveryThroughputTest {
             int users = EVENTS / 2;
             for (long i = 0; live.lastSequence() < EVENTS; i++) {
                 boolean code = (i & 1) == 0;
-                w.claim(slot, 1_000 + i / 100, i * 31, (int) i, "user-" + (i % users), "k" + i, "flash",
+                w.claim(slot, 1_000 + i / 100, "user-" + (i % users), "k" + i, "flash",
                     code ? "card" : "vip", "", null, code ? "" : "1380000" + i);
                 decide(live, slot, journal);
                 if ((i & 63) == 0) {

@@ -16,9 +16,6 @@ public final class CommandSlot {
     public CommandType type;
     /** Epoch milliseconds, stamped by the publisher: the engine has no clock of its own. */
     public long timestamp;
-    /** Random bits from the publisher, for grant ids; carried so that replay is deterministic. */
-    public long randomHi;
-    public int randomLo;
     /** Caller's handle for the reply (a channel, a future); opaque to the engine. */
     public Object context;
     public long correlationId;

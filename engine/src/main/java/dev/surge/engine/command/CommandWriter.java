@@ -66,20 +66,16 @@ public final class CommandWriter {
         slot.commandLength = w.position();
     }
 
-    public void claim(CommandSlot slot, long timestamp, long randomHi, int randomLo, CharSequence user,
-                      CharSequence idempotencyKey, CharSequence campaign, CharSequence sku,
-                      CharSequence device, byte[] ip, CharSequence account) {
-        claim(slot, timestamp, randomHi, randomLo, user, idempotencyKey, campaign, sku, device, ip, account,
-            RiskSubject.NO_ISSUED_AT);
+    public void claim(CommandSlot slot, long timestamp, CharSequence user, CharSequence idempotencyKey,
+                      CharSequence campaign, CharSequence sku, CharSequence device, byte[] ip, CharSequence account) {
+        claim(slot, timestamp, user, idempotencyKey, campaign, sku, device, ip, account, RiskSubject.NO_ISSUED_AT);
     }
 
     /** A claim whose user token was issued at {@code tokenIssuedAt} (epoch ms), for the token-age rule. */
-    public void claim(CommandSlot slot, long timestamp, long randomHi, int randomLo, CharSequence user,
-                      CharSequence idempotencyKey, CharSequence campaign, CharSequence sku,
-                      CharSequence device, byte[] ip, CharSequence account, long tokenIssuedAt) {
+    public void claim(CommandSlot slot, long timestamp, CharSequence user, CharSequence idempotencyKey,
+                      CharSequence campaign, CharSequence sku, CharSequence device, byte[] ip, CharSequence account,
+                      long tokenIssuedAt) {
         WireWriter w = begin(slot, CommandType.CLAIM, timestamp);
-        slot.randomHi = randomHi;
-        slot.randomLo = randomLo;
         w.wrap(slot.command, ClaimCommand.STRINGS);
         w.putString(user).putString(idempotencyKey).putString(campaign).putString(sku).putString(device);
         byte[] address = ip == null ? EMPTY : ip;

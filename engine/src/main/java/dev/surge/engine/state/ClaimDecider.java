@@ -10,7 +10,6 @@ import dev.surge.engine.event.EventType;
 import dev.surge.engine.risk.IpAddresses;
 import dev.surge.engine.risk.RiskReason;
 import dev.surge.engine.risk.RiskSubject;
-import dev.surge.engine.util.Hashing;
 import dev.surge.engine.util.Identities;
 
 /**

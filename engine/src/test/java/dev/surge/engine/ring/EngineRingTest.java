@@ -112,7 +112,7 @@ class EngineRingTest {
                     for (int i = 0; i < perClaimer; i++) {
                         String user = "u" + (id * perClaimer + i) % 700;
                         long r = id * 1_000_000L + i;
-                        publish(ring, slot -> w.claim(slot, 2, r, (int) r, user, "k" + r, "c", "s", "", null, ""));
+                        publish(ring, slot -> w.claim(slot, 2, user, "k" + r, "c", "s", "", null, ""));
                     }
                 }));
             }
@@ -144,12 +144,12 @@ class EngineRingTest {
             int accepted = 0;
             for (int i = 0; i < 100; i++) {
                 int n = i;
-                if (ring.tryPublish(FILL, slot -> w.claim(slot, 1, n, n, "u", "k" + n, "c", "s", "", null, ""))) {
+                if (ring.tryPublish(FILL, slot -> w.claim(slot, 1, "u", "k" + n, "c", "s", "", null, ""))) {
                     accepted++;
                 }
             }
             assertTrue(accepted < 100 && accepted >= 8, "accepted " + accepted);
-            assertFalse(ring.tryPublish(FILL, slot -> w.claim(slot, 1, 0, 0, "u", "x", "c", "s", "", null, "")));
+            assertFalse(ring.tryPublish(FILL, slot -> w.claim(slot, 1, "u", "x", "c", "s", "", null, "")));
             journal.stall.countDown();
         }
     }
@@ -178,8 +178,8 @@ class EngineRingTest {
             EngineDriver.sku(spec, "s", SkuKind.CODE);
             publish(ring, slot -> w.upsertCampaign(slot, 1, spec));
             assertTrue(waitFor(ring::health));
-            publish(ring, slot -> w.claim(slot, 1, 1, 1, "u", "k", "c", "s", "", null, ""));
-            publish(ring, slot -> w.claim(slot, 1, 2, 2, "v", "k", "c", "s", "", null, ""));
+            publish(ring, slot -> w.claim(slot, 1, "u", "k", "c", "s", "", null, ""));
+            publish(ring, slot -> w.claim(slot, 1, "v", "k", "c", "s", "", null, ""));
             assertTrue(replies.await(10, TimeUnit.SECONDS));
             assertTrue(ring.health().halted());
         }

@@ -60,7 +60,7 @@ class EdgeResolutionTest {
     }
 
     private void claim(CommandWriter writer, String user, String sku) {
-        writer.claim(slot, 2, 11, 12, user, "k-" + user, "c", sku, "dev", new byte[] {10, 0, 0, 1}, "13800000000");
+        writer.claim(slot, 2, user, "k-" + user, "c", sku, "dev", new byte[] {10, 0, 0, 1}, "13800000000");
     }
 
     @Test

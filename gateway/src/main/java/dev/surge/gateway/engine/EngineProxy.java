@@ -6,10 +6,6 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.ring.EngineRing;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.agrona.concurrent.EpochClock;
@@ -73,56 +69,21 @@ public final class EngineProxy {
     }
 
     /**
-     * What a publishing thread fills commands with: a command writer, the time and 96 random bits
-     * per claim for its grant id. The random bits come from this thread's own SecureRandom (DRBG),
-     * drawn a few kilobytes at a time, so ids stay unguessable (a seeded fast generator such as
-     * SplittableRandom can be predicted from the ids it has shown) at a few nanoseconds per claim.
-     * Confined to its thread.
+     * What a publishing thread fills commands with: a command writer (with this thread's own
+     * {@link ClaimEdge}) and the time. Grant ids need no random bits: they are the grant number
+     * under a keyed permutation, made by the engine. Confined to its thread.
      */
     public static final class Publisher {
-        private static final int IDS_PER_REFILL = 256;
         public final CommandWriter writer;
         private final EpochClock clock;
-        private final SecureRandom random;
-        private final ByteBuffer bits = ByteBuffer.allocate(12 * IDS_PER_REFILL).order(ByteOrder.LITTLE_ENDIAN);
-        private long randomHi;
-        private int randomLo;
 
         Publisher(EpochClock clock, ClaimEdge edge) {
             this.clock = clock;
             this.writer = new CommandWriter(edge);
-            SecureRandom r;
-            try {
-                r = SecureRandom.getInstance("DRBG");
-            } catch (NoSuchAlgorithmException e) {
-                r = new SecureRandom();
-            }
-            this.random = r;
-            bits.position(bits.capacity());
         }
 
         public long now() {
             return clock.time();
-        }
-
-        /** The high 64 of the 96 bits drawn by the last {@link #nextRandom()}. */
-        public long randomHi() {
-            return randomHi;
-        }
-
-        /** The low 32 of the 96 bits drawn by the last {@link #nextRandom()}. */
-        public int randomLo() {
-            return randomLo;
-        }
-
-        /** Draws the next 96 random bits into {@link #randomHi()} and {@link #randomLo()}. */
-        public void nextRandom() {
-            if (!bits.hasRemaining()) {
-                random.nextBytes(bits.array());
-                bits.clear();
-            }
-            randomHi = bits.getLong();
-            randomLo = bits.getInt();
         }
     }
 }

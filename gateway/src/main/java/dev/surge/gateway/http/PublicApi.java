@@ -70,9 +70,7 @@ public final class PublicApi {
 
         @Override
         public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-            p.nextRandom();
-            p.writer.claim(slot, p.now(), p.randomHi(), p.randomLo(), x.user, key, campaign, sku, device, x.clientIp,
-                account, x.tokenIssuedAt);
+            p.writer.claim(slot, p.now(), x.user, key, campaign, sku, device, x.clientIp, account, x.tokenIssuedAt);
         }
 
         /** A decision's answer, written from the reply bytes into a pooled buffer by {@link ClaimReplyJson}. */

@@ -15,13 +15,12 @@ import dev.surge.engine.util.GrantIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A known history for the CLI tests: drives the engine's state machine one command at a time
- * (as the ring's decide stage would) and keeps every event it decided, in order. Time and
- * randomness are explicit, so every run writes the same events. (Like the engine's EngineDriver,
+ * (as the ring's decide stage would) and keeps every event it decided, in order. Time is
+ * explicit, so every run writes the same events. (Like the engine's EngineDriver,
  * plus the one fixed history, {@link #standard()}, whose numbers these tests assert.)
  */
 final class CliHistory {
@@ -35,11 +34,10 @@ final class CliHistory {
     final List<byte[]> events = new ArrayList<>();
     private final CommandSlot slot = new CommandSlot();
     private final CommandWriter writer = new CommandWriter();
-    private final SplittableRandom random = new SplittableRandom(7);
     long now = T0;
 
     ReplyView claim(String user, String campaign, String sku, String device, byte[] ip, String account) {
-        writer.claim(slot, now, random.nextLong(), random.nextInt(), user, "k-" + events.size(), campaign, sku, device,
+        writer.claim(slot, now, user, "k-" + events.size(), campaign, sku, device,
             ip, account);
         return run();
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ClaimPublisher implements Runnable {
     private static final EventTranslatorOneArg<CommandSlot, ClaimPublisher> CLAIM = (slot, sequence, p) -> {
-        p.writer.claim(slot, System.currentTimeMillis(), p.random.nextLong(), p.random.nextInt(), p.user, p.key,
+        p.writer.claim(slot, System.currentTimeMillis(), p.user, p.key,
             p.campaign, p.sku, "", null, p.account);
         slot.publishedNanos = System.nanoTime();
     };
