@@ -1,6 +1,7 @@
 package dev.surge.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import dev.surge.engine.ResultCode;
@@ -16,12 +17,20 @@ final class DecideHandler implements EventHandler<CommandSlot> {
     private final StateMachine machine;
     private final RingHealth health;
     private final WaitStrategy wait;
+    private final RingBuffer<CommandSlot> ring;
     private Sequence released;
+    /** Size of the batch that starts with the next event, or 0 inside a batch. */
+    private long startingBatch;
+    /** Last sequence of the current batch: published, so its slots may be read ahead. */
+    private long batchEnd;
+    /** Last sequence prefetched. */
+    private long prefetchedTo = -1;
 
-    DecideHandler(StateMachine machine, RingHealth health, WaitStrategy wait) {
+    DecideHandler(StateMachine machine, RingHealth health, WaitStrategy wait, RingBuffer<CommandSlot> ring) {
         this.machine = machine;
         this.health = health;
         this.wait = wait;
+        this.ring = ring;
     }
 
     @Override
@@ -30,8 +39,13 @@ final class DecideHandler implements EventHandler<CommandSlot> {
     }
 
     @Override
+    public void onBatchStart(long batchSize, long queueDepth) {
+        startingBatch = batchSize;
+    }
+
+    @Override
     public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
-        decide(slot);
+        decideAhead(slot, sequence);
         if (endOfBatch) {
             // what the Disruptor sets right after this batch anyway, set first so the signal finds it
             released.set(sequence);
@@ -39,7 +53,27 @@ final class DecideHandler implements EventHandler<CommandSlot> {
         }
     }
 
-    /** The decision alone: what the one-thread engine stage calls before journaling the slot. */
+    /**
+     * Decides the slot; first, when it starts a group, reads ahead the table lines of the group's
+     * {@link StateMachine#PREFETCH_GROUP} slots of this batch (all published), so that their
+     * misses overlap.
+     */
+    void decideAhead(CommandSlot slot, long sequence) {
+        if (startingBatch > 0) {
+            batchEnd = sequence + startingBatch - 1;
+            startingBatch = 0;
+        }
+        if (sequence > prefetchedTo) {
+            long to = Math.max(sequence, Math.min(sequence + StateMachine.PREFETCH_GROUP - 1, batchEnd));
+            for (long s = sequence; s <= to; s++) {
+                machine.prefetch(ring.get(s));
+            }
+            prefetchedTo = to;
+        }
+        decide(slot);
+    }
+
+    /** The decision alone. */
     void decide(CommandSlot slot) {
         if (health.halted()) {
             // the journal failed: state may already be ahead of it, so decide nothing more

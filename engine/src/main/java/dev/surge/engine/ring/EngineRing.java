@@ -66,7 +66,7 @@ public final class EngineRing implements AutoCloseable {
             new StageThreads(oneThread ? new String[] {"surge-engine"} : new String[] {"surge-decide", "surge-journal"}),
             ProducerType.MULTI, waitStrategy);
         disruptor.setDefaultExceptionHandler(new FatalHandler(health));
-        DecideHandler decide = new DecideHandler(machine, health, waitStrategy);
+        DecideHandler decide = new DecideHandler(machine, health, waitStrategy, disruptor.getRingBuffer());
         JournalHandler journaling = new JournalHandler(journal, health, metrics, size, replies, deliveries);
         if (oneThread) {
             disruptor.handleEventsWith(new DecideThenJournal(decide, journaling));
@@ -130,8 +130,13 @@ public final class EngineRing implements AutoCloseable {
         }
 
         @Override
+        public void onBatchStart(long batchSize, long queueDepth) {
+            decide.onBatchStart(batchSize, queueDepth);
+        }
+
+        @Override
         public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
-            decide.decide(slot);
+            decide.decideAhead(slot, sequence);
             journal.onEvent(slot, sequence, endOfBatch);
         }
     }

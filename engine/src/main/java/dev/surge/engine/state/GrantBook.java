@@ -110,7 +110,7 @@ final class GrantBook {
         long newest = newestKey(ownerLow);
         previousOfUser[g] = (int) subjects.get(newest) - 1;
         subjects.put(newest, g + 1);
-        if (ids.decrypt(hi, lo) != g) {
+        if (!ids.isIdOf(hi, lo, g)) {
             otherIds.put(hi, g);
         }
         return g;

@@ -71,6 +71,11 @@ final class IdempotencyTable {
         }
     }
 
+    /** Reads the home record of an identity with this low half, so that its line is in cache ({@link StateMachine#prefetch}). */
+    long touch(long low) {
+        return slots[home(low, capacity - 1) * STRIDE + OUTCOME];
+    }
+
     long fingerprint(int slot) {
         return slots[slot * STRIDE + FINGERPRINT];
     }

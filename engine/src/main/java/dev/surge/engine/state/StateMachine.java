@@ -5,8 +5,10 @@ import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignDirectory;
+import dev.surge.engine.command.ClaimCommand;
 import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.Blocklist;
 import dev.surge.engine.util.GrantIds;
@@ -33,6 +35,16 @@ public final class StateMachine {
     private final EventApplier applier;
     private final Decider decider;
     private final EventView view = new EventView();
+    private final ClaimCommand ahead = new ClaimCommand();
+    /** Sum of what {@link #prefetch} read: stored, so that the compiler keeps the reads. */
+    private long touched;
+
+    /**
+     * How many slots the decide stage {@link #prefetch}es at once, before deciding the first of
+     * them: their reads are independent, so their misses overlap and the group waits about one
+     * miss instead of two per claim.
+     */
+    public static final int PREFETCH_GROUP = 8;
 
     /**
      * A state machine under a fresh random identity key and the default idempotency window:
@@ -61,6 +73,26 @@ public final class StateMachine {
     public StateMachine reserve(int users) {
         state.reserve(users);
         return this;
+    }
+
+    /**
+     * Starts the cache misses of a claim that this thread will decide soon, while it decides
+     * others: a claim by a new user in tables of millions misses on the user's counters and on
+     * its idempotency record, a few hundred nanoseconds each; reading the lines of a group of
+     * claims back to back lets their misses overlap (docs/architecture.md). Only claims the publisher
+     * already hashed (the numbers are in the command); changes nothing.
+     */
+    public void prefetch(CommandSlot slot) {
+        if (slot.type != CommandType.CLAIM || !ahead.wrap(slot.command).hashed()) {
+            return;
+        }
+        long user = ahead.userLow();
+        long t = state.subjects.touch(user);
+        long key = ahead.keyLow();
+        if (key != 0) {
+            t += state.idempotency.touch(key ^ user);
+        }
+        touched += t;
     }
 
     /** Decides the slot's command: writes event (if any) and reply into the slot, and applies it. */

@@ -104,6 +104,14 @@ final class SubjectTable {
         }
     }
 
+    /**
+     * Reads the first pair of the subject's home: every key of that subject starts its probe
+     * there, so the line is in cache when the decision looks for them ({@link StateMachine#prefetch}).
+     */
+    long touch(long subject) {
+        return slots[home(subject, capacity) << 1];
+    }
+
     /** Array index of the key's pair when present; otherwise -(index of the free pair) - 1. */
     private int find(long key) {
         long[] s = slots;

@@ -30,6 +30,7 @@ public final class GrantIdCipher {
     private final UnsafeBuffer block = new UnsafeBuffer(new byte[8]);
     private long hi;
     private int lo;
+    private int last = NOT_AN_ID;
 
     public GrantIdCipher(SipHash root) {
         this.round = root.derive("grant-ids");
@@ -46,6 +47,15 @@ public final class GrantIdCipher {
         }
         hi = left << 16 | right >>> 32;
         lo = (int) right;
+        last = g;
+    }
+
+    /**
+     * Whether {@code (hi, lo)} is grant {@code g}'s id: a compare when it is the id the last
+     * {@link #encrypt} made (the grant just decided, applied right after), else a decryption.
+     */
+    public boolean isIdOf(long hi, int lo, int g) {
+        return g == last && hi == this.hi && lo == this.lo || decrypt(hi, lo) == g;
     }
 
     /** The high 64 bits of the last {@link #encrypt}. */

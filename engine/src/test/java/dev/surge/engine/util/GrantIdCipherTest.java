@@ -1,6 +1,7 @@
 package dev.surge.engine.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,19 @@ class GrantIdCipherTest {
         other.encrypt(5);
         assertNotEquals(cipher.hi(), other.hi());
         assertEquals(GrantIdCipher.NOT_AN_ID, other.decrypt(cipher.hi(), cipher.lo()));
+    }
+
+    @Test
+    void anIdIsTheGrantsWhetherJustMadeOrNot() {
+        cipher.encrypt(7);
+        long hi7 = cipher.hi();
+        int lo7 = cipher.lo();
+        assertTrue(cipher.isIdOf(hi7, lo7, 7));
+        assertFalse(cipher.isIdOf(hi7, lo7, 8));
+        assertFalse(cipher.isIdOf(hi7 ^ 1, lo7, 7));
+        cipher.encrypt(9);
+        assertTrue(cipher.isIdOf(hi7, lo7, 7), "not the last one made: decrypted");
+        assertFalse(cipher.isIdOf(cipher.hi(), cipher.lo(), 7));
     }
 
     @Test
