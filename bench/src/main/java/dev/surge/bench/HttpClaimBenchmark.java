@@ -79,11 +79,13 @@ public class HttpClaimBenchmark {
             .set(Configuration.Option.DEMO, "false")
             .set(Configuration.Option.DATA_DIR, data.toString())
             .set(Configuration.Option.RATE_LIMIT, "0")
+            // sized for the run, as an operator sizes a server for its sale: no table grows mid-run
+            .set(Configuration.Option.EXPECTED_USERS, Long.toString(Math.min(codes, 100_000_000)))
             .adminToken(ADMIN).userTokenSecret(USER_SECRET).codeKey(CODE_KEY).conclude();
         gateway = new Gateway(config);
         InetSocketAddress address = gateway.startServer();
         storage = Storages.open(config);
-        gateway.startEngine(storage.recover(), storage);
+        gateway.startEngine(storage.recover().reserve(config.expectedUsers()), storage);
         campaign(address.getPort(), codes);
         client = new Client(address.getPort(), gateway);
     }

@@ -82,7 +82,7 @@ final class ChronicleStorage implements EngineStorage {
     public synchronized void onStarted(EngineRing ring) {
         if (!closed) {
             agent = new SnapshotAgent(dataDir, cipher, snapshots, config.snapshotEvery(),
-                Duration.ofSeconds(config.snapshotIntervalSeconds())).start();
+                Duration.ofSeconds(config.snapshotIntervalSeconds())).reserve(config.expectedUsers()).start();
         }
     }
 

@@ -46,6 +46,7 @@ public final class SnapshotAgent implements AutoCloseable {
     private volatile long appliedSequence;
     private volatile long lastSnapshotSequence;
     private volatile long snapshotsWritten;
+    private int reservedUsers;
 
     /**
      * @param everyEvents  snapshot after this many new events
@@ -62,6 +63,15 @@ public final class SnapshotAgent implements AutoCloseable {
         this.everyNanos = every.toNanos();
         this.thread = new Thread(this::run, "surge-snapshot");
         this.thread.setDaemon(true); // a crash mid-write leaves only a temporary file behind
+    }
+
+    /**
+     * Sizes the replica's tables for this many users, as the live state is sized
+     * ({@code --expected-users}): the replica then never rehashes mid-sale either. Before {@link #start}.
+     */
+    public SnapshotAgent reserve(int users) {
+        this.reservedUsers = users;
+        return this;
     }
 
     public SnapshotAgent start() {
@@ -90,7 +100,7 @@ public final class SnapshotAgent implements AutoCloseable {
     private void run() {
         try {
             LoadedSnapshot start = store.loadNewest();
-            StateMachine replica = start == null ? store.newMachine() : start.machine();
+            StateMachine replica = (start == null ? store.newMachine() : start.machine()).reserve(reservedUsers);
             long hint = start == null ? -1 : start.info().journalIndex();
             lastSnapshotSequence = replica.lastSequence();
             appliedSequence = replica.lastSequence();
