@@ -1,6 +1,7 @@
 package dev.surge.engine.command;
 
 import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.SameBytes;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
@@ -97,22 +98,10 @@ public final class CampaignDirectory {
                 if (entry < 0) {
                     return MISSING;
                 }
-                if (scopes[entry] == scope && equal(ids[entry], buffer, offset, length)) {
+                if (scopes[entry] == scope && SameBytes.of(ids[entry], buffer, offset, length)) {
                     return entry;
                 }
             }
-        }
-
-        private static boolean equal(byte[] id, DirectBuffer buffer, int offset, int length) {
-            if (id.length != length) {
-                return false;
-            }
-            for (int i = 0; i < length; i++) {
-                if (id[i] != buffer.getByte(offset + i)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

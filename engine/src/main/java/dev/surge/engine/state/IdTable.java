@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.util.Hashing;
+import dev.surge.engine.util.SameBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -48,7 +49,7 @@ final class IdTable {
             if (entry < 0) {
                 return MISSING;
             }
-            if (scopes[entry] == scope && equals(ids[entry], buffer, offset, length)) {
+            if (scopes[entry] == scope && SameBytes.of(ids[entry], buffer, offset, length)) {
                 return entry;
             }
         }
@@ -89,17 +90,5 @@ final class IdTable {
             i = (i + 1) & mask;
         }
         table[i] = index + 1;
-    }
-
-    private static boolean equals(byte[] id, DirectBuffer buffer, int offset, int length) {
-        if (id.length != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (id[i] != buffer.getByte(offset + i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
