@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #claim}: both, one after the other on one thread.
  * </ul>
  *
- * <p>The tables are reserved for {@link #RESERVED_USERS} users up front, as a production start
+ * <p>The tables are reserved for {@link #users} users up front, as a production start
  * with an expected-users hint does, so that the figure is the decision and not the amortised
  * rehashing of tables that double while the sale runs (measure that with {@code -p reserve=false}).
  */
@@ -46,13 +46,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms10g", "-Xmx10g", "-XX:+UseParallelGC"})
 public class ClaimDecisionBenchmark {
-    /** More users than one 2 s iteration reaches on this hardware. */
-    static final int RESERVED_USERS = 6_000_000;
     /** Claims per {@link #decide} invocation, encoded beforehand. */
     static final int BATCH = 256;
 
     @Param({"true"})
     public boolean reserve;
+
+    /** Users the tables are reserved for: 6M is more than one 2 s iteration reaches on this hardware. */
+    @Param({"6000000"})
+    public int users;
 
     private StateMachine machine;
     private CommandSlot[] slots;
@@ -64,7 +66,7 @@ public class ClaimDecisionBenchmark {
         System.gc();
         machine = new StateMachine();
         if (reserve) {
-            machine.reserve(RESERVED_USERS);
+            machine.reserve(users);
         }
         CommandWriter writer = new CommandWriter();
         CommandSlot admin = new CommandSlot();
