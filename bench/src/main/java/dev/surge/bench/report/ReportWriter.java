@@ -25,6 +25,8 @@ public final class ReportWriter {
     private final String mode;
     private final StringBuilder md = new StringBuilder();
     private List<Map<String, Object>> jmh = List.of();
+    /** The decision benchmark again under G1 with the production flags ({@code jmh-g1.json}). */
+    private List<Map<String, Object>> jmhG1 = List.of();
     private Map<String, Object> memory = Map.of();
     private final List<Map<String, Object>> peers = new ArrayList<>();
     private final List<Map<String, Object>> wrk = new ArrayList<>();
@@ -74,16 +76,8 @@ public final class ReportWriter {
     }
 
     private void load() throws IOException {
-        Path j = dir.resolve("jmh.json");
-        if (Files.exists(j)) {
-            List<Map<String, Object>> list = new ArrayList<>();
-            if (JsonValues.read(j) instanceof List<?> l) {
-                for (Object o : l) {
-                    list.add(JsonValues.map(o));
-                }
-            }
-            jmh = list;
-        }
+        jmh = readJmh(dir.resolve("jmh.json"));
+        jmhG1 = readJmh(dir.resolve("jmh-g1.json"));
         Path m = dir.resolve("memory.json");
         if (Files.exists(m)) {
             memory = JsonValues.map(JsonValues.read(m));
@@ -121,6 +115,11 @@ public final class ReportWriter {
             writer, "%.0f ns", v -> v <= 100,
             Double.isNaN(claim) ? "" : String.format(Locale.ROOT, " (%.0f ns with the publisher's encoding%s)", claim,
                 Double.isNaN(encode) ? "" : String.format(Locale.ROOT, "; publisher's share %.0f ns", encode)));
+        for (String users : List.of("1000000", "6000000")) {
+            row("Claim decision, the writer thread's share, G1 with the production flags, " + users.charAt(0) + "M users",
+                "<= 100 ns", jmhMedian(jmhG1, "ClaimDecisionBenchmark.decide", "avgt", Map.of("users", users)), "%.0f ns",
+                v -> v <= 100, "");
+        }
         for (String d : List.of("process", "sync")) {
             double ring = jmhMedian("RingJournalThroughput.claim", "thrpt", Map.of("durability", d, "rate", "0"));
             row("Ring + journal in process, " + d + " durability (claims/s)", ">= 5,000,000/s", ring, "%,.0f/s",
@@ -225,11 +224,14 @@ public final class ReportWriter {
         }
         md.append("## JMH (in process)\n\n| Benchmark | Params | Mode | Median | Score ± error | Unit |\n"
             + "|---|---|---|---|---|---|\n");
-        for (Map<String, Object> b : jmh) {
+        List<Map<String, Object>> all = new ArrayList<>(jmh);
+        all.addAll(jmhG1);
+        for (Map<String, Object> b : all) {
             Map<String, Object> metric = JsonValues.map(b.get("primaryMetric"));
             String name = String.valueOf(b.get("benchmark"));
             name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s ± %s | %s |%n", name, params(b), b.get("mode"),
+            String params = params(b) + (jmhG1.contains(b) ? ", G1 (production flags)" : "");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s ± %s | %s |%n", name, params, b.get("mode"),
                 num(median(metric)), num(JsonValues.number(metric, "score")), num(JsonValues.number(metric, "scoreError")),
                 metric.get("scoreUnit")));
         }
@@ -440,8 +442,23 @@ public final class ReportWriter {
     }
 
     /** Median of the measured iterations of the first matching benchmark (NaN if absent). */
+    private static List<Map<String, Object>> readJmh(Path file) throws IOException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        if (Files.exists(file) && JsonValues.read(file) instanceof List<?> l) {
+            for (Object o : l) {
+                list.add(JsonValues.map(o));
+            }
+        }
+        return list;
+    }
+
     private double jmhMedian(String suffix, String jmhMode, Map<String, String> params) {
-        for (Map<String, Object> b : jmh) {
+        return jmhMedian(jmh, suffix, jmhMode, params);
+    }
+
+    private static double jmhMedian(List<Map<String, Object>> results, String suffix, String jmhMode,
+                                    Map<String, String> params) {
+        for (Map<String, Object> b : results) {
             if (String.valueOf(b.get("benchmark")).endsWith(suffix) && jmhMode.equals(b.get("mode"))
                 && matches(b, params)) {
                 return median(JsonValues.map(b.get("primaryMetric")));

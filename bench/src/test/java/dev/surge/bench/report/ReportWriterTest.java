@@ -30,6 +30,10 @@ class ReportWriterTest {
              {"benchmark": "dev.surge.bench.RecoveryBenchmark.recover", "mode": "ss", "params": {"events": "1000000"},
               "primaryMetric": {"score": 500.0, "scoreError": 0.0, "scoreUnit": "ms/op", "rawData": [[500.0]]}}]
             """);
+        Files.writeString(dir.resolve("jmh-g1.json"), """
+            [{"benchmark": "dev.surge.bench.ClaimDecisionBenchmark.decide", "mode": "avgt", "params": {"users": "6000000"},
+              "primaryMetric": {"score": 150.0, "scoreError": 3.0, "scoreUnit": "ns/op", "rawData": [[140.0, 150.0]]}}]
+            """);
         Files.writeString(dir.resolve("memory.json"), "{\"users\": 1000, \"limitBytesPerUser\": 40.0, "
             + "\"stateBytesPerUser\": 200.0, \"codes\": 1000, \"bytesPerCode\": 60.0, \"codeTextBytes\": 14}\n");
         Files.writeString(dir.resolve("http-process.jsonl"), "{\"label\": \"http-process\", \"rate\": 1000.0, "
@@ -68,6 +72,11 @@ class ReportWriterTest {
         assertTrue(md.contains("| Claim decision, state machine alone (JMH, one thread; the writer thread's share) "
             + "| <= 100 ns | 70 ns (90 ns with the publisher's encoding; publisher's share 20 ns) | meets |"), md);
         // medians: 90 - 20, as results without a decide benchmark are read
+        assertTrue(md.contains("| Claim decision, the writer thread's share, G1 with the production flags, 6M users | <= 100 ns "
+            + "| 145 ns | **misses** |"), md);
+        assertTrue(md.contains("| Claim decision, the writer thread's share, G1 with the production flags, 1M users | <= 100 ns "
+            + "| not measured | - |"), md);
+        assertTrue(md.contains("| ClaimDecisionBenchmark.decide | users=6000000, G1 (production flags) | avgt |"), md);
         assertTrue(md.contains("| Memory per pooled code (at 1,000 codes of 14 bytes) | <= 48 B | 60.0 B | **misses** |"), md);
         assertTrue(md.contains("2.00x (1,000 vs 500/s) | meets"), md);
         assertTrue(md.contains("1,000,000-event journal) | >= 5,000,000/s | 2,000,000/s"), md);
