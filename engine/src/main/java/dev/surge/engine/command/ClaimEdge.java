@@ -2,6 +2,7 @@ package dev.surge.engine.command;
 
 import dev.surge.engine.risk.IpAddresses;
 import dev.surge.engine.util.Identities;
+import dev.surge.engine.wire.WireReader;
 import java.nio.ByteOrder;
 import java.util.function.Supplier;
 import org.agrona.MutableDirectBuffer;
@@ -24,6 +25,7 @@ public final class ClaimEdge {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private final Identities identities;
     private final Supplier<CampaignDirectory> directory;
+    private final WireReader strings = new WireReader();
 
     public ClaimEdge(long key0, long key1, Supplier<CampaignDirectory> directory) {
         this.identities = new Identities(key0, key1);
@@ -31,21 +33,22 @@ public final class ClaimEdge {
     }
 
     /** Fills the fixed part of the claim whose strings are written from {@link ClaimCommand#STRINGS}. */
-    void resolve(MutableDirectBuffer b, long tokenIssuedAt) {
-        int userLength = b.getShort(ClaimCommand.STRINGS, LE) & 0xFFFF;
-        int user = ClaimCommand.STRINGS + 2;
-        int keyLength = b.getShort(user + userLength, LE) & 0xFFFF;
-        int key = user + userLength + 2;
-        int campaignLength = b.getShort(key + keyLength, LE) & 0xFFFF;
-        int campaign = key + keyLength + 2;
-        int skuLength = b.getShort(campaign + campaignLength, LE) & 0xFFFF;
-        int sku = campaign + campaignLength + 2;
-        int deviceLength = b.getShort(sku + skuLength, LE) & 0xFFFF;
-        int device = sku + skuLength + 2;
-        int ipLength = b.getShort(device + deviceLength, LE) & 0xFFFF;
-        int ip = device + deviceLength + 2;
-        int accountLength = b.getShort(ip + ipLength, LE) & 0xFFFF;
-        int account = ip + ipLength + 2;
+    void resolve(MutableDirectBuffer b, int length, long tokenIssuedAt) {
+        WireReader in = strings.wrap(b, ClaimCommand.STRINGS, length - ClaimCommand.STRINGS);
+        int userLength = in.bytes();
+        int user = in.lastOffset();
+        int keyLength = in.bytes();
+        int key = in.lastOffset();
+        int campaignLength = in.bytes();
+        int campaign = in.lastOffset();
+        int skuLength = in.bytes();
+        int sku = in.lastOffset();
+        int deviceLength = in.bytes();
+        int device = in.lastOffset();
+        int ipLength = in.bytes();
+        int ip = in.lastOffset();
+        int accountLength = in.bytes();
+        int account = in.lastOffset();
 
         CampaignDirectory d = directory.get();
         int campaignIndex = d.campaign(b, campaign, campaignLength);

@@ -83,7 +83,7 @@ public final class CommandWriter {
         w.putString(account);
         end(slot, w);
         if (edge != null) {
-            edge.resolve(slot.command, tokenIssuedAt);
+            edge.resolve(slot.command, slot.commandLength, tokenIssuedAt);
         } else {
             ClaimCommand.writeUnresolved(slot.command, tokenIssuedAt);
         }

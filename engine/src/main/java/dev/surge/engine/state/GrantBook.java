@@ -1,7 +1,6 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.util.GrantIdCipher;
-import dev.surge.engine.util.SipHash;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -58,11 +57,6 @@ final class GrantBook {
     GrantBook(SubjectTable subjects, GrantIdCipher ids) {
         this.subjects = subjects;
         this.ids = ids;
-    }
-
-    /** A book whose ids are under a fresh random key: for tests that never replay. */
-    GrantBook(SubjectTable subjects) {
-        this(subjects, new GrantIdCipher(SipHash.random()));
     }
 
     /** The newest grant number of the user whose identity has this low half, or NONE. */

@@ -10,6 +10,8 @@ import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.EngineDriver;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.util.GrantIdCipher;
+import dev.surge.engine.util.SipHash;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -88,7 +90,7 @@ class IdentityTest {
 
     @Test
     void grantsSharingTheLowHalfOfTheirOwnersIdentityKeepTheirOwners() {
-        GrantBook book = new GrantBook(new SubjectTable());
+        GrantBook book = new GrantBook(new SubjectTable(), new GrantIdCipher(SipHash.random()));
         book.add(1, 1, 100, 42, 0, 0);
         book.add(2, 2, 200, 42, 0, 0);
         assertEquals(1, book.newestOf(42), "one list for the shared low half");
