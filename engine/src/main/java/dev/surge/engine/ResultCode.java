@@ -18,6 +18,8 @@ public enum ResultCode {
     RISK_REJECTED(7),
     UNKNOWN_CAMPAIGN(8),
     UNKNOWN_SKU(9),
+    /** A paid SKU's claim: stock and limits held by an order until it is paid, cancelled or expired. */
+    RESERVED(10),
     // redemptions
     REDEEMED(20),
     ALREADY_REDEEMED(21),
@@ -25,6 +27,17 @@ public enum ResultCode {
     NOT_OWNER(23),
     EXPIRED(24),
     NOT_DELIVERED(25),
+    // orders and payments (docs/payments.md)
+    /** A payment notification that paid its order in time: the grant is issued. */
+    PAID(30),
+    /** A payment that cannot be honoured (late, a second one, on a cancelled order): it is refunded. */
+    REFUND_REQUIRED(31),
+    /** A payment notification whose amount or currency is not the order's: refused, nothing changes. */
+    AMOUNT_MISMATCH(32),
+    /** The order is no longer RESERVED (paid, cancelled or expired), so it cannot be cancelled. */
+    ORDER_CLOSED(33),
+    /** The owner cancelled a reserved order: stock and limits released. */
+    CANCELLED(34),
     // answers about the request, never journaled
     IDEMPOTENCY_KEY_REUSED(40),
     ACCOUNT_REQUIRED(41),

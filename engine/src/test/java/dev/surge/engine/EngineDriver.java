@@ -160,6 +160,50 @@ public final class EngineDriver {
         return run();
     }
 
+    // ---- paid sales (docs/payments.md) ----
+
+    private static long[] orderId(String orderId) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parseOrder(orderId, id);
+        return id;
+    }
+
+    public ReplyView cancelOrder(String user, String orderId) {
+        long[] id = orderId(orderId);
+        writer.cancelOrder(slot, now, user, id[0], (int) id[1]);
+        return run();
+    }
+
+    public ReplyView notifyPayment(String provider, String transactionId, String orderId, long amount, String currency) {
+        long[] id = orderId(orderId);
+        writer.notifyPayment(slot, now, provider, transactionId, id[0], (int) id[1], amount, currency);
+        return run();
+    }
+
+    public ReplyView expireOrders() {
+        writer.expireOrders(slot, now);
+        return run();
+    }
+
+    public ReplyView refundStep(String orderId, int refund, dev.surge.engine.RefundStatus status,
+                                DeliveryOutcome outcome, int attempt) {
+        long[] id = orderId(orderId);
+        writer.recordRefund(slot, now, id[0], (int) id[1], refund, status, attempt, outcome.name(), outcome);
+        return run();
+    }
+
+    public ReplyView order(String user, String orderId) {
+        long[] id = orderId(orderId);
+        writer.queryOrder(slot, now, user, id[0], (int) id[1]);
+        return run();
+    }
+
+    public dev.surge.engine.state.PendingRefundPage pendingRefunds(int cursor, int limit) {
+        writer.queryPendingRefunds(slot, now, cursor, limit);
+        run();
+        return (dev.surge.engine.state.PendingRefundPage) slot.answer;
+    }
+
     private ReplyView run() {
         machine.decide(slot);
         if (slot.eventLength > 0) {

@@ -57,9 +57,10 @@ class WireCodesTest {
     void resultCodes() {
         pin(ResultCode.class, ResultCode::code, ResultCode::of,
             "NONE", 0, "GRANTED", 1, "SOLD_OUT", 2, "LIMIT_REACHED", 3, "NOT_STARTED", 4, "ENDED", 5,
-            "PAUSED", 6, "RISK_REJECTED", 7, "UNKNOWN_CAMPAIGN", 8, "UNKNOWN_SKU", 9,
+            "PAUSED", 6, "RISK_REJECTED", 7, "UNKNOWN_CAMPAIGN", 8, "UNKNOWN_SKU", 9, "RESERVED", 10,
             "REDEEMED", 20, "ALREADY_REDEEMED", 21, "NOT_FOUND", 22, "NOT_OWNER", 23, "EXPIRED", 24,
-            "NOT_DELIVERED", 25, "IDEMPOTENCY_KEY_REUSED", 40, "ACCOUNT_REQUIRED", 41, "INVALID", 42,
+            "NOT_DELIVERED", 25, "PAID", 30, "REFUND_REQUIRED", 31, "AMOUNT_MISMATCH", 32, "ORDER_CLOSED", 33,
+            "CANCELLED", 34, "IDEMPOTENCY_KEY_REUSED", 40, "ACCOUNT_REQUIRED", 41, "INVALID", 42,
             "UNAVAILABLE", 43, "OK", 60, "FOUND", 70);
     }
 
@@ -76,7 +77,18 @@ class WireCodesTest {
         pin(EventType.class, EventType::code, EventType::of,
             "CAMPAIGN_CONFIGURED", 1, "CAMPAIGN_STATUS_CHANGED", 2, "CODES_LOADED", 3, "STOCK_ADJUSTED", 4,
             "CLAIM_GRANTED", 5, "CLAIM_REJECTED", 6, "REDEMPTION", 7, "DELIVERY_RECORDED", 8,
-            "REDEEMER_CREATED", 9, "SUPPLIER_CONFIGURED", 10, "DELIVERIES_REDRIVEN", 11, "BLOCKLIST_CHANGED", 20);
+            "REDEEMER_CREATED", 9, "SUPPLIER_CONFIGURED", 10, "DELIVERIES_REDRIVEN", 11, "ORDER_RESERVED", 12,
+            "ORDER_CANCELLED", 13, "PAYMENT_RECORDED", 14, "ORDERS_EXPIRED", 15, "REFUND_RECORDED", 16,
+            "BLOCKLIST_CHANGED", 20);
+    }
+
+    @Test
+    void paidSalesCodes() {
+        pin(OrderStatus.class, OrderStatus::code, OrderStatus::of,
+            "RESERVED", 1, "PAID", 2, "CANCELLED", 3, "EXPIRED", 4);
+        pin(RefundStatus.class, RefundStatus::code, RefundStatus::of, "REQUIRED", 1, "REFUNDED", 2, "FAILED", 3);
+        pin(RefundReason.class, RefundReason::code, RefundReason::of,
+            "NONE", 0, "LATE_PAYMENT", 1, "DUPLICATE_PAYMENT", 2, "CANCELLED_ORDER", 3);
     }
 
     @Test
@@ -88,7 +100,7 @@ class WireCodesTest {
         assertNull(SkuKind.of(3));
         assertNull(BlocklistChange.Mode.of(3));
         assertNull(DeliveryOutcome.of(15));
-        assertNull(ResultCode.of(10));
+        assertNull(ResultCode.of(11));
         assertNull(EventType.of(0));
     }
 

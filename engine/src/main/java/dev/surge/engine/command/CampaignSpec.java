@@ -15,6 +15,11 @@ import java.util.Set;
  * Times are epoch milliseconds; a limit of 0 means none.
  */
 public final class CampaignSpec {
+    /** Tag of the optional section that prices paid SKUs (docs/payments.md). */
+    public static final int PRICES_TAG = 'P';
+    public static final int DEFAULT_PAYMENT_WINDOW_SECONDS = 900;
+    public static final int MIN_PAYMENT_WINDOW_SECONDS = 10;
+    public static final int MAX_PAYMENT_WINDOW_SECONDS = 86_400;
     public static final int MAX_SKUS = 64;
     public static final int MAX_BUNDLE_ITEMS = 16;
 
@@ -40,6 +45,18 @@ public final class CampaignSpec {
         public int perUserLimit;
         public final List<String> suppliers = new ArrayList<>();
         public final List<BundleItem> items = new ArrayList<>();
+        /** A paid SKU's price in minor units (fen, cents); 0: a free SKU. */
+        public long price;
+        /** ISO 4217 code of {@link #price}, e.g. CNY. */
+        public String currency = "";
+        /** How long a reservation waits for its payment. */
+        public int paymentWindowSeconds = DEFAULT_PAYMENT_WINDOW_SECONDS;
+        /** The supplier id configured as this SKU's payment provider (its secret signs notifications). */
+        public String paymentProvider = "";
+
+        public boolean paid() {
+            return price > 0;
+        }
 
         public SkuSpec(String id, SkuKind kind) {
             this.id = id;
@@ -108,6 +125,10 @@ public final class CampaignSpec {
                     return Ids.describe(at + "suppliers");
                 }
             }
+            String priceError = validatePrice(s, at);
+            if (priceError != null) {
+                return priceError;
+            }
             if ((s.kind == SkuKind.BUNDLE) == s.items.isEmpty() || s.items.size() > MAX_BUNDLE_ITEMS) {
                 return at + "items: a BUNDLE has 1-" + MAX_BUNDLE_ITEMS + " items, other kinds none";
             }
@@ -134,6 +155,29 @@ public final class CampaignSpec {
         return null;
     }
 
+    private static String validatePrice(SkuSpec s, String at) {
+        if (s.price < 0) {
+            return at + "price: minor units (e.g. 990 for 9.90), positive; absent for a free SKU";
+        }
+        if (!s.paid()) {
+            return s.currency.isEmpty() && s.paymentProvider.isEmpty() ? null
+                : at + "price: currency and paymentProvider need a price";
+        }
+        if (s.kind == SkuKind.BUNDLE) {
+            return at + "price: a BUNDLE cannot be sold paid yet; price a CODE or DIRECT_RECHARGE SKU";
+        }
+        if (s.currency.length() != 3 || !s.currency.chars().allMatch(ch -> ch >= 'A' && ch <= 'Z')) {
+            return at + "currency: an ISO 4217 code, 3 upper-case letters (e.g. CNY)";
+        }
+        if (s.paymentWindowSeconds < MIN_PAYMENT_WINDOW_SECONDS || s.paymentWindowSeconds > MAX_PAYMENT_WINDOW_SECONDS) {
+            return at + "paymentWindowSeconds: " + MIN_PAYMENT_WINDOW_SECONDS + "-" + MAX_PAYMENT_WINDOW_SECONDS;
+        }
+        if (!Ids.isValid(s.paymentProvider)) {
+            return Ids.describe(at + "paymentProvider");
+        }
+        return null;
+    }
+
     public void writeTo(WireWriter w) {
         w.putString(id).putString(name).putLong(startsAt).putLong(endsAt).putLong(redeemUntil)
             .putInt(perUserLimit).putInt(perDeviceLimit).putInt(perIpLimit).putByte(skus.size());
@@ -151,6 +195,37 @@ public final class CampaignSpec {
         if (risk != null && !risk.isEmpty()) {
             w.putByte(RiskRules.WIRE_TAG);
             risk.writeTo(w);
+        }
+        writePrices(w);
+    }
+
+    /** PRICES_TAG, count:1, (skuIndex:1, price:8, currency, windowSeconds:4, provider) * count: paid SKUs only. */
+    private void writePrices(WireWriter w) {
+        int paid = 0;
+        for (SkuSpec s : skus) {
+            paid += s.paid() ? 1 : 0;
+        }
+        if (paid == 0) {
+            return; // a free campaign's spec is byte for byte what it was before prices
+        }
+        w.putByte(PRICES_TAG).putByte(paid);
+        for (int i = 0; i < skus.size(); i++) {
+            SkuSpec s = skus.get(i);
+            if (s.paid()) {
+                w.putByte(i).putLong(s.price).putString(s.currency).putInt(s.paymentWindowSeconds)
+                    .putString(s.paymentProvider);
+            }
+        }
+    }
+
+    private static void readPrices(CampaignSpec c, WireReader r) {
+        int paid = r.getByte() & 0xFF;
+        for (int j = 0; j < paid; j++) {
+            SkuSpec s = c.skus.get(r.getByte() & 0xFF);
+            s.price = r.getLong();
+            s.currency = r.string();
+            s.paymentWindowSeconds = r.getInt();
+            s.paymentProvider = r.string();
         }
     }
 
@@ -182,10 +257,13 @@ public final class CampaignSpec {
         // optional sections to the end of the spec (the spec is always last in its command or event)
         while (r.remaining() > 0) {
             int tag = r.getByte();
-            if (tag != RiskRules.WIRE_TAG) {
+            if (tag == RiskRules.WIRE_TAG) {
+                c.risk = RiskRules.readFrom(r);
+            } else if (tag == PRICES_TAG) {
+                readPrices(c, r);
+            } else {
                 throw new IllegalArgumentException("unknown campaign section " + tag);
             }
-            c.risk = RiskRules.readFrom(r);
         }
         return c;
     }

@@ -18,7 +18,14 @@ public enum CommandType {
     QUERY_BLOCKLIST,
     CONFIGURE_SUPPLIER,
     REDRIVE_DELIVERIES,
-    QUERY_PENDING_DELIVERIES;
+    QUERY_PENDING_DELIVERIES,
+    // paid sales (docs/payments.md); a paid SKU's reservation is a CLAIM
+    CANCEL_ORDER,
+    NOTIFY_PAYMENT,
+    EXPIRE_ORDERS,
+    RECORD_REFUND,
+    QUERY_ORDER,
+    QUERY_PENDING_REFUNDS;
 
     private static final CommandType[] VALUES = values();
 

@@ -3,6 +3,7 @@ package dev.surge.engine.command;
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.RefundStatus;
 import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.risk.RiskSubject;
 import dev.surge.engine.wire.WireWriter;
@@ -40,6 +41,12 @@ import java.util.List;
  * CONFIGURE_SUPPLIER  supplier, url, timeoutMs:4, maxConcurrency:4, secret (last: the journal seals it)
  * REDRIVE_DELIVERIES  actor (who asked), campaign (empty: any), supplier (empty: any), from:8, to:8
  * QUERY_PENDING_DELIVERIES  cursor:4 (a grant number, 0 to start), limit:4
+ * CANCEL_ORDER        user, orderHi:8, orderLo:4
+ * NOTIFY_PAYMENT      provider, transactionId, orderHi:8, orderLo:4, amount:8, currency
+ * EXPIRE_ORDERS       (nothing: the command's time is what has passed)
+ * RECORD_REFUND       orderHi:8, orderLo:4, refund:1, status:1, attempt:4, detail, outcome:1
+ * QUERY_ORDER         user (empty: any owner), orderHi:8, orderLo:4
+ * QUERY_PENDING_REFUNDS  cursor:4 (a payment number, 0 to start), limit:4
  * </pre>
  */
 public final class CommandWriter {
@@ -205,6 +212,47 @@ public final class CommandWriter {
 
     public void queryBlocklist(CommandSlot slot, long timestamp) {
         end(slot, begin(slot, CommandType.QUERY_BLOCKLIST, timestamp));
+    }
+
+    /** The owner cancels a reserved order (docs/payments.md). */
+    public void cancelOrder(CommandSlot slot, long timestamp, CharSequence user, long orderHi, int orderLo) {
+        WireWriter w = begin(slot, CommandType.CANCEL_ORDER, timestamp);
+        w.putString(user).putLong(orderHi).putInt(orderLo);
+        end(slot, w);
+    }
+
+    /** A payment provider's notification, its signature already checked by the gateway. */
+    public void notifyPayment(CommandSlot slot, long timestamp, CharSequence provider, CharSequence transactionId,
+                              long orderHi, int orderLo, long amount, CharSequence currency) {
+        WireWriter w = begin(slot, CommandType.NOTIFY_PAYMENT, timestamp);
+        w.putString(provider).putString(transactionId).putLong(orderHi).putInt(orderLo).putLong(amount)
+            .putString(currency);
+        end(slot, w);
+    }
+
+    /** Expires the reserved orders whose payBy is at or before {@code timestamp}. */
+    public void expireOrders(CommandSlot slot, long timestamp) {
+        end(slot, begin(slot, CommandType.EXPIRE_ORDERS, timestamp));
+    }
+
+    public void recordRefund(CommandSlot slot, long timestamp, long orderHi, int orderLo, int refund,
+                             RefundStatus status, int attempt, CharSequence detail, DeliveryOutcome outcome) {
+        WireWriter w = begin(slot, CommandType.RECORD_REFUND, timestamp);
+        w.putLong(orderHi).putInt(orderLo).putByte(refund).putByte(status.code()).putInt(attempt).putString(detail)
+            .putByte(outcome.code());
+        end(slot, w);
+    }
+
+    public void queryOrder(CommandSlot slot, long timestamp, CharSequence user, long orderHi, int orderLo) {
+        WireWriter w = begin(slot, CommandType.QUERY_ORDER, timestamp);
+        w.putString(user).putLong(orderHi).putInt(orderLo);
+        end(slot, w);
+    }
+
+    public void queryPendingRefunds(CommandSlot slot, long timestamp, int cursor, int limit) {
+        WireWriter w = begin(slot, CommandType.QUERY_PENDING_REFUNDS, timestamp);
+        w.putInt(cursor).putInt(limit);
+        end(slot, w);
     }
 
     private static final byte[] EMPTY = new byte[0];

@@ -14,7 +14,13 @@ public enum EventType {
     // risk control: 20-29
     BLOCKLIST_CHANGED(20),
     SUPPLIER_CONFIGURED(10),
-    DELIVERIES_REDRIVEN(11);
+    DELIVERIES_REDRIVEN(11),
+    // paid sales: 12-16 (docs/payments.md)
+    ORDER_RESERVED(12),
+    ORDER_CANCELLED(13),
+    PAYMENT_RECORDED(14),
+    ORDERS_EXPIRED(15),
+    REFUND_RECORDED(16);
 
     private static final EventType[] BY_CODE = new EventType[32];
 

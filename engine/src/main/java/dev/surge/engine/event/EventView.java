@@ -24,6 +24,13 @@ import org.agrona.DirectBuffer;
  * BLOCKLIST_CHANGED       {@link BlocklistChange}
  * SUPPLIER_CONFIGURED     supplier, url, timeoutMs:4, maxConcurrency:4, secret
  * DELIVERIES_REDRIVEN     actor, campaign, supplier, from:8, to:8, count:4
+ * ORDER_RESERVED          CLAIM, orderHi:8, orderLo:4, amount:8, currency, payBy:8
+ * ORDER_CANCELLED         actor (the owner), orderHi:8, orderLo:4
+ * PAYMENT_RECORDED        supplier (the provider), transaction, orderHi:8, orderLo:4, campaign, sku, amount:8, currency,
+ *                         result:1, reason:1 (a RefundReason), then when PAID grantHi:8, grantLo:4,
+ *                         itemCount:1, (itemSku, code:4) * itemCount
+ * ORDERS_EXPIRED          count:4, (orderHi:8, orderLo:4) * count
+ * REFUND_RECORDED         orderHi:8, orderLo:4, refund:1, status:1, attempt:4, detail, outcome:1
  *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
  * </pre>
  * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
@@ -75,6 +82,15 @@ public final class EventView {
     /** REDEEMER_CREATED: how many campaigns the key's scope names (0: a key from before scopes), and where. */
     public int scopeCount;
     public int scopeOffset;
+    // paid sales
+    public long orderHi;
+    public int orderLo;
+    public long amount;
+    public long payBy;
+    /** REFUND_RECORDED: which of the order's refunds (1..). */
+    public int refund;
+    /** ORDERS_EXPIRED: where the (orderHi, orderLo) pairs start; {@link #count} of them. */
+    public int ordersOffset;
 
     // string fields: offset, length
     public int userOffset, userLength;
@@ -90,6 +106,8 @@ public final class EventView {
     public int keyHashOffset, keyHashLength;
     public int urlOffset, urlLength;
     public int secretOffset, secretLength;
+    public int currencyOffset, currencyLength;
+    public int transactionOffset, transactionLength;
 
     /** Parses an event; returns false when the bytes are not a well-formed event. */
     public boolean wrap(DirectBuffer buffer, int offset, int length) {
@@ -107,7 +125,7 @@ public final class EventView {
     private void clearStrings() {
         userLength = keyLength = campaignLength = skuLength = deviceLength = ipLength = 0;
         accountLength = actorLength = supplierLength = detailLength = keyHashLength = 0;
-        urlLength = secretLength = 0;
+        urlLength = secretLength = currencyLength = transactionLength = 0;
         outcome = 0;
         itemCount = 0;
         scopeCount = 0;
@@ -175,6 +193,41 @@ public final class EventView {
             case SUPPLIER_CONFIGURED:
                 supplierConfigured();
                 break;
+            case ORDER_RESERVED:
+                claim();
+                readOrderId();
+                amount = r.getLong();
+                readCurrency();
+                payBy = r.getLong();
+                result = ResultCode.RESERVED;
+                break;
+            case ORDER_CANCELLED:
+                readActor();
+                readOrderId();
+                break;
+            case PAYMENT_RECORDED:
+                if (!paymentRecorded()) {
+                    return false;
+                }
+                break;
+            case ORDERS_EXPIRED:
+                count = r.getInt();
+                ordersOffset = r.position();
+                if (count < 0 || count > (offset + length - ordersOffset) / 12) {
+                    return false;
+                }
+                r.position(ordersOffset + 12 * count);
+                break;
+            case REFUND_RECORDED:
+                readOrderId();
+                refund = r.getByte() & 0xFF;
+                status = r.getByte();
+                attempt = r.getInt();
+                r.bytes();
+                detailOffset = r.lastOffset();
+                detailLength = r.lastLength();
+                outcome = r.getByte() & 0xFF;
+                break;
             case DELIVERIES_REDRIVEN:
                 r.bytes();
                 actorOffset = r.lastOffset();
@@ -195,6 +248,45 @@ public final class EventView {
 
     private boolean claimGranted() {
         claim();
+        result = ResultCode.GRANTED;
+        return grantAndItems();
+    }
+
+    private boolean paymentRecorded() {
+        r.bytes();
+        supplierOffset = r.lastOffset();
+        supplierLength = r.lastLength();
+        r.bytes();
+        transactionOffset = r.lastOffset();
+        transactionLength = r.lastLength();
+        readOrderId();
+        campaignAndSku(true);
+        amount = r.getLong();
+        readCurrency();
+        result = ResultCode.of(r.getByte());
+        reason = r.getByte();
+        return result != ResultCode.PAID || grantAndItems();
+    }
+
+    private void readOrderId() {
+        orderHi = r.getLong();
+        orderLo = r.getInt();
+    }
+
+    private void readCurrency() {
+        r.bytes();
+        currencyOffset = r.lastOffset();
+        currencyLength = r.lastLength();
+    }
+
+    private void readActor() {
+        r.bytes();
+        actorOffset = r.lastOffset();
+        actorLength = r.lastLength();
+    }
+
+    /** grantHi:8, grantLo:4, itemCount:1, (itemSku, code:4) * itemCount. */
+    private boolean grantAndItems() {
         grantHi = r.getLong();
         grantLo = r.getInt();
         itemCount = r.getByte() & 0xFF;
@@ -207,7 +299,6 @@ public final class EventView {
             itemSkuLength[i] = r.lastLength();
             itemCode[i] = r.getInt();
         }
-        result = ResultCode.GRANTED;
         return true;
     }
 
@@ -378,6 +469,24 @@ public final class EventView {
 
     public String detail() {
         return text(detailOffset, detailLength);
+    }
+
+    public String currency() {
+        return text(currencyOffset, currencyLength);
+    }
+
+    public String transaction() {
+        return text(transactionOffset, transactionLength);
+    }
+
+    /** ORDERS_EXPIRED: the high half of the {@code i}-th order's id. */
+    public long expiredHi(int i) {
+        return buffer.getLong(ordersOffset + 12 * i, java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** ORDERS_EXPIRED: the low half of the {@code i}-th order's id. */
+    public int expiredLo(int i) {
+        return buffer.getInt(ordersOffset + 12 * i + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     public String url() {

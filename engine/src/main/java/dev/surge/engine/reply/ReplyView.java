@@ -1,6 +1,9 @@
 package dev.surge.engine.reply;
 
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.OrderStatus;
+import dev.surge.engine.RefundReason;
+import dev.surge.engine.RefundStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CommandType;
@@ -12,7 +15,9 @@ import org.agrona.DirectBuffer;
  * Reads the reply the engine wrote into a slot. Layout, after {@code result:1, replayed:1,
  * reason:1}:
  * <pre>
- * CLAIM        campaign, sku, then when GRANTED a GRANT
+ * CLAIM        campaign, sku, then when GRANTED a GRANT, when RESERVED an ORDER
+ * CANCEL_ORDER, NOTIFY_PAYMENT, QUERY_ORDER  an ORDER, unless NOT_FOUND
+ * EXPIRE_ORDERS  count:4 (orders expired)
  * REDEEM_*     grantHi:8, grantLo:4
  * QUERY_GRANT  when FOUND a GRANT
  * LOAD_CODES   when OK loaded:4, duplicatesSkipped:4, available:8
@@ -21,6 +26,9 @@ import org.agrona.DirectBuffer;
  * GRANT = grantHi:8, grantLo:4, campaign, sku, createdAt:8, redeemedAt:8, delivery:1, itemCount:1,
  *         (sku, kind:1, code, status:1, supplier) * itemCount
  * </pre>
+ * ORDER = orderHi:8, orderLo:4, campaign, sku, status:1, amount:8, currency, payBy:8, createdAt:8,
+ *         grantHi:8, grantLo:4 (0, 0 until paid), refundCount:1,
+ *         (refund:1, transaction, amount:8, reason:1, status:1) * refundCount
  * Allocating accessors: for the gateway's rendering and for tests, after the hot path.
  */
 public final class ReplyView {
@@ -43,6 +51,19 @@ public final class ReplyView {
     /** REDRIVE_DELIVERIES: items made pending again. */
     public int count;
     public final java.util.List<Item> items = new java.util.ArrayList<>();
+    /** CLAIM when RESERVED, and the order commands: the order as it is after the decision. */
+    public boolean hasOrder;
+    public long orderHi;
+    public int orderLo;
+    public OrderStatus orderStatus;
+    public long amount;
+    public String currency = "";
+    public long payBy;
+    public final java.util.List<Refund> refunds = new java.util.ArrayList<>();
+
+    /** A payment of the order that is refunded, newest first. */
+    public record Refund(int refund, String transactionId, long amount, RefundReason reason, RefundStatus status) {
+    }
 
     /** One granted item. {@code code} is empty for a recharge. */
     public record Item(String sku, SkuKind kind, String code, DeliveryStatus status, String supplier) {
@@ -51,7 +72,8 @@ public final class ReplyView {
     public ReplyView read(CommandType type, DirectBuffer buffer, int length) {
         r.wrap(buffer, 0, length);
         items.clear();
-        hasGrant = false;
+        refunds.clear();
+        hasGrant = hasOrder = false;
         message = campaign = sku = "";
         result = ResultCode.of(r.getByte());
         replayed = r.getByte() != 0;
@@ -67,6 +89,8 @@ public final class ReplyView {
                     sku = r.string();
                     if (result == ResultCode.GRANTED) {
                         grant();
+                    } else if (result == ResultCode.RESERVED) {
+                        order();
                     }
                 }
             }
@@ -81,6 +105,12 @@ public final class ReplyView {
                     grant();
                 }
             }
+            case CANCEL_ORDER, NOTIFY_PAYMENT, QUERY_ORDER -> {
+                if (result != ResultCode.NOT_FOUND) {
+                    order();
+                }
+            }
+            case EXPIRE_ORDERS -> count = r.getInt();
             case REDRIVE_DELIVERIES -> {
                 if (result == ResultCode.OK) {
                     count = r.getInt();
@@ -116,6 +146,34 @@ public final class ReplyView {
             DeliveryStatus status = DeliveryStatus.of(r.getByte());
             items.add(new Item(itemSku, kind, code, status, r.string()));
         }
+    }
+
+    private void order() {
+        hasOrder = true;
+        orderHi = r.getLong();
+        orderLo = r.getInt();
+        campaign = r.string();
+        sku = r.string();
+        orderStatus = OrderStatus.of(r.getByte());
+        amount = r.getLong();
+        currency = r.string();
+        payBy = r.getLong();
+        createdAt = r.getLong();
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+        hasGrant = grantHi != 0 || grantLo != 0;
+        int n = r.getByte() & 0xFF;
+        for (int i = 0; i < n; i++) {
+            int refund = r.getByte() & 0xFF;
+            String transaction = r.string();
+            long paid = r.getLong();
+            RefundReason reason = RefundReason.of(r.getByte());
+            refunds.add(new Refund(refund, transaction, paid, reason, RefundStatus.of(r.getByte())));
+        }
+    }
+
+    public String orderId() {
+        return GrantIds.formatOrder(orderHi, orderLo);
     }
 
     public String grantId() {

@@ -158,7 +158,8 @@ public final class RiskState {
         if (r == null || !passedIdentityChecks(result, reason)) {
             return;
         }
-        if (r.maxAccountsPerDevice > 0 && s.hasDevice() && result == ResultCode.GRANTED) {
+        if (r.maxAccountsPerDevice > 0 && s.hasDevice()
+            && (result == ResultCode.GRANTED || result == ResultCode.RESERVED)) {
             devices.add(key(campaign, DEVICE_ACCOUNTS, s.device()), s.user());
         }
         record(r.perUser, key(campaign, USER, s.user()), time);
@@ -174,7 +175,7 @@ public final class RiskState {
     /** Whether a claim with this outcome got past the identity checks to the velocity windows. */
     static boolean passedIdentityChecks(ResultCode result, int reason) {
         return switch (result) {
-            case GRANTED, LIMIT_REACHED, SOLD_OUT -> true;
+            case GRANTED, RESERVED, LIMIT_REACHED, SOLD_OUT -> true;
             case RISK_REJECTED -> {
                 RiskReason r = RiskReason.of(reason);
                 yield r != null && r.velocity();

@@ -25,6 +25,14 @@ final class Campaign {
     long deliveriesPending;
     long deliveriesDelivered;
     long deliveriesFailed;
+    // paid sales (docs/payments.md): orders by how they ended, refunds by where they are
+    long ordersReserved;
+    long ordersPaid;
+    long ordersCancelled;
+    long ordersExpired;
+    long refundsRequired;
+    long refundsDone;
+    long refundsFailed;
 
     Campaign(int index, String id) {
         this.index = index;

@@ -65,8 +65,9 @@ final class CampaignDecider extends CommandDecider {
             if (s.kind != sku.kind) {
                 return "skus: SKU " + sku.id + " is " + sku.kind + " and cannot change kind";
             }
-            if (sku.kind == SkuKind.DIRECT_RECHARGE && s.stock < sku.granted) {
-                return "skus: stock of " + sku.id + " cannot go below the " + sku.granted + " already granted";
+            if (sku.kind == SkuKind.DIRECT_RECHARGE && s.stock < sku.granted + sku.held) {
+                return "skus: stock of " + sku.id + " cannot go below the " + (sku.granted + sku.held)
+                    + " already granted or held by unpaid orders";
             }
         }
         return null;

@@ -150,7 +150,25 @@ final class ClaimDecider extends CommandDecider {
             rejectClaim(fingerprint, ResultCode.SOLD_OUT);
             return;
         }
-        grant(c, sku, fingerprint);
+        if (sku.price > 0) {
+            reserve(sku, fingerprint);
+        } else {
+            grant(c, sku, fingerprint);
+        }
+    }
+
+    /** A paid SKU: an order holds the unit and the limits until paid, cancelled or expired (docs/payments.md). */
+    private void reserve(Sku sku, long fingerprint) {
+        OrderBook orders = state.orders;
+        orders.nextId();
+        writeClaim(EventType.ORDER_RESERVED, fingerprint);
+        long payBy = time + sku.paymentWindowMs;
+        out.putLong(orders.ids.hi()).putInt(orders.ids.lo()).putLong(sku.price).putString(sku.currency)
+            .putLong(payBy);
+        int o = orders.size;
+        commit(ResultCode.RESERVED);
+        reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
+        reply.order(o);
     }
 
     private boolean needsAccount(Sku sku) {
@@ -239,6 +257,8 @@ final class ClaimDecider extends CommandDecider {
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
         if (result == ResultCode.GRANTED) {
             reply.grant(state.idempotency.reference(seen));
+        } else if (result == ResultCode.RESERVED) {
+            reply.order(state.idempotency.reference(seen)); // as the order is now: paid, cancelled, ...
         } else {
             reply.reason(state.idempotency.reference(seen));
         }

@@ -34,6 +34,9 @@ final class EngineState {
     /** Grants so far per (limit dimension, scope, subject), and each user's newest grant. */
     final SubjectTable subjects = new SubjectTable();
     final GrantBook grants;
+    /** Paid SKUs' orders and their payments (docs/payments.md). */
+    final OrderBook orders;
+    final PaymentBook payments;
     final IdempotencyTable idempotency;
     final RedeemerBook redeemers = new RedeemerBook();
     /** Blocklist, risk rules and their windows (changed only through {@link EventApplier} too). */
@@ -49,6 +52,12 @@ final class EngineState {
     long directoryEpoch;
     /** The campaign and SKU the claim being decided names: its event's applier finds them without a lookup. */
     final KnownIds known = new KnownIds();
+    /**
+     * The earliest {@code payBy} of a reserved order, or later (Long.MAX_VALUE: none): the
+     * gateway's sweeper asks the engine to expire orders once it has passed (docs/payments.md).
+     * Written by the writer thread, read by any.
+     */
+    volatile long orderDeadline = Long.MAX_VALUE;
     /** Sequence of the last event applied. */
     long lastSequence;
     /** Timestamp of the last event applied. */
@@ -57,7 +66,10 @@ final class EngineState {
     EngineState(StateConfig config) {
         this.config = config;
         this.identities = new Identities(config.key0(), config.key1());
-        this.grants = new GrantBook(subjects, new GrantIdCipher(new SipHash(config.key0(), config.key1())));
+        SipHash root = new SipHash(config.key0(), config.key1());
+        this.grants = new GrantBook(subjects, new GrantIdCipher(root));
+        this.orders = new OrderBook(new GrantIdCipher(root, "order-ids"));
+        this.payments = new PaymentBook(root);
         this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
         this.risk = new RiskState(identities);
         publishDirectory();

@@ -20,11 +20,13 @@ final class EventApplier {
     private final EngineState state;
     private final Identities identities;
     private final RiskSubject subject;
+    private final OrderApplier orders;
 
     EventApplier(EngineState state) {
         this.state = state;
         this.identities = state.identities;
         this.subject = new RiskSubject(state.identities);
+        this.orders = new OrderApplier(state, this);
     }
 
     void apply(EventView e) {
@@ -43,6 +45,11 @@ final class EventApplier {
             case SUPPLIER_CONFIGURED -> state.suppliers.put(new SupplierConfig(e.supplier(), e.url(), e.secret(),
                 e.timeoutMs, e.maxConcurrency, e.timestamp));
             case DELIVERIES_REDRIVEN -> redrive(e);
+            case ORDER_RESERVED -> orders.reserve(e);
+            case ORDER_CANCELLED -> orders.cancel(e);
+            case PAYMENT_RECORDED -> orders.payment(e);
+            case ORDERS_EXPIRED -> orders.expire(e);
+            case REFUND_RECORDED -> orders.refund(e);
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
         state.lastSequence = e.sequence;
@@ -70,6 +77,10 @@ final class EventApplier {
             sku.stock = s.stock;
             sku.perUserLimit = s.perUserLimit;
             sku.suppliers = s.suppliers.toArray(new String[0]);
+            sku.price = s.price;
+            sku.currency = s.currency;
+            sku.paymentWindowMs = s.paymentWindowSeconds * 1000L;
+            sku.paymentProvider = s.paymentProvider;
         }
         for (CampaignSpec.SkuSpec s : spec.skus) {
             Sku sku = state.sku(c, s.id);
@@ -105,11 +116,20 @@ final class EventApplier {
         Sku sku = state.sku(c, b, e.skuOffset, e.skuLength);
         long user = identities.user(b, e.userOffset, e.userLength);
         long userHigh = identities.userHigh();
-        GrantBook grants = state.grants;
-        int g = grants.add(e.grantHi, e.grantLo, userHigh, user, sku.index, e.timestamp);
+        int g = issue(e, c, sku, userHigh, user);
         if (e.accountLength > 0) {
-            grants.setAccount(g, b, e.accountOffset, e.accountLength);
+            state.grants.setAccount(g, b, e.accountOffset, e.accountLength);
         }
+        countLimits(e, c, sku, user, +1);
+        state.risk.onClaim(c.index, e.timestamp, ResultCode.GRANTED, 0, subject(user, e));
+        remember(Identities.CLAIMS, userHigh, user, e, ResultCode.GRANTED, g);
+    }
+
+    /** Adds the grant of {@code e} ({@code e.grantHi/Lo} and its items) to its owner; returns its number. */
+    int issue(EventView e, Campaign c, Sku sku, long ownerHigh, long owner) {
+        DirectBuffer b = e.buffer();
+        GrantBook grants = state.grants;
+        int g = grants.add(e.grantHi, e.grantLo, ownerHigh, owner, sku.index, e.timestamp);
         if (sku.kind == SkuKind.BUNDLE) {
             sku.granted++;
         }
@@ -126,19 +146,23 @@ final class EventApplier {
             }
         }
         c.granted++;
-        count(EngineState.CAMPAIGN_USER, c.index, user);
-        count(EngineState.SKU_USER, sku.index, user);
-        if (e.deviceLength > 0) {
-            count(EngineState.CAMPAIGN_DEVICE, c.index, identities.device(b, e.deviceOffset, e.deviceLength));
-        }
-        if (e.ipLength > 0) {
-            count(EngineState.CAMPAIGN_IP, c.index, identities.address(b, e.ipOffset, e.ipLength));
-        }
-        state.risk.onClaim(c.index, e.timestamp, ResultCode.GRANTED, 0, subject(user, e));
-        remember(Identities.CLAIMS, userHigh, user, e, ResultCode.GRANTED, g);
+        return g;
     }
 
-    private RiskSubject subject(long user, EventView e) {
+    /** Counts (+1) or releases (-1) a claim's user, device and address against the limits. */
+    void countLimits(EventView e, Campaign c, Sku sku, long user, int by) {
+        DirectBuffer b = e.buffer();
+        count(EngineState.CAMPAIGN_USER, c.index, user, by);
+        count(EngineState.SKU_USER, sku.index, user, by);
+        if (e.deviceLength > 0) {
+            count(EngineState.CAMPAIGN_DEVICE, c.index, identities.device(b, e.deviceOffset, e.deviceLength), by);
+        }
+        if (e.ipLength > 0) {
+            count(EngineState.CAMPAIGN_IP, c.index, identities.address(b, e.ipOffset, e.ipLength), by);
+        }
+    }
+
+    RiskSubject subject(long user, EventView e) {
         return subject.wrap(user, e.buffer(), e.deviceOffset, e.deviceLength, e.ipOffset, e.ipLength,
             RiskSubject.NO_ISSUED_AT);
     }
@@ -211,11 +235,16 @@ final class EventApplier {
         }
     }
 
-    private void count(long dimension, int scope, long subject) {
-        state.subjects.increment(EngineState.limitKey(dimension, scope, subject));
+    void count(long dimension, int scope, long subject, int by) {
+        long key = EngineState.limitKey(dimension, scope, subject);
+        if (by > 0) {
+            state.subjects.increment(key);
+        } else {
+            state.subjects.put(key, state.subjects.get(key) - 1);
+        }
     }
 
-    private void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
+    void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
         if (e.keyLength > 0) {
             long key = identities.key(scope, subjectHigh, subject, e.buffer(), e.keyOffset, e.keyLength);
             state.idempotency.put(identities.keyHigh(), key, e.fingerprint, result.code(), reference, e.timestamp);

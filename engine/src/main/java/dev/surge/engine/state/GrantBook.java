@@ -127,13 +127,19 @@ final class GrantBook {
     }
 
     void setAccount(int grant, DirectBuffer buffer, int offset, int length) {
+        account[grant] = storeAccount(buffer, offset, length);
+    }
+
+    /** Keeps a recharge account in the arena; returns its offset (an order keeps it until paid). */
+    int storeAccount(DirectBuffer buffer, int offset, int length) {
         if (accountsUsed + length + 1 > accounts.length) {
             accounts = Arrays.copyOf(accounts, Math.max(accounts.length * 2, accountsUsed + length + 1));
         }
-        account[grant] = accountsUsed;
+        int at = accountsUsed;
         accounts[accountsUsed++] = (byte) length;
         buffer.getBytes(offset, accounts, accountsUsed, length);
         accountsUsed += length;
+        return at;
     }
 
     String account(int grant) {

@@ -99,6 +99,33 @@ final class ReplyWriter {
         }
     }
 
+    /**
+     * ORDER = orderHi:8, orderLo:4, campaign, sku, status:1, amount:8, currency, payBy:8, createdAt:8,
+     * grantHi:8, grantLo:4 (0, 0 until paid), refundCount:1, (refund:1, transaction, amount:8, reason:1, status:1) * refundCount.
+     */
+    void order(int o) {
+        OrderBook orders = state.orders;
+        PaymentBook payments = state.payments;
+        Sku sku = state.skus[orders.sku[o]];
+        int g = orders.grant[o];
+        w.putLong(orders.idHi[o]).putInt(orders.idLo[o]).putString(sku.campaign.id).putString(sku.id)
+            .putByte(orders.status[o]).putLong(orders.amount[o]).putString(OrderBook.currencyText(orders.currency[o]))
+            .putLong(orders.payBy[o])
+            .putLong(orders.createdAt[o]).putLong(g == GrantBook.NONE ? 0 : state.grants.idHi[g])
+            .putInt(g == GrantBook.NONE ? 0 : state.grants.idLo[g]);
+        int countAt = w.position();
+        w.putByte(0);
+        int n = 0;
+        for (int p = orders.newestPayment[o]; p != PaymentBook.NONE && n < 255; p = payments.previousOfOrder[p]) {
+            if (payments.refund[p] != 0) {
+                w.putByte(payments.refund[p]).putString(payments.transaction(p)).putLong(payments.amount[p])
+                    .putByte(payments.reason[p]).putByte(payments.refundStatus[p]);
+                n++;
+            }
+        }
+        slot.reply.putByte(countAt, (byte) n);
+    }
+
     void end() {
         slot.replyLength = w.position();
         slot.result = result;

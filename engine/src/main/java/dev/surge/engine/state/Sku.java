@@ -19,6 +19,13 @@ final class Sku {
     int[] itemQty = new int[0];
     /** CODE only. */
     final CodePool pool;
+    /** A paid SKU's price in minor units; 0 for a free SKU (docs/payments.md). */
+    long price;
+    String currency = "";
+    long paymentWindowMs;
+    String paymentProvider = "";
+    /** Units held by RESERVED orders: not on sale, not yet granted. */
+    long held;
 
     Sku(int index, String id, Campaign campaign, SkuKind kind) {
         this.index = index;
@@ -32,9 +39,9 @@ final class Sku {
     long available(Sku[] skus) {
         switch (kind) {
             case CODE:
-                return pool.available();
+                return pool.available() - held;
             case DIRECT_RECHARGE:
-                return stock - granted;
+                return stock - granted - held;
             default:
                 long min = Long.MAX_VALUE;
                 for (int i = 0; i < itemSkus.length; i++) {

@@ -71,6 +71,7 @@ final class StateDigest {
         for (int i = 0; i < deliveries.size; i++) {
             d.add(deliveries.attempts[i]).add(deliveries.outcome[i]).add(deliveries.lastAt[i]);
         }
+        OrderSnapshot.digest(s, d::add);
         return d.h;
     }
 

@@ -147,6 +147,15 @@ public final class StateMachine {
         return new ClaimEdge(state.config.key0(), state.config.key1(), () -> state.directory);
     }
 
+    /**
+     * The earliest payBy of a reserved order, or a little later, or Long.MAX_VALUE when none
+     * waits (safe from any thread): once the clock has passed it, an {@code EXPIRE_ORDERS}
+     * command expires what is due (docs/payments.md).
+     */
+    public long orderDeadline() {
+        return state.orderDeadline;
+    }
+
     /** The directory publishers resolve against now (safe from any thread). */
     public CampaignDirectory directory() {
         return state.directory;

@@ -18,9 +18,10 @@ final class StateSnapshot {
      * minute they were decided, and each redeemer key with its scope (the campaigns it may
      * redeem). Earlier formats (1-5) kept state under unkeyed hashes this version no longer
      * computes, or keys without scopes, so they are refused and recovery falls back to an older
-     * snapshot or to the journal from its start.
+     * snapshot or to the journal from its start. 7 adds paid sales ({@link OrderSnapshot}): prices,
+     * held units, order counters, orders and payments; a format 6 snapshot is refused the same way.
      */
-    static final int FORMAT = 6;
+    static final int FORMAT = 7;
 
     private StateSnapshot() {
     }
@@ -35,6 +36,7 @@ final class StateSnapshot {
         writeGrants(s.grants, out);
         writeSubjectsAndKeys(s, out);
         writeRedeemersSuppliersDeliveries(s, out);
+        OrderSnapshot.write(s, out);
     }
 
     private static void writeCampaigns(EngineState s, DataOutput out) throws IOException {
@@ -198,6 +200,7 @@ final class StateSnapshot {
         readGrants(s.grants, in);
         readSubjectsAndKeys(s, in);
         readRedeemersSuppliersDeliveries(s, in);
+        OrderSnapshot.read(s, in);
         s.publishDirectory(); // with the campaigns' rules, wherever the snapshot keeps them
         return s;
     }

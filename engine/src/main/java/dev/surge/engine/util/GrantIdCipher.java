@@ -16,6 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * left half was never issued (2<sup>-48</sup> for a forged one), so a guess is answered as an
  * unknown grant without looking at any state.
  *
+ * <p>Orders' ids are made the same way under a key derived for them (docs/payments.md), so an
+ * order id is never a grant id's neighbour either.
+ *
  * <p>{@link #encrypt} leaves its result in {@link #hi()} and {@link #lo()}, so that the claim
  * path allocates nothing. Confined to one thread (the state's owner).
  */
@@ -33,7 +36,12 @@ public final class GrantIdCipher {
     private int last = NOT_AN_ID;
 
     public GrantIdCipher(SipHash root) {
-        this.round = root.derive("grant-ids");
+        this(root, "grant-ids");
+    }
+
+    /** A permutation of its own for another kind of number (orders: {@code "order-ids"}), under a key derived for it. */
+    public GrantIdCipher(SipHash root, String purpose) {
+        this.round = root.derive(purpose);
     }
 
     /** Encrypts grant number {@code g} (0 or more) into {@link #hi()} and {@link #lo()}. */

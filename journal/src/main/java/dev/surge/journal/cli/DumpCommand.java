@@ -175,7 +175,10 @@ final class DumpCommand extends JournalCommand {
     }
 
     private static EventFilter.Owner owner(EventFilter filter, EventView e) {
-        return e.type == EventType.REDEMPTION || e.type == EventType.DELIVERY_RECORDED ? filter.ownerOf(e) : null;
+        return switch (e.type) {
+            case REDEMPTION, DELIVERY_RECORDED, ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED -> filter.ownerOf(e);
+            default -> null;
+        };
     }
 
     private EventFilter filter() {

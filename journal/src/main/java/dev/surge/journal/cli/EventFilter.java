@@ -1,6 +1,7 @@
 package dev.surge.journal.cli;
 
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.RefundStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
@@ -34,6 +35,8 @@ final class EventFilter {
     EnumSet<EventType> types;
 
     private final Map<Grant, Owner> owners = new HashMap<>();
+    /** Paid sales' orders by id (the same 96-bit form as grant ids): who reserved them. */
+    private final Map<Grant, Owner> orderOwners = new HashMap<>();
 
     private record Grant(long hi, int lo) {
     }
@@ -76,10 +79,27 @@ final class EventFilter {
             && reasons.contains(RiskReason.nameOf(e.reason)))) {
             return false;
         }
+        if (e.type == EventType.ORDERS_EXPIRED) {
+            return anyExpiredOrderOf(e); // one sweep expires orders of any campaign and user
+        }
         if (campaign != null && !campaign.equals(campaignOf(e, owner))) {
             return false;
         }
         return user == null || user.equals(userOf(e, owner));
+    }
+
+    private boolean anyExpiredOrderOf(EventView e) {
+        if (campaign == null && user == null) {
+            return true;
+        }
+        for (int i = 0; i < e.count; i++) {
+            Owner o = orderOwners.get(new Grant(e.expiredHi(i), e.expiredLo(i)));
+            if (o != null && (campaign == null || campaign.equals(o.campaign()))
+                && (user == null || user.equals(o.user()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Matches a CODES_LOADED event that could not be decrypted (only campaign and SKU are known). */
@@ -98,26 +118,44 @@ final class EventFilter {
                 yield o;
             }
             case REDEMPTION, DELIVERY_RECORDED -> owners.get(new Grant(e.grantHi, e.grantLo));
+            case ORDER_RESERVED -> {
+                Owner o = new Owner(e.campaign(), e.user());
+                orderOwners.put(new Grant(e.orderHi, e.orderLo), o);
+                yield o;
+            }
+            case PAYMENT_RECORDED -> {
+                Owner o = orderOwners.get(new Grant(e.orderHi, e.orderLo));
+                if (o != null && e.result == ResultCode.PAID) {
+                    owners.put(new Grant(e.grantHi, e.grantLo), o); // the paid order's grant is the reserver's
+                }
+                yield o;
+            }
+            case ORDER_CANCELLED, REFUND_RECORDED -> orderOwners.get(new Grant(e.orderHi, e.orderLo));
             default -> null;
         };
     }
 
-    /** The owner of the grant a redemption or delivery refers to, when the filter tracked it. */
+    /** The owner of the grant a redemption or delivery refers to, or of an order, when the filter tracked it. */
     Owner ownerOf(EventView e) {
-        return owners.get(new Grant(e.grantHi, e.grantLo));
+        return switch (e.type) {
+            case ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED -> orderOwners.get(new Grant(e.orderHi, e.orderLo));
+            default -> owners.get(new Grant(e.grantHi, e.grantLo));
+        };
     }
 
     private static String campaignOf(EventView e, Owner owner) {
         return switch (e.type) {
             case CAMPAIGN_CONFIGURED -> e.spec().id;
-            case REDEMPTION, DELIVERY_RECORDED -> owner == null ? null : owner.campaign();
+            case REDEMPTION, DELIVERY_RECORDED, ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED ->
+                owner == null ? null : owner.campaign();
             default -> e.campaign();
         };
     }
 
     private static String userOf(EventView e, Owner owner) {
         return switch (e.type) {
-            case CLAIM_GRANTED, CLAIM_REJECTED -> e.user();
+            case CLAIM_GRANTED, CLAIM_REJECTED, ORDER_RESERVED -> e.user();
+            case ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED -> owner == null ? null : owner.user();
             case REDEMPTION -> owner != null ? owner.user()
                 : e.actorKind == EventView.ACTOR_USER ? e.actor() : null;
             case DELIVERY_RECORDED -> owner == null ? null : owner.user();
@@ -131,7 +169,14 @@ final class EventFilter {
      */
     static String resultName(EventView e) {
         return switch (e.type) {
-            case CLAIM_GRANTED, CLAIM_REJECTED, REDEMPTION -> e.result == null ? "UNKNOWN" : e.result.name();
+            case CLAIM_GRANTED, CLAIM_REJECTED, REDEMPTION, ORDER_RESERVED, PAYMENT_RECORDED ->
+                e.result == null ? "UNKNOWN" : e.result.name();
+            case ORDER_CANCELLED -> ResultCode.CANCELLED.name();
+            case ORDERS_EXPIRED -> ResultCode.EXPIRED.name();
+            case REFUND_RECORDED -> {
+                RefundStatus s = RefundStatus.of(e.status);
+                yield s == null ? "UNKNOWN" : s.label();
+            }
             case DELIVERY_RECORDED -> {
                 DeliveryStatus s = DeliveryStatus.of(e.status);
                 yield s == null ? "UNKNOWN" : s.name();

@@ -2,6 +2,8 @@ package dev.surge.journal.cli;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.RefundReason;
+import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.BlocklistChange;
@@ -72,22 +74,7 @@ final class EventFormatter {
                         j.field("reason", RiskReason.nameOf(e.reason));
                     }
                 } else {
-                    j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
-                    j.name("items").beginArray();
-                    for (int i = 0; i < e.itemCount; i++) {
-                        j.beginObject().field("sku", e.itemSku(i));
-                        if (e.itemCode[i] >= 0) {
-                            j.field("codeIndex", e.itemCode[i]);
-                            String code = code(e.campaign(), e.itemSku(i), e.itemCode[i]);
-                            if (code != null) {
-                                j.field("code", code);
-                            }
-                        } else {
-                            j.field("recharge", true);
-                        }
-                        j.endObject();
-                    }
-                    j.endArray();
+                    grantAndItems(j, e);
                 }
             }
             case REDEMPTION -> {
@@ -135,11 +122,82 @@ final class EventFormatter {
                 j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
                     .field("count", e.count);
             }
+            case ORDER_RESERVED -> {
+                claim(j, e);
+                j.field("result", EventFilter.resultName(e));
+                order(j, e);
+                j.field("payBy", TimeArgs.format(e.payBy));
+            }
+            case ORDER_CANCELLED -> {
+                owner(j, owner);
+                j.field("by", e.actor()).field("orderId", GrantIds.formatOrder(e.orderHi, e.orderLo))
+                    .field("result", EventFilter.resultName(e));
+            }
+            case PAYMENT_RECORDED -> {
+                j.field("campaign", e.campaign()).field("sku", e.sku());
+                if (owner != null) {
+                    j.field("user", owner.user());
+                }
+                j.field("provider", e.supplier()).field("transactionId", e.transaction());
+                order(j, e);
+                j.field("result", EventFilter.resultName(e));
+                if (e.reason != 0) {
+                    j.field("refundReason", refundReason(e));
+                }
+                if (e.result == ResultCode.PAID) {
+                    grantAndItems(j, e);
+                }
+            }
+            case ORDERS_EXPIRED -> {
+                j.field("result", EventFilter.resultName(e)).field("count", e.count).name("orders").beginArray();
+                for (int i = 0; i < e.count; i++) {
+                    j.value(GrantIds.formatOrder(e.expiredHi(i), e.expiredLo(i)));
+                }
+                j.endArray();
+            }
+            case REFUND_RECORDED -> {
+                owner(j, owner);
+                j.field("orderId", GrantIds.formatOrder(e.orderHi, e.orderLo))
+                    .field("refundId", GrantIds.formatOrder(e.orderHi, e.orderLo) + "-" + e.refund)
+                    .field("status", EventFilter.resultName(e)).field("attempt", e.attempt).field("outcome", outcome(e));
+                if (e.detailLength > 0) {
+                    j.field("detail", e.detail());
+                }
+            }
             default -> {
                 // a type this version does not know: the header is all we can say
             }
         }
         j.endObject();
+    }
+
+    private void grantAndItems(JsonWriter j, EventView e) {
+        j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
+        j.name("items").beginArray();
+        for (int i = 0; i < e.itemCount; i++) {
+            j.beginObject().field("sku", e.itemSku(i));
+            if (e.itemCode[i] >= 0) {
+                j.field("codeIndex", e.itemCode[i]);
+                String code = code(e.campaign(), e.itemSku(i), e.itemCode[i]);
+                if (code != null) {
+                    j.field("code", code);
+                }
+            } else {
+                j.field("recharge", true);
+            }
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    private static void order(JsonWriter j, EventView e) {
+        j.field("orderId", GrantIds.formatOrder(e.orderHi, e.orderLo)).field("amount", e.amount)
+            .field("currency", e.currency());
+    }
+
+    private static String refundReason(EventView e) {
+        RefundReason r = RefundReason.of(e.reason);
+        return r == null ? String.valueOf(e.reason) : r.name();
     }
 
     private static void strings(JsonWriter j, List<String> values) {
@@ -283,20 +341,14 @@ final class EventFormatter {
                 }
             }
             case REDEMPTION -> {
-                if (owner != null) {
-                    row[5] = owner.campaign();
-                    row[7] = owner.user();
-                }
+                ownerColumns(row, owner);
                 row[8] = EventFilter.resultName(e);
                 row[10] = e.grantHi != 0 || e.grantLo != 0 ? GrantIds.format(e.grantHi, e.grantLo) : "";
                 row[15] = e.key();
                 row[21] = (e.actorKind == EventView.ACTOR_USER ? "user=" : "redeemer=") + e.actor();
             }
             case DELIVERY_RECORDED -> {
-                if (owner != null) {
-                    row[5] = owner.campaign();
-                    row[7] = owner.user();
-                }
+                ownerColumns(row, owner);
                 DeliveryStatus s = DeliveryStatus.of(e.status);
                 row[8] = s == null ? "UNKNOWN" : s.name();
                 row[10] = GrantIds.format(e.grantHi, e.grantLo);
@@ -327,11 +379,68 @@ final class EventFormatter {
                 row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
                     + TimeArgs.formatBound(e.to);
             }
+            case ORDER_RESERVED -> {
+                row[5] = e.campaign();
+                row[6] = e.sku();
+                row[7] = e.user();
+                row[8] = EventFilter.resultName(e);
+                row[12] = e.device();
+                row[13] = e.ip();
+                row[14] = e.account();
+                row[15] = e.key();
+                row[21] = orderText(e) + " payBy=" + TimeArgs.format(e.payBy);
+            }
+            case ORDER_CANCELLED -> {
+                ownerColumns(row, owner);
+                row[8] = EventFilter.resultName(e);
+                row[21] = "order=" + GrantIds.formatOrder(e.orderHi, e.orderLo) + " by=" + e.actor();
+            }
+            case PAYMENT_RECORDED -> {
+                ownerColumns(row, owner);
+                row[5] = e.campaign();
+                row[6] = e.sku();
+                row[8] = EventFilter.resultName(e);
+                row[9] = e.reason == 0 ? "" : refundReason(e);
+                if (e.result == ResultCode.PAID) {
+                    row[10] = GrantIds.format(e.grantHi, e.grantLo);
+                    row[11] = items(e);
+                }
+                row[19] = e.supplier();
+                row[21] = orderText(e) + " transaction=" + e.transaction();
+            }
+            case ORDERS_EXPIRED -> {
+                row[8] = EventFilter.resultName(e);
+                row[16] = Integer.toString(e.count);
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < e.count; i++) {
+                    ids.add(GrantIds.formatOrder(e.expiredHi(i), e.expiredLo(i)));
+                }
+                row[21] = "orders=" + String.join(";", ids);
+            }
+            case REFUND_RECORDED -> {
+                ownerColumns(row, owner);
+                row[8] = EventFilter.resultName(e);
+                row[18] = row[8];
+                row[20] = Integer.toString(e.attempt);
+                row[21] = "refund=" + GrantIds.formatOrder(e.orderHi, e.orderLo) + "-" + e.refund + " outcome="
+                    + outcome(e) + (e.detailLength > 0 ? " " + e.detail() : "");
+            }
             default -> {
                 // unknown type: header columns only
             }
         }
         row(sb, row);
+    }
+
+    private static void ownerColumns(String[] row, EventFilter.Owner owner) {
+        if (owner != null) {
+            row[5] = owner.campaign();
+            row[7] = owner.user();
+        }
+    }
+
+    private static String orderText(EventView e) {
+        return "order=" + GrantIds.formatOrder(e.orderHi, e.orderLo) + " amount=" + e.amount + " " + e.currency();
     }
 
     void csvSealed(StringBuilder sb, long index, long sequence, long timestamp, String campaign, String sku, int count) {

@@ -84,6 +84,7 @@ final class InvariantAuditor {
     private long redemptions;
     private long unreadableCodeLoads;
     private final EnumMap<EventType, Long> byType = new EnumMap<>(EventType.class);
+    private final OrderAuditor orders = new OrderAuditor(this);
 
     /**
      * @param codeTexts whether CODES_LOADED events arrive with their code texts (the code key
@@ -113,6 +114,11 @@ final class InvariantAuditor {
             case REDEMPTION -> redemption(index, e);
             case DELIVERY_RECORDED -> delivery(index, e);
             case DELIVERIES_REDRIVEN -> redriven(index, e);
+            case ORDER_RESERVED -> orders.reserved(index, e);
+            case ORDER_CANCELLED -> orders.cancelled(index, e);
+            case PAYMENT_RECORDED -> orders.payment(index, e);
+            case ORDERS_EXPIRED -> orders.expired(index, e);
+            case REFUND_RECORDED -> orders.refund(index, e);
             default -> {
                 // REDEEMER_CREATED and other administrative events: no invariant of their own
             }
@@ -167,6 +173,7 @@ final class InvariantAuditor {
         }
         this.pendingDeliveries = pending;
         this.failedDeliveries = failed;
+        orders.finish();
     }
 
     private long pendingDeliveries;
@@ -215,6 +222,9 @@ final class InvariantAuditor {
         m.put("deliveriesPending", pendingDeliveries);
         m.put("deliveriesFailed", failedDeliveries);
         m.put("redemptions", redemptions);
+        if (byType.containsKey(EventType.ORDER_RESERVED)) {
+            orders.summary(m);
+        }
         return m;
     }
 
@@ -354,15 +364,29 @@ final class InvariantAuditor {
     }
 
     private void granted(long index, EventView e) {
-        grantCount++;
         long seq = e.sequence;
-        GrantKey key = new GrantKey(e.grantHi, e.grantLo);
         String user = e.user();
         CampaignModel c = campaign(index, seq, e.campaign());
         SkuModel k = c == null ? null : sku(index, seq, c, e.sku());
-        String name = sku(e.campaign(), e.sku());
+        GrantModel g = addGrant(index, e, user);
+        if (k == null) {
+            return;
+        }
+        GrantKey key = new GrantKey(e.grantHi, e.grantLo);
+        checkOpen(index, e, c, "grant " + key + " of " + sku(c.id, k.id) + " to user " + user);
+        checkItems(index, seq, c, k, key, g);
+        countLimits(index, e, c, k, user, "grants");
+    }
+
+    /**
+     * Records the grant of a CLAIM_GRANTED or of a paid order's PAYMENT_RECORDED (id, items,
+     * owner), flagging an id used before.
+     */
+    GrantModel addGrant(long index, EventView e, String user) {
+        grantCount++;
+        GrantKey key = new GrantKey(e.grantHi, e.grantLo);
         if (grants.containsKey(key)) {
-            violation("duplicate-grant-id", seq, index, "grant id " + key + " was already used at seq "
+            violation("duplicate-grant-id", e.sequence, index, "grant id " + key + " was already used at seq "
                 + grants.get(key).sequence);
         }
         String[] itemSkus = new String[e.itemCount];
@@ -373,57 +397,71 @@ final class InvariantAuditor {
             codes[i] = e.itemCode[i];
             status[i] = (codes[i] >= 0 ? DeliveryStatus.DELIVERED : DeliveryStatus.PENDING).code();
         }
-        GrantModel g = new GrantModel(seq, index, e.campaign(), e.sku(), user, itemSkus, codes, status);
+        GrantModel g = new GrantModel(e.sequence, index, e.campaign(), e.sku(), user, itemSkus, codes, status);
         grants.putIfAbsent(key, g);
-        if (k == null) {
-            return;
-        }
+        return g;
+    }
 
+    /** A grant or a reservation ({@code what}) only while its campaign is ACTIVE and inside its window. */
+    void checkOpen(long index, EventView e, CampaignModel c, String what) {
         if (c.status != CampaignStatus.ACTIVE) {
-            violation("grant-while-" + c.status.name().toLowerCase(java.util.Locale.ROOT), seq, index,
-                "grant " + key + " of " + name + " to user " + user + " while the campaign is " + c.status);
+            violation("grant-while-" + c.status.name().toLowerCase(java.util.Locale.ROOT), e.sequence, index,
+                what + " while the campaign is " + c.status);
         }
         if (e.timestamp < c.startsAt || e.timestamp >= c.endsAt) {
-            violation("grant-outside-window", seq, index, "grant " + key + " of " + name + " at "
-                + TimeArgs.format(e.timestamp) + " is outside the campaign window " + TimeArgs.formatBound(c.startsAt)
-                + " .. " + TimeArgs.formatBound(c.endsAt));
-        }
-        List<String> expected = k.kind == SkuKind.BUNDLE ? k.items : List.of(k.id);
-        if (!expected.equals(Arrays.asList(itemSkus))) {
-            violation("grant-items-mismatch", seq, index, "grant " + key + " of " + name + " has items "
-                + Arrays.toString(itemSkus) + ", the SKU is configured as " + expected);
-        }
-
-        for (int i = 0; i < itemSkus.length; i++) {
-            SkuModel item = c.skus.get(itemSkus[i]);
-            if (item == null) {
-                violation("unknown-sku", seq, index, "grant " + key + " item " + i + " is of unknown SKU "
-                    + sku(c.id, itemSkus[i]));
-                continue;
-            }
-            issueItem(index, seq, c, item, key, i, codes[i]);
-        }
-
-        String userKey = user;
-        checkLimit(index, seq, "user-limit", c.perUser, c.userCounts, userKey,
-            "user " + user + " now has %d grants in campaign " + c.id + ", over its per-user limit of %d");
-        checkLimit(index, seq, "sku-user-limit", k.perUser, k.userCounts, userKey,
-            "user " + user + " now has %d grants of " + name + ", over the SKU's per-user limit of %d");
-        String device = e.device();
-        if (!device.isEmpty()) {
-            checkLimit(index, seq, "device-limit", c.perDevice, c.deviceCounts, device,
-                "device " + device + " now has %d grants in campaign " + c.id + ", over its limit of %d");
-        }
-        if (e.ipLength > 0) {
-            byte[] ip = new byte[e.ipLength];
-            e.buffer().getBytes(e.ipOffset, ip);
-            String ipKey = new String(ip, StandardCharsets.ISO_8859_1);
-            checkLimit(index, seq, "ip-limit", c.perIp, c.ipCounts, ipKey,
-                "IP " + e.ip() + " now has %d grants in campaign " + c.id + ", over its limit of %d");
+            violation("grant-outside-window", e.sequence, index, what + " at " + TimeArgs.format(e.timestamp)
+                + " is outside the campaign window " + TimeArgs.formatBound(c.startsAt) + " .. "
+                + TimeArgs.formatBound(c.endsAt));
         }
     }
 
-    private void issueItem(long index, long seq, CampaignModel c, SkuModel item, GrantKey key, int i, int code) {
+    /** The grant's items are exactly its SKU's (or bundle's), each issued from its SKU's stock. */
+    void checkItems(long index, long seq, CampaignModel c, SkuModel k, GrantKey key, GrantModel g) {
+        List<String> expected = k.kind == SkuKind.BUNDLE ? k.items : List.of(k.id);
+        if (!expected.equals(Arrays.asList(g.itemSkus))) {
+            violation("grant-items-mismatch", seq, index, "grant " + key + " of " + sku(c.id, k.id) + " has items "
+                + Arrays.toString(g.itemSkus) + ", the SKU is configured as " + expected);
+        }
+        for (int i = 0; i < g.itemSkus.length; i++) {
+            SkuModel item = c.skus.get(g.itemSkus[i]);
+            if (item == null) {
+                violation("unknown-sku", seq, index, "grant " + key + " item " + i + " is of unknown SKU "
+                    + sku(c.id, g.itemSkus[i]));
+                continue;
+            }
+            issueItem(index, seq, c, item, key, i, g.codes[i]);
+        }
+    }
+
+    /**
+     * Counts a grant or a reservation ({@code what}: "grants") against the user's, the SKU's, the
+     * device's and the address's limits.
+     */
+    void countLimits(long index, EventView e, CampaignModel c, SkuModel k, String user, String what) {
+        long seq = e.sequence;
+        checkLimit(index, seq, "user-limit", c.perUser, c.userCounts, user,
+            "user " + user + " now has %d " + what + " in campaign " + c.id + ", over its per-user limit of %d");
+        checkLimit(index, seq, "sku-user-limit", k.perUser, k.userCounts, user,
+            "user " + user + " now has %d " + what + " of " + sku(c.id, k.id) + ", over the SKU's per-user limit of %d");
+        String device = e.device();
+        if (!device.isEmpty()) {
+            checkLimit(index, seq, "device-limit", c.perDevice, c.deviceCounts, device,
+                "device " + device + " now has %d " + what + " in campaign " + c.id + ", over its limit of %d");
+        }
+        if (e.ipLength > 0) {
+            checkLimit(index, seq, "ip-limit", c.perIp, c.ipCounts, ipKey(e),
+                "IP " + e.ip() + " now has %d " + what + " in campaign " + c.id + ", over its limit of %d");
+        }
+    }
+
+    /** The claim's raw address bytes as a map key. */
+    static String ipKey(EventView e) {
+        byte[] ip = new byte[e.ipLength];
+        e.buffer().getBytes(e.ipOffset, ip);
+        return new String(ip, StandardCharsets.ISO_8859_1);
+    }
+
+    void issueItem(long index, long seq, CampaignModel c, SkuModel item, GrantKey key, int i, int code) {
         String name = sku(c.id, item.id);
         switch (item.kind) {
             case CODE -> {
@@ -446,10 +484,10 @@ final class InvariantAuditor {
                 item.markIssued(code, seq);
                 item.issued++;
                 codesIssued++;
-                if (item.issued > item.loaded - item.withdrawn) {
+                if (item.issued + item.held > item.loaded - item.withdrawn) {
                     violation("stock-exceeded", seq, index, "grant " + key + " is code number " + item.issued + " of "
                         + name + " but only " + (item.loaded - item.withdrawn) + " were on sale (" + item.loaded
-                        + " loaded, " + item.withdrawn + " withdrawn)");
+                        + " loaded, " + item.withdrawn + " withdrawn" + held(item) + ")");
                 }
                 if (code < item.texts.size()) {
                     String text = item.texts.get(code);
@@ -468,9 +506,9 @@ final class InvariantAuditor {
                 }
                 rechargeItems++;
                 item.granted++;
-                if (item.granted > item.stock) {
+                if (item.granted + item.held > item.stock) {
                     violation("stock-exceeded", seq, index, "grant " + key + " is unit " + item.granted + " of "
-                        + name + " but its stock is " + item.stock);
+                        + name + " but its stock is " + item.stock + held(item));
                 }
             }
             default -> violation("grant-items-mismatch", seq, index, "grant " + key + " item " + i + " is BUNDLE "
@@ -478,7 +516,11 @@ final class InvariantAuditor {
         }
     }
 
-    private void checkLimit(long index, long seq, String kind, int limit, Map<String, Integer> counts, String subject,
+    private static String held(SkuModel k) {
+        return k.held == 0 ? "" : ", " + k.held + " held by unpaid orders";
+    }
+
+    void checkLimit(long index, long seq, String kind, int limit, Map<String, Integer> counts, String subject,
                             String message) {
         int n = counts.merge(subject, 1, Integer::sum);
         if (limit > 0 && n > limit) {
@@ -586,7 +628,12 @@ final class InvariantAuditor {
 
     // ---- helpers -------------------------------------------------------------------------
 
-    private CampaignModel campaign(long index, long seq, String id) {
+    /** The campaign's model, or null (no finding: for a model that already checked it). */
+    CampaignModel campaignModel(String id) {
+        return campaigns.get(id);
+    }
+
+    CampaignModel campaign(long index, long seq, String id) {
         CampaignModel c = campaigns.get(id);
         if (c == null) {
             violation("unknown-campaign", seq, index, "event refers to campaign " + id + ", never configured before it");
@@ -594,7 +641,7 @@ final class InvariantAuditor {
         return c;
     }
 
-    private SkuModel sku(long index, long seq, CampaignModel c, String id) {
+    SkuModel sku(long index, long seq, CampaignModel c, String id) {
         SkuModel k = c.skus.get(id);
         if (k == null) {
             violation("unknown-sku", seq, index, "event refers to SKU " + sku(c.id, id) + ", never configured before it");
@@ -602,7 +649,7 @@ final class InvariantAuditor {
         return k;
     }
 
-    private static String sku(String campaign, String sku) {
+    static String sku(String campaign, String sku) {
         return campaign + "/" + sku;
     }
 
@@ -612,13 +659,13 @@ final class InvariantAuditor {
         return list;
     }
 
-    private void violation(String kind, long seq, long index, String message) {
+    void violation(String kind, long seq, long index, String message) {
         violations++;
         violationsByKind.merge(kind, 1L, Long::sum);
         keep(new Finding(Finding.Severity.VIOLATION, kind, seq, index, message));
     }
 
-    private void info(String kind, long seq, long index, String message) {
+    void info(String kind, long seq, long index, String message) {
         infos++;
         infoByKind.merge(kind, 1L, Long::sum);
         keep(new Finding(Finding.Severity.INFO, kind, seq, index, message));
@@ -632,14 +679,14 @@ final class InvariantAuditor {
 
     // ---- model classes -------------------------------------------------------------------
 
-    private record GrantKey(long hi, int lo) {
+    record GrantKey(long hi, int lo) {
         @Override
         public String toString() {
             return GrantIds.format(hi, lo);
         }
     }
 
-    private static final class GrantModel {
+    static final class GrantModel {
         final long sequence;
         final long index;
         final String campaign;
@@ -671,7 +718,7 @@ final class InvariantAuditor {
         }
     }
 
-    private static final class CampaignModel {
+    static final class CampaignModel {
         final String id;
         int perUser;
         int perDevice;
@@ -689,7 +736,7 @@ final class InvariantAuditor {
         }
     }
 
-    private static final class SkuModel {
+    static final class SkuModel {
         final String id;
         SkuKind kind;
         int perUser;
@@ -698,6 +745,8 @@ final class InvariantAuditor {
         long loaded;
         long withdrawn;
         long issued;
+        /** Units held by reserved orders of paid sales ({@link OrderAuditor}). */
+        long held;
         /** Bundle: the item SKU ids, each repeated qty times, in configuration order. */
         final List<String> items = new ArrayList<>();
         final List<String> texts = new ArrayList<>();
