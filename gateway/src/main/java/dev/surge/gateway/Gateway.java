@@ -11,6 +11,7 @@ import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardAgent;
 import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.OrderSweeper;
 import dev.surge.gateway.engine.ReplyAdapter;
 import dev.surge.gateway.http.GatewayMetrics;
 import dev.surge.gateway.http.HttpServer;
@@ -38,7 +39,10 @@ public final class Gateway implements AutoCloseable {
 
     private final Configuration config;
     private final ServerContext context;
+    /** How often unpaid orders past their payBy are looked for (docs/payments.md): the expiry's precision. */
+    static final long ORDER_SWEEP_PERIOD_MS = 250;
     private final HttpServer server;
+    private OrderSweeper sweeper;
     private final UserTokens userTokens;
     private final DashboardAgent dashboard;
     private EngineRing ring;
@@ -92,6 +96,7 @@ public final class Gateway implements AutoCloseable {
     public EngineProxy startEngine(StateMachine machine, EngineStorage storage, DeliveryPort deliveries) {
         List<RedeemerKey> redeemers = machine.redeemers(); // before the ring: still this thread's machine
         context.redeemers.load(redeemers);
+        context.payments.load(machine.suppliers()); // payment providers are configured as suppliers
         String unscoped = unscopedKeysWarning(redeemers);
         if (unscoped != null) {
             LOG.warn("{}", unscoped);
@@ -102,6 +107,8 @@ public final class Gateway implements AutoCloseable {
         storage.onStarted(ring);
         engine = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread
         context.engine(engine);
+        sweeper = new OrderSweeper(engine, machine, config.clock()::time, server.workers().next(),
+            ORDER_SWEEP_PERIOD_MS);
         return engine;
     }
 
@@ -128,6 +135,9 @@ public final class Gateway implements AutoCloseable {
         context.draining(true);
         server.stopAccepting();
         dashboard.close(); // no more queries into a ring about to close
+        if (sweeper != null) {
+            sweeper.close();
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainTimeoutMs());
         while (context.inFlight.sum() > 0 && System.nanoTime() < deadline) {
             try {

@@ -7,6 +7,7 @@ import dev.surge.gateway.dashboard.DashboardApi;
 import dev.surge.gateway.admin.DeliveryAdminApi;
 import dev.surge.gateway.http.Api;
 import dev.surge.gateway.http.Exchange;
+import dev.surge.gateway.http.PaymentApi;
 import dev.surge.gateway.http.PublicApi;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.http.UploadSink;
@@ -19,13 +20,15 @@ final class GatewayApi implements Api {
     private final OpsApi ops;
     private final DashboardApi dashboard;
     private final DeliveryAdminApi deliveries;
+    private final PaymentApi payments;
 
     GatewayApi(ServerContext server, DashboardAgent dashboardAgent, boolean allowLinkLocalSuppliers) {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server);
         this.dashboard = new DashboardApi(server, dashboardAgent);
-        this.deliveries = new DeliveryAdminApi(allowLinkLocalSuppliers);
+        this.deliveries = new DeliveryAdminApi(server, allowLinkLocalSuppliers);
+        this.payments = new PaymentApi(server);
     }
 
     @Override
@@ -44,6 +47,9 @@ final class GatewayApi implements Api {
             case REDEEM -> v1.redeem(x, body, offset, length);
             case GRANT -> v1.grant(x);
             case MY_GRANTS -> v1.myGrants(x);
+            case ORDER -> payments.order(x);
+            case ORDER_CANCEL -> payments.cancel(x);
+            case PAYMENT_NOTIFY -> payments.notifyPayment(x, body, offset, length);
             case CAMPAIGN_PUT -> admin.putCampaign(x, body, offset, length);
             case CAMPAIGN_GET -> admin.campaigns(x, true);
             case CAMPAIGNS -> admin.campaigns(x, false);

@@ -37,6 +37,13 @@ public final class DirectCall implements RingCall {
         return call.future;
     }
 
+    /** Publishes once, never waiting: null when the ring is full (the caller tries again later). */
+    public static CompletableFuture<Answer> trySend(EngineProxy engine,
+                                                    BiConsumer<EngineProxy.Publisher, CommandSlot> writer) {
+        DirectCall call = new DirectCall(writer);
+        return engine.publish(call) ? call.future : null;
+    }
+
     @Override
     public void writeCommand(EngineProxy.Publisher publisher, CommandSlot slot) {
         writer.accept(publisher, slot);

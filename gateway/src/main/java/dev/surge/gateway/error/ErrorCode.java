@@ -9,6 +9,8 @@ public enum ErrorCode {
     MISSING_FIELD(400),
     MALFORMED_REQUEST(400),
     UNAUTHORIZED(401),
+    /** A payment notification whose provider is unknown or whose signature is wrong (docs/payments.md). */
+    BAD_SIGNATURE(401),
     FORBIDDEN(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
@@ -17,6 +19,8 @@ public enum ErrorCode {
     BODY_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     IDEMPOTENCY_KEY_REUSED(422),
+    /** A payment notification whose amount or currency is not its order's: refused, journaled. */
+    AMOUNT_MISMATCH(422),
     RATE_LIMITED(429),
     HEADERS_TOO_LARGE(431),
     INTERNAL(500),

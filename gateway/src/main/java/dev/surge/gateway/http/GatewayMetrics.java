@@ -49,6 +49,7 @@ public final class GatewayMetrics {
     private final ConcurrentHashMap<String, AtomicLongArray> decisions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLongArray> riskRejections = new ConcurrentHashMap<>();
     private final AtomicLongArray redemptions = new AtomicLongArray(128);
+    private final AtomicLongArray payments = new AtomicLongArray(128);
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
     private final LongAdder refusedGlobal = new LongAdder();
@@ -101,6 +102,21 @@ public final class GatewayMetrics {
 
     public void redemption(ResultCode result) {
         redemptions.incrementAndGet(result.code() & 0x7F);
+    }
+
+    /** A payment notification decided (not a provider's repeat): PAID, REFUND_REQUIRED (docs/payments.md). */
+    public void payment(ResultCode result) {
+        payments.incrementAndGet(result.code() & 0x7F);
+    }
+
+    private static void byResult(StringBuilder b, String name, String help, AtomicLongArray counts) {
+        family(b, name, "counter", help);
+        for (int code = 0; code < counts.length(); code++) {
+            long n = counts.get(code);
+            if (n > 0) {
+                b.append(name).append("{result=\"").append(ResultCode.of(code)).append("\"} ").append(n).append('\n');
+            }
+        }
     }
 
     public void connectionOpened() {
@@ -194,14 +210,9 @@ public final class GatewayMetrics {
                 }
             }
         }
-        family(b, "surge_redemptions_total", "counter", "Redemption decisions by result.");
-        for (int code = 0; code < redemptions.length(); code++) {
-            long n = redemptions.get(code);
-            if (n > 0) {
-                b.append("surge_redemptions_total{result=\"").append(ResultCode.of(code)).append("\"} ").append(n)
-                    .append('\n');
-            }
-        }
+        byResult(b, "surge_redemptions_total", "Redemption decisions by result.", redemptions);
+        byResult(b, "surge_payments_total", "Payment notifications decided, by result (repeats not counted).",
+            payments);
 
         gauge(b, "surge_ready", "1 once recovery is done and the engine takes requests.", engine != null ? 1 : 0);
         if (engine != null) {

@@ -24,6 +24,14 @@ public enum Route {
     REDEEM(HttpMethod.POST, "/v1/redemptions", Auth.USER_OR_REDEEMER, Body.JSON, true, true, true),
     GRANT(HttpMethod.GET, "/v1/grants/{grantId}", Auth.USER, Body.NONE, true, true, false),
     MY_GRANTS(HttpMethod.GET, "/v1/me/grants", Auth.USER, Body.NONE, true, true, false),
+    ORDER(HttpMethod.GET, "/v1/orders/{orderId}", Auth.USER, Body.NONE, true, true, false),
+    /** Cancelling twice answers the same: no Idempotency-Key needed. */
+    ORDER_CANCEL(HttpMethod.POST, "/v1/orders/{orderId}/cancel", Auth.USER, Body.NONE, true, true, false),
+    /**
+     * A payment provider's notification: signed with the provider's secret (checked by the handler,
+     * over the raw body), its transaction id the idempotency key; not rate limited (a provider retries).
+     */
+    PAYMENT_NOTIFY(HttpMethod.POST, "/v1/payments/notify", Auth.NONE, Body.JSON, true, false, false),
 
     CAMPAIGN_PUT(HttpMethod.PUT, "/admin/campaigns/{id}", Auth.ADMIN, Body.JSON, true, true, false),
     CAMPAIGN_GET(HttpMethod.GET, "/admin/campaigns/{id}", Auth.ADMIN, Body.NONE, true, true, false),

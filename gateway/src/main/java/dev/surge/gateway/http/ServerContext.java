@@ -3,6 +3,7 @@ package dev.surge.gateway.http;
 import dev.surge.delivery.DeliveryMetrics;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.DashboardSessions;
+import dev.surge.gateway.auth.PaymentProviders;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
@@ -33,6 +34,8 @@ public final class ServerContext {
     public final UserTokens userTokens;
     public final AdminAuth adminAuth;
     public final RedeemerDirectory redeemers;
+    /** Payment providers' signing secrets, for their notifications (docs/payments.md). */
+    public final PaymentProviders payments = new PaymentProviders();
     public final GatewayMetrics metrics;
     /** The supplier dispatcher's counters (rendered with the rest on /metrics). */
     public final DeliveryMetrics deliveries = new DeliveryMetrics();

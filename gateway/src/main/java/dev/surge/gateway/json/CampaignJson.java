@@ -100,6 +100,12 @@ public final class CampaignJson {
             }
             case "stock" -> sku.stock = JsonBody.integer(p, field, 0, Long.MAX_VALUE / 2);
             case "perUserLimit" -> sku.perUserLimit = limit(p, field);
+            // a paid SKU (docs/payments.md); the engine checks the combination and names what is wrong
+            case "price" -> sku.price = JsonBody.integer(p, field, 1, Long.MAX_VALUE / 2);
+            case "currency" -> sku.currency = java.util.Objects.requireNonNullElse(JsonBody.text(p, field, 3), "");
+            case "paymentWindowSeconds" -> sku.paymentWindowSeconds = (int) JsonBody.integer(p, field,
+                CampaignSpec.MIN_PAYMENT_WINDOW_SECONDS, CampaignSpec.MAX_PAYMENT_WINDOW_SECONDS);
+            case "paymentProvider" -> sku.paymentProvider = java.util.Objects.requireNonNullElse(JsonBody.id(p, field), "");
             case "suppliers" -> {
                 array(p, field);
                 int j = 0;

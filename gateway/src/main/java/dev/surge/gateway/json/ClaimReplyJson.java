@@ -74,7 +74,7 @@ public final class ClaimReplyJson {
         replayed = r.getByte() != 0;
         reason = r.getByte();
         if (result == ResultCode.INVALID || result == ResultCode.IDEMPOTENCY_KEY_REUSED
-            || result == ResultCode.ACCOUNT_REQUIRED) {
+            || result == ResultCode.ACCOUNT_REQUIRED || result == ResultCode.RESERVED) {
             return false;
         }
         out.writeBytes(RESULT_FIELD).writeBytes(RESULTS[result.ordinal()]).writeByte('"');

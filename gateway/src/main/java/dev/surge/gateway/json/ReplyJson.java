@@ -33,8 +33,48 @@ public final class ReplyJson {
             g.writeStringField("delivery", v.delivery.name());
         } else if (v.result == ResultCode.RISK_REJECTED) {
             g.writeStringField("reason", RiskReason.nameOf(v.reason));
+        } else if (v.result == ResultCode.RESERVED && v.hasOrder) {
+            orderFields(g, v);
         }
         g.writeEndObject();
+    }
+
+    /**
+     * An order of a paid SKU (docs/payments.md): GET /v1/orders/{id}, and a cancel's answer with
+     * {@code result} (null: no result field).
+     */
+    public static void order(JsonGenerator g, ReplyView v, String result) throws IOException {
+        g.writeStartObject();
+        if (result != null) {
+            g.writeStringField("result", result);
+        }
+        g.writeStringField("campaignId", v.campaign);
+        g.writeStringField("skuId", v.sku);
+        orderFields(g, v);
+        g.writeEndObject();
+    }
+
+    private static void orderFields(JsonGenerator g, ReplyView v) throws IOException {
+        g.writeStringField("orderId", v.orderId());
+        g.writeStringField("status", v.orderStatus.name());
+        g.writeNumberField("amount", v.amount);
+        g.writeStringField("currency", v.currency);
+        Json.timeField(g, "payBy", v.payBy);
+        Json.timeField(g, "createdAt", v.createdAt);
+        if (v.hasGrant) {
+            g.writeStringField("grantId", v.grantId());
+        }
+        g.writeArrayFieldStart("refunds");
+        for (ReplyView.Refund r : v.refunds) {
+            g.writeStartObject();
+            g.writeStringField("refundId", v.orderId() + "-" + r.refund());
+            g.writeStringField("transactionId", r.transactionId());
+            g.writeNumberField("amount", r.amount());
+            g.writeStringField("reason", String.valueOf(r.reason()));
+            g.writeStringField("status", r.status() == null ? "UNKNOWN" : r.status().label());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The owner's view of one grant (GET /v1/grants/{id}). */
