@@ -41,8 +41,8 @@ final class DeliveryAdapter implements DeliveryPort {
             return;
         }
         byte type = slot.event.getByte(0);
-        if (type == EventType.CLAIM_GRANTED.code()) {
-            granted(slot);
+        if (type == EventType.CLAIM_GRANTED.code() || type == EventType.PAYMENT_RECORDED.code()) {
+            granted(slot); // a paid order's grant (PAID) is delivered as a free claim's
         } else if (type == EventType.CAMPAIGN_CONFIGURED.code() && view.wrap(slot.event, 0, slot.eventLength)) {
             CampaignSpec spec = view.spec();
             for (CampaignSpec.SkuSpec sku : spec.skus) {
@@ -59,8 +59,8 @@ final class DeliveryAdapter implements DeliveryPort {
     }
 
     private void granted(CommandSlot slot) {
-        if (!view.wrap(slot.event, 0, slot.eventLength)) {
-            return;
+        if (!view.wrap(slot.event, 0, slot.eventLength) || view.itemCount == 0) {
+            return; // a payment that granted nothing (refunded, refused)
         }
         for (int i = 0; i < view.itemCount; i++) {
             if (view.itemCode[i] < 0) {

@@ -28,7 +28,7 @@ import org.agrona.DirectBuffer;
  * ORDER_CANCELLED         actor (the owner), orderHi:8, orderLo:4
  * PAYMENT_RECORDED        supplier (the provider), transaction, orderHi:8, orderLo:4, campaign, sku, amount:8, currency,
  *                         result:1, reason:1 (a RefundReason), then when PAID grantHi:8, grantLo:4,
- *                         itemCount:1, (itemSku, code:4) * itemCount
+ *                         itemCount:1, (itemSku, code:4) * itemCount, account
  * ORDERS_EXPIRED          count:4, (orderHi:8, orderLo:4) * count
  * REFUND_RECORDED         orderHi:8, orderLo:4, refund:1, status:1, attempt:4, detail, outcome:1
  *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
@@ -265,7 +265,16 @@ public final class EventView {
         readCurrency();
         result = ResultCode.of(r.getByte());
         reason = r.getByte();
-        return result != ResultCode.PAID || grantAndItems();
+        if (result != ResultCode.PAID) {
+            return true;
+        }
+        if (!grantAndItems()) {
+            return false;
+        }
+        r.bytes();
+        accountOffset = r.lastOffset();
+        accountLength = r.lastLength();
+        return true;
     }
 
     private void readOrderId() {

@@ -122,17 +122,24 @@ final class OrderDecider extends CommandDecider {
             .putString(sku.campaign.id).putString(sku.id).putLong(amount).putBytes(cmd, currencyOff, currencyLen)
             .putByte(result.code()).putByte(reason.code());
         if (result == ResultCode.PAID) {
-            writeGrant(sku);
+            writeGrant(sku, o);
         }
         commit(result);
         reply.order(o);
     }
 
-    /** The grant a paid order becomes: one item, the SKU's next code or a recharge (bundles are not sold paid). */
-    private void writeGrant(Sku sku) {
+    /**
+     * The grant a paid order becomes: one item, the SKU's next code or a recharge (bundles are not
+     * sold paid), then the recharge account the order was reserved with, so that the event alone
+     * says where a recharge goes.
+     */
+    private void writeGrant(Sku sku, int o) {
         state.grants.nextId();
         out.putLong(state.grants.ids.hi()).putInt(state.grants.ids.lo()).putByte(1).putString(sku.id)
             .putInt(sku.kind == SkuKind.CODE ? sku.pool.issued : GrantBook.NONE);
+        int at = state.orders.account[o];
+        byte[] arena = state.grants.accountsArena();
+        out.putBytes(arena, at == OrderBook.NONE ? 0 : at + 1, at == OrderBook.NONE ? 0 : arena[at] & 0xFF);
     }
 
     private boolean sameText(String s, int off, int len) {

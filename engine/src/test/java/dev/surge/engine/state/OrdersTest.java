@@ -190,6 +190,11 @@ class OrdersTest {
         assertEquals(ResultCode.RESERVED, r.result);
         ReplyView paid = d.notifyPayment("alipay", "T1", r.orderId(), 9500, "CNY");
         assertEquals(ResultCode.PAID, paid.result);
+        byte[] last = d.events.get(d.events.size() - 1);
+        dev.surge.engine.event.EventView e = new dev.surge.engine.event.EventView();
+        assertTrue(e.wrap(new org.agrona.concurrent.UnsafeBuffer(last), 0, last.length));
+        assertEquals("13800000000", e.account(), "the event alone says where the recharge goes");
+        assertEquals("sale", e.campaign());
         ReplyView grant = d.query("alice", paid.grantId());
         assertEquals(DeliveryStatus.PENDING, grant.delivery);
         PendingPage page = d.pending(0, 10);
