@@ -27,23 +27,23 @@ public enum ResultCode {
     NOT_OWNER(23),
     EXPIRED(24),
     NOT_DELIVERED(25),
-    // orders and payments (docs/payments.md)
-    /** A payment notification that paid its order in time: the grant is issued. */
-    PAID(30),
-    /** A payment that cannot be honoured (late, a second one, on a cancelled order): it is refunded. */
-    REFUND_REQUIRED(31),
-    /** A payment notification whose amount or currency is not the order's: refused, nothing changes. */
-    AMOUNT_MISMATCH(32),
-    /** The order is no longer RESERVED (paid, cancelled or expired), so it cannot be cancelled. */
-    ORDER_CLOSED(33),
-    /** The owner cancelled a reserved order: stock and limits released. */
-    CANCELLED(34),
     // answers about the request, never journaled
     IDEMPOTENCY_KEY_REUSED(40),
     ACCOUNT_REQUIRED(41),
     INVALID(42),
     /** The engine stopped deciding: its journal failed, so nothing more can be acknowledged. */
     UNAVAILABLE(43),
+    // orders and payments (docs/payments.md)
+    /** A payment notification that paid its order in time: the grant is issued. */
+    PAID(50),
+    /** A payment that cannot be honoured (late, a second one, on a cancelled order): it is refunded. */
+    REFUND_REQUIRED(51),
+    /** A payment notification whose amount or currency is not the order's: refused, nothing changes. */
+    AMOUNT_MISMATCH(52),
+    /** The order is no longer RESERVED (paid, cancelled or expired), so it cannot be cancelled. */
+    ORDER_CLOSED(53),
+    /** The owner cancelled a reserved order: stock and limits released. */
+    CANCELLED(54),
     // admin and queries
     OK(60),
     FOUND(70);

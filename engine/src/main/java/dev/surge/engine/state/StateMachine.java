@@ -191,7 +191,9 @@ public final class StateMachine {
         }
         return new CampaignCounters(c.id, c.name, c.status, c.startsAt, c.endsAt, c.granted, c.redeemed, rejected,
             c.deliveriesPending, c.deliveriesDelivered, c.deliveriesFailed, skus, state.risk.rules(c.index),
-            state.risk.refusals(c.index));
+            state.risk.refusals(c.index), new CampaignCounters.Orders(
+                c.ordersReserved - c.ordersPaid - c.ordersCancelled - c.ordersExpired, c.ordersPaid, c.ordersCancelled,
+                c.ordersExpired, c.refundsRequired, c.refundsDone, c.refundsFailed));
     }
 
     /** The blocklist's entries, in the order they were added. */

@@ -181,6 +181,20 @@ public final class ReplyJson {
         g.writeNumberField("delivered", c.deliveriesDelivered());
         g.writeNumberField("failed", c.deliveriesFailed());
         g.writeEndObject();
+        CampaignCounters.Orders o = c.orders();
+        if (o.any()) { // a campaign with paid SKUs (docs/payments.md)
+            g.writeObjectFieldStart("orders");
+            g.writeNumberField("reserved", o.reserved());
+            g.writeNumberField("paid", o.paid());
+            g.writeNumberField("cancelled", o.cancelled());
+            g.writeNumberField("expired", o.expired());
+            g.writeEndObject();
+            g.writeObjectFieldStart("refunds");
+            g.writeNumberField("owed", o.refundsOwed());
+            g.writeNumberField("refunded", o.refunded());
+            g.writeNumberField("failed", o.refundsFailed());
+            g.writeEndObject();
+        }
         g.writeArrayFieldStart("skus");
         for (CampaignCounters.SkuCounters s : c.skus()) {
             g.writeStartObject();

@@ -104,6 +104,10 @@ class PaymentsIT {
         assertEquals("CANCELLED_ORDER", refund.get("reason"));
         assertEquals("REFUND_REQUIRED", refund.get("status"));
         assertEquals("RESERVED", t.claim("carol", "k2", "sale", "vip").at("result"));
+        Res campaign = t.admin("GET", "/admin/campaigns/sale", null);
+        assertEquals(1, ((Number) campaign.at("orders", "cancelled")).intValue(), campaign.body());
+        assertEquals(2, ((Number) campaign.at("orders", "reserved")).intValue());
+        assertEquals(1, ((Number) campaign.at("refunds", "owed")).intValue());
     }
 
     @Test

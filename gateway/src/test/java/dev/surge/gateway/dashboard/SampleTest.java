@@ -16,7 +16,7 @@ class SampleTest {
 
     private static CampaignCounters counters(String id, long granted, long redeemed, Map<ResultCode, Long> rejected) {
         return new CampaignCounters(id, id, CampaignStatus.ACTIVE, 0, Long.MAX_VALUE, granted, redeemed, rejected, 0, 0, 0,
-            List.of(new CampaignCounters.SkuCounters("sku", SkuKind.DIRECT_RECHARGE, granted, 100 - granted, 0)), null, Map.of());
+            List.of(new CampaignCounters.SkuCounters("sku", SkuKind.DIRECT_RECHARGE, granted, 100 - granted, 0)), null, Map.of(), CampaignCounters.Orders.NONE);
     }
 
     @Test

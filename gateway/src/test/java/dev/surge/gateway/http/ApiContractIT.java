@@ -57,6 +57,8 @@ class ApiContractIT {
     /** The router's message for a path it does not know, as opposed to a resource that does not exist. */
     private static final String UNKNOWN_ROUTE = "no such route";
     private static final String PLACEHOLDER = "contract-probe";
+    private static final String PROVIDER = "contract-provider";
+    private static final String PROVIDER_SECRET = "contract-provider-secret";
 
     static TestGateway t;
     static Map<String, Object> api;
@@ -67,6 +69,9 @@ class ApiContractIT {
             api = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         }
         t = TestGateway.start();
+        // the payment notification's credential is a configured provider's signature (docs/payments.md)
+        assertEquals(200, t.admin("PUT", "/admin/suppliers/" + PROVIDER, "{\"url\":\"http://127.0.0.1:9/pay\","
+            + "\"secret\":\"" + PROVIDER_SECRET + "\",\"timeoutMs\":1000,\"maxConcurrency\":1}").status());
     }
 
     @AfterAll
@@ -230,6 +235,10 @@ class ApiContractIT {
                     String cookie = t.dashboardLogin(); // a session of its own: the logout probe ends it
                     h.put("Cookie", cookie);
                     h.put(DashboardSessions.CSRF_HEADER, t.dashboardCsrf(cookie));
+                }
+                case "providerSignature" -> {
+                    h.put("X-Surge-Provider", PROVIDER);
+                    h.put(dev.surge.delivery.Signature.HEADER, new dev.surge.delivery.Signature(PROVIDER_SECRET).sign("{}"));
                 }
                 default -> throw new AssertionError("unknown security scheme " + scheme);
             }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
         "  scripts/journal dump --from-seq 1200 --to-seq 1300 --type CLAIM_GRANTED",
         "  SURGE_CODE_KEY=... scripts/journal dump --user u-1001 --reveal-codes",
         "  scripts/journal dump --type DELIVERY_RECORDED --result FAILED",
+        "  scripts/journal dump --type REFUND_RECORDED --result REFUND_FAILED",
         "  scripts/journal dump --campaign spring-vip --reason VELOCITY_DEVICE,DEVICE_SHARED --from 2025-06-18T20:00Z",
     })
 final class DumpCommand extends JournalCommand {
@@ -62,7 +63,9 @@ final class DumpCommand extends JournalCommand {
 
     @Option(names = "--result", paramLabel = "RESULT", split = ",",
         description = "Only these outcomes, comma-separated: claim results (GRANTED, SOLD_OUT, LIMIT_REACHED, ...), "
-            + "redemption results (REDEEMED, ...) or delivery statuses (PENDING, DELIVERED, FAILED).")
+            + "redemption results (REDEEMED, ...), delivery statuses (PENDING, DELIVERED, FAILED), paid sales' "
+            + "(RESERVED, PAID, REFUND_REQUIRED, AMOUNT_MISMATCH, CANCELLED, EXPIRED) or refund statuses "
+            + "(REFUNDED, REFUND_FAILED).")
     List<String> results;
 
     @Option(names = "--reason", paramLabel = "REASON", split = ",",

@@ -28,7 +28,7 @@ final class EventFilter {
     long toSequence = Long.MAX_VALUE;
     String campaign;
     String user;
-    /** Upper-case result names: ResultCode names, and for deliveries DeliveryStatus names. */
+    /** Upper-case result names: ResultCode names, DeliveryStatus names for deliveries, refund status labels. */
     Set<String> results;
     /** Risk reasons (RiskReason names): only claims refused for one of them. */
     Set<String> reasons;
@@ -204,6 +204,9 @@ final class EventFilter {
         }
         for (DeliveryStatus s : DeliveryStatus.values()) {
             known.add(s.name());
+        }
+        for (RefundStatus s : RefundStatus.values()) {
+            known.add(s.label());
         }
         return parseNames(option, "result", values, known);
     }
