@@ -8,6 +8,7 @@ import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.RandomizedRiskHistory;
 import dev.surge.engine.state.RandomizedHistory;
+import dev.surge.engine.state.RandomizedOrderHistory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class InvariantAuditorModelTest {
     private static final int CLAIM_HISTORIES = Integer.getInteger("surge.auditorSequences", 300);
     private static final int RISK_HISTORIES = Integer.getInteger("surge.auditorRiskSequences", 60);
+    private static final int ORDER_HISTORIES = Integer.getInteger("surge.auditorOrderSequences", 60);
 
     @Test
     void everyRandomizedClaimHistoryPassesTheAuditor() {
@@ -61,6 +63,31 @@ class InvariantAuditorModelTest {
         doctored.add(first(events, EventType.REDEMPTION, ResultCode.REDEEMED));
         InvariantAuditor a = audit(doctored);
         assertTrue(a.violationsByKind().containsKey("redeemed-twice"), () -> a.findings().toString());
+    }
+
+    @Test
+    void everyRandomizedOrderHistoryPassesTheAuditor() {
+        for (int seed = 0; seed < ORDER_HISTORIES; seed++) {
+            RandomizedOrderHistory h = new RandomizedOrderHistory(seed).run();
+            InvariantAuditor a = audit(h.events());
+            assertEquals(0, a.violations(), "order history seed " + seed + ": " + a.findings());
+            assertTrue(a.summary().get("ordersReserved") > 0, "order history seed " + seed);
+        }
+    }
+
+    @Test
+    void aSecondRecordOfTheSamePaymentOrExpiryIsAViolation() {
+        List<byte[]> events = new RandomizedOrderHistory(1).run().events();
+        List<byte[]> doctored = new ArrayList<>(events);
+        doctored.add(first(events, EventType.PAYMENT_RECORDED, ResultCode.PAID));
+        InvariantAuditor a = audit(doctored);
+        assertTrue(a.violationsByKind().containsKey("payment-twice"), () -> a.findings().toString());
+        assertTrue(a.violationsByKind().containsKey("paid-not-reserved"), () -> a.findings().toString());
+
+        List<byte[]> expiredTwice = new ArrayList<>(events);
+        expiredTwice.add(events.get(events.size() - 1)); // the final sweep, again
+        InvariantAuditor b = audit(expiredTwice);
+        assertTrue(b.violationsByKind().containsKey("order-ended-twice"), () -> b.findings().toString());
     }
 
     private static long assertClean(List<byte[]> events, String what) {
