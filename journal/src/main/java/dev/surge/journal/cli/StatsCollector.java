@@ -53,7 +53,7 @@ final class StatsCollector {
     void onEvent(EventView e) {
         count(e.type, e.sequence, e.timestamp);
         switch (e.type) {
-            case CLAIM_GRANTED, CLAIM_REJECTED -> claim(e);
+            case CLAIM_GRANTED, CLAIM_REJECTED, ORDER_RESERVED -> claim(e); // a paid SKU's claim reserves
             case CODES_LOADED -> onCodes(e.campaign(), e.sku(), e.count);
             case REDEMPTION -> redemptionsByResult.merge(e.result, 1L, Long::sum);
             case DELIVERY_RECORDED -> {

@@ -1,0 +1,87 @@
+package dev.surge.journal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.engine.DeliveryOutcome;
+import dev.surge.engine.EngineDriver;
+import dev.surge.engine.RefundStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.reply.ReplyView;
+import org.junit.jupiter.api.Test;
+
+/** dump, verify and stats on the events of paid sales (docs/payments.md). */
+class OrdersCliTest {
+
+    /** alice pays in time and then again; bob cancels and pays; carol never pays; dave pays late. */
+    private static final class Sale {
+        final EngineDriver d = new EngineDriver(3);
+        final ReplyView alice;
+        final ReplyView bob;
+
+        Sale() {
+            CampaignSpec spec = EngineDriver.campaign("sale", 1);
+            CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.CODE);
+            vip.price = 990;
+            vip.currency = "CNY";
+            vip.paymentWindowSeconds = 60;
+            vip.paymentProvider = "alipay";
+            d.upsert(spec);
+            d.load("sale", "vip", EngineDriver.codes("V", 5));
+            alice = d.claim("alice", "k", "sale", "vip");
+            bob = d.claim("bob", "k", "sale", "vip");
+            ReplyView dave = d.claim("dave", "k", "sale", "vip");
+            d.claim("carol", "k", "sale", "vip");
+            assertEquals(ResultCode.PAID, d.notifyPayment("alipay", "TA1", alice.orderId(), 990, "CNY").result);
+            d.notifyPayment("alipay", "TA2", alice.orderId(), 990, "CNY");
+            d.cancelOrder("bob", bob.orderId());
+            d.notifyPayment("alipay", "TB1", bob.orderId(), 990, "CNY");
+            d.notifyPayment("alipay", "TX", bob.orderId(), 1, "CNY");
+            d.now += 60_000;
+            d.notifyPayment("alipay", "TD1", dave.orderId(), 990, "CNY");
+            assertEquals(1, d.expireOrders().count, "carol's");
+            d.refundStep(alice.orderId(), 1, RefundStatus.REFUNDED, DeliveryOutcome.ACCEPTED, 1);
+            d.refundStep(bob.orderId(), 1, RefundStatus.FAILED, DeliveryOutcome.REJECTED, 1);
+        }
+    }
+
+    @Test
+    void dumpShowsEveryStepOfAnOrder() {
+        Sale s = new Sale();
+        CliRunner.Result json = new CliRunner(s.d.events).run("dump", "--campaign", "sale", "--user", "alice");
+        assertEquals(0, json.code(), json.err());
+        String out = json.out();
+        assertTrue(out.contains("\"type\":\"ORDER_RESERVED\""), out);
+        assertTrue(out.contains("\"orderId\":\"" + s.alice.orderId() + "\",\"amount\":990,\"currency\":\"CNY\""), out);
+        assertTrue(out.contains("\"provider\":\"alipay\",\"transactionId\":\"TA1\""), out);
+        assertTrue(out.contains("\"result\":\"PAID\",\"grantId\":\"g_"), out);
+        assertTrue(out.contains("\"refundReason\":\"DUPLICATE_PAYMENT\""), out);
+        assertTrue(out.contains("\"refundId\":\"" + s.alice.orderId() + "-1\",\"status\":\"REFUNDED\""), out);
+        assertTrue(!out.contains("TB1"), "bob's payment is not alice's: " + out);
+
+        CliRunner.Result failed = new CliRunner(s.d.events).run("dump", "--result", "REFUND_FAILED");
+        assertEquals(1, failed.lines().size(), failed.out());
+        assertTrue(failed.out().contains(s.bob.orderId() + "-1"), failed.out());
+
+        CliRunner.Result csv = new CliRunner(s.d.events).run("dump", "--format", "csv", "--type", "ORDERS_EXPIRED,PAYMENT_RECORDED");
+        assertEquals(0, csv.code(), csv.err());
+        assertTrue(csv.out().contains("AMOUNT_MISMATCH"), csv.out());
+        assertTrue(csv.out().contains("LATE_PAYMENT"), csv.out());
+        assertTrue(csv.out().contains(",EXPIRED,"), csv.out());
+    }
+
+    @Test
+    void verifyPassesAndReportsRefundsStillOwedOrFailed() {
+        Sale s = new Sale();
+        CliRunner.Result verify = new CliRunner(s.d.events).run("verify");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("refund-failed"), verify.out());
+        assertTrue(verify.out().contains("refund-pending"), verify.out()); // dave's late payment
+        CliRunner.Result stats = new CliRunner(s.d.events).run("stats");
+        assertEquals(0, stats.code(), stats.err());
+        assertTrue(stats.out().contains("RESERVED"), "reservations are claims too: " + stats.out());
+        assertTrue(stats.out().contains("PAYMENT_RECORDED"), stats.out());
+    }
+}
