@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# What scripts/run and scripts/supplier-sim share: the gateway's and the supplier simulator's jars
+# What scripts/run, scripts/supplier-sim and scripts/payment-sim share: the gateway's and the simulators' jars
 # and their runtime dependencies, built when missing or stale. Source it; it sets GATEWAY_CLASSPATH
 # and SIMULATOR_CLASSPATH (and SURGE_JVM_ARGS through jvm-args.sh) or exits 2 with a message naming
 # the calling script.

@@ -63,7 +63,15 @@ public final class SimulatorMain implements Callable<Integer> {
     String secret;
 
     public static void main(String[] args) {
+        quietLogging();
         System.exit(new CommandLine(new SimulatorMain()).execute(args));
+    }
+
+    /** Logback's configuration of the simulators' own (surge-sim-logback.xml), unless one was given: else Netty logs at DEBUG. */
+    static void quietLogging() {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "surge-sim-logback.xml");
+        }
     }
 
     @Override

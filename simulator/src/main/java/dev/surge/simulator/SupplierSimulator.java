@@ -13,7 +13,6 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -25,16 +24,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -70,23 +65,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Threading: thread-safe; its own event loop threads ({@code surge-sim}).
  */
 public final class SupplierSimulator implements SimulatedSupplier {
-    /** Fault and latency knobs; read per request, so changes apply at once. */
-    public static final class Knobs {
-        public volatile long latencyMs;
-        /** Share of requests answered 503, applying nothing. */
-        public volatile double failRate;
-        /** Share of recharges never answered. */
-        public volatile double timeoutRate;
-        /** Of those, the share applied before going silent. */
-        public volatile double timeoutAppliedRate = 0.5;
-        /** Share of recharges refused for good (422). */
-        public volatile double rejectRate;
-
-        @Override
-        public String toString() {
-            return "latencyMs=" + latencyMs + " failRate=" + failRate + " timeoutRate=" + timeoutRate
-                + " timeoutAppliedRate=" + timeoutAppliedRate + " rejectRate=" + rejectRate;
-        }
+    /** Fault and latency knobs ({@link FaultKnobs}); read per request, so changes apply at once. */
+    public static final class Knobs extends FaultKnobs {
     }
 
     /** One delivery a supplier name has seen. */
@@ -318,15 +298,15 @@ public final class SupplierSimulator implements SimulatedSupplier {
                 duplicate(ctx, seen, keepAlive, latency);
                 return;
             }
-            double r = roll();
             Knobs k = knobs;
-            if (r < k.failRate) {
+            FaultKnobs.Fault fault = k.draw(roll());
+            if (fault == FaultKnobs.Fault.FAIL) {
                 failures.increment();
                 reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error\":\"simulated failure\"}", keepAlive,
                     latency);
                 return;
             }
-            if (r < k.failRate + k.timeoutRate) {
+            if (fault == FaultKnobs.Fault.TIMEOUT) {
                 timeouts.increment();
                 if (roll() < k.timeoutAppliedRate) {
                     Delivery d = new Delivery(deliveryId, account, "PENDING");
@@ -340,7 +320,7 @@ public final class SupplierSimulator implements SimulatedSupplier {
                 }, HOLD_SILENT_MS, TimeUnit.MILLISECONDS);
                 return;
             }
-            if (r < k.failRate + k.timeoutRate + k.rejectRate) {
+            if (fault == FaultKnobs.Fault.REJECT) {
                 rejections.increment();
                 Delivery d = new Delivery(deliveryId, account, "FAILED");
                 Delivery other = ledger.putIfAbsent(deliveryId, d);
@@ -407,10 +387,10 @@ public final class SupplierSimulator implements SimulatedSupplier {
             if (path.length == 2 && path[1].equals("stats")) {
                 reply(ctx, HttpResponseStatus.OK, statsJson(), keepAlive, 0);
             } else if (path.length == 3 && path[1].equals("statement") && Ids.isValid(path[2])) {
-                write(ctx, HttpResponseStatus.OK, statement(path[2]), keepAlive, "text/csv; charset=utf-8");
+                SimHttp.write(ctx, HttpResponseStatus.OK, statement(path[2]), keepAlive, SimHttp.CSV);
             } else if (path.length == 2 && path[1].equals("knobs") && req.method().equals(HttpMethod.POST)) {
                 try {
-                    q.parameters().forEach((name, values) -> knob(name, values.get(0)));
+                    q.parameters().forEach((name, values) -> knobs.set(name, values.get(0)));
                 } catch (IllegalArgumentException e) {
                     reply(ctx, HttpResponseStatus.BAD_REQUEST, "{\"error\":\"" + e.getMessage() + "\"}", keepAlive, 0);
                     return;
@@ -423,60 +403,17 @@ public final class SupplierSimulator implements SimulatedSupplier {
 
         private void reply(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive,
                            long latencyMs) {
-            if (latencyMs <= 0) {
-                write(ctx, status, json, keepAlive);
-            } else {
-                ctx.executor().schedule(() -> write(ctx, status, json, keepAlive), latencyMs, TimeUnit.MILLISECONDS);
-            }
+            SimHttp.reply(ctx, status, json, keepAlive, latencyMs);
         }
 
         private void write(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive) {
-            write(ctx, status, body, keepAlive, "application/json");
-        }
-
-        private void write(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive,
-                           String type) {
-            if (!ctx.channel().isActive()) {
-                return;
-            }
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, type).set(HttpHeaderNames.CONTENT_LENGTH,
-                r.content().readableBytes());
-            if (keepAlive) {
-                ctx.writeAndFlush(r);
-            } else {
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-            }
+            SimHttp.write(ctx, status, body, keepAlive, SimHttp.JSON);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
-    }
-
-    private void knob(String name, String value) {
-        try {
-            switch (name) {
-                case "latencyMs" -> knobs.latencyMs = Long.parseLong(value);
-                case "failRate" -> knobs.failRate = rate(value);
-                case "timeoutRate" -> knobs.timeoutRate = rate(value);
-                case "timeoutAppliedRate" -> knobs.timeoutAppliedRate = rate(value);
-                case "rejectRate" -> knobs.rejectRate = rate(value);
-                default -> throw new IllegalArgumentException("unknown knob " + name);
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": not a number");
-        }
-    }
-
-    private static double rate(String value) {
-        double d = Double.parseDouble(value);
-        if (!(d >= 0 && d <= 1)) {
-            throw new IllegalArgumentException("rates are 0-1");
-        }
-        return d;
     }
 
     /** deliveryId and account of a recharge body, null when missing or not JSON. */
