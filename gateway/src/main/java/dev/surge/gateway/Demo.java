@@ -1,5 +1,6 @@
 package dev.surge.gateway;
 
+import dev.surge.delivery.SimulatedPaymentProvider;
 import dev.surge.delivery.SimulatedSupplier;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
@@ -20,12 +21,21 @@ import java.util.concurrent.TimeUnit;
  * The recharge SKU's two suppliers point at the embedded simulated supplier, which the
  * {@code surge-simulator} module provides ({@link SimulatedSupplier#factory()}).
  * Also writes the ready-to-paste curl for a claim by a fresh user, which is GRANTED while stock lasts.
+ *
+ * <p>And a paid sale (docs/payments.md), {@code demo-paid}: one CODE SKU at 9.90 CNY with a
+ * five-minute payment window, paid through the embedded payment simulator ({@link
+ * SimulatedPaymentProvider#factory()}), configured as the provider {@code sim-pay}.
  */
 final class Demo {
     static final String CAMPAIGN = "demo";
     static final int CODES_PER_SKU = 1000;
     static final String PRIMARY = "sim-primary";
     static final String BACKUP = "sim-backup";
+    static final String PAID_CAMPAIGN = "demo-paid";
+    static final String PAID_SKU = "vip-year";
+    static final String PAY_PROVIDER = "sim-pay";
+    static final long PAID_PRICE = 990;
+    static final int PAID_CODES = 200;
     /** The embedded simulator lives as long as this process: a secret of its own each start. */
     private static final String SUPPLIER_SECRET = secret();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
@@ -43,6 +53,52 @@ final class Demo {
             "demo mode embeds the simulated supplier, and the simulator (surge-simulator, dev.surge.simulator) is "
                 + "not on the class path: start Surge with scripts/run, which puts simulator/target/surge-simulator-*.jar "
                 + "there, or use --no-demo"));
+    }
+
+    /** What starts demo mode's payment simulator (the simulator module's, found on the class path). */
+    static SimulatedPaymentProvider.Factory paymentSimulator() {
+        return SimulatedPaymentProvider.factory().orElseThrow(() -> new IllegalStateException(
+            "demo mode embeds the payment simulator, and the simulator (surge-simulator) is not on the class path: "
+                + "start Surge with scripts/run, or use --no-demo"));
+    }
+
+    /** The embedded payment simulator of demo mode, provider {@link #PAY_PROVIDER}, on a free port of {@code host}. */
+    static SimulatedPaymentProvider startPayments(SimulatedPaymentProvider.Factory factory, String host) {
+        return factory.start(java.util.Map.of(PAY_PROVIDER, SUPPLIER_SECRET), new SecureRandom().nextLong(), host);
+    }
+
+    /**
+     * Points the provider {@link #PAY_PROVIDER} at the payment simulator (every start: its port
+     * changes) and creates the paid campaign unless it exists.
+     */
+    static void setUpPaid(EngineProxy engine, long now, SimulatedPaymentProvider pay) throws Exception {
+        expectOk(DirectCall.send(engine, (p, slot) -> p.writer.configureSupplier(slot, p.now(), PAY_PROVIDER,
+            pay.url(PAY_PROVIDER), 2000, 16, SUPPLIER_SECRET)).get(10, TimeUnit.SECONDS), "demo payment provider");
+        DirectCall.Answer existing = DirectCall.send(engine, (p, slot) -> p.writer.queryCampaigns(slot, p.now(),
+            PAID_CAMPAIGN)).get(10, TimeUnit.SECONDS);
+        if (existing.result() == ResultCode.FOUND) {
+            return;
+        }
+        CampaignSpec spec = new CampaignSpec(PAID_CAMPAIGN);
+        spec.name = "Surge demo paid flash sale";
+        spec.startsAt = now - TimeUnit.MINUTES.toMillis(1);
+        spec.endsAt = now + TimeUnit.DAYS.toMillis(30);
+        spec.perUserLimit = 1;
+        CampaignSpec.SkuSpec vip = new CampaignSpec.SkuSpec(PAID_SKU, SkuKind.CODE);
+        vip.price = PAID_PRICE;
+        vip.currency = "CNY";
+        vip.paymentWindowSeconds = 300;
+        vip.paymentProvider = PAY_PROVIDER;
+        spec.skus.add(vip);
+        expectOk(DirectCall.send(engine, (p, slot) -> p.writer.upsertCampaign(slot, p.now(), spec))
+            .get(10, TimeUnit.SECONDS), "demo paid campaign");
+        SecureRandom random = new SecureRandom();
+        List<String> codes = new ArrayList<>(PAID_CODES);
+        for (int i = 0; i < PAID_CODES; i++) {
+            codes.add("VIP-" + code(random) + "-" + code(random) + "-" + code(random));
+        }
+        expectOk(DirectCall.send(engine, (p, slot) -> p.writer.loadCodes(slot, p.now(), PAID_CAMPAIGN, PAID_SKU, codes))
+            .get(10, TimeUnit.SECONDS), "demo paid codes");
     }
 
     /** The embedded simulated supplier of demo mode, on a free port of {@code host}, with a fresh secret. */
@@ -127,6 +183,22 @@ final class Demo {
             + "  -H 'Idempotency-Key: " + UUID.randomUUID() + "' \\\n"
             + "  -H 'Content-Type: application/json' \\\n"
             + "  -d '{\"campaignId\":\"" + CAMPAIGN + "\",\"skuId\":\"video-month\",\"deviceId\":\"demo-device\"}'";
+    }
+
+    /** The lines that try the paid sale: reserve, then have the simulator pay it. */
+    static String paidBanner(Gateway gateway, Configuration config, int port, SimulatedPaymentProvider pay) {
+        String user = "demo-buyer-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = gateway.userTokens().mint(user, gateway.config().clock().time() / 1000 + TimeUnit.DAYS.toSeconds(1));
+        String h = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "Paid sale 'demo-paid' (" + PAID_SKU + ", 9.90 CNY, pay within 5 minutes; docs/payments.md). Reserve:\n\n"
+            + "curl -s -X POST http://" + h + ":" + port + "/v1/claims -H 'Authorization: Bearer " + token + "' \\\n"
+            + "  -H 'Idempotency-Key: " + UUID.randomUUID() + "' -H 'Content-Type: application/json' \\\n"
+            + "  -d '{\"campaignId\":\"" + PAID_CAMPAIGN + "\",\"skuId\":\"" + PAID_SKU + "\"}'\n\n"
+            + "then have the simulated provider pay it (mode ON_TIME, TWICE, LATE or NEVER):\n\n"
+            + "curl -s -X POST " + pay.payUrl() + " -H 'Content-Type: application/json' \\\n"
+            + "  -d '{\"provider\":\"" + PAY_PROVIDER + "\",\"orderId\":\"<orderId>\",\"amount\":" + PAID_PRICE
+            + ",\"currency\":\"CNY\",\"mode\":\"ON_TIME\",\"notifyUrl\":\"http://" + h + ":" + port
+            + "/v1/payments/notify\"}'\n";
     }
 
     static String banner(Gateway gateway, Configuration config, int port, boolean created, SimulatedSupplier sim) {

@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         if (unscoped != null) {
             LOG.warn("{}", unscoped);
         }
-        ring = new EngineRing(machine, storage.journal(), new ReplyAdapter(), deliveries, config.ringSize(),
+        ring = new EngineRing(machine, storage.journal(), new ReplyAdapter(context.payments), deliveries, config.ringSize(),
             config.waitStrategy());
         ring.start();
         storage.onStarted(ring);

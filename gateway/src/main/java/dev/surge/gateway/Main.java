@@ -1,5 +1,6 @@
 package dev.surge.gateway;
 
+import dev.surge.delivery.SimulatedPaymentProvider;
 import dev.surge.delivery.SimulatedSupplier;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.config.Configuration;
@@ -59,9 +60,11 @@ public final class Main {
             return 2;
         }
         SimulatedSupplier.Factory simulatorFactory = null;
+        SimulatedPaymentProvider.Factory paymentFactory = null;
         if (config.demo()) {
             try {
                 simulatorFactory = Demo.simulator(); // before anything starts: demo mode cannot run without it
+                paymentFactory = Demo.paymentSimulator();
             } catch (IllegalStateException e) {
                 err.println("surge: " + e.getMessage());
                 return 1;
@@ -70,6 +73,7 @@ public final class Main {
         Gateway gateway = new Gateway(config);
         AtomicReference<EngineStorage> storage = new AtomicReference<>();
         AtomicReference<SimulatedSupplier> simulator = new AtomicReference<>();
+        AtomicReference<SimulatedPaymentProvider> payments = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {
@@ -81,6 +85,10 @@ public final class Main {
                 SimulatedSupplier sim = simulator.get();
                 if (sim != null) {
                     sim.close();
+                }
+                SimulatedPaymentProvider pay = payments.get();
+                if (pay != null) {
+                    pay.close();
                 }
             } finally {
                 stopped.countDown();
@@ -105,10 +113,13 @@ public final class Main {
                 saveDemoSecrets(config);
                 simulator.set(Demo.startSupplier(simulatorFactory, config.host()));
                 boolean created = Demo.setUp(gateway.engine(), config.clock().time(), simulator.get());
+                payments.set(Demo.startPayments(paymentFactory, config.host()));
+                Demo.setUpPaid(gateway.engine(), config.clock().time(), payments.get());
                 for (String s : config.generatedSecrets()) {
                     out.println("generated " + s);
                 }
                 out.println(Demo.banner(gateway, config, bound.getPort(), created, simulator.get()));
+                out.println(Demo.paidBanner(gateway, config, bound.getPort(), payments.get()));
                 out.flush();
             }
             LOG.info("ready ({} durability)", config.durability().name().toLowerCase(java.util.Locale.ROOT));

@@ -6,7 +6,6 @@ import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ParsedCall;
 import dev.surge.gateway.http.Responses;
-import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.CampaignJson;
 import dev.surge.gateway.json.SupplierJson;
@@ -21,12 +20,10 @@ import java.net.UnknownHostException;
  * who asked for it. The dispatcher picks both up from the journaled events.
  */
 public final class DeliveryAdminApi {
-    private final ServerContext server;
     private final boolean allowLinkLocalSuppliers;
 
     /** {@code allowLinkLocalSuppliers}: {@code --allow-link-local-suppliers} (see {@link SupplierUrls}). */
-    public DeliveryAdminApi(ServerContext server, boolean allowLinkLocalSuppliers) {
-        this.server = server;
+    public DeliveryAdminApi(boolean allowLinkLocalSuppliers) {
         this.allowLinkLocalSuppliers = allowLinkLocalSuppliers;
     }
 
@@ -44,8 +41,6 @@ public final class DeliveryAdminApi {
                 if (v.result != ResultCode.OK) {
                     return call.invalid(v.message);
                 }
-                // a supplier may be a payment provider: its notifications verify from now on (docs/payments.md)
-                server.payments.put(c.id, c.config.secret());
                 return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
                     g.writeStringField("result", "OK");

@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The secrets a payment provider signs its notifications with (docs/payments.md): a provider is
  * configured as a supplier ({@code PUT /admin/suppliers/{id}}), so this is the gateway's read
  * copy of the suppliers' secrets, loaded from the recovered state before the server opens and
- * updated as suppliers are configured. The engine checks that the order's SKU names this provider.
+ * updated as each supplier configuration is journaled. The engine checks that the order's SKU names this provider.
  *
- * <p>Threading: thread-safe (event loops read; the journal thread, through the admin API's
- * answer, writes).
+ * <p>Threading: thread-safe (event loops read; the journal thread writes, as each supplier
+ * configuration is journaled).
  */
 public final class PaymentProviders {
     private final ConcurrentHashMap<String, String> secrets = new ConcurrentHashMap<>();
