@@ -240,6 +240,15 @@ public final class EngineDriver {
         return s;
     }
 
+    /** Makes {@code sku} paid (docs/payments.md): {@code price} CNY minor units, a 60 s window, paid through {@code provider}. */
+    public static CampaignSpec.SkuSpec paid(CampaignSpec.SkuSpec sku, long price, String provider) {
+        sku.price = price;
+        sku.currency = "CNY";
+        sku.paymentWindowSeconds = 60;
+        sku.paymentProvider = provider;
+        return sku;
+    }
+
     public static List<String> codes(String prefix, int n) {
         List<String> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {

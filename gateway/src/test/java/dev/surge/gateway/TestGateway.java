@@ -225,6 +225,17 @@ public final class TestGateway implements AutoCloseable {
         return send("GET", path, null, "Authorization", "Bearer " + bearer);
     }
 
+    /** Polls the owner's view of an order until it has {@code status} (the sweeper runs every 250 ms); fails after 10 s. */
+    public void awaitOrderStatus(String user, String orderId, String status) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!status.equals(get("/v1/orders/" + orderId, token(user)).at("status"))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("order " + orderId + " never became " + status);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** A campaign with one CODE SKU ("card") holding {@code codes} codes, per-user limit 1. */
     public void codeCampaign(String id, int codes) {
         Res r = admin("PUT", "/admin/campaigns/" + id, "{\"name\":\"" + id + "\",\"perUserLimit\":1,"

@@ -31,17 +31,11 @@ class OrdersTest {
     void setUp() {
         d = new EngineDriver();
         CampaignSpec spec = EngineDriver.campaign("sale", 1);
-        CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.CODE);
-        vip.price = 990;
-        vip.currency = "CNY";
-        vip.paymentWindowSeconds = (int) (WINDOW_MS / 1000);
-        vip.paymentProvider = "alipay";
-        CampaignSpec.SkuSpec credit = EngineDriver.sku(spec, "credit", SkuKind.DIRECT_RECHARGE);
+        EngineDriver.paid(EngineDriver.sku(spec, "vip", SkuKind.CODE), 990, "alipay");
+        CampaignSpec.SkuSpec credit = EngineDriver.paid(EngineDriver.sku(spec, "credit", SkuKind.DIRECT_RECHARGE), 9500,
+            "alipay");
         credit.stock = 5;
         credit.suppliers.add("primary");
-        credit.price = 9500;
-        credit.currency = "CNY";
-        credit.paymentProvider = "alipay";
         EngineDriver.sku(spec, "free", SkuKind.CODE);
         assertEquals(ResultCode.OK, d.upsert(spec).result);
         assertEquals(2, d.load("sale", "vip", EngineDriver.codes("V", 2)).loaded);

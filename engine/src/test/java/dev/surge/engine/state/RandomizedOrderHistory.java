@@ -93,12 +93,11 @@ public final class RandomizedOrderHistory {
 
     private void configure() {
         CampaignSpec spec = EngineDriver.campaign("sale", limit);
-        CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.CODE);
-        paid(vip, VIP_PRICE);
-        CampaignSpec.SkuSpec credit = EngineDriver.sku(spec, "credit", SkuKind.DIRECT_RECHARGE);
+        EngineDriver.paid(EngineDriver.sku(spec, "vip", SkuKind.CODE), VIP_PRICE, "pay");
+        CampaignSpec.SkuSpec credit = EngineDriver.paid(EngineDriver.sku(spec, "credit", SkuKind.DIRECT_RECHARGE),
+            CREDIT_PRICE, "pay");
         credit.stock = 2 + rnd.nextInt(6);
         credit.suppliers.add("s1");
-        paid(credit, CREDIT_PRICE);
         EngineDriver.sku(spec, "free", SkuKind.CODE);
         assertEquals(ResultCode.OK, d.upsert(spec).result);
         int codes = 2 + rnd.nextInt(8);
@@ -107,13 +106,6 @@ public final class RandomizedOrderHistory {
         available.put("vip", (long) codes);
         available.put("credit", credit.stock);
         available.put("free", 5L);
-    }
-
-    private static void paid(CampaignSpec.SkuSpec sku, long price) {
-        sku.price = price;
-        sku.currency = "CNY";
-        sku.paymentWindowSeconds = (int) (WINDOW_MS / 1000);
-        sku.paymentProvider = "pay";
     }
 
     private void step() {

@@ -64,11 +64,7 @@ class RandomizedOrdersTest {
     void theContractProbe() {
         EngineDriver d = new EngineDriver(7);
         CampaignSpec spec = EngineDriver.campaign("probe", 1);
-        CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.CODE);
-        vip.price = 990;
-        vip.currency = "CNY";
-        vip.paymentWindowSeconds = 60;
-        vip.paymentProvider = "pay";
+        EngineDriver.paid(EngineDriver.sku(spec, "vip", SkuKind.CODE), 990, "pay");
         d.upsert(spec);
         d.load("probe", "vip", EngineDriver.codes("V", 300));
         List<ReplyView> reserved = new ArrayList<>();

@@ -114,11 +114,7 @@ class PaymentsIT {
     void anOrderNotPaidByPayByExpiresOnItsOwn() throws Exception {
         String a = (String) t.claim("alice", "k1", "sale", "vip").at("orderId");
         now.addAndGet(61_000);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!"EXPIRED".equals(t.get("/v1/orders/" + a, t.token("alice")).at("status"))) {
-            assertTrue(System.currentTimeMillis() < deadline, "the sweeper expires it within its period");
-            Thread.sleep(50);
-        }
+        t.awaitOrderStatus("alice", a, "EXPIRED");
         assertEquals("RESERVED", t.claim("alice", "k2", "sale", "vip").at("result"), "the limit is given back");
         Res cancel = t.send("POST", "/v1/orders/" + a + "/cancel", null, "Authorization", "Bearer " + t.token("alice"));
         assertEquals(409, cancel.status());

@@ -1,7 +1,6 @@
 package dev.surge.gateway.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.delivery.Signature;
 import dev.surge.gateway.MemoryStorage;
@@ -39,11 +38,7 @@ class PaymentsRestartIT {
             assertEquals("RESERVED", t.get("/v1/orders/" + orderId, t.token("alice")).at("status"));
             assertEquals("SOLD_OUT", t.claim("bob", "k2", "s", "vip").at("result"), "still held");
             now.addAndGet(31_000);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (!"EXPIRED".equals(t.get("/v1/orders/" + orderId, t.token("alice")).at("status"))) {
-                assertTrue(System.currentTimeMillis() < deadline, "expired after the restart");
-                Thread.sleep(50);
-            }
+            t.awaitOrderStatus("alice", orderId, "EXPIRED");
             assertEquals("RESERVED", t.claim("bob", "k3", "s", "vip").at("result"), "the unit is back on sale");
             String body = "{\"transactionId\":\"T1\",\"orderId\":\"" + orderId + "\",\"amount\":990,\"currency\":\"CNY\"}";
             TestGateway.Res late = t.send("POST", "/v1/payments/notify", body, "Content-Type", "application/json",

@@ -325,14 +325,7 @@ final class EventFormatter {
                 row[17] = Long.toString(e.delta);
             }
             case CLAIM_GRANTED, CLAIM_REJECTED -> {
-                row[5] = e.campaign();
-                row[6] = e.sku();
-                row[7] = e.user();
-                row[8] = EventFilter.resultName(e);
-                row[12] = e.device();
-                row[13] = e.ip();
-                row[14] = e.account();
-                row[15] = e.key();
+                claimColumns(row, e);
                 if (e.type == dev.surge.engine.event.EventType.CLAIM_REJECTED) {
                     row[9] = e.reason == 0 ? "" : RiskReason.nameOf(e.reason);
                 } else {
@@ -380,14 +373,7 @@ final class EventFormatter {
                     + TimeArgs.formatBound(e.to);
             }
             case ORDER_RESERVED -> {
-                row[5] = e.campaign();
-                row[6] = e.sku();
-                row[7] = e.user();
-                row[8] = EventFilter.resultName(e);
-                row[12] = e.device();
-                row[13] = e.ip();
-                row[14] = e.account();
-                row[15] = e.key();
+                claimColumns(row, e);
                 row[21] = orderText(e) + " payBy=" + TimeArgs.format(e.payBy);
             }
             case ORDER_CANCELLED -> {
@@ -430,6 +416,18 @@ final class EventFormatter {
             }
         }
         row(sb, row);
+    }
+
+    /** A claim's columns: campaign, SKU, user, result, device, ip, account, Idempotency-Key. */
+    private static void claimColumns(String[] row, EventView e) {
+        row[5] = e.campaign();
+        row[6] = e.sku();
+        row[7] = e.user();
+        row[8] = EventFilter.resultName(e);
+        row[12] = e.device();
+        row[13] = e.ip();
+        row[14] = e.account();
+        row[15] = e.key();
     }
 
     private static void ownerColumns(String[] row, EventFilter.Owner owner) {

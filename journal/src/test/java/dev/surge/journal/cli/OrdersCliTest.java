@@ -23,11 +23,7 @@ class OrdersCliTest {
 
         Sale() {
             CampaignSpec spec = EngineDriver.campaign("sale", 1);
-            CampaignSpec.SkuSpec vip = EngineDriver.sku(spec, "vip", SkuKind.CODE);
-            vip.price = 990;
-            vip.currency = "CNY";
-            vip.paymentWindowSeconds = 60;
-            vip.paymentProvider = "alipay";
+            EngineDriver.paid(EngineDriver.sku(spec, "vip", SkuKind.CODE), 990, "alipay");
             d.upsert(spec);
             d.load("sale", "vip", EngineDriver.codes("V", 5));
             alice = d.claim("alice", "k", "sale", "vip");
