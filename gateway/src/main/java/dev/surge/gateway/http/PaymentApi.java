@@ -9,7 +9,6 @@ import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.JsonBody;
 import dev.surge.gateway.json.ReplyJson;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import java.io.IOException;

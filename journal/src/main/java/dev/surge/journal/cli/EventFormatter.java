@@ -122,6 +122,18 @@ final class EventFormatter {
                 j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
                     .field("count", e.count);
             }
+            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED ->
+                orderJson(j, e, owner);
+            default -> {
+                // a type this version does not know: the header is all we can say
+            }
+        }
+        j.endObject();
+    }
+
+    /** The events of paid sales (docs/payments.md). */
+    private void orderJson(JsonWriter j, EventView e, EventFilter.Owner owner) {
+        switch (e.type) {
             case ORDER_RESERVED -> {
                 claim(j, e);
                 j.field("result", EventFilter.resultName(e));
@@ -164,11 +176,8 @@ final class EventFormatter {
                     j.field("detail", e.detail());
                 }
             }
-            default -> {
-                // a type this version does not know: the header is all we can say
-            }
+            default -> throw new IllegalArgumentException("not an order event: " + e.type);
         }
-        j.endObject();
     }
 
     private void grantAndItems(JsonWriter j, EventView e) {
@@ -372,6 +381,18 @@ final class EventFormatter {
                 row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
                     + TimeArgs.formatBound(e.to);
             }
+            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED ->
+                orderCsv(row, e, owner);
+            default -> {
+                // unknown type: header columns only
+            }
+        }
+        row(sb, row);
+    }
+
+    /** The CSV columns of paid sales' events (docs/payments.md). */
+    private void orderCsv(String[] row, EventView e, EventFilter.Owner owner) {
+        switch (e.type) {
             case ORDER_RESERVED -> {
                 claimColumns(row, e);
                 row[21] = orderText(e) + " payBy=" + TimeArgs.format(e.payBy);
@@ -411,11 +432,8 @@ final class EventFormatter {
                 row[21] = "refund=" + GrantIds.formatOrder(e.orderHi, e.orderLo) + "-" + e.refund + " outcome="
                     + outcome(e) + (e.detailLength > 0 ? " " + e.detail() : "");
             }
-            default -> {
-                // unknown type: header columns only
-            }
+            default -> throw new IllegalArgumentException("not an order event: " + e.type);
         }
-        row(sb, row);
     }
 
     /** A claim's columns: campaign, SKU, user, result, device, ip, account, Idempotency-Key. */
