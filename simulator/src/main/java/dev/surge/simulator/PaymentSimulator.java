@@ -3,29 +3,14 @@ package dev.surge.simulator;
 import dev.surge.delivery.Signature;
 import dev.surge.delivery.SimulatedPaymentProvider;
 import dev.surge.engine.util.Ids;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -137,14 +122,10 @@ public final class PaymentSimulator implements SimulatedPaymentProvider {
     private final Set<String> notifyHosts = ConcurrentHashMap.newKeySet();
     private final Knobs knobs = new Knobs();
     private final SplittableRandom random;
-    private final EventLoopGroup group;
-    private final ChannelGroup channels = new DefaultChannelGroup("surge-paysim", GlobalEventExecutor.INSTANCE);
+    private final SimServer server;
     private final PaymentLedger ledger = new PaymentLedger();
     private final RefundDesk desk;
     private final Payer payer;
-    private String host;
-    private int port;
-    private Channel listener;
 
     /**
      * {@code secrets}: provider name to its HMAC secret; {@code fallbackSecret} (may be null) is
@@ -154,10 +135,9 @@ public final class PaymentSimulator implements SimulatedPaymentProvider {
         secrets.forEach(this::provider);
         this.fallbackSecret = fallbackSecret;
         this.random = new SplittableRandom(seed);
-        this.group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("surge-paysim", true),
-            NioIoHandler.newFactory());
+        this.server = new SimServer("surge-paysim", Handler::new);
         this.desk = new RefundDesk(ledger, knobs, this::roll, System::currentTimeMillis);
-        this.payer = new Payer(group, ledger, knobs, this::secret, notifyHosts, System::currentTimeMillis);
+        this.payer = new Payer(server.group(), ledger, knobs, this::secret, notifyHosts, System::currentTimeMillis);
     }
 
     /** Listening on 127.0.0.1:{@code port} (0: a free one), these providers only, seed 1. */
@@ -168,21 +148,8 @@ public final class PaymentSimulator implements SimulatedPaymentProvider {
     }
 
     /** Binds and listens; port 0 picks a free one. Returns the bound address. */
-    public synchronized InetSocketAddress start(String bindHost, int bindPort) {
-        this.host = bindHost;
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    channels.add(ch);
-                    ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler());
-                }
-            });
-        listener = b.bind(bindHost, bindPort).syncUninterruptibly().channel();
-        port = ((InetSocketAddress) listener.localAddress()).getPort();
-        return (InetSocketAddress) listener.localAddress();
+    public InetSocketAddress start(String bindHost, int bindPort) {
+        return server.start(bindHost, bindPort);
     }
 
     /** Adds a provider name, or changes its secret. */
@@ -201,18 +168,18 @@ public final class PaymentSimulator implements SimulatedPaymentProvider {
     /** The base of a provider's refund API, for {@code PUT /admin/suppliers/{id}}: Surge POSTs {@code {url}/refunds}. */
     @Override
     public String url(String provider) {
-        return "http://" + host + ":" + port + "/" + provider;
+        return server.url(provider);
     }
 
     /** Where {@code POST /_sim/pay} is. */
     @Override
     public String payUrl() {
-        return "http://" + host + ":" + port + "/_sim/pay";
+        return server.url("_sim/pay");
     }
 
     @Override
     public int port() {
-        return port;
+        return server.port();
     }
 
     public Knobs knobs() {
@@ -220,19 +187,13 @@ public final class PaymentSimulator implements SimulatedPaymentProvider {
     }
 
     /** Down: stops listening and drops every connection, so refund requests are refused. Notifications go on. */
-    public synchronized void down() {
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
-            listener = null;
-        }
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    public void down() {
+        server.down();
     }
 
     /** Up again, on the same port. */
-    public synchronized void up() {
-        if (listener == null) {
-            start(host, port);
-        }
+    public void up() {
+        server.up();
     }
 
     // ---- the payer and the ledger ---------------------------------------------------------------
@@ -283,8 +244,7 @@ public final class PaymentSimulator implements SimulatedPaymentProvider {
 
     @Override
     public void close() {
-        down();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        server.close();
     }
 
     private String secret(String provider) {

@@ -7,32 +7,17 @@ import dev.surge.delivery.Signature;
 import dev.surge.delivery.SimulatedSupplier;
 import dev.surge.delivery.WireJson;
 import dev.surge.engine.util.Ids;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -88,8 +73,7 @@ public final class SupplierSimulator implements SimulatedSupplier {
     private final String secret;
     private final Knobs knobs = new Knobs();
     private final SplittableRandom random;
-    private final EventLoopGroup group;
-    private final ChannelGroup channels = new DefaultChannelGroup("surge-sim", GlobalEventExecutor.INSTANCE);
+    private final SimServer server;
     private final Map<String, Map<String, Delivery>> ledgers = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> appliedByAccount = new ConcurrentHashMap<>();
     private final LongAdder requests = new LongAdder();
@@ -101,16 +85,12 @@ public final class SupplierSimulator implements SimulatedSupplier {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder rejections = new LongAdder();
     private final LongAdder badSignatures = new LongAdder();
-    private String host;
-    private int port;
-    private Channel listener;
 
     /** {@code secret} checks every request's signature; {@code seed} drives the faults. */
     public SupplierSimulator(String secret, long seed) {
         this.secret = secret;
         this.random = new SplittableRandom(seed);
-        this.group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("surge-sim", true),
-            NioIoHandler.newFactory());
+        this.server = new SimServer("surge-sim", Handler::new);
     }
 
     public Knobs knobs() {
@@ -118,48 +98,29 @@ public final class SupplierSimulator implements SimulatedSupplier {
     }
 
     /** Binds and listens; port 0 picks a free one. Returns the bound address. */
-    public synchronized InetSocketAddress start(String bindHost, int bindPort) {
-        this.host = bindHost;
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    channels.add(ch);
-                    ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler());
-                }
-            });
-        listener = b.bind(bindHost, bindPort).syncUninterruptibly().channel();
-        port = ((InetSocketAddress) listener.localAddress()).getPort();
-        return (InetSocketAddress) listener.localAddress();
+    public InetSocketAddress start(String bindHost, int bindPort) {
+        return server.start(bindHost, bindPort);
     }
 
     /** The base URL of a supplier name, for {@code PUT /admin/suppliers/{id}}. */
     @Override
     public String url(String name) {
-        return "http://" + host + ":" + port + "/" + name;
+        return server.url(name);
     }
 
     @Override
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** Down: stops listening and drops every connection, so connections are refused. */
-    public synchronized void down() {
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
-            listener = null;
-        }
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    public void down() {
+        server.down();
     }
 
     /** Up again, on the same port. */
-    public synchronized void up() {
-        if (listener == null) {
-            start(host, port);
-        }
+    public void up() {
+        server.up();
     }
 
     // ---- what was applied -----------------------------------------------------------------------
@@ -245,8 +206,7 @@ public final class SupplierSimulator implements SimulatedSupplier {
 
     @Override
     public void close() {
-        down();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        server.close();
     }
 
     // ---- HTTP ----------------------------------------------------------------------------------
