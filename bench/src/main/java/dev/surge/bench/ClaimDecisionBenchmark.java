@@ -56,6 +56,10 @@ public class ClaimDecisionBenchmark {
     @Param({"6000000"})
     public int users;
 
+    /** A paid SKU (docs/payments.md): each claim reserves an order instead of granting (-p paid=true). */
+    @Param({"false"})
+    public boolean paid;
+
     private StateMachine machine;
     private CommandSlot[] slots;
     private int next;
@@ -76,6 +80,11 @@ public class ClaimDecisionBenchmark {
         CampaignSpec.SkuSpec sku = new CampaignSpec.SkuSpec("vip", SkuKind.DIRECT_RECHARGE);
         sku.stock = Long.MAX_VALUE / 2;
         sku.suppliers.add("primary");
+        if (paid) {
+            sku.price = 990;
+            sku.currency = "CNY";
+            sku.paymentProvider = "pay";
+        }
         spec.skus.add(sku);
         writer.upsertCampaign(admin, 1, spec);
         machine.decide(admin);
