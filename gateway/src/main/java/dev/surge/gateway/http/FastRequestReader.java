@@ -30,9 +30,15 @@ final class FastRequestReader {
     private final int maxBody;
     /** A copy kept past a request only up to this size: an idle connection holds no large buffer. */
     private static final int KEPT = 4096;
+    /**
+     * The copy's first size: a usual claim (a token, a few headers, a small body) fits, so a new
+     * connection's first request does not take the growing branch, which a server warmed on
+     * long-lived connections has compiled out (a deoptimisation on the first request after idle).
+     */
+    static final int USUAL = 1024;
 
     /** The request's bytes so far, copied from the start of the received bytes. */
-    private byte[] bytes = new byte[0];
+    private byte[] bytes = new byte[USUAL];
     private int copied;
     /** How far the search for the blank line has got. */
     private int scanned;
@@ -80,7 +86,7 @@ final class FastRequestReader {
     /** Forgets the request read (consumed, or left to Netty). */
     void reset() {
         if (bytes.length > KEPT) {
-            bytes = new byte[0];
+            bytes = new byte[USUAL];
         }
         copied = 0;
         scanned = 0;
