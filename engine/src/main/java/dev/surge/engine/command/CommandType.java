@@ -18,7 +18,11 @@ public enum CommandType {
     QUERY_BLOCKLIST,
     CONFIGURE_SUPPLIER,
     REDRIVE_DELIVERIES,
-    QUERY_PENDING_DELIVERIES;
+    QUERY_PENDING_DELIVERIES,
+    // the lifecycle of a grant (docs/lifecycle.md)
+    REVOKE_GRANT,
+    REISSUE_GRANT,
+    TRANSFER_GRANT;
 
     private static final CommandType[] VALUES = values();
 

@@ -14,9 +14,13 @@ public enum EventType {
     // risk control: 20-29
     BLOCKLIST_CHANGED(20),
     SUPPLIER_CONFIGURED(10),
-    DELIVERIES_REDRIVEN(11);
+    DELIVERIES_REDRIVEN(11),
+    // the lifecycle of a grant (docs/lifecycle.md): 30-39
+    GRANT_REVOKED(30),
+    GRANT_REISSUED(31),
+    GRANT_TRANSFERRED(32);
 
-    private static final EventType[] BY_CODE = new EventType[32];
+    private static final EventType[] BY_CODE = new EventType[64];
 
     static {
         for (EventType t : values()) {
@@ -44,7 +48,7 @@ public enum EventType {
      * the journal seals at rest; everything before it stays readable without the key.
      */
     public boolean holdsSecrets() {
-        return this == CODES_LOADED || this == SUPPLIER_CONFIGURED;
+        return holdsCodes() || this == SUPPLIER_CONFIGURED;
     }
 
     public static EventType of(int code) {

@@ -5,7 +5,7 @@ import dev.surge.engine.util.Identities;
 
 /**
  * Routes each command to the {@link CommandDecider} of its family: claims (the hot path),
- * redemptions, campaign administration, deliveries, queries. Stamps the decision's time, which
+ * redemptions, campaign administration, deliveries, queries, the lifecycle of grants. Stamps the decision's time, which
  * never runs backwards in the journal whatever order publishers stamped it in, and brackets the
  * decision for the identities' memo. Confined to the writer thread.
  */
@@ -18,6 +18,7 @@ final class Decider {
     private final CampaignDecider campaigns;
     private final DeliveryDecider deliveries;
     private final QueryDecider queries;
+    private final GrantLifecycleDecider lifecycle;
 
     Decider(EngineState state, EventApplier applier, StateMachine machine) {
         Decision decision = new Decision(state, applier, machine);
@@ -29,6 +30,7 @@ final class Decider {
         this.campaigns = new CampaignDecider(decision);
         this.deliveries = new DeliveryDecider(decision);
         this.queries = new QueryDecider(decision);
+        this.lifecycle = new GrantLifecycleDecider(decision);
     }
 
     void decide(CommandSlot slot) {
@@ -46,6 +48,7 @@ final class Decider {
                 campaigns;
             case RECORD_DELIVERY, CONFIGURE_SUPPLIER, REDRIVE_DELIVERIES, QUERY_PENDING_DELIVERIES -> deliveries;
             case QUERY_GRANT, QUERY_USER_GRANTS, QUERY_CAMPAIGNS, QUERY_BLOCKLIST -> queries;
+            case REVOKE_GRANT, REISSUE_GRANT, TRANSFER_GRANT -> lifecycle;
         };
         identities.beginDecision(slot.command);
         try {

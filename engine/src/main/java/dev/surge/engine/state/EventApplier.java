@@ -20,11 +20,13 @@ final class EventApplier {
     private final EngineState state;
     private final Identities identities;
     private final RiskSubject subject;
+    private final GrantLifecycleApplier lifecycle;
 
     EventApplier(EngineState state) {
         this.state = state;
         this.identities = state.identities;
         this.subject = new RiskSubject(state.identities);
+        this.lifecycle = new GrantLifecycleApplier(state, this);
     }
 
     void apply(EventView e) {
@@ -43,6 +45,9 @@ final class EventApplier {
             case SUPPLIER_CONFIGURED -> state.suppliers.put(new SupplierConfig(e.supplier(), e.url(), e.secret(),
                 e.timeoutMs, e.maxConcurrency, e.timestamp));
             case DELIVERIES_REDRIVEN -> redrive(e);
+            case GRANT_REVOKED -> lifecycle.revoked(e);
+            case GRANT_REISSUED -> lifecycle.reissued(e);
+            case GRANT_TRANSFERRED -> lifecycle.transferred(e);
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
         state.lastSequence = e.sequence;
@@ -69,6 +74,7 @@ final class EventApplier {
             }
             sku.stock = s.stock;
             sku.perUserLimit = s.perUserLimit;
+            sku.codeValidUntil = s.codeValidUntil;
             sku.suppliers = s.suppliers.toArray(new String[0]);
         }
         for (CampaignSpec.SkuSpec s : spec.skus) {
@@ -86,6 +92,7 @@ final class EventApplier {
     private void loadCodes(EventView e) {
         Campaign c = state.campaign(e.buffer(), e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, e.buffer(), e.skuOffset, e.skuLength);
+        sku.pool.validFrom(e.validUntil);
         e.forEachCode((i, buffer, offset, length) -> state.codes.add(sku.index, sku.pool.add(buffer, offset, length)));
     }
 
@@ -215,7 +222,8 @@ final class EventApplier {
         state.subjects.increment(EngineState.limitKey(dimension, scope, subject));
     }
 
-    private void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
+    /** Remembers a decision under its Idempotency-Key, if it had one. */
+    void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
         if (e.keyLength > 0) {
             long key = identities.key(scope, subjectHigh, subject, e.buffer(), e.keyOffset, e.keyLength);
             state.idempotency.put(identities.keyHigh(), key, e.fingerprint, result.code(), reference, e.timestamp);
