@@ -175,7 +175,8 @@ final class DumpCommand extends JournalCommand {
     }
 
     private static EventFilter.Owner owner(EventFilter filter, EventView e) {
-        return e.type == EventType.REDEMPTION || e.type == EventType.DELIVERY_RECORDED ? filter.ownerOf(e) : null;
+        return e.type == EventType.REDEMPTION || e.type == EventType.DELIVERY_RECORDED
+            || e.type == EventType.GRANT_REVOKED || e.type == EventType.GRANT_REISSUED ? filter.ownerOf(e) : null;
     }
 
     private EventFilter filter() {

@@ -2,6 +2,7 @@ package dev.surge.journal.cli;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.BlocklistChange;
@@ -56,6 +57,9 @@ final class EventFormatter {
             case CODES_LOADED -> {
                 j.field("campaign", e.campaign()).field("sku", e.sku()).field("count", e.count)
                     .field("duplicatesSkipped", e.duplicatesSkipped);
+                if (e.validUntil != Long.MAX_VALUE) {
+                    j.field("validUntil", TimeArgs.format(e.validUntil));
+                }
                 if (reveal) {
                     j.name("codes").beginArray();
                     e.forEachCode((i, buffer, offset, length) ->
@@ -134,6 +138,23 @@ final class EventFormatter {
                 j.field("requestedBy", e.actor()).field("campaign", e.campaign()).field("supplier", e.supplier());
                 j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
                     .field("count", e.count);
+            }
+            case GRANT_REVOKED, GRANT_REISSUED -> {
+                owner(j, owner);
+                j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
+                if (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED) {
+                    j.field("newGrantId", GrantIds.format(e.newGrantHi, e.newGrantLo)).field("codeIndex",
+                        e.reissuedCode);
+                }
+                j.field("requestedBy", e.actor()).field("reason", e.statedReason());
+            }
+            case GRANT_TRANSFERRED -> {
+                j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("from", e.user())
+                    .field("to", e.recipient());
+                if (e.keyLength > 0) {
+                    j.field("idempotencyKey", e.key());
+                }
+                j.field("result", EventFilter.resultName(e));
             }
             default -> {
                 // a type this version does not know: the header is all we can say
@@ -259,7 +280,8 @@ final class EventFormatter {
                 row[5] = e.campaign();
                 row[6] = e.sku();
                 row[16] = Integer.toString(e.count);
-                row[21] = "duplicatesSkipped=" + e.duplicatesSkipped;
+                row[21] = "duplicatesSkipped=" + e.duplicatesSkipped
+                    + (e.validUntil == Long.MAX_VALUE ? "" : " validUntil=" + TimeArgs.format(e.validUntil));
             }
             case STOCK_ADJUSTED -> {
                 row[5] = e.campaign();
@@ -326,6 +348,25 @@ final class EventFormatter {
                 row[19] = e.supplier();
                 row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
                     + TimeArgs.formatBound(e.to);
+            }
+            case GRANT_REVOKED, GRANT_REISSUED -> {
+                if (owner != null) {
+                    row[5] = owner.campaign();
+                    row[7] = owner.user();
+                }
+                row[8] = ResultCode.OK.name();
+                row[10] = GrantIds.format(e.grantHi, e.grantLo);
+                row[21] = "requestedBy=" + e.actor() + " reason=" + e.statedReason()
+                    + (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED
+                    ? " newGrantId=" + GrantIds.format(e.newGrantHi, e.newGrantLo) + " codeIndex=" + e.reissuedCode
+                    : "");
+            }
+            case GRANT_TRANSFERRED -> {
+                row[7] = e.user();
+                row[8] = EventFilter.resultName(e);
+                row[10] = GrantIds.format(e.grantHi, e.grantLo);
+                row[15] = e.key();
+                row[21] = "from=" + e.user() + " to=" + e.recipient();
             }
             default -> {
                 // unknown type: header columns only
