@@ -100,6 +100,7 @@ public final class CampaignJson {
             }
             case "stock" -> sku.stock = JsonBody.integer(p, field, 0, Long.MAX_VALUE / 2);
             case "perUserLimit" -> sku.perUserLimit = limit(p, field);
+            case "codeValidUntil" -> sku.codeValidUntil = time(p, field, Long.MAX_VALUE); // docs/lifecycle.md
             case "suppliers" -> {
                 array(p, field);
                 int j = 0;
@@ -162,9 +163,11 @@ public final class CampaignJson {
     /** ISO-8601 with an offset ("2025-06-01T20:00:00+08:00", "...Z"); null keeps the default. */
     static long time(JsonParser p, String field, long whenNull) throws IOException, BadRequest {
         String s = JsonBody.string(p, field);
-        if (s == null) {
-            return whenNull;
-        }
+        return s == null ? whenNull : time(s, field);
+    }
+
+    /** ISO-8601 with an offset, from a query parameter or a field's text. */
+    public static long time(String s, String field) throws BadRequest {
         try {
             return OffsetDateTime.parse(s).toInstant().toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
