@@ -143,6 +143,7 @@ final class InvariantAuditor {
         checkOrder(index, sequence, timestamp);
         if (count >= 0) {
             codesLoaded(index, sequence, campaign, sku, count, null);
+            validity(campaign, sku, count, Long.MAX_VALUE); // not read without the key: only the SKU's is checked
         } else {
             violation("codes-unreadable", sequence, index,
                 "the codes loaded here cannot be read without SURGE_CODE_KEY; later stock checks of this SKU are unreliable");
