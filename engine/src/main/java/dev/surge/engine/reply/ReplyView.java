@@ -130,9 +130,11 @@ public final class ReplyView {
             statuses[i] = DeliveryStatus.of(r.getByte());
             suppliers[i] = r.string();
         }
-        status = GrantStatus.of(r.getByte());
+        boolean lifecycle = r.remaining() > 0; // a reply built without it (tools, tests) reads as in force
+        status = lifecycle ? GrantStatus.of(r.getByte()) : GrantStatus.ACTIVE;
         for (int i = 0; i < n; i++) {
-            items.add(new Item(skus[i], kinds[i], codes[i], statuses[i], suppliers[i], r.getLong()));
+            items.add(new Item(skus[i], kinds[i], codes[i], statuses[i], suppliers[i],
+                lifecycle ? r.getLong() : Long.MAX_VALUE));
         }
     }
 
