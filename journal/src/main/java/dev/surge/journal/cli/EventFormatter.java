@@ -2,7 +2,6 @@ package dev.surge.journal.cli;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryStatus;
-import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.BlocklistChange;
@@ -139,28 +138,31 @@ final class EventFormatter {
                 j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
                     .field("count", e.count);
             }
-            case GRANT_REVOKED, GRANT_REISSUED -> {
-                owner(j, owner);
-                j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
-                if (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED) {
-                    j.field("newGrantId", GrantIds.format(e.newGrantHi, e.newGrantLo)).field("codeIndex",
-                        e.reissuedCode);
-                }
-                j.field("requestedBy", e.actor()).field("reason", e.statedReason());
-            }
-            case GRANT_TRANSFERRED -> {
-                j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("from", e.user())
-                    .field("to", e.recipient());
-                if (e.keyLength > 0) {
-                    j.field("idempotencyKey", e.key());
-                }
-                j.field("result", EventFilter.resultName(e));
-            }
+            case GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED -> lifecycle(j, e, owner);
             default -> {
                 // a type this version does not know: the header is all we can say
             }
         }
         j.endObject();
+    }
+
+    /** The lifecycle of grants (docs/lifecycle.md): who did what to which grant. */
+    private static void lifecycle(JsonWriter j, EventView e, EventFilter.Owner owner) {
+        if (e.type == dev.surge.engine.event.EventType.GRANT_TRANSFERRED) {
+            j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("from", e.user())
+                .field("to", e.recipient());
+            if (e.keyLength > 0) {
+                j.field("idempotencyKey", e.key());
+            }
+            j.field("result", EventFilter.resultName(e));
+            return;
+        }
+        owner(j, owner);
+        j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
+        if (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED) {
+            j.field("newGrantId", GrantIds.format(e.newGrantHi, e.newGrantLo)).field("codeIndex", e.reissuedCode);
+        }
+        j.field("requestedBy", e.actor()).field("reason", e.statedReason());
     }
 
     private static void strings(JsonWriter j, List<String> values) {
@@ -349,30 +351,30 @@ final class EventFormatter {
                 row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
                     + TimeArgs.formatBound(e.to);
             }
-            case GRANT_REVOKED, GRANT_REISSUED -> {
-                if (owner != null) {
-                    row[5] = owner.campaign();
-                    row[7] = owner.user();
-                }
-                row[8] = ResultCode.OK.name();
-                row[10] = GrantIds.format(e.grantHi, e.grantLo);
-                row[21] = "requestedBy=" + e.actor() + " reason=" + e.statedReason()
-                    + (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED
-                    ? " newGrantId=" + GrantIds.format(e.newGrantHi, e.newGrantLo) + " codeIndex=" + e.reissuedCode
-                    : "");
-            }
-            case GRANT_TRANSFERRED -> {
-                row[7] = e.user();
-                row[8] = EventFilter.resultName(e);
-                row[10] = GrantIds.format(e.grantHi, e.grantLo);
-                row[15] = e.key();
-                row[21] = "from=" + e.user() + " to=" + e.recipient();
-            }
+            case GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED -> lifecycle(row, e, owner);
             default -> {
                 // unknown type: header columns only
             }
         }
         row(sb, row);
+    }
+
+    private static void lifecycle(String[] row, EventView e, EventFilter.Owner owner) {
+        row[10] = GrantIds.format(e.grantHi, e.grantLo);
+        row[8] = EventFilter.resultName(e);
+        if (e.type == dev.surge.engine.event.EventType.GRANT_TRANSFERRED) {
+            row[7] = e.user();
+            row[15] = e.key();
+            row[21] = "from=" + e.user() + " to=" + e.recipient();
+            return;
+        }
+        if (owner != null) {
+            row[5] = owner.campaign();
+            row[7] = owner.user();
+        }
+        row[21] = "requestedBy=" + e.actor() + " reason=" + e.statedReason()
+            + (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED
+            ? " newGrantId=" + GrantIds.format(e.newGrantHi, e.newGrantLo) + " codeIndex=" + e.reissuedCode : "");
     }
 
     void csvSealed(StringBuilder sb, long index, long sequence, long timestamp, String campaign, String sku, int count) {
