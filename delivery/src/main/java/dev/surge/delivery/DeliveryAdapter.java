@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The engine's delivery port: decodes what passes the ring's delivery stage into work for the
  * {@link DeliveryAgent}, in ring order. Granted recharge items become jobs; campaign and supplier
- * configurations, re-drives and the answers to the dispatcher's own commands become messages.
+ * configurations, re-drives, revocations of grants and the answers to the dispatcher's own
+ * commands become messages.
  * It only parses and enqueues (a grant without a recharge item costs a parse and no allocation),
  * so a slow supplier never holds back the ring.
  *
@@ -55,6 +56,8 @@ final class DeliveryAdapter implements DeliveryPort {
                 view.maxConcurrency, view.timestamp));
         } else if (type == EventType.DELIVERIES_REDRIVEN.code()) {
             agent.redriven();
+        } else if (type == EventType.GRANT_REVOKED.code() && view.wrap(slot.event, 0, slot.eventLength)) {
+            agent.revoked(view.grantHi, view.grantLo);
         }
     }
 

@@ -165,6 +165,11 @@ public final class DeliveryAgent implements AutoCloseable {
         });
     }
 
+    /** A grant was revoked: its items not sent yet are not sent any more (docs/lifecycle.md). */
+    void revoked(long grantHi, int grantLo) {
+        enqueue(() -> onRevoked(grantHi, grantLo));
+    }
+
     void answered(DeliveryCall call, ResultCode result, boolean journaled, String message, Object answer) {
         enqueue(() -> call.answered(this, result, journaled, message, answer));
     }
@@ -224,6 +229,37 @@ public final class DeliveryAgent implements AutoCloseable {
         advance(job);
     }
 
+    /**
+     * A revoked grant's jobs: one waiting for its first request or between requests, at a supplier
+     * that cannot hold it, is cancelled now; one with a request out, or in doubt, goes on to its
+     * end as always (the supplier may act on it: exactly once outranks the revocation) and is
+     * cancelled at its next send if the supplier turns out not to hold it.
+     */
+    private void onRevoked(long grantHi, int grantLo) {
+        for (int i = 0; i < dev.surge.engine.event.EventView.MAX_ITEMS; i++) {
+            DeliveryJob job = jobs.get(PendingDelivery.deliveryId(grantHi, grantLo, i));
+            if (job == null) {
+                continue;
+            }
+            job.revoked = true;
+            List<String> suppliers = routes.get(job.route());
+            if (!job.inDoubt && suppliers != null && job.supplierIndex < suppliers.size()
+                && (job.phase == DeliveryJob.Phase.QUEUED || job.phase == DeliveryJob.Phase.BACKOFF
+                || job.phase == DeliveryJob.Phase.PARKED)) {
+                cancel(job, suppliers);
+            }
+        }
+    }
+
+    /** Records a revoked grant's item as CANCELLED (FAILED for good) instead of sending it. */
+    private void cancel(DeliveryJob job, List<String> suppliers) {
+        job.dropped = true; // out of its lane's queue, its timer and its parking place
+        jobs.remove(job.deliveryId, job);
+        LOG.info("delivery {} not sent: its grant was revoked", job.deliveryId);
+        records.publish(new DeliveryCall.Record(job, suppliers.get(job.supplierIndex), DeliveryStatus.FAILED,
+            DeliveryOutcome.CANCELLED, "grant revoked", false));
+    }
+
     /** Sends the job's next request, or puts it where it waits for one. */
     private void advance(DeliveryJob job) {
         if (job.dropped || stopped) {
@@ -238,6 +274,10 @@ public final class DeliveryAgent implements AutoCloseable {
             LOG.error("delivery {} is at supplier #{} but {} lists only {}; left PENDING", job.deliveryId,
                 job.supplierIndex, job.route(), suppliers);
             drop(job);
+            return;
+        }
+        if (job.revoked && !job.inDoubt) {
+            cancel(job, suppliers);
             return;
         }
         SupplierLane lane = lanes.get(suppliers.get(job.supplierIndex));

@@ -46,6 +46,8 @@ final class DeliveryJob {
     Phase phase = Phase.QUEUED;
     /** Set when the job is dropped, so that a late answer or timer for it is ignored. */
     boolean dropped;
+    /** Its grant was revoked: nothing more is sent that the supplier does not hold already (docs/lifecycle.md). */
+    boolean revoked;
 
     DeliveryJob(long grantHi, int grantLo, int item, String campaign, String sku, String account) {
         this.grantHi = grantHi;
@@ -63,6 +65,7 @@ final class DeliveryJob {
         job.supplierIndex = p.supplierIndex();
         job.attempts = p.attempts();
         job.inDoubt = p.lastOutcome().maybeApplied();
+        job.revoked = p.revoked();
         return job;
     }
 

@@ -35,7 +35,12 @@ public enum DeliveryOutcome {
     /** Every supplier failed: the item is FAILED. */
     EXHAUSTED(13),
     /** An operator re-drove a FAILED item: PENDING again, from the first supplier. */
-    REDRIVEN(14);
+    REDRIVEN(14),
+    /**
+     * The grant was revoked before the item was sent anywhere that may hold it: the dispatcher
+     * does not send it; the item is FAILED for good (never re-driven). docs/lifecycle.md.
+     */
+    CANCELLED(15);
 
     private static final DeliveryOutcome[] BY_CODE = new DeliveryOutcome[32];
 

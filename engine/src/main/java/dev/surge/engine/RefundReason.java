@@ -8,7 +8,9 @@ public enum RefundReason {
     /** A second payment of an order already paid. */
     DUPLICATE_PAYMENT(2),
     /** Paid after the owner cancelled the order. */
-    CANCELLED_ORDER(3);
+    CANCELLED_ORDER(3),
+    /** The paid grant was revoked by an operator (docs/lifecycle.md). */
+    REVOKED(4);
 
     private static final RefundReason[] BY_CODE = new RefundReason[8];
 

@@ -27,6 +27,15 @@ public enum ResultCode {
     NOT_OWNER(23),
     EXPIRED(24),
     NOT_DELIVERED(25),
+    // the lifecycle of a grant (docs/lifecycle.md): 30-39
+    /** The grant was revoked by an operator: its codes are not redeemable, it cannot be given away. */
+    REVOKED(30),
+    /** A gift: the grant now belongs to the recipient. */
+    TRANSFERRED(31),
+    /** A grant holding a recharge cannot be given away (the account is the claimer's). */
+    NOT_TRANSFERABLE(32),
+    /** Only a grant of one CODE item can be re-issued (a recharge could land twice). */
+    NOT_REISSUABLE(33),
     // answers about the request, never journaled
     IDEMPOTENCY_KEY_REUSED(40),
     ACCOUNT_REQUIRED(41),

@@ -278,6 +278,35 @@ public final class EngineDriver {
         return (dev.surge.engine.risk.Blocklist.Entries) slot.answer;
     }
 
+    // ---- the lifecycle of grants (docs/lifecycle.md) ----------------------------------------
+
+    /** Codes of one upload valid until {@code validUntil} (epoch ms). */
+    public ReplyView load(String campaign, String sku, List<String> codes, long validUntil) {
+        writer.loadCodes(slot, now, campaign, sku, codes, validUntil);
+        return run();
+    }
+
+    public ReplyView revoke(String actor, String reason, String grantId) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.revokeGrant(slot, now, actor, reason, id[0], (int) id[1]);
+        return run();
+    }
+
+    public ReplyView reissue(String actor, String reason, String grantId) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.reissueGrant(slot, now, actor, reason, id[0], (int) id[1]);
+        return run();
+    }
+
+    public ReplyView transfer(String user, String key, String grantId, String to) {
+        long[] id = new long[2];
+        dev.surge.engine.util.GrantIds.parse(grantId, id);
+        writer.transferGrant(slot, now, user, key, id[0], (int) id[1], to);
+        return run();
+    }
+
     /** What the last command left in the slot's answer (queries, blocklist sizes). */
     public Object answer() {
         return slot.answer;

@@ -50,7 +50,7 @@ class WireCodesTest {
         pin(DeliveryOutcome.class, DeliveryOutcome::code, DeliveryOutcome::of,
             "NONE", 0, "ACCEPTED", 1, "DUPLICATE", 2, "REJECTED", 3, "SERVER_ERROR", 4, "REFUSED", 5,
             "UNKNOWN", 6, "CONFIRMED", 7, "QUERY_FAILED", 8, "NOT_SEEN", 9, "IN_PROGRESS", 10,
-            "UNANSWERED", 11, "FAILOVER", 12, "EXHAUSTED", 13, "REDRIVEN", 14);
+            "UNANSWERED", 11, "FAILOVER", 12, "EXHAUSTED", 13, "REDRIVEN", 14, "CANCELLED", 15);
     }
 
     @Test
@@ -59,7 +59,8 @@ class WireCodesTest {
             "NONE", 0, "GRANTED", 1, "SOLD_OUT", 2, "LIMIT_REACHED", 3, "NOT_STARTED", 4, "ENDED", 5,
             "PAUSED", 6, "RISK_REJECTED", 7, "UNKNOWN_CAMPAIGN", 8, "UNKNOWN_SKU", 9, "RESERVED", 10,
             "REDEEMED", 20, "ALREADY_REDEEMED", 21, "NOT_FOUND", 22, "NOT_OWNER", 23, "EXPIRED", 24,
-            "NOT_DELIVERED", 25, "IDEMPOTENCY_KEY_REUSED", 40, "ACCOUNT_REQUIRED", 41, "INVALID", 42,
+            "NOT_DELIVERED", 25, "REVOKED", 30, "TRANSFERRED", 31, "NOT_TRANSFERABLE", 32, "NOT_REISSUABLE", 33,
+            "IDEMPOTENCY_KEY_REUSED", 40, "ACCOUNT_REQUIRED", 41, "INVALID", 42,
             "UNAVAILABLE", 43, "PAID", 50, "REFUND_REQUIRED", 51, "AMOUNT_MISMATCH", 52, "ORDER_CLOSED", 53,
             "CANCELLED", 54, "OK", 60, "FOUND", 70);
     }
@@ -79,7 +80,7 @@ class WireCodesTest {
             "CLAIM_GRANTED", 5, "CLAIM_REJECTED", 6, "REDEMPTION", 7, "DELIVERY_RECORDED", 8,
             "REDEEMER_CREATED", 9, "SUPPLIER_CONFIGURED", 10, "DELIVERIES_REDRIVEN", 11, "ORDER_RESERVED", 12,
             "ORDER_CANCELLED", 13, "PAYMENT_RECORDED", 14, "ORDERS_EXPIRED", 15, "REFUND_RECORDED", 16,
-            "BLOCKLIST_CHANGED", 20);
+            "BLOCKLIST_CHANGED", 20, "GRANT_REVOKED", 30, "GRANT_REISSUED", 31, "GRANT_TRANSFERRED", 32);
     }
 
     @Test
@@ -88,7 +89,7 @@ class WireCodesTest {
             "RESERVED", 1, "PAID", 2, "CANCELLED", 3, "EXPIRED", 4);
         pin(RefundStatus.class, RefundStatus::code, RefundStatus::of, "REQUIRED", 1, "REFUNDED", 2, "FAILED", 3);
         pin(RefundReason.class, RefundReason::code, RefundReason::of,
-            "NONE", 0, "LATE_PAYMENT", 1, "DUPLICATE_PAYMENT", 2, "CANCELLED_ORDER", 3);
+            "NONE", 0, "LATE_PAYMENT", 1, "DUPLICATE_PAYMENT", 2, "CANCELLED_ORDER", 3, "REVOKED", 4);
     }
 
     @Test
@@ -99,7 +100,8 @@ class WireCodesTest {
         assertNull(DeliveryStatus.of(255));
         assertNull(SkuKind.of(3));
         assertNull(BlocklistChange.Mode.of(3));
-        assertNull(DeliveryOutcome.of(15));
+        assertNull(DeliveryOutcome.of(16));
+        assertNull(EventType.of(33));
         assertNull(ResultCode.of(11));
         assertNull(EventType.of(0));
     }

@@ -5,6 +5,7 @@ import dev.surge.gateway.admin.AdminApi;
 import dev.surge.gateway.dashboard.DashboardAgent;
 import dev.surge.gateway.dashboard.DashboardApi;
 import dev.surge.gateway.admin.DeliveryAdminApi;
+import dev.surge.gateway.admin.GrantAdminApi;
 import dev.surge.gateway.http.Api;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.PaymentApi;
@@ -21,6 +22,7 @@ final class GatewayApi implements Api {
     private final DashboardApi dashboard;
     private final DeliveryAdminApi deliveries;
     private final PaymentApi payments;
+    private final GrantAdminApi grants = new GrantAdminApi();
 
     GatewayApi(ServerContext server, DashboardAgent dashboardAgent, boolean allowLinkLocalSuppliers) {
         this.v1 = new PublicApi(server);
@@ -50,6 +52,7 @@ final class GatewayApi implements Api {
             case ORDER -> payments.order(x);
             case ORDER_CANCEL -> payments.cancel(x);
             case PAYMENT_NOTIFY -> payments.notifyPayment(x, body, offset, length);
+            case GRANT_TRANSFER -> v1.transfer(x, body, offset, length);
             case CAMPAIGN_PUT -> admin.putCampaign(x, body, offset, length);
             case CAMPAIGN_GET -> admin.campaigns(x, true);
             case CAMPAIGNS -> admin.campaigns(x, false);
@@ -62,6 +65,8 @@ final class GatewayApi implements Api {
             case BLOCKLIST_GET -> admin.blocklist(x);
             case SUPPLIER_PUT -> deliveries.putSupplier(x, body, offset, length);
             case DELIVERIES_REDRIVE -> deliveries.redrive(x, body, offset, length);
+            case GRANT_REVOKE -> grants.revoke(x, body, offset, length);
+            case GRANT_REISSUE -> grants.reissue(x, body, offset, length);
             case CODES -> throw new IllegalStateException("the code upload is streamed, never aggregated");
             default -> throw new IllegalStateException("no handler for " + x.route());
         }

@@ -22,6 +22,11 @@ public final class CampaignSpec {
     public static final int MAX_PAYMENT_WINDOW_SECONDS = 86_400;
     public static final int MAX_SKUS = 64;
     public static final int MAX_BUNDLE_ITEMS = 16;
+    /**
+     * Tags the optional section of CODE SKUs' validity (count:1, (skuIndex:1, codeValidUntil:8) *
+     * count), written only when a SKU has one, so that specs without one keep their bytes.
+     */
+    public static final int VALIDITY_TAG = 'V';
 
     public String id;
     public String name = "";
@@ -57,6 +62,11 @@ public final class CampaignSpec {
         public boolean paid() {
             return price > 0;
         }
+        /**
+         * CODE only: its codes are not redeemable after this (epoch ms), nor after their upload's
+         * own validity or the campaign's redeemUntil, whichever is earliest; Long.MAX_VALUE for none.
+         */
+        public long codeValidUntil = Long.MAX_VALUE;
 
         public SkuSpec(String id, SkuKind kind) {
             this.id = id;
@@ -129,6 +139,9 @@ public final class CampaignSpec {
             if (priceError != null) {
                 return priceError;
             }
+            if (s.codeValidUntil != Long.MAX_VALUE && (s.kind != SkuKind.CODE || s.codeValidUntil <= 0)) {
+                return at + "codeValidUntil: a time, for CODE SKUs only";
+            }
             if ((s.kind == SkuKind.BUNDLE) == s.items.isEmpty() || s.items.size() > MAX_BUNDLE_ITEMS) {
                 return at + "items: a BUNDLE has 1-" + MAX_BUNDLE_ITEMS + " items, other kinds none";
             }
@@ -196,6 +209,18 @@ public final class CampaignSpec {
             w.putByte(RiskRules.WIRE_TAG);
             risk.writeTo(w);
         }
+        int valid = 0;
+        for (SkuSpec s : skus) {
+            valid += s.codeValidUntil != Long.MAX_VALUE ? 1 : 0;
+        }
+        if (valid > 0) {
+            w.putByte(VALIDITY_TAG).putByte(valid);
+            for (int i = 0; i < skus.size(); i++) {
+                if (skus.get(i).codeValidUntil != Long.MAX_VALUE) {
+                    w.putByte(i).putLong(skus.get(i).codeValidUntil);
+                }
+            }
+        }
         writePrices(w);
     }
 
@@ -261,6 +286,11 @@ public final class CampaignSpec {
                 c.risk = RiskRules.readFrom(r);
             } else if (tag == PRICES_TAG) {
                 readPrices(c, r);
+            } else if (tag == VALIDITY_TAG) {
+                int n = r.getByte() & 0xFF;
+                for (int i = 0; i < n; i++) {
+                    c.skus.get(r.getByte() & 0xFF).codeValidUntil = r.getLong();
+                }
             } else {
                 throw new IllegalArgumentException("unknown campaign section " + tag);
             }

@@ -25,7 +25,11 @@ public enum CommandType {
     EXPIRE_ORDERS,
     RECORD_REFUND,
     QUERY_ORDER,
-    QUERY_PENDING_REFUNDS;
+    QUERY_PENDING_REFUNDS,
+    // the lifecycle of a grant (docs/lifecycle.md)
+    REVOKE_GRANT,
+    REISSUE_GRANT,
+    TRANSFER_GRANT;
 
     private static final CommandType[] VALUES = values();
 

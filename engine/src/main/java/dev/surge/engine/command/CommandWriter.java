@@ -28,7 +28,7 @@ import java.util.List;
  * REDEEM_CODE         redeemer, idempotencyKey, code, keyHash (SHA-256 of the redeemer key presented: its scope)
  * UPSERT_CAMPAIGN     {@link CampaignSpec}
  * SET_CAMPAIGN_STATUS campaign, status:1
- * LOAD_CODES          campaign, sku, count:4, code * count
+ * LOAD_CODES          campaign, sku, count:4, code * count, [validUntil:8] (the upload's validity, epoch ms)
  * ADJUST_STOCK        campaign, sku, delta:8
  * RECORD_DELIVERY     grantHi:8, grantLo:4, item:1, status:1, supplier, attempt:4, detail, outcome:1
  * QUERY_GRANT         user (empty: any owner), grantHi:8, grantLo:4
@@ -47,6 +47,9 @@ import java.util.List;
  * RECORD_REFUND       orderHi:8, orderLo:4, refund:1, status:1, attempt:4, detail, outcome:1
  * QUERY_ORDER         user (empty: any owner), orderHi:8, orderLo:4
  * QUERY_PENDING_REFUNDS  cursor:4 (a payment number, 0 to start), limit:4
+ * REVOKE_GRANT        actor (who asks), reason, grantHi:8, grantLo:4
+ * REISSUE_GRANT       actor (who asks), reason, grantHi:8, grantLo:4
+ * TRANSFER_GRANT      user (the owner), idempotencyKey, grantHi:8, grantLo:4, recipient (a user id)
  * </pre>
  */
 public final class CommandWriter {
@@ -125,10 +128,19 @@ public final class CommandWriter {
 
     public void loadCodes(CommandSlot slot, long timestamp, CharSequence campaign, CharSequence sku,
                           List<? extends CharSequence> codes) {
+        loadCodes(slot, timestamp, campaign, sku, codes, Long.MAX_VALUE);
+    }
+
+    /** Codes valid until {@code validUntil} (epoch ms; Long.MAX_VALUE: no validity of their own). */
+    public void loadCodes(CommandSlot slot, long timestamp, CharSequence campaign, CharSequence sku,
+                          List<? extends CharSequence> codes, long validUntil) {
         WireWriter w = begin(slot, CommandType.LOAD_CODES, timestamp);
         w.putString(campaign).putString(sku).putInt(codes.size());
         for (CharSequence code : codes) {
             w.putString(code);
+        }
+        if (validUntil != Long.MAX_VALUE) {
+            w.putLong(validUntil);
         }
         end(slot, w);
     }
@@ -252,6 +264,30 @@ public final class CommandWriter {
     public void queryPendingRefunds(CommandSlot slot, long timestamp, int cursor, int limit) {
         WireWriter w = begin(slot, CommandType.QUERY_PENDING_REFUNDS, timestamp);
         w.putInt(cursor).putInt(limit);
+        end(slot, w);
+    }
+
+    /** An operator revokes a grant (docs/lifecycle.md); {@code actor} and {@code reason} are journaled. */
+    public void revokeGrant(CommandSlot slot, long timestamp, CharSequence actor, CharSequence reason, long grantHi,
+                            int grantLo) {
+        WireWriter w = begin(slot, CommandType.REVOKE_GRANT, timestamp);
+        w.putString(actor).putString(reason).putLong(grantHi).putInt(grantLo);
+        end(slot, w);
+    }
+
+    /** An operator replaces a CODE grant by a new grant of a fresh code of its SKU (补发). */
+    public void reissueGrant(CommandSlot slot, long timestamp, CharSequence actor, CharSequence reason, long grantHi,
+                             int grantLo) {
+        WireWriter w = begin(slot, CommandType.REISSUE_GRANT, timestamp);
+        w.putString(actor).putString(reason).putLong(grantHi).putInt(grantLo);
+        end(slot, w);
+    }
+
+    /** The owner {@code user} gives a grant to {@code recipient}. */
+    public void transferGrant(CommandSlot slot, long timestamp, CharSequence user, CharSequence idempotencyKey,
+                              long grantHi, int grantLo, CharSequence recipient) {
+        WireWriter w = begin(slot, CommandType.TRANSFER_GRANT, timestamp);
+        w.putString(user).putString(idempotencyKey).putLong(grantHi).putInt(grantLo).putString(recipient);
         end(slot, w);
     }
 

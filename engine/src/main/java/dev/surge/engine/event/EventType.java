@@ -20,9 +20,13 @@ public enum EventType {
     ORDER_CANCELLED(13),
     PAYMENT_RECORDED(14),
     ORDERS_EXPIRED(15),
-    REFUND_RECORDED(16);
+    REFUND_RECORDED(16),
+    // the lifecycle of a grant (docs/lifecycle.md): 30-39
+    GRANT_REVOKED(30),
+    GRANT_REISSUED(31),
+    GRANT_TRANSFERRED(32);
 
-    private static final EventType[] BY_CODE = new EventType[32];
+    private static final EventType[] BY_CODE = new EventType[64];
 
     static {
         for (EventType t : values()) {
@@ -50,7 +54,7 @@ public enum EventType {
      * the journal seals at rest; everything before it stays readable without the key.
      */
     public boolean holdsSecrets() {
-        return this == CODES_LOADED || this == SUPPLIER_CONFIGURED;
+        return holdsCodes() || this == SUPPLIER_CONFIGURED;
     }
 
     public static EventType of(int code) {

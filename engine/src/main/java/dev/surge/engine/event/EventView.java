@@ -14,7 +14,7 @@ import org.agrona.DirectBuffer;
  * <pre>
  * CAMPAIGN_CONFIGURED     {@link CampaignSpec}
  * CAMPAIGN_STATUS_CHANGED campaign, status:1
- * CODES_LOADED            campaign, sku, duplicatesSkipped:4, count:4, code * count
+ * CODES_LOADED            campaign, sku, duplicatesSkipped:4, count:4, [0xFFFF, validUntil:8], code * count
  * STOCK_ADJUSTED          campaign, sku, delta:8
  * CLAIM_GRANTED           CLAIM, grantHi:8, grantLo:4, itemCount:1, (itemSku, code:4) * itemCount
  * CLAIM_REJECTED          CLAIM, result:1, reason:1 (a {@link dev.surge.engine.risk.RiskReason} for RISK_REJECTED)
@@ -31,18 +31,28 @@ import org.agrona.DirectBuffer;
  *                         itemCount:1, (itemSku, code:4) * itemCount, account
  * ORDERS_EXPIRED          count:4, (orderHi:8, orderLo:4) * count
  * REFUND_RECORDED         orderHi:8, orderLo:4, refund:1, status:1, attempt:4, detail, outcome:1
+ * GRANT_REVOKED           actor, statedReason, grantHi:8, grantLo:4
+ * GRANT_REISSUED          actor, statedReason, grantHi:8, grantLo:4 (revoked), newGrantHi:8, newGrantLo:4,
+ *                         code:4 (the new grant's code, of the old grant's SKU)
+ * GRANT_TRANSFERRED       user (the giver), key, fingerprint:8, grantHi:8, grantLo:4, recipient, result:1
  *   where CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account
  * </pre>
  * A code index of -1 marks a recharge item. Strings are length-prefixed (see WireWriter).
  * A DELIVERY_RECORDED event written before outcomes were journaled has no outcome byte
  * ({@link dev.surge.engine.DeliveryOutcome#NONE}). A REDEEMER_CREATED event written before keys
  * had scopes has no campaign list: {@link #scopeCount} is 0 and the key redeems nothing.
+ * A CODES_LOADED event of an upload with a validity has the tag 0xFFFF (a length no code can
+ * have: codes are 1-128 bytes) and the validity before its codes, so that it stays in clear when
+ * the codes are sealed; without the tag {@link #validUntil} is {@code Long.MAX_VALUE} (none), as
+ * in every journal written before codes had a validity (docs/lifecycle.md).
  */
 public final class EventView {
     public static final int HEADER_LENGTH = 17;
     public static final int MAX_ITEMS = 64;
     public static final int ACTOR_USER = 0;
     public static final int ACTOR_REDEEMER = 1;
+    /** The length prefix that tags a CODES_LOADED event's validity (no code is that long). */
+    public static final int VALID_UNTIL_TAG = 0xFFFF;
 
     private final WireReader r = new WireReader();
     private DirectBuffer buffer;
@@ -91,6 +101,12 @@ public final class EventView {
     public int refund;
     /** ORDERS_EXPIRED: where the (orderHi, orderLo) pairs start; {@link #count} of them. */
     public int ordersOffset;
+    /** CODES_LOADED: the upload's validity (epoch ms), Long.MAX_VALUE for none. */
+    public long validUntil;
+    /** GRANT_REISSUED: the new grant's id and its code's index in the SKU's pool. */
+    public long newGrantHi;
+    public int newGrantLo;
+    public int reissuedCode;
 
     // string fields: offset, length
     public int userOffset, userLength;
@@ -108,6 +124,8 @@ public final class EventView {
     public int secretOffset, secretLength;
     public int currencyOffset, currencyLength;
     public int transactionOffset, transactionLength;
+    public int statedReasonOffset, statedReasonLength;
+    public int recipientOffset, recipientLength;
 
     /** Parses an event; returns false when the bytes are not a well-formed event. */
     public boolean wrap(DirectBuffer buffer, int offset, int length) {
@@ -125,7 +143,8 @@ public final class EventView {
     private void clearStrings() {
         userLength = keyLength = campaignLength = skuLength = deviceLength = ipLength = 0;
         accountLength = actorLength = supplierLength = detailLength = keyHashLength = 0;
-        urlLength = secretLength = currencyLength = transactionLength = 0;
+        urlLength = secretLength = currencyLength = transactionLength = statedReasonLength = recipientLength = 0;
+        validUntil = Long.MAX_VALUE;
         outcome = 0;
         itemCount = 0;
         scopeCount = 0;
@@ -156,6 +175,11 @@ public final class EventView {
                 campaignAndSku(true);
                 duplicatesSkipped = r.getInt();
                 count = r.getInt();
+                if (r.remaining() >= 10 && (buffer.getShort(r.position(), java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF)
+                    == VALID_UNTIL_TAG) {
+                    r.getShort();
+                    validUntil = r.getLong();
+                }
                 codesOffset = r.position();
                 for (int i = 0; i < count; i++) {
                     r.bytes();
@@ -240,6 +264,18 @@ public final class EventView {
                 to = r.getLong();
                 count = r.getInt();
                 break;
+            case GRANT_REVOKED:
+                operatorChange();
+                break;
+            case GRANT_REISSUED:
+                operatorChange();
+                newGrantHi = r.getLong();
+                newGrantLo = r.getInt();
+                reissuedCode = r.getInt();
+                break;
+            case GRANT_TRANSFERRED:
+                transferred();
+                break;
             default:
                 return false;
         }
@@ -322,6 +358,34 @@ public final class EventView {
         fingerprint = r.getLong();
         grantHi = r.getLong();
         grantLo = r.getInt();
+        result = ResultCode.of(r.getByte());
+    }
+
+    /** GRANT_REVOKED and GRANT_REISSUED: who, why, which grant. */
+    private void operatorChange() {
+        r.bytes();
+        actorOffset = r.lastOffset();
+        actorLength = r.lastLength();
+        r.bytes();
+        statedReasonOffset = r.lastOffset();
+        statedReasonLength = r.lastLength();
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+    }
+
+    private void transferred() {
+        r.bytes();
+        userOffset = r.lastOffset();
+        userLength = r.lastLength();
+        r.bytes();
+        keyOffset = r.lastOffset();
+        keyLength = r.lastLength();
+        fingerprint = r.getLong();
+        grantHi = r.getLong();
+        grantLo = r.getInt();
+        r.bytes();
+        recipientOffset = r.lastOffset();
+        recipientLength = r.lastLength();
         result = ResultCode.of(r.getByte());
     }
 
@@ -496,6 +560,16 @@ public final class EventView {
     /** ORDERS_EXPIRED: the low half of the {@code i}-th order's id. */
     public int expiredLo(int i) {
         return buffer.getInt(ordersOffset + 12 * i + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** GRANT_REVOKED, GRANT_REISSUED: the operator's reason. */
+    public String statedReason() {
+        return text(statedReasonOffset, statedReasonLength);
+    }
+
+    /** GRANT_TRANSFERRED: who the grant was given to. */
+    public String recipient() {
+        return text(recipientOffset, recipientLength);
     }
 
     public String url() {

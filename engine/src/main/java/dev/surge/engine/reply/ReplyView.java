@@ -4,6 +4,7 @@ import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.OrderStatus;
 import dev.surge.engine.RefundReason;
 import dev.surge.engine.RefundStatus;
+import dev.surge.engine.GrantStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CommandType;
@@ -23,8 +24,10 @@ import org.agrona.DirectBuffer;
  * LOAD_CODES   when OK loaded:4, duplicatesSkipped:4, available:8
  * REDRIVE_DELIVERIES  when OK count:4 (items made pending again)
  * any INVALID  message
+ * REVOKE_GRANT, REISSUE_GRANT, TRANSFER_GRANT  grantHi:8, grantLo:4 (for a re-issue: the new grant's)
  * GRANT = grantHi:8, grantLo:4, campaign, sku, createdAt:8, redeemedAt:8, delivery:1, itemCount:1,
- *         (sku, kind:1, code, status:1, supplier) * itemCount
+ *         (sku, kind:1, code, status:1, supplier) * itemCount, grantStatus:1, (validUntil:8) * itemCount
+ *   (the lifecycle part last, so that a claim's answer reads as before it: ClaimReplyJson)
  * </pre>
  * ORDER = orderHi:8, orderLo:4, campaign, sku, status:1, amount:8, currency, payBy:8, createdAt:8,
  *         grantHi:8, grantLo:4 (0, 0 until paid), refundCount:1,
@@ -45,6 +48,8 @@ public final class ReplyView {
     public long createdAt;
     public long redeemedAt;
     public DeliveryStatus delivery;
+    /** The grant's lifecycle status (docs/lifecycle.md). */
+    public GrantStatus status;
     public int loaded;
     public int duplicatesSkipped;
     public long available;
@@ -65,8 +70,12 @@ public final class ReplyView {
     public record Refund(int refund, String transactionId, long amount, RefundReason reason, RefundStatus status) {
     }
 
-    /** One granted item. {@code code} is empty for a recharge. */
-    public record Item(String sku, SkuKind kind, String code, DeliveryStatus status, String supplier) {
+    /**
+     * One granted item. {@code code} is empty for a recharge; {@code validUntil} is its code's
+     * validity (epoch ms), Long.MAX_VALUE for none.
+     */
+    public record Item(String sku, SkuKind kind, String code, DeliveryStatus status, String supplier,
+                       long validUntil) {
     }
 
     public ReplyView read(CommandType type, DirectBuffer buffer, int length) {
@@ -94,7 +103,7 @@ public final class ReplyView {
                     }
                 }
             }
-            case REDEEM_GRANT, REDEEM_CODE -> {
+            case REDEEM_GRANT, REDEEM_CODE, REVOKE_GRANT, REISSUE_GRANT, TRANSFER_GRANT -> {
                 if (result != ResultCode.IDEMPOTENCY_KEY_REUSED) {
                     grantHi = r.getLong();
                     grantLo = r.getInt();
@@ -139,12 +148,23 @@ public final class ReplyView {
         redeemedAt = r.getLong();
         delivery = DeliveryStatus.of(r.getByte());
         int n = r.getByte() & 0xFF;
+        String[] skus = new String[n];
+        SkuKind[] kinds = new SkuKind[n];
+        String[] codes = new String[n];
+        DeliveryStatus[] statuses = new DeliveryStatus[n];
+        String[] suppliers = new String[n];
         for (int i = 0; i < n; i++) {
-            String itemSku = r.string();
-            SkuKind kind = SkuKind.of(r.getByte());
-            String code = r.string();
-            DeliveryStatus status = DeliveryStatus.of(r.getByte());
-            items.add(new Item(itemSku, kind, code, status, r.string()));
+            skus[i] = r.string();
+            kinds[i] = SkuKind.of(r.getByte());
+            codes[i] = r.string();
+            statuses[i] = DeliveryStatus.of(r.getByte());
+            suppliers[i] = r.string();
+        }
+        boolean lifecycle = r.remaining() > 0; // a reply built without it (tools, tests) reads as in force
+        status = lifecycle ? GrantStatus.of(r.getByte()) : GrantStatus.ACTIVE;
+        for (int i = 0; i < n; i++) {
+            items.add(new Item(skus[i], kinds[i], codes[i], statuses[i], suppliers[i],
+                lifecycle ? r.getLong() : Long.MAX_VALUE));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
+import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.util.Ids;
 import dev.surge.engine.wire.WireReader;
@@ -111,10 +112,18 @@ final class CampaignDecider extends CommandDecider {
                 return;
             }
         }
+        long validUntil = in.remaining() >= 8 ? in.getLong() : Long.MAX_VALUE; // docs/lifecycle.md
+        if (validUntil <= 0) {
+            reply.invalid("validUntil: a time");
+            return;
+        }
         header(EventType.CODES_LOADED);
         out.putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen);
         int skippedAt = out.reserveInt();
         int countAt = out.reserveInt();
+        if (validUntil != Long.MAX_VALUE) {
+            out.putShort(EventView.VALID_UNTIL_TAG).putLong(validUntil); // in clear, before the sealed codes
+        }
         upload.clear(count);
         in.position(codesStart);
         int loaded = 0;

@@ -92,7 +92,7 @@ final class ClaimDecider extends CommandDecider {
             long key = identities.key(Identities.CLAIMS, userHigh, user, cmd, keyOff, keyLen);
             int seen = state.idempotency.find(identities.keyHigh(), key, time);
             if (seen != IdempotencyTable.MISSING) {
-                replayClaim(seen, fingerprint);
+                replayClaim(seen, fingerprint, userHigh, user);
                 return;
             }
         }
@@ -247,7 +247,7 @@ final class ClaimDecider extends CommandDecider {
             .putBytes(cmd, deviceOff, deviceLen).putBytes(cmd, ipOff, ipLen).putBytes(cmd, accountOff, accountLen);
     }
 
-    private void replayClaim(int seen, long fingerprint) {
+    private void replayClaim(int seen, long fingerprint, long userHigh, long user) {
         if (state.idempotency.fingerprint(seen) != fingerprint) {
             reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
             return;
@@ -256,7 +256,8 @@ final class ClaimDecider extends CommandDecider {
         reply.replayed(result);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
         if (result == ResultCode.GRANTED) {
-            reply.grant(state.idempotency.reference(seen));
+            int g = state.idempotency.reference(seen);
+            reply.grant(g, state.grants.owns(g, userHigh, user)); // given away since: no code (docs/lifecycle.md)
         } else if (result == ResultCode.RESERVED) {
             reply.order(state.idempotency.reference(seen)); // as the order is now: paid, cancelled, ...
         } else {

@@ -7,7 +7,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * One CODE SKU's card codes, in load order, packed in a byte arena. Codes are issued strictly in
  * order, so "issued" is one cursor and a code can never be handed out twice. Each code costs its
- * bytes plus 8 (end offset, owning grant). Confined to the writer thread.
+ * bytes plus 8 (end offset, owning grant). An upload's validity is kept per run of codes loaded
+ * with the same one ({@link #validFrom}), not per code: uploads are few. Confined to the writer
+ * thread.
  */
 final class CodePool {
     private byte[] arena = new byte[1024];
@@ -18,6 +20,10 @@ final class CodePool {
     int issued;
     /** Codes taken out of sale by an operator; they are the last ones not yet issued. */
     long withdrawn;
+    /** Runs of codes by validity: from code {@code runFirst[i]} on, valid until {@code runUntil[i]}. */
+    private int[] runFirst = new int[0];
+    private long[] runUntil = new long[0];
+    private int runs;
 
     long available() {
         return size - issued - withdrawn;
@@ -36,6 +42,62 @@ final class CodePool {
         ends[size] = arenaUsed;
         grantOf[size] = -1;
         return size++;
+    }
+
+    /** Codes loaded from now on (from index {@link #size}) are valid until {@code until}; Long.MAX_VALUE: no limit. */
+    void validFrom(long until) {
+        if (runs == 0 ? until == Long.MAX_VALUE : runUntil[runs - 1] == until) {
+            return; // the run goes on
+        }
+        if (runs > 0 && runFirst[runs - 1] == size) {
+            runUntil[runs - 1] = until; // the last run holds no code yet
+            return;
+        }
+        if (runs == runFirst.length) {
+            runFirst = Arrays.copyOf(runFirst, runs * 2 + 2);
+            runUntil = Arrays.copyOf(runUntil, runs * 2 + 2);
+        }
+        runFirst[runs] = size;
+        runUntil[runs++] = until;
+    }
+
+    /** The validity of code {@code index}'s upload (epoch ms), Long.MAX_VALUE for none. */
+    long validUntil(int index) {
+        int lo = 0;
+        int hi = runs - 1;
+        long until = Long.MAX_VALUE;
+        while (lo <= hi) { // the last run starting at or before index
+            int mid = (lo + hi) >>> 1;
+            if (runFirst[mid] <= index) {
+                until = runUntil[mid];
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return until;
+    }
+
+    int runs() {
+        return runs;
+    }
+
+    int runFirst(int i) {
+        return runFirst[i];
+    }
+
+    long runUntil(int i) {
+        return runUntil[i];
+    }
+
+    /** Restores a run read from a snapshot, in order. */
+    void restoreRun(int first, long until) {
+        if (runs == runFirst.length) {
+            runFirst = Arrays.copyOf(runFirst, runs * 2 + 2);
+            runUntil = Arrays.copyOf(runUntil, runs * 2 + 2);
+        }
+        runFirst[runs] = first;
+        runUntil[runs++] = until;
     }
 
     int start(int index) {

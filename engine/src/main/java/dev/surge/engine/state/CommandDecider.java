@@ -66,6 +66,31 @@ abstract class CommandDecider {
         out.wrap(out.buffer(), out.position() + length);
     }
 
+    /**
+     * Answers a repeated Idempotency-Key of a redemption or a transfer from its record (the
+     * original result and grant, or IDEMPOTENCY_KEY_REUSED for another request under the key);
+     * false when the key is new or absent.
+     */
+    final boolean replayGrantDecision(int scope, long actorHigh, long actor, int keyOff, int keyLen,
+                                      long fingerprint) {
+        if (keyLen == 0) {
+            return false;
+        }
+        long key = identities.key(scope, actorHigh, actor, cmd, keyOff, keyLen);
+        int seen = state.idempotency.find(identities.keyHigh(), key, time);
+        if (seen == IdempotencyTable.MISSING) {
+            return false;
+        }
+        if (state.idempotency.fingerprint(seen) != fingerprint) {
+            reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
+            return true;
+        }
+        reply.replayed(ResultCode.of(state.idempotency.result(seen)));
+        int g = state.idempotency.reference(seen);
+        reply.grantId(g == GrantBook.NONE ? 0 : state.grants.idHi[g], g == GrantBook.NONE ? 0 : state.grants.idLo[g]);
+        return true;
+    }
+
     /** Applies the event just written and records it in the slot for the journal. */
     final void commit(ResultCode result) {
         slot.eventLength = out.position();

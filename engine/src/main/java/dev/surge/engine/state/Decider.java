@@ -5,7 +5,8 @@ import dev.surge.engine.util.Identities;
 
 /**
  * Routes each command to the {@link CommandDecider} of its family: claims (the hot path),
- * redemptions, campaign administration, deliveries, queries, paid orders. Stamps the decision's time, which
+ * redemptions, campaign administration, deliveries, queries, paid orders, the lifecycle of grants. Stamps the
+ * decision's time, which
  * never runs backwards in the journal whatever order publishers stamped it in, and brackets the
  * decision for the identities' memo. Confined to the writer thread.
  */
@@ -19,6 +20,7 @@ final class Decider {
     private final DeliveryDecider deliveries;
     private final QueryDecider queries;
     private final OrderDecider orders;
+    private final GrantLifecycleDecider lifecycle;
 
     Decider(EngineState state, EventApplier applier, StateMachine machine) {
         Decision decision = new Decision(state, applier, machine);
@@ -31,6 +33,7 @@ final class Decider {
         this.deliveries = new DeliveryDecider(decision);
         this.queries = new QueryDecider(decision);
         this.orders = new OrderDecider(decision);
+        this.lifecycle = new GrantLifecycleDecider(decision);
     }
 
     void decide(CommandSlot slot) {
@@ -49,6 +52,7 @@ final class Decider {
             case RECORD_DELIVERY, CONFIGURE_SUPPLIER, REDRIVE_DELIVERIES, QUERY_PENDING_DELIVERIES -> deliveries;
             case QUERY_GRANT, QUERY_USER_GRANTS, QUERY_CAMPAIGNS, QUERY_BLOCKLIST -> queries;
             case CANCEL_ORDER, NOTIFY_PAYMENT, EXPIRE_ORDERS, RECORD_REFUND, QUERY_ORDER, QUERY_PENDING_REFUNDS -> orders;
+            case REVOKE_GRANT, REISSUE_GRANT, TRANSFER_GRANT -> lifecycle;
         };
         identities.beginDecision(slot.command);
         try {

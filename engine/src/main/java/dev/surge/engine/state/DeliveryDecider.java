@@ -2,6 +2,7 @@ package dev.surge.engine.state;
 
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.GrantStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
@@ -65,6 +66,10 @@ final class DeliveryDecider extends CommandDecider {
             reply.invalid("item: failed at every supplier; an operator re-drive makes it pending again");
             return;
         }
+        if (outcome == DeliveryOutcome.CANCELLED && state.grants.status[g] != GrantStatus.REVOKED.code()) {
+            reply.invalid("outcome: only a revoked grant's item is CANCELLED");
+            return;
+        }
         String error = outcome == DeliveryOutcome.NONE ? null
             : deliveryStepError(at, status, outcome, supplierOff, supplierLen);
         if (error != null) {
@@ -89,7 +94,8 @@ final class DeliveryDecider extends CommandDecider {
             return "supplier: not a supplier of SKU " + sku.id;
         }
         DeliveryStatus expected = outcome.delivers() ? DeliveryStatus.DELIVERED
-            : outcome == DeliveryOutcome.EXHAUSTED ? DeliveryStatus.FAILED : DeliveryStatus.PENDING;
+            : outcome == DeliveryOutcome.EXHAUSTED || outcome == DeliveryOutcome.CANCELLED ? DeliveryStatus.FAILED
+            : DeliveryStatus.PENDING;
         if (outcome == DeliveryOutcome.REDRIVEN || status != expected) {
             return "status: " + status + " does not go with outcome " + outcome;
         }
@@ -102,7 +108,8 @@ final class DeliveryDecider extends CommandDecider {
         } else if (supplier != now) {
             return "supplier: the item is at " + sku.suppliers[now] + "; fail over before sending elsewhere";
         }
-        if (pendingHere && (outcome == DeliveryOutcome.FAILOVER || outcome == DeliveryOutcome.EXHAUSTED)) {
+        if (pendingHere && (outcome == DeliveryOutcome.FAILOVER || outcome == DeliveryOutcome.EXHAUSTED
+            || outcome == DeliveryOutcome.CANCELLED)) {
             return "supplier: " + sku.suppliers[now] + " may have this delivery; ask it before leaving it";
         }
         return null;

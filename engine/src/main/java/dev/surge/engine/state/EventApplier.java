@@ -21,12 +21,14 @@ final class EventApplier {
     private final Identities identities;
     private final RiskSubject subject;
     private final OrderApplier orders;
+    private final GrantLifecycleApplier lifecycle;
 
     EventApplier(EngineState state) {
         this.state = state;
         this.identities = state.identities;
         this.subject = new RiskSubject(state.identities);
         this.orders = new OrderApplier(state, this);
+        this.lifecycle = new GrantLifecycleApplier(state, this);
     }
 
     void apply(EventView e) {
@@ -50,6 +52,12 @@ final class EventApplier {
             case PAYMENT_RECORDED -> orders.payment(e);
             case ORDERS_EXPIRED -> orders.expire(e);
             case REFUND_RECORDED -> orders.refund(e);
+            case GRANT_REVOKED -> {
+                lifecycle.revoked(e);
+                orders.grantRevoked(e); // a paid grant's payment is refunded (docs/payments.md)
+            }
+            case GRANT_REISSUED -> lifecycle.reissued(e);
+            case GRANT_TRANSFERRED -> lifecycle.transferred(e);
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
         state.lastSequence = e.sequence;
@@ -76,6 +84,7 @@ final class EventApplier {
             }
             sku.stock = s.stock;
             sku.perUserLimit = s.perUserLimit;
+            sku.codeValidUntil = s.codeValidUntil;
             sku.suppliers = s.suppliers.toArray(new String[0]);
             sku.price = s.price;
             sku.currency = s.currency;
@@ -97,6 +106,7 @@ final class EventApplier {
     private void loadCodes(EventView e) {
         Campaign c = state.campaign(e.buffer(), e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, e.buffer(), e.skuOffset, e.skuLength);
+        sku.pool.validFrom(e.validUntil);
         e.forEachCode((i, buffer, offset, length) -> state.codes.add(sku.index, sku.pool.add(buffer, offset, length)));
     }
 
@@ -244,6 +254,7 @@ final class EventApplier {
         }
     }
 
+    /** Remembers a decision under its Idempotency-Key, if it had one. */
     void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
         if (e.keyLength > 0) {
             long key = identities.key(scope, subjectHigh, subject, e.buffer(), e.keyOffset, e.keyLength);

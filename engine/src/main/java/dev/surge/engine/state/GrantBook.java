@@ -12,7 +12,13 @@ import org.agrona.collections.Long2LongHashMap;
  * by the low half of the owner's identity, which two users could share (2^-64, and unaimable):
  * so whoever walks it keeps only the grants whose whole identity is the owner's ({@link #owns}).
  * A grant's id is its number under a keyed permutation ({@link GrantIdCipher}), so finding a grant
- * by id is a decryption and one compare, with no index of ids. Confined to the writer thread.
+ * by id is a decryption and one compare, with no index of ids.
+ *
+ * <p>Each user's list is kept newest first by grant number, also when a grant changes owner
+ * ({@link #transfer}): it leaves the giver's list and enters the recipient's at its place. So a
+ * state rebuilt by adding the grants in number order (a snapshot) has the very same lists. A
+ * transfer walks the giver's grants newer than the gift and the recipient's newer than it: those
+ * two users' grants, never anyone else's (docs/lifecycle.md). Confined to the writer thread.
  */
 final class GrantBook {
     static final int NONE = -1;
@@ -26,6 +32,8 @@ final class GrantBook {
     int[] sku = new int[64];
     long[] createdAt = new long[64];
     long[] redeemedAt = new long[64];
+    /** A {@link dev.surge.engine.GrantStatus} code: ACTIVE (0) or REVOKED. */
+    byte[] status = new byte[64];
     int[] previousOfUser = new int[64];
     int[] firstItem = new int[64];
     byte[] itemCount = new byte[64];
@@ -98,6 +106,7 @@ final class GrantBook {
         sku[g] = skuIndex;
         createdAt[g] = time;
         redeemedAt[g] = 0;
+        status[g] = 0;
         firstItem[g] = items;
         itemCount[g] = 0;
         account[g] = NONE;
@@ -108,6 +117,45 @@ final class GrantBook {
             otherIds.put(hi, g);
         }
         return g;
+    }
+
+    /** Gives grant {@code g} to the user with this 128-bit identity: out of its owner's list, into theirs. */
+    void transfer(int g, long toHigh, long toLow) {
+        unlink(g);
+        ownerHigh[g] = toHigh;
+        ownerLow[g] = toLow;
+        link(g);
+    }
+
+    private void unlink(int g) {
+        long key = newestKey(ownerLow[g]);
+        int head = (int) subjects.get(key) - 1;
+        if (head == g) {
+            subjects.put(key, previousOfUser[g] + 1);
+            return;
+        }
+        int x = head;
+        while (previousOfUser[x] != g) { // the owner's grants newer than g
+            x = previousOfUser[x];
+        }
+        previousOfUser[x] = previousOfUser[g];
+    }
+
+    /** Puts g into its owner's list at its place: lists stay newest first by number. */
+    private void link(int g) {
+        long key = newestKey(ownerLow[g]);
+        int head = (int) subjects.get(key) - 1;
+        if (head < g) { // NONE is below every grant
+            previousOfUser[g] = head;
+            subjects.put(key, g + 1);
+            return;
+        }
+        int x = head;
+        while (previousOfUser[x] > g) { // the owner's grants newer than g
+            x = previousOfUser[x];
+        }
+        previousOfUser[g] = previousOfUser[x];
+        previousOfUser[x] = g;
     }
 
     void addItem(int grant, int skuIndex, int code, int status) {
@@ -183,6 +231,7 @@ final class GrantBook {
         sku = Arrays.copyOf(sku, n);
         createdAt = Arrays.copyOf(createdAt, n);
         redeemedAt = Arrays.copyOf(redeemedAt, n);
+        status = Arrays.copyOf(status, n);
         previousOfUser = Arrays.copyOf(previousOfUser, n);
         firstItem = Arrays.copyOf(firstItem, n);
         itemCount = Arrays.copyOf(itemCount, n);

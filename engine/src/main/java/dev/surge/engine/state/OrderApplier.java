@@ -89,11 +89,33 @@ final class OrderApplier {
             if (e.reason == RefundReason.LATE_PAYMENT.code() && orders.reserved(o)) {
                 expire(o); // due, and not swept yet: the late payment is what expires it
             }
-            payments.refund[p] = (byte) (refundsOf(o) + 1);
-            payments.refundStatus[p] = RefundStatus.REQUIRED.code();
-            payments.refundAt[p] = e.timestamp;
-            c.refundsRequired++;
+            owe(p, o, c, e.timestamp);
         }
+    }
+
+    /** A revoked grant that an order paid for: the payment that paid it is refunded, reason REVOKED. */
+    void grantRevoked(EventView e) {
+        int o = state.orders.ofGrant(state.grants.find(e.grantHi, e.grantLo));
+        if (o == OrderBook.NONE) {
+            return;
+        }
+        PaymentBook payments = state.payments;
+        for (int p = state.orders.newestPayment[o]; p != PaymentBook.NONE; p = payments.previousOfOrder[p]) {
+            if (payments.result[p] == ResultCode.PAID.code()) {
+                payments.reason[p] = RefundReason.REVOKED.code();
+                owe(p, o, campaignOf(o), e.timestamp);
+                return;
+            }
+        }
+    }
+
+    /** Payment {@code p} of order {@code o} is owed back: the order's next refund, REQUIRED. */
+    private void owe(int p, int o, Campaign c, long time) {
+        PaymentBook payments = state.payments;
+        payments.refund[p] = (byte) (refundsOf(o) + 1);
+        payments.refundStatus[p] = RefundStatus.REQUIRED.code();
+        payments.refundAt[p] = time;
+        c.refundsRequired++;
     }
 
     private void pay(EventView e, int o, Campaign c) {
@@ -103,7 +125,7 @@ final class OrderApplier {
         orders.status[o] = OrderStatus.PAID.code();
         int g = applier.issue(e, c, sku, orders.ownerHigh[o], orders.ownerLow[o]);
         state.grants.account[g] = orders.account[o];
-        orders.grant[o] = g;
+        orders.paid(o, g);
         c.ordersPaid++;
     }
 

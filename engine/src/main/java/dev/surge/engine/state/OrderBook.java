@@ -3,6 +3,7 @@ package dev.surge.engine.state;
 import dev.surge.engine.OrderStatus;
 import dev.surge.engine.util.GrantIdCipher;
 import java.util.Arrays;
+import org.agrona.collections.Int2IntHashMap;
 
 /**
  * Every order of a paid SKU (docs/payments.md), as parallel primitive arrays indexed by order
@@ -43,6 +44,8 @@ final class OrderBook {
 
     final GrantIdCipher ids;
     final DeadlineHeap deadlines = new DeadlineHeap();
+    /** Paid orders by their grant (derived, like the heap): a revoked paid grant finds its payment. */
+    private final Int2IntHashMap byGrant = new Int2IntHashMap(NONE);
 
     OrderBook(GrantIdCipher ids) {
         this.ids = ids;
@@ -105,6 +108,16 @@ final class OrderBook {
         return o;
     }
 
+    void paid(int o, int g) {
+        grant[o] = g;
+        byGrant.put(g, o);
+    }
+
+    /** The order that grant {@code g} was issued for, or NONE (a free claim's grant). */
+    int ofGrant(int g) {
+        return g < 0 || byGrant.isEmpty() ? NONE : byGrant.get(g);
+    }
+
     boolean owns(int o, long high, long low) {
         return ownerLow[o] == low && ownerHigh[o] == high;
     }
@@ -129,12 +142,15 @@ final class OrderBook {
         return nextDeadline() <= time ? deadlines.pop() : NONE;
     }
 
-    /** After a restore: every RESERVED order back in the heap. */
-    void rebuildDeadlines() {
+    /** After a restore: every RESERVED order back in the heap, every paid one in the grant index. */
+    void rebuildDerived() {
         deadlines.clear();
+        byGrant.clear();
         for (int o = 0; o < size; o++) {
             if (reserved(o)) {
                 deadlines.push(o, payBy[o]);
+            } else if (grant[o] != NONE) {
+                byGrant.put(grant[o], o);
             }
         }
     }

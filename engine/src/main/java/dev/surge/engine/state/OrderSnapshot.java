@@ -119,7 +119,7 @@ final class OrderSnapshot {
             p.refundOutcome[n] = in.readByte();
             p.refundAt[n] = in.readLong();
         }
-        o.rebuildDeadlines();
+        o.rebuildDerived();
         s.orderDeadline = o.nextDeadline();
     }
 

@@ -12,9 +12,12 @@ import java.util.List;
  *
  * @param item          the item's place in its grant (the {@code -N} of its delivery id)
  * @param supplierIndex index into {@code suppliers} of the supplier it is at (0 before any record)
+ * @param revoked       its grant was revoked: send nothing more that the supplier does not hold
+ *                      already, record it CANCELLED (docs/lifecycle.md)
  */
 public record PendingDelivery(long grantHi, int grantLo, int item, String campaign, String sku, String account,
-                              List<String> suppliers, int supplierIndex, int attempts, DeliveryOutcome lastOutcome) {
+                              List<String> suppliers, int supplierIndex, int attempts, DeliveryOutcome lastOutcome,
+                              boolean revoked) {
 
     /** The id the supplier sees, and its Idempotency-Key: {@code <grantId>-<item>}. */
     public String deliveryId() {

@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.GrantStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
@@ -38,7 +39,7 @@ final class RedemptionDecider extends CommandDecider {
         int lo = in.getInt();
         long user = identities.user(cmd, userOff, userLen);
         long userHigh = identities.userHigh();
-        if (replayRedemption(Identities.GRANT_REDEMPTIONS, userHigh, user, Hashing.combine(hi, lo))) {
+        if (replayGrantDecision(Identities.GRANT_REDEMPTIONS, userHigh, user, keyOff, keyLen, Hashing.combine(hi, lo))) {
             return;
         }
         int g = state.grants.find(hi, lo);
@@ -67,7 +68,7 @@ final class RedemptionDecider extends CommandDecider {
         // campaign outside that key's scope
         long fingerprint = Hashing.combine(Hashing.hash(cmd, codeOff, codeLen), Hashing.hash(cmd, keyHashOff, keyHashLen));
         long redeemer = identities.user(cmd, userOff, userLen);
-        if (replayRedemption(Identities.CODE_REDEMPTIONS, identities.userHigh(), redeemer, fingerprint)) {
+        if (replayGrantDecision(Identities.CODE_REDEMPTIONS, identities.userHigh(), redeemer, keyOff, keyLen, fingerprint)) {
             return;
         }
         long entry = state.codes.find(cmd, codeOff, codeLen);
@@ -93,12 +94,16 @@ final class RedemptionDecider extends CommandDecider {
         return key != null && key.covers(state.skus[state.grants.sku[g]].campaign.id);
     }
 
+    /** Order: revoked, redeemed, expired (the campaign's redeemUntil or a code's own validity), delivered. */
     private ResultCode redeemable(int g) {
         GrantBook grants = state.grants;
+        if (grants.status[g] == GrantStatus.REVOKED.code()) {
+            return ResultCode.REVOKED;
+        }
         if (grants.redeemedAt[g] != 0) {
             return ResultCode.ALREADY_REDEEMED;
         }
-        if (time > state.skus[grants.sku[g]].campaign.redeemUntil) {
+        if (time > state.skus[grants.sku[g]].campaign.redeemUntil || time > CodeValidity.ofGrant(state, g)) {
             return ResultCode.EXPIRED;
         }
         int first = grants.firstItem[g];
@@ -108,25 +113,6 @@ final class RedemptionDecider extends CommandDecider {
             }
         }
         return ResultCode.REDEEMED;
-    }
-
-    private boolean replayRedemption(int scope, long actorHigh, long actor, long fingerprint) {
-        if (keyLen == 0) {
-            return false;
-        }
-        long key = identities.key(scope, actorHigh, actor, cmd, keyOff, keyLen);
-        int seen = state.idempotency.find(identities.keyHigh(), key, time);
-        if (seen == IdempotencyTable.MISSING) {
-            return false;
-        }
-        if (state.idempotency.fingerprint(seen) != fingerprint) {
-            reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
-            return true;
-        }
-        reply.replayed(ResultCode.of(state.idempotency.result(seen)));
-        int g = state.idempotency.reference(seen);
-        reply.grantId(g == GrantBook.NONE ? 0 : state.grants.idHi[g], g == GrantBook.NONE ? 0 : state.grants.idLo[g]);
-        return true;
     }
 
     private void writeRedemption(int actorKind, long fingerprint, long hi, int lo, ResultCode result) {

@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.GrantStatus;
 
 /**
  * Which FAILED recharge items an operator's re-drive covers: of a campaign (or any), whose last
@@ -37,8 +38,9 @@ final class RedriveFilter {
         int n = 0;
         for (int g = 0; g < grants.size; g++) {
             Sku grantSku = s.skus[grants.sku[g]];
-            if (!campaign.isEmpty() && !grantSku.campaign.id.equals(campaign)) {
-                continue;
+            if ((!campaign.isEmpty() && !grantSku.campaign.id.equals(campaign))
+                || grants.status[g] == GrantStatus.REVOKED.code()) {
+                continue; // a revoked grant's recharge is never sent again (docs/lifecycle.md)
             }
             int first = grants.firstItem[g];
             for (int i = 0; i < grants.itemCount[g]; i++) {

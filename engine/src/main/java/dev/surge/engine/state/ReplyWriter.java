@@ -64,6 +64,14 @@ final class ReplyWriter {
     }
 
     void grant(int g) {
+        grant(g, true);
+    }
+
+    /**
+     * A grant; its codes only when {@code withCodes} (an Idempotency-Key replay of the claim of a
+     * grant given away since must not show the code to the giver, docs/lifecycle.md).
+     */
+    void grant(int g, boolean withCodes) {
         GrantBook grants = state.grants;
         Sku sku = state.skus[grants.sku[g]];
         w.putLong(grants.idHi[g]).putInt(grants.idLo[g]).putString(sku.campaign.id).putString(sku.id)
@@ -85,7 +93,7 @@ final class ReplyWriter {
             Sku itemSku = state.skus[grants.itemSku[item]];
             w.putString(itemSku.id).putByte(itemSku.kind.code());
             int code = grants.itemCode[item];
-            if (code == GrantBook.NONE) {
+            if (code == GrantBook.NONE || !withCodes) {
                 w.putShort(0);
             } else {
                 int at = w.position();
@@ -96,6 +104,10 @@ final class ReplyWriter {
             w.putByte(grants.itemStatus[item]);
             int supplier = grants.itemSupplier[item];
             w.putString(supplier < 0 ? null : itemSku.suppliers[supplier]);
+        }
+        w.putByte(grants.status[g]);
+        for (int i = 0; i < n; i++) {
+            w.putLong(CodeValidity.ofItem(state, first + i));
         }
     }
 

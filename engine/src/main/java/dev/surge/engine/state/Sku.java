@@ -13,6 +13,8 @@ final class Sku {
     /** Units granted: grants of this SKU, or items of it inside bundles. */
     long granted;
     int perUserLimit;
+    /** CODE: its codes are not redeemable after this (epoch ms); Long.MAX_VALUE for none (docs/lifecycle.md). */
+    long codeValidUntil = Long.MAX_VALUE;
     String[] suppliers = new String[0];
     /** BUNDLE: the parts, as SKU indices and quantities. */
     int[] itemSkus = new int[0];

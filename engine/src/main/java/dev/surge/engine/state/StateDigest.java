@@ -30,7 +30,8 @@ final class StateDigest {
             Sku k = s.skus[i];
             d.add(k.campaign.index).add(k.id.hashCode()).add(k.kind.code()).add(k.stock).add(k.granted)
                 .add(k.perUserLimit).add(java.util.Arrays.hashCode(k.suppliers))
-                .add(java.util.Arrays.hashCode(k.itemSkus)).add(java.util.Arrays.hashCode(k.itemQty));
+                .add(java.util.Arrays.hashCode(k.itemSkus)).add(java.util.Arrays.hashCode(k.itemQty))
+                .add(k.codeValidUntil);
             if (k.pool != null) {
                 CodePool p = k.pool;
                 d.add(p.size).add(p.issued).add(p.withdrawn)
@@ -38,13 +39,17 @@ final class StateDigest {
                 for (int c = 0; c < p.size; c++) {
                     d.add(p.length(c)).add(p.grantOf(c));
                 }
+                d.add(p.runs());
+                for (int r = 0; r < p.runs(); r++) {
+                    d.add(p.runFirst(r)).add(p.runUntil(r));
+                }
             }
         }
         GrantBook g = s.grants;
         d.add(g.size).add(g.items);
         for (int i = 0; i < g.size; i++) {
             d.add(g.idHi[i]).add(g.idLo[i]).add(g.ownerHigh[i]).add(g.ownerLow[i]).add(g.sku[i]).add(g.createdAt[i]).add(g.redeemedAt[i])
-                .add(g.previousOfUser[i]).add(g.firstItem[i]).add(g.itemCount[i]).add(g.account[i]);
+                .add(g.previousOfUser[i]).add(g.firstItem[i]).add(g.itemCount[i]).add(g.account[i]).add(g.status[i]);
         }
         for (int i = 0; i < g.items; i++) {
             d.add(g.itemSku[i]).add(g.itemCode[i]).add(g.itemStatus[i]).add(g.itemSupplier[i]);

@@ -3,6 +3,7 @@ package dev.surge.engine.state;
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.GrantStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CampaignDirectory;
 import dev.surge.engine.command.ClaimCommand;
@@ -246,10 +247,11 @@ public final class StateMachine {
             int supplier = grants.itemSupplier[item];
             items.add(new GrantSummary.Item(itemSku.id, code,
                 withCodes && code >= 0 ? itemSku.pool.text(code) : null,
-                DeliveryStatus.of(grants.itemStatus[item]), supplier < 0 ? null : itemSku.suppliers[supplier]));
+                DeliveryStatus.of(grants.itemStatus[item]), supplier < 0 ? null : itemSku.suppliers[supplier],
+                CodeValidity.ofItem(state, item)));
         }
         return new GrantSummary(GrantIds.format(grants.idHi[g], grants.idLo[g]), sku.campaign.id, sku.id,
-            grants.createdAt[g], grants.redeemedAt[g], items);
+            grants.createdAt[g], grants.redeemedAt[g], items, GrantStatus.of(grants.status[g]));
     }
 
     /** The text of a pooled code, or null (for tools that reveal codes on request). */
@@ -303,7 +305,8 @@ public final class StateMachine {
                 Sku sku = state.skus[grants.itemSku[item]];
                 list.add(new PendingDelivery(grants.idHi[g], grants.idLo[g], i, sku.campaign.id, sku.id,
                     grants.account(g), List.of(sku.suppliers), Math.max(0, grants.itemSupplier[item]),
-                    state.deliveries.attempts(item), state.deliveries.outcome(item)));
+                    state.deliveries.attempts(item), state.deliveries.outcome(item),
+                    grants.status[g] == GrantStatus.REVOKED.code()));
             }
         }
         return new PendingPage(list, g >= grants.size ? -1 : g);

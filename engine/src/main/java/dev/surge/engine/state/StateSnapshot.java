@@ -18,8 +18,16 @@ final class StateSnapshot {
      * minute they were decided, and each redeemer key with its scope (the campaigns it may
      * redeem). Earlier formats (1-5) kept state under unkeyed hashes this version no longer
      * computes, or keys without scopes, so they are refused and recovery falls back to an older
-     * snapshot or to the journal from its start. 7 adds paid sales ({@link OrderSnapshot}): prices,
-     * held units, order counters, orders and payments; a format 6 snapshot is refused the same way.
+     * snapshot or to the journal from its start.
+     *
+     * <p>7 (paid sales, docs/payments.md): at the end, {@link OrderSnapshot}: prices, held units,
+     * order counters, orders and payments.
+     *
+     * <p>7 (the lifecycle of grants, docs/lifecycle.md): after each SKU's per-user limit its
+     * {@code codeValidUntil}; after a pool's codes its runs of upload validity (count, then
+     * (first code, validUntil) each); after each grant's account its lifecycle status. Users' grant
+     * lists are still rebuilt (they are kept in grant order, also across transfers). A format 6
+     * snapshot is refused like the ones before it: recovery replays the journal instead.
      */
     static final int FORMAT = 7;
 
@@ -73,6 +81,7 @@ final class StateSnapshot {
             out.writeLong(k.stock);
             out.writeLong(k.granted);
             out.writeInt(k.perUserLimit);
+            out.writeLong(k.codeValidUntil);
             out.writeInt(k.suppliers.length);
             for (String sup : k.suppliers) {
                 out.writeUTF(sup);
@@ -93,6 +102,11 @@ final class StateSnapshot {
                     out.writeInt(p.length(c));
                     out.writeInt(p.grantOf(c));
                 }
+                out.writeInt(p.runs());
+                for (int r = 0; r < p.runs(); r++) {
+                    out.writeInt(p.runFirst(r));
+                    out.writeLong(p.runUntil(r));
+                }
             }
         }
     }
@@ -110,6 +124,7 @@ final class StateSnapshot {
             out.writeInt(g.firstItem[i]);
             out.writeByte(g.itemCount[i]);
             out.writeInt(g.account[i]);
+            out.writeByte(g.status[i]);
         }
         out.writeInt(g.items);
         for (int i = 0; i < g.items; i++) {
@@ -244,6 +259,7 @@ final class StateSnapshot {
             k.stock = in.readLong();
             k.granted = in.readLong();
             k.perUserLimit = in.readInt();
+            k.codeValidUntil = in.readLong();
             k.suppliers = new String[in.readInt()];
             for (int j = 0; j < k.suppliers.length; j++) {
                 k.suppliers[j] = in.readUTF();
@@ -275,6 +291,10 @@ final class StateSnapshot {
                     }
                 }
                 p.issued = issued;
+                int runs = in.readInt();
+                for (int r = 0; r < runs; r++) {
+                    p.restoreRun(in.readInt(), in.readLong());
+                }
             }
         }
     }
@@ -293,6 +313,7 @@ final class StateSnapshot {
             g.firstItem[grant] = in.readInt();
             g.itemCount[grant] = in.readByte();
             g.account[grant] = in.readInt();
+            g.status[grant] = in.readByte();
         }
         int items = in.readInt();
         g.ensureItemCapacity(items);

@@ -32,6 +32,8 @@ public final class Identities {
     public static final int CLAIMS = 0;
     public static final int GRANT_REDEMPTIONS = 1;
     public static final int CODE_REDEMPTIONS = 2;
+    /** A user gives a grant away (docs/lifecycle.md). */
+    public static final int TRANSFERS = 3;
 
     private final SipHash users;
     private final SipHash[] keys;
@@ -52,7 +54,7 @@ public final class Identities {
         SipHash root = new SipHash(key0, key1);
         users = root.derive("users");
         keys = new SipHash[] {root.derive("claim-keys"), root.derive("grant-redemption-keys"),
-            root.derive("code-redemption-keys")};
+            root.derive("code-redemption-keys"), root.derive("transfer-keys")};
         devices = root.derive("devices");
         addresses = root.derive("addresses");
         fingerprint = root.fingerprint();

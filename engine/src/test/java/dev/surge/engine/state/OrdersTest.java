@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,24 @@ class OrdersTest {
         assertEquals(digest, restored.digest());
         assertEquals(c.payBy, restored.orderDeadline(), "the deadline heap is rebuilt");
         assertNotNull(restored);
+    }
+
+    @Test
+    void revokingAPaidGrantRefundsItsPaymentButAReissueDoesNot() {
+        ReplyView a = reserve("alice");
+        ReplyView paid = pay("T1", a);
+        ReplyView b = reserve("bob");
+        ReplyView bobPaid = pay("T2", b);
+        d.load("sale", "vip", List.of("SPARE"));
+        assertEquals(ResultCode.OK, d.reissue("ops", "lost code", bobPaid.grantId()).result);
+        assertTrue(d.order("bob", b.orderId()).refunds.isEmpty(), "a re-issue replaces, it refunds nothing");
+        assertEquals(ResultCode.OK, d.revoke("ops", "fraud", paid.grantId()).result);
+        ReplyView order = d.order("alice", a.orderId());
+        assertEquals(1, order.refunds.size());
+        assertEquals(RefundReason.REVOKED, order.refunds.get(0).reason());
+        assertEquals("T1", order.refunds.get(0).transactionId());
+        assertEquals(1, d.pendingRefunds(0, 10).refunds().size());
+        assertEquals(d.machine.digest(), d.replay().digest());
     }
 
     @Test

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
 
 /**
  * One seeded random history: a campaign with CODE, DIRECT_RECHARGE and BUNDLE SKUs, then claims,
- * status changes, stock adjustments, code loads, redemptions, deliveries and time passing, driven
+ * status changes, stock adjustments, code loads (some with a validity), redemptions, deliveries,
+ * revocations, re-issues, gifts and time passing, driven
  * through {@link EngineDriver} with a deliberately naive reference model alongside that every
  * reply is asserted against. {@link #run()} also checks replay and snapshot digests. Shared through
  * the engine's test-jar: {@code RandomizedInvariantsTest} runs it against the engine, the journal
@@ -53,6 +54,12 @@ public final class RandomizedHistory {
     private final Set<String> redeemed = new HashSet<>();
     private final Set<String> delivered = new HashSet<>();
     private int bundleQty2;
+    // the lifecycle of grants (docs/lifecycle.md)
+    private final Map<String, Long> codeValidity = new HashMap<>();
+    private final Map<String, List<String>> grantCodes = new HashMap<>();
+    private final Map<String, String> claimer = new HashMap<>();
+    private final Set<String> revoked = new HashSet<>();
+    private int lifecycleKeys;
 
     public RandomizedHistory(long seed) {
         this(seed, true);
@@ -68,7 +75,10 @@ public final class RandomizedHistory {
         spec.startsAt = d.now + rnd.nextInt(3) * 100;
         spec.endsAt = spec.startsAt + 500 + rnd.nextInt(5000);
         EngineDriver.sku(spec, "code1", SkuKind.CODE).perUserLimit = rnd.nextInt(3);
-        EngineDriver.sku(spec, "code2", SkuKind.CODE);
+        CampaignSpec.SkuSpec code2 = EngineDriver.sku(spec, "code2", SkuKind.CODE);
+        if (rnd.nextBoolean()) {
+            code2.codeValidUntil = spec.startsAt + rnd.nextInt(6000);
+        }
         CampaignSpec.SkuSpec rc = EngineDriver.sku(spec, "rc", SkuKind.DIRECT_RECHARGE);
         rc.stock = rechargeStock = rnd.nextInt(10);
         rc.suppliers.add("s");
@@ -101,9 +111,11 @@ public final class RandomizedHistory {
         int claims = 0;
         for (int step = 0; step < STEPS; step++) {
             int op = rnd.nextInt(100);
-            if (op < 70) {
+            if (op < 63) {
                 claim();
                 claims++;
+            } else if (op < 70) {
+                lifecycle();
             } else if (op < 75) {
                 CampaignStatus next = rnd.nextBoolean() ? CampaignStatus.PAUSED : CampaignStatus.ACTIVE;
                 if (rnd.nextInt(20) == 0) {
@@ -151,7 +163,8 @@ public final class RandomizedHistory {
         for (int i = 0; i < n; i++) {
             batch.add("K" + rnd.nextInt(40)); // small space: duplicates within and across uploads
         }
-        ReplyView r = d.load("c", sku, batch);
+        long validUntil = rnd.nextInt(3) == 0 ? d.now + rnd.nextInt(2000) : Long.MAX_VALUE;
+        ReplyView r = d.load("c", sku, batch, validUntil);
         assertEquals(ResultCode.OK, r.result);
         Set<String> fresh = new LinkedHashSet<>();
         for (String code : batch) {
@@ -160,6 +173,7 @@ public final class RandomizedHistory {
             }
         }
         allCodes.addAll(fresh);
+        fresh.forEach(code -> codeValidity.put(code, validUntil));
         loaded.get(sku).addAll(fresh);
         assertEquals(fresh.size(), r.loaded);
         assertEquals(batch.size() - fresh.size(), r.duplicatesSkipped);
@@ -214,7 +228,9 @@ public final class RandomizedHistory {
                 assertTrue(r.replayed, "a repeated key is a replay");
                 assertEquals(first[1], r.result);
                 assertEquals(first[2], r.result == ResultCode.GRANTED ? r.grantId() : null);
-                assertEquals(first[3], itemsOf(r), "a replay hands over the same items");
+                boolean givenAway = first[2] != null && !user.equals(owner((String) first[2]));
+                assertEquals(givenAway ? withoutCodes((String) first[3]) : first[3], itemsOf(r),
+                    "a replay hands over the same items (no code once given away)");
             }
             return;
         }
@@ -232,6 +248,10 @@ public final class RandomizedHistory {
         if (expected == ResultCode.GRANTED) {
             granted(user, sku, device, ip, r);
         }
+    }
+
+    private static String withoutCodes(String items) {
+        return items.replaceAll("=[^;]*;", "=;");
     }
 
     /** What was handed over; delivery progress may differ between the first answer and a replay. */
@@ -309,6 +329,10 @@ public final class RandomizedHistory {
             }
         }
         grants.add(new String[] {r.grantId(), user, sku});
+        List<String> codes = new ArrayList<>();
+        r.items.forEach(item -> codes.add(item.code()));
+        grantCodes.put(r.grantId(), codes);
+        claimer.put(r.grantId(), user);
         if (!sku.equals("rc")) {
             delivered.add(r.grantId());
         }
@@ -325,8 +349,12 @@ public final class RandomizedHistory {
         ResultCode expected;
         if (!owner) {
             expected = ResultCode.NOT_OWNER;
+        } else if (revoked.contains(g[0])) {
+            expected = ResultCode.REVOKED;
         } else if (redeemed.contains(g[0])) {
             expected = ResultCode.ALREADY_REDEEMED;
+        } else if (d.now > validUntil(g[0])) {
+            expected = ResultCode.EXPIRED;
         } else if (!delivered.contains(g[0])) {
             expected = ResultCode.NOT_DELIVERED;
         } else {
@@ -343,5 +371,96 @@ public final class RandomizedHistory {
         String grant = pendingRecharges.remove(rnd.nextInt(pendingRecharges.size()));
         assertEquals(ResultCode.OK, d.delivery(grant, 0, DeliveryStatus.DELIVERED, "s").result);
         delivered.add(grant);
+    }
+
+    // ---- the lifecycle of grants ---------------------------------------------------------------
+
+    private String owner(String grantId) {
+        for (String[] g : grants) {
+            if (g[0].equals(grantId)) {
+                return g[1];
+            }
+        }
+        return null;
+    }
+
+    /** The earliest validity of a grant's codes: each code's upload's, and code2's own. */
+    private long validUntil(String grantId) {
+        long until = Long.MAX_VALUE;
+        for (String code : grantCodes.get(grantId)) {
+            if (!code.isEmpty()) {
+                until = Math.min(until, codeValidity.get(code));
+            }
+        }
+        String sku = grants.stream().filter(g -> g[0].equals(grantId)).findFirst().orElseThrow()[2];
+        if (sku.equals("code2") || sku.equals("bun")) {
+            until = Math.min(until, spec.sku("code2").codeValidUntil);
+        }
+        return until;
+    }
+
+    private void lifecycle() {
+        if (grants.isEmpty()) {
+            return;
+        }
+        String[] g = grants.get(rnd.nextInt(grants.size()));
+        int op = rnd.nextInt(3);
+        if (op == 0) {
+            ResultCode expected = revoked.contains(g[0]) ? ResultCode.REVOKED
+                : redeemed.contains(g[0]) ? ResultCode.ALREADY_REDEEMED : ResultCode.OK;
+            assertEquals(expected, d.revoke("ops", "test", g[0]).result, "revoke");
+            if (expected == ResultCode.OK) {
+                revoked.add(g[0]);
+            }
+        } else if (op == 1) {
+            reissue(g);
+        } else {
+            transfer(g);
+        }
+    }
+
+    private void reissue(String[] g) {
+        ReplyView r = d.reissue("ops", "broken", g[0]);
+        boolean code = g[2].equals("code1") || g[2].equals("code2");
+        ResultCode expected = revoked.contains(g[0]) ? ResultCode.REVOKED
+            : redeemed.contains(g[0]) ? ResultCode.ALREADY_REDEEMED
+            : !code ? ResultCode.NOT_REISSUABLE
+            : available(g[2]) < 1 ? ResultCode.SOLD_OUT : ResultCode.OK;
+        assertEquals(expected, r.result, "reissue of " + g[2]);
+        if (expected != ResultCode.OK) {
+            return;
+        }
+        revoked.add(g[0]);
+        int next = issued.get(g[2]);
+        String fresh = loaded.get(g[2]).get(next);
+        issued.put(g[2], next + 1);
+        assertTrue(issuedCodes.add(fresh));
+        assertEquals(fresh, d.query(g[1], r.grantId()).items.get(0).code(), "the next code of the pool, to the owner");
+        grants.add(new String[] {r.grantId(), g[1], g[2]});
+        grantCodes.put(r.grantId(), List.of(fresh));
+        delivered.add(r.grantId());
+    }
+
+    private void transfer(String[] g) {
+        String from = rnd.nextInt(5) != 0 ? g[1] : "u" + rnd.nextInt(15);
+        String to = rnd.nextInt(8) == 0 ? from : "u" + rnd.nextInt(15);
+        ReplyView r = d.transfer(from, "t" + lifecycleKeys++, g[0], to);
+        ResultCode expected = to.equals(from) ? ResultCode.INVALID
+            : !from.equals(g[1]) ? ResultCode.NOT_FOUND
+            : revoked.contains(g[0]) ? ResultCode.REVOKED
+            : redeemed.contains(g[0]) ? ResultCode.ALREADY_REDEEMED
+            : g[2].equals("rc") ? ResultCode.NOT_TRANSFERABLE : ResultCode.TRANSFERRED;
+        assertEquals(expected, r.result, "transfer of " + g[2] + " from " + from + " to " + to);
+        if (expected == ResultCode.TRANSFERRED) {
+            g[1] = to;
+            assertEquals(ResultCode.NOT_FOUND, d.query(from, g[0]).result, "the giver no longer sees it");
+            assertEquals(g[0], d.machine.grantsOf(to, 1).get(0).grantId().equals(g[0]) ? g[0]
+                : findIn(to, g[0]), "the recipient sees it");
+        }
+    }
+
+    private String findIn(String user, String grantId) {
+        return d.machine.grantsOf(user, 1000).stream().map(GrantSummary::grantId).filter(grantId::equals)
+            .findFirst().orElse(null);
     }
 }

@@ -15,6 +15,7 @@ import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ExchangeCall;
 import dev.surge.gateway.http.ParsedCall;
+import dev.surge.gateway.http.Router;
 import dev.surge.gateway.http.Responses;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.http.UploadSink;
@@ -123,7 +124,9 @@ public final class AdminApi {
         try {
             String id = CampaignJson.pathId(x.param1(), "id");
             String sku = CampaignJson.pathId(x.param2(), "sku");
-            return new CodeUpload(x, server, id, sku);
+            String until = Router.query(x.uri(), "validUntil"); // the upload's validity, docs/lifecycle.md
+            long validUntil = until == null || until.isEmpty() ? Long.MAX_VALUE : CampaignJson.time(until, "validUntil");
+            return new CodeUpload(x, server, id, sku, validUntil);
         } catch (BadRequest e) {
             x.respond(Responses.error(x.alloc(), e));
             return null;

@@ -45,6 +45,8 @@ final class CodeUpload implements UploadSink {
     private final ServerContext server;
     private final String campaign;
     private final String sku;
+    /** The codes' validity (epoch ms), Long.MAX_VALUE for none. */
+    private final long validUntil;
     private final int batchSize;
     private final ArrayDeque<ByteBuf> input = new ArrayDeque<>();
     private final byte[] line = new byte[MAX_RAW_LINE];
@@ -65,11 +67,12 @@ final class CodeUpload implements UploadSink {
     private boolean aborted;
     private long firstRefusalNanos;
 
-    CodeUpload(Exchange x, ServerContext server, String campaign, String sku) {
+    CodeUpload(Exchange x, ServerContext server, String campaign, String sku, long validUntil) {
         this.x = x;
         this.server = server;
         this.campaign = campaign;
         this.sku = sku;
+        this.validUntil = validUntil;
         this.batchSize = server.codeBatch;
     }
 
@@ -312,7 +315,7 @@ final class CodeUpload implements UploadSink {
 
         @Override
         public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
-            p.writer.loadCodes(slot, p.now(), upload.campaign, upload.sku, codes);
+            p.writer.loadCodes(slot, p.now(), upload.campaign, upload.sku, codes, upload.validUntil);
         }
 
         @Override

@@ -96,7 +96,8 @@ public final class DeliveryAdminApi {
             });
     }
 
-    private static String address(byte[] ip) {
+    /** The client's address as journaled beside who asked (also for the grant admin API). */
+    static String address(byte[] ip) {
         try {
             return ip == null ? "unknown" : InetAddress.getByAddress(ip).getHostAddress();
         } catch (UnknownHostException e) {

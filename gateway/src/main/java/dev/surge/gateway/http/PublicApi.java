@@ -29,6 +29,8 @@ public final class PublicApi {
     public static final int MAX_PAGE = 100;
     public static final int MAX_ACCOUNT = 64;
     public static final int MAX_CODE = 128;
+    /** A user id, as a token's {@code sub}. */
+    public static final int MAX_USER = 64;
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("Idempotency-Key");
 
     private final ServerContext server;
@@ -196,14 +198,98 @@ public final class PublicApi {
             }
             boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
             // a code's grant is shown only to the merchant who holds the code; a user sees their own
-            return new JsonReply(Responses.jsonBody(x.alloc(), g -> {
+            return decision(x, v, g -> {
                 g.writeStartObject();
                 g.writeStringField("result", v.result.name());
                 if (hasGrant && v.result != ResultCode.NOT_OWNER) {
                     g.writeStringField("grantId", v.grantId());
                 }
                 g.writeEndObject();
-            }), v.replayed);
+            });
+        }
+    }
+
+    /**
+     * A decision's body: 200, except REVOKED, which is 409 (the grant's state forbids what was
+     * asked; docs/lifecycle.md) with the same body, so that a client reading only the status does
+     * not take a revoked code for used.
+     */
+    static FullHttpResponse decision(Exchange x, ReplyView v, Responses.JsonBodyWriter body) {
+        if (v.result == ResultCode.REVOKED) {
+            FullHttpResponse r = Responses.json(x.alloc(), HttpResponseStatus.CONFLICT, body);
+            return v.replayed ? markReplayed(r) : r;
+        }
+        return new JsonReply(Responses.jsonBody(x.alloc(), body), v.replayed);
+    }
+
+    private static FullHttpResponse markReplayed(FullHttpResponse r) {
+        Responses.markReplayed(r);
+        return r;
+    }
+
+    // ---- POST /v1/grants/{grantId}/transfer ------------------------------------------------------
+
+    /** The owner gives a grant to another user (docs/lifecycle.md); the body names the recipient. */
+    public void transfer(Exchange x, byte[] body, int offset, int length) {
+        String[] to = new String[1];
+        long[] id = new long[2];
+        try {
+            JsonBody.readObject(body, offset, length, (name, p) -> {
+                if (name.equals("to")) {
+                    to[0] = JsonBody.text(p, "to", MAX_USER);
+                } else {
+                    p.skipChildren();
+                }
+            });
+            JsonBody.required(to[0], "to");
+            if (!GrantIds.parse(x.param1(), id)) {
+                throw new BadRequest(ErrorCode.NOT_FOUND, "grant not found", null);
+            }
+        } catch (BadRequest e) {
+            x.respond(Responses.error(x.alloc(), e));
+            return;
+        }
+        TransferCall call = new TransferCall(x, server, x.header(IDEMPOTENCY_KEY));
+        call.grantHi = id[0];
+        call.grantLo = (int) id[1];
+        call.to = to[0];
+        call.publish();
+    }
+
+    static final class TransferCall extends IdempotentCall {
+        long grantHi;
+        int grantLo;
+        String to;
+
+        TransferCall(Exchange x, ServerContext server, CharSequence key) {
+            super(x, server, key);
+        }
+
+        @Override
+        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+            p.writer.transferGrant(slot, p.now(), x.user, key, grantHi, grantLo, to);
+        }
+
+        @Override
+        protected FullHttpResponse render(CommandSlot slot, ReplyView v) {
+            if (v.result == ResultCode.IDEMPOTENCY_KEY_REUSED) {
+                return keyReused();
+            }
+            if (v.result == ResultCode.INVALID) {
+                return invalid(v.message);
+            }
+            boolean hasGrant = v.grantHi != 0 || v.grantLo != 0;
+            return decision(x, v, g -> {
+                g.writeStartObject();
+                g.writeStringField("result", v.result.name());
+                if (hasGrant) {
+                    g.writeStringField("grantId", v.grantId());
+                }
+                if (v.result == ResultCode.TRANSFERRED) {
+                    g.writeStringField("to", to);
+                }
+                g.writeEndObject();
+            });
         }
     }
 

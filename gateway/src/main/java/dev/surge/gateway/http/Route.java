@@ -32,6 +32,8 @@ public enum Route {
      * over the raw body), its transaction id the idempotency key; not rate limited (a provider retries).
      */
     PAYMENT_NOTIFY(HttpMethod.POST, "/v1/payments/notify", Auth.NONE, Body.JSON, true, false, false),
+    /** A gift by the owner (docs/lifecycle.md). */
+    GRANT_TRANSFER(HttpMethod.POST, "/v1/grants/{grantId}/transfer", Auth.USER, Body.JSON, true, true, true),
 
     CAMPAIGN_PUT(HttpMethod.PUT, "/admin/campaigns/{id}", Auth.ADMIN, Body.JSON, true, true, false),
     CAMPAIGN_GET(HttpMethod.GET, "/admin/campaigns/{id}", Auth.ADMIN, Body.NONE, true, true, false),
@@ -45,7 +47,9 @@ public enum Route {
     SUPPLIER_PUT(HttpMethod.PUT, "/admin/suppliers/{id}", Auth.ADMIN, Body.JSON, true, true, false),
     BLOCKLIST_PUT(HttpMethod.PUT, "/admin/blocklist", Auth.ADMIN, Body.JSON, true, true, false),
     BLOCKLIST_GET(HttpMethod.GET, "/admin/blocklist", Auth.ADMIN, Body.NONE, true, true, false),
-    DELIVERIES_REDRIVE(HttpMethod.POST, "/admin/deliveries/redrive", Auth.ADMIN, Body.JSON, true, true, false);
+    DELIVERIES_REDRIVE(HttpMethod.POST, "/admin/deliveries/redrive", Auth.ADMIN, Body.JSON, true, true, false),
+    GRANT_REVOKE(HttpMethod.POST, "/admin/grants/{grantId}/revoke", Auth.ADMIN, Body.JSON, true, true, false),
+    GRANT_REISSUE(HttpMethod.POST, "/admin/grants/{grantId}/reissue", Auth.ADMIN, Body.JSON, true, true, false);
 
     /**
      * Who may call a route. ADMIN also admits a dashboard session cookie, and SESSION admits

@@ -106,6 +106,7 @@ public final class CampaignJson {
             case "paymentWindowSeconds" -> sku.paymentWindowSeconds = (int) JsonBody.integer(p, field,
                 CampaignSpec.MIN_PAYMENT_WINDOW_SECONDS, CampaignSpec.MAX_PAYMENT_WINDOW_SECONDS);
             case "paymentProvider" -> sku.paymentProvider = java.util.Objects.requireNonNullElse(JsonBody.id(p, field), "");
+            case "codeValidUntil" -> sku.codeValidUntil = time(p, field, Long.MAX_VALUE); // docs/lifecycle.md
             case "suppliers" -> {
                 array(p, field);
                 int j = 0;
@@ -168,9 +169,11 @@ public final class CampaignJson {
     /** ISO-8601 with an offset ("2025-06-01T20:00:00+08:00", "...Z"); null keeps the default. */
     static long time(JsonParser p, String field, long whenNull) throws IOException, BadRequest {
         String s = JsonBody.string(p, field);
-        if (s == null) {
-            return whenNull;
-        }
+        return s == null ? whenNull : time(s, field);
+    }
+
+    /** ISO-8601 with an offset, from a query parameter or a field's text. */
+    public static long time(String s, String field) throws BadRequest {
         try {
             return OffsetDateTime.parse(s).toInstant().toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {

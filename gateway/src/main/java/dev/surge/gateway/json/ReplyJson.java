@@ -2,6 +2,7 @@ package dev.surge.gateway.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.surge.engine.DeliveryStatus;
+import dev.surge.engine.GrantStatus;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.reply.ReplyView;
@@ -29,7 +30,7 @@ public final class ReplyJson {
         g.writeStringField("campaignId", v.campaign);
         g.writeStringField("skuId", v.sku);
         if (v.result == ResultCode.GRANTED && v.hasGrant) {
-            items(g, v);
+            items(g, v, false);
             g.writeStringField("delivery", v.delivery.name());
         } else if (v.result == ResultCode.RISK_REJECTED) {
             g.writeStringField("reason", RiskReason.nameOf(v.reason));
@@ -84,13 +85,15 @@ public final class ReplyJson {
         g.writeStringField("campaignId", v.campaign);
         g.writeStringField("skuId", v.sku);
         Json.timeField(g, "createdAt", v.createdAt);
-        items(g, v);
+        g.writeStringField("status", v.status == null ? GrantStatus.ACTIVE.name() : v.status.name());
+        items(g, v, true);
         g.writeStringField("delivery", v.delivery.name());
         redemption(g, v.redeemedAt);
         g.writeEndObject();
     }
 
-    private static void items(JsonGenerator g, ReplyView v) throws IOException {
+    /** The items; with each code's validity in the grant views (a claim's answer reads as ClaimReplyJson writes it). */
+    private static void items(JsonGenerator g, ReplyView v, boolean validity) throws IOException {
         g.writeArrayFieldStart("items");
         for (ReplyView.Item item : v.items) {
             g.writeStartObject();
@@ -103,9 +106,19 @@ public final class ReplyJson {
             if (item.supplier() != null && !item.supplier().isEmpty()) {
                 g.writeStringField("supplier", item.supplier());
             }
+            if (validity) {
+                validUntil(g, item.validUntil());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** A code's validity, when it has one (docs/lifecycle.md). */
+    private static void validUntil(JsonGenerator g, long validUntil) throws IOException {
+        if (validUntil != Long.MAX_VALUE) {
+            Json.timeField(g, "validUntil", validUntil);
+        }
     }
 
     private static void redemption(JsonGenerator g, long redeemedAt) throws IOException {
@@ -124,6 +137,7 @@ public final class ReplyJson {
         g.writeStringField("campaignId", s.campaign());
         g.writeStringField("skuId", s.sku());
         Json.timeField(g, "createdAt", s.createdAt());
+        g.writeStringField("status", s.status().name());
         DeliveryStatus overall = DeliveryStatus.DELIVERED;
         g.writeArrayFieldStart("items");
         for (GrantSummary.Item item : s.items()) {
@@ -138,6 +152,7 @@ public final class ReplyJson {
             if (item.supplier() != null) {
                 g.writeStringField("supplier", item.supplier());
             }
+            validUntil(g, item.validUntil());
             g.writeEndObject();
             if (item.status() == DeliveryStatus.FAILED) {
                 overall = DeliveryStatus.FAILED;

@@ -124,8 +124,12 @@ class ApiContractIT {
     @Test
     void everyDecisionResultIsDocumented() {
         assertEquals(results(1, 20), enumAt("components", "schemas", "ClaimResult"), "claim results (wire codes 1-19)");
-        assertEquals(results(20, 40), enumAt("components", "schemas", "RedemptionResult", "properties", "result"),
-            "redemption results (wire codes 20-39)");
+        Set<String> redemption = new TreeSet<>(results(20, 30));
+        redemption.add(ResultCode.REVOKED.name());
+        assertEquals(redemption, enumAt("components", "schemas", "RedemptionResult", "properties", "result"),
+            "redemption results (wire codes 20-29, and REVOKED)");
+        assertEquals(new TreeSet<>(List.of("TRANSFERRED", "NOT_FOUND", "REVOKED", "ALREADY_REDEEMED", "NOT_TRANSFERABLE")),
+            enumAt("components", "schemas", "TransferResult", "properties", "result"), "gift results (docs/lifecycle.md)");
         assertEquals(names(Arrays.stream(RiskReason.values()).filter(r -> r != RiskReason.NONE).toList()),
             enumAt("components", "schemas", "RiskReason"));
         assertEquals(names(List.of(DeliveryStatus.values())), enumAt("components", "schemas", "DeliveryStatus"));

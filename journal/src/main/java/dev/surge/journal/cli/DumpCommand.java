@@ -179,7 +179,8 @@ final class DumpCommand extends JournalCommand {
 
     private static EventFilter.Owner owner(EventFilter filter, EventView e) {
         return switch (e.type) {
-            case REDEMPTION, DELIVERY_RECORDED, ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED -> filter.ownerOf(e);
+            case REDEMPTION, DELIVERY_RECORDED, GRANT_REVOKED, GRANT_REISSUED, ORDER_CANCELLED, PAYMENT_RECORDED,
+                REFUND_RECORDED -> filter.ownerOf(e);
             default -> null;
         };
     }

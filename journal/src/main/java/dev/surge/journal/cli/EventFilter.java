@@ -17,7 +17,9 @@ import java.util.Set;
  * Which events a command looks at: a time range, a sequence range, a campaign, a user, results
  * and event types (all optional, all inclusive). Redemptions and deliveries carry only a grant
  * id, so when filtering by campaign or user the filter remembers each grant's campaign and user
- * from its CLAIM_GRANTED and matches later events of that grant too.
+ * from its CLAIM_GRANTED and matches later events of that grant too; a re-issue's new grant has
+ * its old grant's owner, and a gift's grant belongs to the recipient from then on (the gift itself
+ * matches the giver and the recipient).
  *
  * <p>Not thread-safe; one per scan.
  */
@@ -85,7 +87,7 @@ final class EventFilter {
         if (campaign != null && !campaign.equals(campaignOf(e, owner))) {
             return false;
         }
-        return user == null || user.equals(userOf(e, owner));
+        return user == null || userMatches(e, owner);
     }
 
     private boolean anyExpiredOrderOf(EventView e) {
@@ -117,7 +119,7 @@ final class EventFilter {
                 owners.put(new Grant(e.grantHi, e.grantLo), o);
                 yield o;
             }
-            case REDEMPTION, DELIVERY_RECORDED -> owners.get(new Grant(e.grantHi, e.grantLo));
+            case REDEMPTION, DELIVERY_RECORDED, GRANT_REVOKED -> owners.get(new Grant(e.grantHi, e.grantLo));
             case ORDER_RESERVED -> {
                 Owner o = new Owner(e.campaign(), e.user());
                 orderOwners.put(new Grant(e.orderHi, e.orderLo), o);
@@ -131,6 +133,20 @@ final class EventFilter {
                 yield o;
             }
             case ORDER_CANCELLED, REFUND_RECORDED -> orderOwners.get(new Grant(e.orderHi, e.orderLo));
+            case GRANT_REISSUED -> {
+                Owner o = owners.get(new Grant(e.grantHi, e.grantLo));
+                if (o != null) {
+                    owners.put(new Grant(e.newGrantHi, e.newGrantLo), o);
+                }
+                yield o;
+            }
+            case GRANT_TRANSFERRED -> {
+                Owner o = owners.get(new Grant(e.grantHi, e.grantLo));
+                if (o != null && e.result == ResultCode.TRANSFERRED) {
+                    owners.put(new Grant(e.grantHi, e.grantLo), new Owner(o.campaign(), e.recipient()));
+                }
+                yield o;
+            }
             default -> null;
         };
     }
@@ -146,19 +162,27 @@ final class EventFilter {
     private static String campaignOf(EventView e, Owner owner) {
         return switch (e.type) {
             case CAMPAIGN_CONFIGURED -> e.spec().id;
-            case REDEMPTION, DELIVERY_RECORDED, ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED ->
+            case REDEMPTION, DELIVERY_RECORDED, GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED, ORDER_CANCELLED,
+                PAYMENT_RECORDED, REFUND_RECORDED ->
                 owner == null ? null : owner.campaign();
             default -> e.campaign();
         };
     }
 
+    private boolean userMatches(EventView e, Owner owner) {
+        if (e.type == EventType.GRANT_TRANSFERRED) { // the giver and the recipient
+            return user.equals(e.user()) || user.equals(e.recipient());
+        }
+        return user.equals(userOf(e, owner));
+    }
+
     private static String userOf(EventView e, Owner owner) {
         return switch (e.type) {
             case CLAIM_GRANTED, CLAIM_REJECTED, ORDER_RESERVED -> e.user();
-            case ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED -> owner == null ? null : owner.user();
             case REDEMPTION -> owner != null ? owner.user()
                 : e.actorKind == EventView.ACTOR_USER ? e.actor() : null;
-            case DELIVERY_RECORDED -> owner == null ? null : owner.user();
+            case DELIVERY_RECORDED, GRANT_REVOKED, GRANT_REISSUED, ORDER_CANCELLED, PAYMENT_RECORDED, REFUND_RECORDED ->
+                owner == null ? null : owner.user();
             default -> null;
         };
     }
@@ -169,7 +193,7 @@ final class EventFilter {
      */
     static String resultName(EventView e) {
         return switch (e.type) {
-            case CLAIM_GRANTED, CLAIM_REJECTED, REDEMPTION, ORDER_RESERVED, PAYMENT_RECORDED ->
+            case CLAIM_GRANTED, CLAIM_REJECTED, REDEMPTION, GRANT_TRANSFERRED, ORDER_RESERVED, PAYMENT_RECORDED ->
                 e.result == null ? "UNKNOWN" : e.result.name();
             case ORDER_CANCELLED -> ResultCode.CANCELLED.name();
             case ORDERS_EXPIRED -> ResultCode.EXPIRED.name();

@@ -58,6 +58,9 @@ final class EventFormatter {
             case CODES_LOADED -> {
                 j.field("campaign", e.campaign()).field("sku", e.sku()).field("count", e.count)
                     .field("duplicatesSkipped", e.duplicatesSkipped);
+                if (e.validUntil != Long.MAX_VALUE) {
+                    j.field("validUntil", TimeArgs.format(e.validUntil));
+                }
                 if (reveal) {
                     j.name("codes").beginArray();
                     e.forEachCode((i, buffer, offset, length) ->
@@ -124,6 +127,7 @@ final class EventFormatter {
             }
             case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED ->
                 orderJson(j, e, owner);
+            case GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED -> lifecycle(j, e, owner);
             default -> {
                 // a type this version does not know: the header is all we can say
             }
@@ -207,6 +211,25 @@ final class EventFormatter {
     private static String refundReason(EventView e) {
         RefundReason r = RefundReason.of(e.reason);
         return r == null ? String.valueOf(e.reason) : r.name();
+    }
+
+    /** The lifecycle of grants (docs/lifecycle.md): who did what to which grant. */
+    private static void lifecycle(JsonWriter j, EventView e, EventFilter.Owner owner) {
+        if (e.type == dev.surge.engine.event.EventType.GRANT_TRANSFERRED) {
+            j.field("grantId", GrantIds.format(e.grantHi, e.grantLo)).field("from", e.user())
+                .field("to", e.recipient());
+            if (e.keyLength > 0) {
+                j.field("idempotencyKey", e.key());
+            }
+            j.field("result", EventFilter.resultName(e));
+            return;
+        }
+        owner(j, owner);
+        j.field("grantId", GrantIds.format(e.grantHi, e.grantLo));
+        if (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED) {
+            j.field("newGrantId", GrantIds.format(e.newGrantHi, e.newGrantLo)).field("codeIndex", e.reissuedCode);
+        }
+        j.field("requestedBy", e.actor()).field("reason", e.statedReason());
     }
 
     private static void strings(JsonWriter j, List<String> values) {
@@ -326,7 +349,8 @@ final class EventFormatter {
                 row[5] = e.campaign();
                 row[6] = e.sku();
                 row[16] = Integer.toString(e.count);
-                row[21] = "duplicatesSkipped=" + e.duplicatesSkipped;
+                row[21] = "duplicatesSkipped=" + e.duplicatesSkipped
+                    + (e.validUntil == Long.MAX_VALUE ? "" : " validUntil=" + TimeArgs.format(e.validUntil));
             }
             case STOCK_ADJUSTED -> {
                 row[5] = e.campaign();
@@ -383,6 +407,7 @@ final class EventFormatter {
             }
             case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED ->
                 orderCsv(row, e, owner);
+            case GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED -> lifecycle(row, e, owner);
             default -> {
                 // unknown type: header columns only
             }
@@ -434,6 +459,21 @@ final class EventFormatter {
             }
             default -> throw new IllegalArgumentException("not an order event: " + e.type);
         }
+    }
+
+    private static void lifecycle(String[] row, EventView e, EventFilter.Owner owner) {
+        row[10] = GrantIds.format(e.grantHi, e.grantLo);
+        row[8] = EventFilter.resultName(e);
+        if (e.type == dev.surge.engine.event.EventType.GRANT_TRANSFERRED) {
+            row[7] = e.user();
+            row[15] = e.key();
+            row[21] = "from=" + e.user() + " to=" + e.recipient();
+            return;
+        }
+        ownerColumns(row, owner);
+        row[21] = "requestedBy=" + e.actor() + " reason=" + e.statedReason()
+            + (e.type == dev.surge.engine.event.EventType.GRANT_REISSUED
+            ? " newGrantId=" + GrantIds.format(e.newGrantHi, e.newGrantLo) + " codeIndex=" + e.reissuedCode : "");
     }
 
     /** A claim's columns: campaign, SKU, user, result, device, ip, account, Idempotency-Key. */

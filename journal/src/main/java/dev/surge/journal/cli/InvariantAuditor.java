@@ -41,6 +41,12 @@ import java.util.Map;
  *       failover while the supplier left behind may hold the delivery; nothing is redeemed twice
  *       or before it is delivered; recharge items still PENDING (granted, never finished) or
  *       FAILED at the end are reported as information;</li>
+ *   <li>the lifecycle of grants (docs/lifecycle.md): no grant owned by two users at once (a gift
+ *       comes from its owner, a user redeems only their own grant), nothing redeemed or given away
+ *       after its grant was revoked, no code redeemed after its validity (its SKU's
+ *       {@code codeValidUntil} or its upload's), every re-issue revokes a live CODE grant and
+ *       issues a loaded code of its SKU, only a revoked grant's item is CANCELLED, and a re-drive
+ *       never covers a revoked grant;</li>
  *   <li>event sequences are consecutive and time never runs backwards.</li>
  * </ul>
  *
@@ -82,6 +88,9 @@ final class InvariantAuditor {
     private long codesIssued;
     private long rechargeItems;
     private long redemptions;
+    private long revoked;
+    private long reissued;
+    private long transferred;
     private long unreadableCodeLoads;
     private final EnumMap<EventType, Long> byType = new EnumMap<>(EventType.class);
     private final OrderAuditor orders = new OrderAuditor(this);
@@ -107,6 +116,7 @@ final class InvariantAuditor {
             case CODES_LOADED -> {
                 List<String> texts = codeTexts ? texts(e) : null;
                 codesLoaded(index, e.sequence, e.campaign(), e.sku(), e.count, texts);
+                validity(e.campaign(), e.sku(), e.count, e.validUntil);
             }
             case STOCK_ADJUSTED -> stockAdjusted(index, e);
             case CLAIM_GRANTED -> granted(index, e);
@@ -119,6 +129,12 @@ final class InvariantAuditor {
             case PAYMENT_RECORDED -> orders.payment(index, e);
             case ORDERS_EXPIRED -> orders.expired(index, e);
             case REFUND_RECORDED -> orders.refund(index, e);
+            case GRANT_REVOKED -> {
+                revokedGrant(index, e);
+                orders.grantRevoked(e);
+            }
+            case GRANT_REISSUED -> reissuedGrant(index, e);
+            case GRANT_TRANSFERRED -> transferredGrant(index, e);
             default -> {
                 // REDEEMER_CREATED and other administrative events: no invariant of their own
             }
@@ -136,6 +152,7 @@ final class InvariantAuditor {
         checkOrder(index, sequence, timestamp);
         if (count >= 0) {
             codesLoaded(index, sequence, campaign, sku, count, null);
+            validity(campaign, sku, count, Long.MAX_VALUE); // not read without the key: only the SKU's is checked
         } else {
             violation("codes-unreadable", sequence, index,
                 "the codes loaded here cannot be read without SURGE_CODE_KEY; later stock checks of this SKU are unreliable");
@@ -225,6 +242,9 @@ final class InvariantAuditor {
         if (byType.containsKey(EventType.ORDER_RESERVED)) {
             orders.summary(m);
         }
+        m.put("grantsRevoked", revoked);
+        m.put("grantsReissued", reissued);
+        m.put("grantsTransferred", transferred);
         return m;
     }
 
@@ -267,6 +287,7 @@ final class InvariantAuditor {
                 k.kind = s.kind;
             }
             k.perUser = s.perUserLimit;
+            k.codeValidUntil = s.codeValidUntil;
             if (s.kind == SkuKind.DIRECT_RECHARGE) {
                 k.stock = s.stock; // a reconfiguration sets the stock, adjustments since are replaced
                 if (k.granted > k.stock) {
@@ -545,6 +566,7 @@ final class InvariantAuditor {
             return;
         }
         g.redeemedAt = e.sequence;
+        redeemedInForce(index, e, key, g);
         for (int i = 0; i < g.status.length; i++) {
             if (g.status[i] != DeliveryStatus.DELIVERED.code()) {
                 violation("redeemed-undelivered", e.sequence, index, "grant " + key + " redeemed while item " + i
@@ -594,6 +616,10 @@ final class InvariantAuditor {
                 + g.supplier[e.item] + " (" + outcome + ") while its last outcome there was " + g.outcome[e.item]
                 + ": it may have recharged the account");
         }
+        if (outcome == DeliveryOutcome.CANCELLED && g.revokedAt == 0) {
+            violation("cancelled-not-revoked", e.sequence, index, "grant " + key + " item " + e.item
+                + " is CANCELLED but the grant was never revoked");
+        }
         g.status[e.item] = to.code();
         g.supplier[e.item] = supplier;
         g.outcome[e.item] = outcome == null ? DeliveryOutcome.NONE : outcome;
@@ -606,8 +632,8 @@ final class InvariantAuditor {
         String supplier = e.supplier();
         int n = 0;
         for (GrantModel g : grants.values()) {
-            if (!campaign.isEmpty() && !campaign.equals(g.campaign)) {
-                continue;
+            if ((!campaign.isEmpty() && !campaign.equals(g.campaign)) || g.revokedAt != 0) {
+                continue; // a revoked grant's recharge is never sent again
             }
             for (int i = 0; i < g.status.length; i++) {
                 if (g.codes[i] < 0 && g.status[i] == DeliveryStatus.FAILED.code() && g.lastAt[i] >= e.from
@@ -624,6 +650,119 @@ final class InvariantAuditor {
             violation("redrive-count", e.sequence, index, "re-drive by " + e.actor() + " says it covers " + e.count
                 + " FAILED items; the journal has " + n + " that match");
         }
+    }
+
+    // ---- the lifecycle of grants (docs/lifecycle.md) ---------------------------------------
+
+    private void validity(String campaign, String skuId, int count, long validUntil) {
+        CampaignModel c = campaigns.get(campaign);
+        SkuModel k = c == null ? null : c.skus.get(skuId);
+        if (k != null) {
+            for (int i = 0; i < count; i++) {
+                k.validity.add(validUntil);
+            }
+        }
+    }
+
+    /** A redemption must be of a grant in force, by its owner, within its codes' validity. */
+    private void redeemedInForce(long index, EventView e, GrantKey key, GrantModel g) {
+        if (g.revokedAt != 0) {
+            violation("redeemed-after-revoked", e.sequence, index, "grant " + key + " redeemed after it was revoked"
+                + " at seq " + g.revokedAt);
+        }
+        if (e.actorKind == EventView.ACTOR_USER && !e.actor().equals(g.owner)) {
+            violation("redeemed-by-non-owner", e.sequence, index, "grant " + key + " of " + g.owner
+                + " redeemed by user " + e.actor() + ": owned by two users at once");
+        }
+        CampaignModel c = campaigns.get(g.campaign);
+        for (int i = 0; c != null && i < g.codes.length; i++) {
+            SkuModel item = c.skus.get(g.itemSkus[i]);
+            if (item == null || g.codes[i] < 0) {
+                continue;
+            }
+            long until = Math.min(item.codeValidUntil,
+                g.codes[i] < item.validity.size() ? item.validity.get(g.codes[i]) : Long.MAX_VALUE);
+            if (e.timestamp > until) {
+                violation("redeemed-after-valid-until", e.sequence, index, "grant " + key + " redeemed at "
+                    + TimeArgs.format(e.timestamp) + " but its " + sku(c.id, item.id) + " code #" + g.codes[i]
+                    + " was valid until " + TimeArgs.format(until));
+            }
+        }
+    }
+
+    /** The grant an operator's change names, if it may change: known, in force, not redeemed. */
+    private GrantModel liveGrant(long index, EventView e, String what) {
+        GrantKey key = new GrantKey(e.grantHi, e.grantLo);
+        GrantModel g = grants.get(key);
+        if (g == null) {
+            violation(what + "-unknown-grant", e.sequence, index, what + " of grant " + key + ", never granted");
+        } else if (g.revokedAt != 0) {
+            violation(what + "-of-revoked", e.sequence, index, what + " of grant " + key + ", already revoked at seq "
+                + g.revokedAt);
+        } else if (g.redeemedAt != 0) {
+            violation(what + "-of-redeemed", e.sequence, index, what + " of grant " + key + ", redeemed at seq "
+                + g.redeemedAt);
+        }
+        return g;
+    }
+
+    private void revokedGrant(long index, EventView e) {
+        revoked++;
+        GrantModel g = liveGrant(index, e, "revoke");
+        if (g != null && g.revokedAt == 0) {
+            g.revokedAt = e.sequence;
+        }
+    }
+
+    /** A re-issue revokes its old grant and issues a fresh code of the same SKU to the same owner. */
+    private void reissuedGrant(long index, EventView e) {
+        reissued++;
+        GrantModel old = liveGrant(index, e, "reissue");
+        GrantKey key = new GrantKey(e.newGrantHi, e.newGrantLo);
+        if (grants.containsKey(key)) {
+            violation("duplicate-grant-id", e.sequence, index, "re-issued grant id " + key + " was already used");
+            return;
+        }
+        if (old == null) {
+            return;
+        }
+        old.revokedAt = old.revokedAt == 0 ? e.sequence : old.revokedAt;
+        CampaignModel c = campaigns.get(old.campaign);
+        SkuModel k = c == null ? null : c.skus.get(old.sku);
+        if (k == null || k.kind != SkuKind.CODE || old.codes.length != 1) {
+            violation("reissue-not-code", e.sequence, index, "grant " + new GrantKey(e.grantHi, e.grantLo)
+                + " re-issued but it is not a grant of one CODE item");
+            return;
+        }
+        GrantModel g = new GrantModel(e.sequence, index, old.campaign, old.sku, old.user, new String[] {old.sku},
+            new int[] {e.reissuedCode}, new byte[] {DeliveryStatus.DELIVERED.code()});
+        g.owner = old.owner;
+        grants.put(key, g);
+        grantCount++;
+        issueItem(index, e.sequence, c, k, key, 0, e.reissuedCode);
+    }
+
+    private void transferredGrant(long index, EventView e) {
+        if (e.result != ResultCode.TRANSFERRED) {
+            return;
+        }
+        transferred++;
+        GrantKey key = new GrantKey(e.grantHi, e.grantLo);
+        GrantModel g = grants.get(key);
+        if (g == null) {
+            violation("transfer-unknown-grant", e.sequence, index, "grant " + key + " given away, never granted");
+            return;
+        }
+        String from = e.user();
+        if (!from.equals(g.owner)) {
+            violation("transfer-not-owner", e.sequence, index, "grant " + key + " of " + g.owner + " given away by "
+                + from + ": owned by two users at once");
+        }
+        if (g.revokedAt != 0 || g.redeemedAt != 0) {
+            violation("transfer-not-in-force", e.sequence, index, "grant " + key + " given away after it was "
+                + (g.revokedAt != 0 ? "revoked" : "redeemed"));
+        }
+        g.owner = e.recipient();
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -700,6 +839,10 @@ final class InvariantAuditor {
         final DeliveryOutcome[] outcome;
         final long[] lastAt;
         long redeemedAt;
+        /** Who holds it now: the claimer until a gift. */
+        String owner;
+        /** The sequence that revoked it (0: in force). */
+        long revokedAt;
 
         GrantModel(long sequence, long index, String campaign, String sku, String user, String[] itemSkus, int[] codes,
                    byte[] status) {
@@ -715,6 +858,7 @@ final class InvariantAuditor {
             this.outcome = new DeliveryOutcome[status.length];
             Arrays.fill(outcome, DeliveryOutcome.NONE);
             this.lastAt = new long[status.length];
+            this.owner = user;
         }
     }
 
@@ -740,6 +884,9 @@ final class InvariantAuditor {
         final String id;
         SkuKind kind;
         int perUser;
+        long codeValidUntil = Long.MAX_VALUE;
+        /** Each loaded code's upload validity, by code index. */
+        final List<Long> validity = new ArrayList<>();
         long stock;
         long granted;
         long loaded;

@@ -30,6 +30,8 @@ final class OrderAuditor {
     private final Map<String, Long> transactions = new HashMap<>();
     /** Refund id ({@code <orderId>-<n>}) to its status code. */
     private final Map<String, Byte> refunds = new LinkedHashMap<>();
+    /** Grant id to the order that paid for it. */
+    private final Map<String, String> paidGrants = new HashMap<>();
     private long reserved;
     private long paid;
     private long refundsOwed;
@@ -184,6 +186,7 @@ final class OrderAuditor {
             return;
         }
         o.status = OrderStatus.PAID;
+        paidGrants.put(GrantIds.format(e.grantHi, e.grantLo), id);
         InvariantAuditor.GrantModel g = audit.addGrant(index, e, o.user);
         InvariantAuditor.CampaignModel c = audit.campaignModel(o.campaign);
         InvariantAuditor.SkuModel k = c == null ? null : c.skus.get(o.sku);
@@ -210,6 +213,15 @@ final class OrderAuditor {
         }
         refundsOwed++;
         refunds.put(id + "-" + (++o.refunds), RefundStatus.REQUIRED.code());
+    }
+
+    /** A paid grant revoked: the payment that paid it is owed back (docs/payments.md). */
+    void grantRevoked(EventView e) {
+        String id = paidGrants.get(GrantIds.format(e.grantHi, e.grantLo));
+        if (id != null) {
+            refundsOwed++;
+            refunds.put(id + "-" + (++orders.get(id).refunds), RefundStatus.REQUIRED.code());
+        }
     }
 
     void refund(long index, EventView e) {

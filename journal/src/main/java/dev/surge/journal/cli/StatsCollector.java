@@ -32,6 +32,8 @@ final class StatsCollector {
     final Map<String, Counts> bySku = new LinkedHashMap<>();
     final EnumMap<ResultCode, Long> redemptionsByResult = new EnumMap<>(ResultCode.class);
     final EnumMap<DeliveryStatus, Long> deliveriesByStatus = new EnumMap<>(DeliveryStatus.class);
+    /** Gifts by result (docs/lifecycle.md); revocations and re-issues are counted by type. */
+    final EnumMap<ResultCode, Long> transfersByResult = new EnumMap<>(ResultCode.class);
     /** RISK_REJECTED claims: reason code to count, overall and per campaign. */
     final TreeMap<Integer, Long> riskByReason = new TreeMap<>();
     final Map<String, TreeMap<Integer, Long>> riskByCampaign = new LinkedHashMap<>();
@@ -56,6 +58,7 @@ final class StatsCollector {
             case CLAIM_GRANTED, CLAIM_REJECTED, ORDER_RESERVED -> claim(e); // a paid SKU's claim reserves
             case CODES_LOADED -> onCodes(e.campaign(), e.sku(), e.count);
             case REDEMPTION -> redemptionsByResult.merge(e.result, 1L, Long::sum);
+            case GRANT_TRANSFERRED -> transfersByResult.merge(e.result, 1L, Long::sum);
             case DELIVERY_RECORDED -> {
                 DeliveryStatus s = DeliveryStatus.of(e.status);
                 if (s != null) {

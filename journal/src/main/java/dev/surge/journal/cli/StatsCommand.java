@@ -184,12 +184,13 @@ final class StatsCommand extends JournalCommand {
             });
             t.print(out, "  ");
         }
-        if (!s.redemptionsByResult.isEmpty() || !s.deliveriesByStatus.isEmpty()) {
+        if (!s.redemptionsByResult.isEmpty() || !s.deliveriesByStatus.isEmpty() || !s.transfersByResult.isEmpty()) {
             out.println();
-            out.println("Redemptions and deliveries");
+            out.println("Redemptions, deliveries and gifts");
             Table t = new Table("EVENT", "OUTCOME", "COUNT");
             s.redemptionsByResult.forEach((r, n) -> t.row("REDEMPTION", r == null ? "UNKNOWN" : r.name(), n));
             s.deliveriesByStatus.forEach((d, n) -> t.row("DELIVERY_RECORDED", d.name(), n));
+            s.transfersByResult.forEach((r, n) -> t.row("GRANT_TRANSFERRED", r == null ? "UNKNOWN" : r.name(), n));
             t.print(out, "  ");
         }
 
@@ -270,6 +271,9 @@ final class StatsCommand extends JournalCommand {
         j.endObject().endObject();
         j.name("redemptionsByResult").beginObject();
         s.redemptionsByResult.forEach((r, n) -> j.field(r == null ? "UNKNOWN" : r.name(), n));
+        j.endObject();
+        j.name("transfersByResult").beginObject();
+        s.transfersByResult.forEach((r, n) -> j.field(r == null ? "UNKNOWN" : r.name(), n));
         j.endObject();
         j.name("deliveriesByStatus").beginObject();
         for (DeliveryStatus d : EnumSet.allOf(DeliveryStatus.class)) {

@@ -103,6 +103,33 @@ final class CliHistory {
         return run();
     }
 
+    // the lifecycle of grants (docs/lifecycle.md)
+    ReplyView load(String campaign, String sku, List<String> codes, long validUntil) {
+        writer.loadCodes(slot, now, campaign, sku, codes, validUntil);
+        return run();
+    }
+
+    ReplyView revoke(String grantId, String reason) {
+        long[] id = new long[2];
+        GrantIds.parse(grantId, id);
+        writer.revokeGrant(slot, now, "ops", reason, id[0], (int) id[1]);
+        return run();
+    }
+
+    ReplyView reissue(String grantId, String reason) {
+        long[] id = new long[2];
+        GrantIds.parse(grantId, id);
+        writer.reissueGrant(slot, now, "ops", reason, id[0], (int) id[1]);
+        return run();
+    }
+
+    ReplyView transfer(String from, String grantId, String to) {
+        long[] id = new long[2];
+        GrantIds.parse(grantId, id);
+        writer.transferGrant(slot, now, from, "t-" + events.size(), id[0], (int) id[1], to);
+        return run();
+    }
+
     private ReplyView run() {
         machine.decide(slot);
         if (slot.eventLength > 0) {

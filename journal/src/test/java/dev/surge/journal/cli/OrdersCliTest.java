@@ -30,7 +30,8 @@ class OrdersCliTest {
             bob = d.claim("bob", "k", "sale", "vip");
             ReplyView dave = d.claim("dave", "k", "sale", "vip");
             d.claim("carol", "k", "sale", "vip");
-            assertEquals(ResultCode.PAID, d.notifyPayment("alipay", "TA1", alice.orderId(), 990, "CNY").result);
+            ReplyView paid = d.notifyPayment("alipay", "TA1", alice.orderId(), 990, "CNY");
+            assertEquals(ResultCode.PAID, paid.result);
             d.notifyPayment("alipay", "TA2", alice.orderId(), 990, "CNY");
             d.cancelOrder("bob", bob.orderId());
             d.notifyPayment("alipay", "TB1", bob.orderId(), 990, "CNY");
@@ -40,6 +41,9 @@ class OrdersCliTest {
             assertEquals(1, d.expireOrders().count, "carol's");
             d.refundStep(alice.orderId(), 1, RefundStatus.REFUNDED, DeliveryOutcome.ACCEPTED, 1);
             d.refundStep(bob.orderId(), 1, RefundStatus.FAILED, DeliveryOutcome.REJECTED, 1);
+            d.revoke("ops", "chargeback", paid.grantId()); // alice's paid grant: its payment is owed back
+            assertEquals(ResultCode.OK, d.refundStep(alice.orderId(), 2, RefundStatus.REFUNDED, DeliveryOutcome.ACCEPTED, 1)
+                .result);
         }
     }
 
