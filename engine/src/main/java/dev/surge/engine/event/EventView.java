@@ -217,40 +217,10 @@ public final class EventView {
             case SUPPLIER_CONFIGURED:
                 supplierConfigured();
                 break;
-            case ORDER_RESERVED:
-                claim();
-                readOrderId();
-                amount = r.getLong();
-                readCurrency();
-                payBy = r.getLong();
-                result = ResultCode.RESERVED;
-                break;
-            case ORDER_CANCELLED:
-                readActor();
-                readOrderId();
-                break;
-            case PAYMENT_RECORDED:
-                if (!paymentRecorded()) {
+            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED:
+                if (!orderEvent(offset + length)) {
                     return false;
                 }
-                break;
-            case ORDERS_EXPIRED:
-                count = r.getInt();
-                ordersOffset = r.position();
-                if (count < 0 || count > (offset + length - ordersOffset) / 12) {
-                    return false;
-                }
-                r.position(ordersOffset + 12 * count);
-                break;
-            case REFUND_RECORDED:
-                readOrderId();
-                refund = r.getByte() & 0xFF;
-                status = r.getByte();
-                attempt = r.getInt();
-                r.bytes();
-                detailOffset = r.lastOffset();
-                detailLength = r.lastLength();
-                outcome = r.getByte() & 0xFF;
                 break;
             case DELIVERIES_REDRIVEN:
                 r.bytes();
@@ -280,6 +250,44 @@ public final class EventView {
                 return false;
         }
         return result != null && r.position() == offset + length;
+    }
+
+    /** The events of paid sales (docs/payments.md); false when malformed. */
+    private boolean orderEvent(int end) {
+        switch (type) {
+            case ORDER_RESERVED:
+                claim();
+                readOrderId();
+                amount = r.getLong();
+                readCurrency();
+                payBy = r.getLong();
+                result = ResultCode.RESERVED;
+                return true;
+            case ORDER_CANCELLED:
+                readActor();
+                readOrderId();
+                return true;
+            case PAYMENT_RECORDED:
+                return paymentRecorded();
+            case ORDERS_EXPIRED:
+                count = r.getInt();
+                ordersOffset = r.position();
+                if (count < 0 || count > (end - ordersOffset) / 12) {
+                    return false;
+                }
+                r.position(ordersOffset + 12 * count);
+                return true;
+            default: // REFUND_RECORDED
+                readOrderId();
+                refund = r.getByte() & 0xFF;
+                status = r.getByte();
+                attempt = r.getInt();
+                r.bytes();
+                detailOffset = r.lastOffset();
+                detailLength = r.lastLength();
+                outcome = r.getByte() & 0xFF;
+                return true;
+        }
     }
 
     private boolean claimGranted() {
