@@ -18,11 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
     private static final int MAX_PAGE = 1024;
-    private static final int DRAIN_BATCH = 4096;
 
     private final DeliverySettings settings;
     private final EventLoopGroup ioGroup;
@@ -72,27 +69,19 @@ public final class DeliveryAgent implements AutoCloseable {
     private final DefaultEventExecutor executor =
         new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
     private final DeliveryAdapter adapter = new DeliveryAdapter(this);
-
-    // hand-off from the ring's delivery stage, in ring order
-    private final ConcurrentLinkedQueue<Runnable> intake = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger grantsWaiting = new AtomicInteger();
-    private final AtomicBoolean handoffDropped = new AtomicBoolean();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
+    /** Hand-off from the ring's delivery stage, in ring order; also this thread's timers. */
+    private final DispatchQueue intake;
     private volatile boolean stopped;
+    private final BooleanSupplier isStopped = () -> stopped;
 
     // confined to the agent thread
     private final Map<String, DeliveryJob> jobs = new HashMap<>();
     private final Map<String, List<String>> routes = new HashMap<>();
-    private final Map<String, SupplierLane> lanes = new HashMap<>();
+    private final Map<String, SupplierLane<DeliveryJob>> lanes = new HashMap<>();
     private final Map<String, List<DeliveryJob>> parked = new HashMap<>();
     private final Backoff backoff;
-    private final int pageSize;
+    private final ReadBack readBack;
     private DeliveryRecordProxy records;
-    private boolean resyncWanted;
-    private boolean resyncRunning;
-    private boolean pageWaitingForRoom;
-    private int resyncCursor;
 
     public DeliveryAgent(DeliverySettings settings, EventLoopGroup ioGroup, Class<? extends Channel> channelType,
                          EpochClock clock, DeliveryMetrics metrics) {
@@ -103,7 +92,9 @@ public final class DeliveryAgent implements AutoCloseable {
         this.metrics = metrics;
         this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
             new SplittableRandom(new SecureRandom().nextLong()));
-        this.pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
+        int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
+        this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new DeliveryCall.Page(cursor, pageSize)));
+        this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
     }
 
     /** The engine's delivery port. */
@@ -126,7 +117,7 @@ public final class DeliveryAgent implements AutoCloseable {
     public void start(EngineRing ring) {
         run(() -> {
             records = new DeliveryRecordProxy(ring, clock, executor);
-            resyncWanted = true;
+            readBack.want();
             drain(); // what the ring handed over before this ran waited in the FIFO
         });
     }
@@ -134,17 +125,9 @@ public final class DeliveryAgent implements AutoCloseable {
     // ---- intake: the ring's journal thread --------------------------------------------------
 
     void granted(DeliveryJob job) {
-        if (grantsWaiting.incrementAndGet() > settings.queue()) {
-            grantsWaiting.decrementAndGet();
-            handoffDropped.set(true); // PENDING in the engine: a read-back finds it when there is room
-            metrics.handoffDropped();
-            wake();
-            return;
+        if (!intake.offerJob(() -> onGranted(job))) {
+            metrics.handoffDropped(); // PENDING in the engine: a read-back finds it when there is room
         }
-        enqueue(() -> {
-            grantsWaiting.decrementAndGet();
-            onGranted(job);
-        });
     }
 
     void routeConfigured(String route, List<String> suppliers) {
@@ -160,7 +143,7 @@ public final class DeliveryAgent implements AutoCloseable {
 
     void redriven() {
         enqueue(() -> {
-            resyncWanted = true;
+            readBack.want();
             resync();
         });
     }
@@ -175,41 +158,21 @@ public final class DeliveryAgent implements AutoCloseable {
     }
 
     private void enqueue(Runnable r) {
-        intake.add(r);
-        wake();
-    }
-
-    private void wake() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            run(drainTask);
-        }
+        intake.enqueue(r);
     }
 
     private void run(Runnable r) {
-        try {
-            executor.execute(r);
-        } catch (RejectedExecutionException e) {
-            // stopping: what was not done is PENDING in the journal and resumes after a restart
-        }
+        intake.run(r); // stopping: what was not done is PENDING in the journal and resumes after a restart
     }
 
     private void drain() {
-        drainScheduled.set(false);
         if (records == null) {
             return; // not started: the FIFO keeps everything, in order, for start()
         }
-        if (handoffDropped.getAndSet(false)) {
-            resyncWanted = true;
+        if (intake.overflowed()) {
+            readBack.want();
         }
-        Runnable r;
-        int n = 0;
-        while (!stopped && (r = intake.poll()) != null) {
-            r.run();
-            if (++n == DRAIN_BATCH) {
-                wake(); // let timers and answers from suppliers in between
-                break;
-            }
-        }
+        intake.drain(isStopped);
         resync();
         gauges();
     }
@@ -221,7 +184,7 @@ public final class DeliveryAgent implements AutoCloseable {
             return;
         }
         if (jobs.size() >= settings.queue()) {
-            resyncWanted = true; // PENDING in the engine; read back once there is room
+            readBack.want(); // PENDING in the engine; read back once there is room
             metrics.handoffDropped();
             return;
         }
@@ -280,7 +243,7 @@ public final class DeliveryAgent implements AutoCloseable {
             cancel(job, suppliers);
             return;
         }
-        SupplierLane lane = lanes.get(suppliers.get(job.supplierIndex));
+        SupplierLane<DeliveryJob> lane = lanes.get(suppliers.get(job.supplierIndex));
         if (lane == null) {
             park(suppliers.get(job.supplierIndex), job); // not configured yet: waits for PUT /admin/suppliers
             return;
@@ -291,7 +254,7 @@ public final class DeliveryAgent implements AutoCloseable {
     }
 
     /** Starts waiting jobs while the supplier has free slots and its circuit lets them through. */
-    private void pump(SupplierLane lane) {
+    private void pump(SupplierLane<DeliveryJob> lane) {
         long now = System.nanoTime();
         while (!stopped && !lane.waiting.isEmpty() && lane.inFlight < lane.config.maxConcurrency()) {
             DeliveryJob job = lane.waiting.peek();
@@ -315,7 +278,7 @@ public final class DeliveryAgent implements AutoCloseable {
      * While a supplier's circuit is open, jobs that can move on (not in doubt there, another
      * supplier after it) fail over at once rather than wait; the rest wait for the probe.
      */
-    private void leaveOpenCircuit(SupplierLane lane) {
+    private void leaveOpenCircuit(SupplierLane<DeliveryJob> lane) {
         List<DeliveryJob> movable = new ArrayList<>();
         for (DeliveryJob job : lane.waiting) {
             List<String> suppliers = routes.get(job.route());
@@ -329,7 +292,7 @@ public final class DeliveryAgent implements AutoCloseable {
         }
     }
 
-    private void wakeAtProbe(SupplierLane lane, long now) {
+    private void wakeAtProbe(SupplierLane<DeliveryJob> lane, long now) {
         long wait = lane.breaker.nanosUntilProbe(now);
         if (lane.wakeScheduled || lane.breaker.state() != CircuitBreaker.State.OPEN) {
             return; // half-open: the probe's answer pumps the lane
@@ -341,7 +304,7 @@ public final class DeliveryAgent implements AutoCloseable {
         }, Math.max(1, wait));
     }
 
-    private void start(SupplierLane lane, DeliveryJob job, boolean probe) {
+    private void start(SupplierLane<DeliveryJob> lane, DeliveryJob job, boolean probe) {
         lane.inFlight++;
         job.phase = DeliveryJob.Phase.IN_FLIGHT;
         job.probe = probe;
@@ -363,7 +326,7 @@ public final class DeliveryAgent implements AutoCloseable {
      * False when the job was dropped or the agent stopped: the answer no longer counts, the probe
      * is given back and the lane moves on. Otherwise the attempt is counted.
      */
-    private boolean stillCounts(SupplierLane lane, DeliveryJob job) {
+    private boolean stillCounts(SupplierLane<DeliveryJob> lane, DeliveryJob job) {
         lane.inFlight--;
         boolean probe = job.probe;
         job.probe = false;
@@ -378,7 +341,7 @@ public final class DeliveryAgent implements AutoCloseable {
         return true;
     }
 
-    private void onSent(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
+    private void onSent(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply) {
         boolean probe = job.probe; // stillCounts() ends it
         if (!stillCounts(lane, job)) {
             return;
@@ -393,8 +356,8 @@ public final class DeliveryAgent implements AutoCloseable {
             }
             case REJECTED -> {
                 lane.breaker.onSuccess(probe); // it answered: the supplier is up, it refuses this one
-                record(job, lane.name, outcome, rejection(reply));
-                moveOn(job, lane.name + " " + rejection(reply));
+                record(job, lane.name, outcome, reply.rejection());
+                moveOn(job, lane.name + " " + reply.rejection());
             }
             case SERVER_ERROR, REFUSED -> {
                 lane.breaker.onFailure(probe, now);
@@ -422,15 +385,14 @@ public final class DeliveryAgent implements AutoCloseable {
         pump(lane);
     }
 
-    private void onQueried(SupplierLane lane, DeliveryJob job, SupplierReply reply) {
+    private void onQueried(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply) {
         boolean probe = job.probe; // stillCounts() ends it
         if (!stillCounts(lane, job)) {
             return;
         }
         DeliveryOutcome outcome = DeliveryJob.ofQuery(reply);
         metrics.request(lane.name, outcome);
-        String detail = "status query: " + (outcome == DeliveryOutcome.UNANSWERED ? reply.detail()
-            : reply.status() == 404 ? "never seen" : reply.queriedStatus());
+        String detail = reply.queryDetail(outcome != DeliveryOutcome.UNANSWERED);
         switch (outcome) {
             case CONFIRMED -> {
                 lane.breaker.onSuccess(probe);
@@ -468,23 +430,13 @@ public final class DeliveryAgent implements AutoCloseable {
         pump(lane);
     }
 
-    private static String rejection(SupplierReply reply) {
-        String body = reply.body().strip();
-        return "rejected it: HTTP " + reply.status() + (body.isEmpty() ? "" : " " + (body.length() > 120
-            ? body.substring(0, 120) : body));
-    }
-
     private void later(DeliveryJob job, long delayMs) {
         job.phase = DeliveryJob.Phase.BACKOFF;
         schedule(() -> advance(job), TimeUnit.MILLISECONDS.toNanos(delayMs));
     }
 
     private void schedule(Runnable r, long delayNanos) {
-        try {
-            executor.schedule(r, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // stopping
-        }
+        intake.schedule(r, delayNanos);
     }
 
     /** The current supplier has said no (and cannot hold it): the next one, journaled first; or FAILED. */
@@ -534,7 +486,7 @@ public final class DeliveryAgent implements AutoCloseable {
                 job.deliveryId, result, message);
             if (!job.dropped) {
                 drop(job);
-                resyncWanted = true;
+                readBack.want();
             }
             return;
         }
@@ -574,19 +526,17 @@ public final class DeliveryAgent implements AutoCloseable {
     // ---- suppliers ----------------------------------------------------------------------------
 
     private void configure(SupplierConfig config) {
-        SupplierLane lane = lanes.get(config.id());
+        SupplierLane<DeliveryJob> lane = lanes.get(config.id());
         if (lane == null) {
-            lane = new SupplierLane(config.id(), new CircuitBreaker(settings.breakerFailures(),
+            lane = new SupplierLane<>(config.id(), new CircuitBreaker(settings.breakerFailures(),
                 TimeUnit.MILLISECONDS.toNanos(settings.breakerOpenMs())));
             lanes.put(config.id(), lane);
         }
-        SupplierProxy old = lane.proxy;
-        lane.config = config;
-        lane.proxy = new SupplierProxy(config, ioGroup, channelType, settings.allowLinkLocal());
-        lane.signature = new Signature(config.secret());
+        SupplierProxy old = lane.configure(config,
+            new SupplierProxy(config, ioGroup, channelType, settings.allowLinkLocal()));
         if (old != null) {
             // requests already out on the old connections finish first
-            schedule(old::close, TimeUnit.MILLISECONDS.toNanos(old.config().timeoutMs() + 1000L));
+            schedule(old::close, TimeUnit.MILLISECONDS.toNanos(SupplierLane.closeDelayMs(old)));
         }
         LOG.info("supplier {} configured: {}", config.id(), config); // the config's toString leaves the secret out
         unpark(config.id());
@@ -597,19 +547,15 @@ public final class DeliveryAgent implements AutoCloseable {
 
     /** Starts a read-back of the engine's pending items when one is wanted and there is room. */
     private void resync() {
-        if (records == null || resyncRunning || !resyncWanted || stopped || jobs.size() > settings.queue() / 2) {
-            return;
+        if (records != null && !stopped) {
+            readBack.poll(jobs.size());
         }
-        resyncWanted = false;
-        resyncRunning = true;
-        resyncCursor = 0;
-        records.publish(new DeliveryCall.Page(0, pageSize));
     }
 
     void onPage(PendingPage page) {
         metrics.resyncPage();
         if (page == null) {
-            resyncRunning = false; // the engine halted or refused: nothing to read
+            readBack.failed(); // the engine halted or refused: nothing to read
             return;
         }
         for (PendingDelivery p : page.items()) {
@@ -617,29 +563,19 @@ public final class DeliveryAgent implements AutoCloseable {
                 continue;
             }
             if (jobs.size() >= settings.queue()) {
-                resyncWanted = true; // the rest on the next pass
+                readBack.want(); // the rest on the next pass
                 break;
             }
             DeliveryJob job = DeliveryJob.resume(p);
             jobs.put(job.deliveryId, job);
             advance(job);
         }
-        if (page.nextCursor() < 0) {
-            resyncRunning = false;
-            resync();
-            return;
-        }
-        resyncCursor = page.nextCursor();
-        pageWaitingForRoom = true;
-        continuePaging();
+        readBack.pageDone(page.nextCursor(), jobs.size());
     }
 
     private void continuePaging() {
-        if (pageWaitingForRoom && jobs.size() <= settings.queue() / 2) {
-            pageWaitingForRoom = false;
-            records.publish(new DeliveryCall.Page(resyncCursor, pageSize));
-        } else if (!resyncRunning) {
-            resync();
+        if (!stopped) {
+            readBack.roomMaybe(jobs.size());
         }
     }
 

@@ -12,10 +12,7 @@ import dev.surge.engine.state.PendingPage;
  * back on the ring's delivery stage, in ring order with the events around it (see
  * {@link DeliveryAdapter}), and is handled on the dispatcher thread.
  */
-abstract class DeliveryCall {
-    /** On the dispatcher thread, inside the ring's translator. */
-    abstract void write(CommandWriter writer, CommandSlot slot, long now);
-
+abstract class DeliveryCall implements DispatchCall {
     /** On the dispatcher thread, in ring order. {@code journaled} is false only when the journal failed. */
     abstract void answered(DeliveryAgent agent, ResultCode result, boolean journaled, String message, Object answer);
 
@@ -42,7 +39,7 @@ abstract class DeliveryCall {
         }
 
         @Override
-        void write(CommandWriter writer, CommandSlot slot, long now) {
+        public void write(CommandWriter writer, CommandSlot slot, long now) {
             writer.recordDelivery(slot, now, job.grantHi, job.grantLo, job.item, status, supplier, attempt, detail,
                 outcome);
         }
@@ -64,7 +61,7 @@ abstract class DeliveryCall {
         }
 
         @Override
-        void write(CommandWriter writer, CommandSlot slot, long now) {
+        public void write(CommandWriter writer, CommandSlot slot, long now) {
             writer.queryPendingDeliveries(slot, now, cursor, limit);
         }
 

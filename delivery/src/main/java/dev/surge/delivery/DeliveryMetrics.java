@@ -72,7 +72,7 @@ public final class DeliveryMetrics {
         recordsWaiting = records;
     }
 
-    void lane(SupplierLane lane) {
+    void lane(SupplierLane<?> lane) {
         Lane g = lane(lane.name);
         g.inFlight = lane.inFlight;
         g.waiting = lane.waiting.size();

@@ -10,14 +10,15 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * Puts the dispatcher's commands into the engine ring in the order they were made, never
- * dropping one: when the ring is full the rest wait here and are retried shortly (an outcome
- * lost would make a delivery repeat after a restart; the supplier's dedup makes that safe, but
- * the journal should say what happened). Confined to the dispatcher thread, which is also where
- * the ring's translator runs, so one {@link CommandWriter} serves.
+ * Puts a dispatcher's commands (a delivery's or a refund's {@link DispatchCall}) into the engine
+ * ring in the order they were made, never dropping one: when the ring is full the rest wait here
+ * and are retried shortly (an outcome lost would make a request repeat after a restart; the
+ * supplier's dedup makes that safe, but the journal should say what happened). Confined to its
+ * dispatcher's thread, which is also where the ring's translator runs, so one
+ * {@link CommandWriter} serves; each dispatcher has its own.
  */
 final class DeliveryRecordProxy {
-    private static final EventTranslatorTwoArg<CommandSlot, DeliveryCall, DeliveryRecordProxy> TRANSLATOR =
+    private static final EventTranslatorTwoArg<CommandSlot, DispatchCall, DeliveryRecordProxy> TRANSLATOR =
         (slot, sequence, call, proxy) -> {
             call.write(proxy.writer, slot, proxy.clock.time());
             slot.context = call;
@@ -30,7 +31,7 @@ final class DeliveryRecordProxy {
     private final EpochClock clock;
     private final EventExecutor executor;
     private final CommandWriter writer = new CommandWriter();
-    private final ArrayDeque<DeliveryCall> waiting = new ArrayDeque<>();
+    private final ArrayDeque<DispatchCall> waiting = new ArrayDeque<>();
     private boolean retryScheduled;
     private long retryMs = RETRY_MIN_MS;
     private long ringFull;
@@ -41,7 +42,7 @@ final class DeliveryRecordProxy {
         this.executor = executor;
     }
 
-    void publish(DeliveryCall call) {
+    void publish(DispatchCall call) {
         waiting.add(call);
         if (!retryScheduled) {
             flush();
@@ -49,7 +50,7 @@ final class DeliveryRecordProxy {
     }
 
     private void flush() {
-        DeliveryCall call;
+        DispatchCall call;
         while ((call = waiting.peek()) != null) {
             if (!ring.tryPublish(TRANSLATOR, call, this)) {
                 ringFull++;

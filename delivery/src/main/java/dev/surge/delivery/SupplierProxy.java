@@ -43,7 +43,9 @@ import javax.net.ssl.SSLParameters;
  * Encodes deliveries to one supplier as HTTP/1.1 requests over pooled keep-alive connections on
  * the gateway's own event loops (no thread of its own): {@code POST {url}} with the JSON body,
  * {@code Idempotency-Key} and {@code X-Surge-Signature}, and {@code GET {url}/{deliveryId}} to ask
- * where a delivery stands (docs/delivery.md). Every request ends in exactly one {@link SupplierReply}: an
+ * where a delivery stands (docs/delivery.md). A payment provider's refunds go the same way below
+ * its URL: {@code POST {url}/refunds}, {@code GET {url}/refunds/{refundId}} (docs/refunds.md).
+ * Every request ends in exactly one {@link SupplierReply}: an
  * answer; REFUSED when nothing can have reached the supplier (no connection, nothing written);
  * BLOCKED when its host resolved to a link-local or metadata address (nothing sent either);
  * LOST when it was sent and no answer came within the supplier's timeout, or the connection
@@ -70,6 +72,15 @@ final class SupplierProxy implements AutoCloseable {
      */
     SupplierProxy(SupplierConfig config, EventLoopGroup group, Class<? extends Channel> channelType,
                   boolean allowLinkLocal) {
+        this(config, "", group, channelType, allowLinkLocal);
+    }
+
+    /**
+     * Requests go to {@code under} below the configured URL: "/refunds" for a payment provider's
+     * refund API, "" for a supplier's own URL.
+     */
+    SupplierProxy(SupplierConfig config, String under, EventLoopGroup group, Class<? extends Channel> channelType,
+                  boolean allowLinkLocal) {
         this.config = config;
         URI uri = URI.create(config.url());
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
@@ -77,7 +88,8 @@ final class SupplierProxy implements AutoCloseable {
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         this.hostHeader = uri.getPort() > 0 ? host + ":" + port : host;
         String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        this.path = p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+        String base = p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+        this.path = under.isEmpty() ? base : (base.equals("/") ? "" : base) + under;
         SslContext ssl = tls ? clientTls() : null;
         Bootstrap b = new Bootstrap().group(group).channel(channelType).remoteAddress(host, port)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.timeoutMs())

@@ -38,6 +38,17 @@ record SupplierReply(Kind kind, int status, String body, String detail) {
         return new SupplierReply(Kind.LOST, 0, "", why);
     }
 
+    /** How a 4xx refusal is journaled: the status and the start of what the supplier said. */
+    String rejection() {
+        String b = body.strip();
+        return "rejected it: HTTP " + status + (b.isEmpty() ? "" : " " + (b.length() > 120 ? b.substring(0, 120) : b));
+    }
+
+    /** How a status query's answer is journaled; {@code answered} false when it settled nothing (UNANSWERED). */
+    String queryDetail(boolean answered) {
+        return "status query: " + (!answered ? detail : status == 404 ? "never seen" : queriedStatus());
+    }
+
     /** The {@code status} field of a status query's JSON answer, or "" when there is none. */
     String queriedStatus() {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
