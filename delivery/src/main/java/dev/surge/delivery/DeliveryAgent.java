@@ -3,7 +3,6 @@ package dev.surge.delivery;
 import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.DeliveryStatus;
 import dev.surge.engine.ResultCode;
-import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.state.PendingDelivery;
 import dev.surge.engine.state.PendingPage;
@@ -55,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * everything after a restart (in doubt first asks) and picks up an operator's re-drive.
  *
  * <p>Threading: {@link #granted}, {@link #answered} and the other intake methods run on the
- * ring's journal thread; everything else on the agent's own thread.
+ * ring's journal thread (called by {@link DeliveryAdapter}); everything else on the agent's own
+ * thread.
  */
 public final class DeliveryAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
@@ -68,7 +68,6 @@ public final class DeliveryAgent implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final DefaultEventExecutor executor =
         new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
-    private final DeliveryAdapter adapter = new DeliveryAdapter(this);
     /** Hand-off from the ring's delivery stage, in ring order; also this thread's timers. */
     private final DispatchQueue intake;
     private volatile boolean stopped;
@@ -95,11 +94,6 @@ public final class DeliveryAgent implements AutoCloseable {
         int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
         this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new DeliveryCall.Page(cursor, pageSize)));
         this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
-    }
-
-    /** The engine's delivery port. */
-    public DeliveryPort port() {
-        return adapter;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.surge.gateway;
 
+import dev.surge.delivery.DeliveryAdapter;
 import dev.surge.delivery.DeliveryAgent;
+import dev.surge.delivery.RefundAgent;
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.state.RedeemerKey;
@@ -28,9 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Surge's gateway assembled: the HTTP server first (so {@code /health/live} answers and the
  * rest says NOT_READY while recovery runs), then the engine ring once the state is recovered,
- * with the supplier dispatcher on its delivery stage, then readiness. {@link #shutdown} reverses
- * it: stop accepting, drain in-flight requests, close connections, stop the dispatcher, close the
- * ring (which flushes and closes the journal), stop the event loops.
+ * with the supplier and refund dispatchers on its delivery stage, then readiness. {@link #shutdown}
+ * reverses it: stop accepting, drain in-flight requests, close connections, stop the dispatchers,
+ * close the ring (which flushes and closes the journal), stop the event loops.
  *
  * <p>Threading: lifecycle methods from one controlling thread (main, or the shutdown hook).
  */
@@ -47,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final DashboardAgent dashboard;
     private EngineRing ring;
     private DeliveryAgent deliveries;
+    private RefundAgent refunds;
     private EngineProxy engine;
     private InetSocketAddress address;
     private boolean closed;
@@ -113,16 +116,21 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * {@link #startEngine(StateMachine, EngineStorage, DeliveryPort)} with the supplier dispatcher
-     * as the delivery port: it learns the recovered suppliers and routes before the ring starts,
-     * then reads back and resumes every recharge the journal left PENDING.
+     * {@link #startEngine(StateMachine, EngineStorage, DeliveryPort)} with the supplier and refund
+     * dispatchers behind the delivery port: they learn the recovered suppliers (payment providers
+     * among them) and routes before the ring starts, then read back and resume every recharge the
+     * journal left PENDING and every refund it owes (docs/delivery.md, docs/refunds.md).
      */
     public EngineProxy startEngine(StateMachine machine, EngineStorage storage) {
         deliveries = new DeliveryAgent(config.delivery(), server.workers(), server.clientChannelType(), config.clock(),
             context.deliveries);
+        refunds = new RefundAgent(config.delivery(), server.workers(), server.clientChannelType(), config.clock(),
+            context.refunds);
         deliveries.load(machine.suppliers(), machine.supplierRoutes()); // before the ring: still this thread's machine
-        EngineProxy proxy = startEngine(machine, storage, deliveries.port());
+        refunds.load(machine.suppliers());
+        EngineProxy proxy = startEngine(machine, storage, new DeliveryAdapter(deliveries, refunds));
         deliveries.start(ring);
+        refunds.start(ring);
         return proxy;
     }
 
@@ -154,6 +162,9 @@ public final class Gateway implements AutoCloseable {
         server.closeConnections();
         if (deliveries != null) {
             deliveries.close(); // requests still out resume after a restart (asking first where they may have landed)
+        }
+        if (refunds != null) {
+            refunds.close(); // the same for refunds: owed in the journal, resumed after a restart
         }
         if (ring != null) {
             ring.close(); // every published slot finishes, then the journal is flushed and closed

@@ -1,6 +1,7 @@
 package dev.surge.gateway.http;
 
 import dev.surge.delivery.DeliveryMetrics;
+import dev.surge.delivery.RefundMetrics;
 import dev.surge.gateway.auth.AdminAuth;
 import dev.surge.gateway.auth.DashboardSessions;
 import dev.surge.gateway.auth.PaymentProviders;
@@ -39,6 +40,8 @@ public final class ServerContext {
     public final GatewayMetrics metrics;
     /** The supplier dispatcher's counters (rendered with the rest on /metrics). */
     public final DeliveryMetrics deliveries = new DeliveryMetrics();
+    /** The refund dispatcher's counters (docs/refunds.md), also on /metrics. */
+    public final RefundMetrics refunds = new RefundMetrics();
     public final EpochClock clock;
     /** Dashboard logins (session cookies), accepted on admin routes too. */
     public final DashboardSessions sessions = new DashboardSessions();

@@ -49,6 +49,7 @@ public final class OpsApi {
     public void metrics(Exchange x) {
         StringBuilder text = new StringBuilder(server.metrics.render(server.engine(), server.redeemers.size()));
         server.deliveries.render(text);
+        server.refunds.render(text);
         x.respond(Responses.text(HttpResponseStatus.OK, text.toString(), PROMETHEUS));
     }
 }

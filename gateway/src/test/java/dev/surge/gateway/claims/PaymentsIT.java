@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.surge.delivery.Signature;
 import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.TestGateway.Res;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,13 +22,19 @@ class PaymentsIT {
     private static final String SECRET = "alipay-secret-0123456789";
     private final AtomicLong now = new AtomicLong(System.currentTimeMillis()); // tokens are checked against it too
     private TestGateway t;
+    /**
+     * The provider's refund API: it takes connections and never answers, so that a refund owed
+     * here stays REFUND_REQUIRED (in doubt, asked about) for the whole test (refunds: RefundsIT).
+     */
+    private ServerSocket silentProvider;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
+        silentProvider = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         t = TestGateway.start(c -> c.clock(now::get));
         assertEquals(200, t.admin("PUT", "/admin/suppliers/alipay",
-            "{\"url\":\"http://127.0.0.1:9/alipay\",\"secret\":\"" + SECRET + "\",\"timeoutMs\":1000,"
-                + "\"maxConcurrency\":4}").status());
+            "{\"url\":\"http://127.0.0.1:" + silentProvider.getLocalPort() + "/alipay\",\"secret\":\"" + SECRET
+                + "\",\"timeoutMs\":1000,\"maxConcurrency\":4}").status());
         Res r = t.admin("PUT", "/admin/campaigns/sale", "{\"name\":\"sale\",\"perUserLimit\":1,\"skus\":[{\"id\":\"vip\","
             + "\"kind\":\"CODE\",\"price\":990,\"currency\":\"CNY\",\"paymentWindowSeconds\":60,"
             + "\"paymentProvider\":\"alipay\"}]}");
@@ -34,8 +43,9 @@ class PaymentsIT {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         t.close();
+        silentProvider.close();
     }
 
     private Res notify(String provider, String secret, String tx, String orderId, long amount) {

@@ -1,0 +1,407 @@
+package dev.surge.delivery;
+
+import dev.surge.engine.DeliveryOutcome;
+import dev.surge.engine.RefundStatus;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.PendingRefund;
+import dev.surge.engine.state.PendingRefundPage;
+import dev.surge.engine.state.SupplierConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The refund dispatcher (docs/refunds.md): takes every refund the engine owes (a payment that
+ * could not be honoured) and drives it to REFUNDED or REFUND_FAILED at its payment provider,
+ * journaling every step through the ring. It owns one thread ({@code surge-refund}); HTTP runs
+ * on the gateway's event loops through the delivery machinery ({@link SupplierProxy} below the
+ * provider's URL, {@link Signature}, {@link Backoff}, {@link CircuitBreaker},
+ * {@link DispatchQueue}, {@link ReadBack}, {@link DeliveryRecordProxy}).
+ *
+ * <p><b>Refunded at most once.</b> A provider dedups by {@code Idempotency-Key} (the refund id,
+ * {@code <orderId>-<n>}), so sending the same refund again is always safe, and there is only ever
+ * one provider for it: the one that took the payment. After a timeout or a dropped connection the
+ * provider may have refunded, so the next request is a status query
+ * ({@code GET {url}/refunds/{refundId}}), repeated with backoff until it answers; the refund is
+ * sent again only when the provider says it never saw it (404), and given up (FAILED) only when
+ * the provider refused it, failed it, or kept failing with 5xx or refused connections: never while
+ * it may hold it. The engine refuses any step on a refund already final; then the dispatcher
+ * drops its copy and reads the owed refunds back.
+ *
+ * <p><b>Order, bounds, restart.</b> As {@link DeliveryAgent}: everything it learns from the ring
+ * arrives through one FIFO in ring order; it holds at most {@code queue} refunds, and what does
+ * not fit is owed in the engine and read back ({@code QUERY_PENDING_REFUNDS}, page by page) when
+ * there is room; the same read-back resumes every owed refund at start, asking first about one
+ * whose last request may have landed.
+ *
+ * <p>Threading: {@link #owed}, {@link #answered} and the other intake methods run on the ring's
+ * journal thread (called by {@link DeliveryAdapter}); everything else on the agent's own thread.
+ */
+public final class RefundAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RefundAgent.class);
+    private static final int MAX_PAGE = 1024;
+    /** Below a provider's configured URL. */
+    private static final String REFUNDS_PATH = "/refunds";
+
+    private final DeliverySettings settings;
+    private final EventLoopGroup ioGroup;
+    private final Class<? extends Channel> channelType;
+    private final EpochClock clock;
+    private final RefundMetrics metrics;
+    private final DefaultEventExecutor executor =
+        new DefaultEventExecutor(new DefaultThreadFactory("surge-refund", true));
+    /** Hand-off from the ring's delivery stage, in ring order; also this thread's timers. */
+    private final DispatchQueue intake;
+    private volatile boolean stopped;
+    private final BooleanSupplier isStopped = () -> stopped;
+
+    // confined to the agent thread
+    private final Map<String, RefundJob> jobs = new HashMap<>();
+    /** Every supplier configured; a lane (and its connection pool) only for those refunds go to. */
+    private final Map<String, SupplierConfig> providers = new HashMap<>();
+    private final Map<String, SupplierLane<RefundJob>> lanes = new HashMap<>();
+    private final Map<String, List<RefundJob>> parked = new HashMap<>();
+    private final Backoff backoff;
+    private final ReadBack readBack;
+    private DeliveryRecordProxy records;
+
+    public RefundAgent(DeliverySettings settings, EventLoopGroup ioGroup, Class<? extends Channel> channelType,
+                       EpochClock clock, RefundMetrics metrics) {
+        this.settings = settings;
+        this.ioGroup = ioGroup;
+        this.channelType = channelType;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
+            new SplittableRandom(new SecureRandom().nextLong()));
+        this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
+        int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
+        this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new RefundCall.Page(cursor, pageSize)));
+    }
+
+    /** The suppliers (payment providers among them) of the recovered state, before the ring starts. */
+    public void load(List<SupplierConfig> suppliers) {
+        intake.run(() -> suppliers.forEach(this::configure));
+    }
+
+    /** The ring is running: read back every refund the journal owes and send it. */
+    public void start(EngineRing ring) {
+        intake.run(() -> {
+            records = new DeliveryRecordProxy(ring, clock, executor);
+            readBack.want();
+            drain(); // what the ring handed over before this ran waited in the FIFO
+        });
+    }
+
+    // ---- intake: the ring's journal thread --------------------------------------------------
+
+    void owed(RefundJob job) {
+        if (!intake.offerJob(() -> onOwed(job))) {
+            metrics.handoffDeferred(); // owed in the engine: a read-back finds it when there is room
+        }
+    }
+
+    /**
+     * A refund may be owed that the adapter cannot name (a revoked grant an order paid for): read
+     * the engine's owed refunds back.
+     */
+    void maybeOwed() {
+        intake.enqueue(readBack::want);
+    }
+
+    void providerConfigured(SupplierConfig config) {
+        intake.enqueue(() -> configure(config));
+    }
+
+    void answered(RefundCall call, ResultCode result, boolean journaled, String message, Object answer) {
+        intake.enqueue(() -> call.answered(this, result, journaled, message, answer));
+    }
+
+    private void drain() {
+        if (records == null) {
+            return; // not started: the FIFO keeps everything, in order, for start()
+        }
+        if (intake.overflowed()) {
+            readBack.want();
+        }
+        intake.drain(isStopped);
+        resync();
+        metrics.jobs(jobs.size());
+    }
+
+    // ---- jobs: the agent thread --------------------------------------------------------------
+
+    private void onOwed(RefundJob job) {
+        if (jobs.containsKey(job.refundId)) {
+            return;
+        }
+        if (jobs.size() >= settings.queue()) {
+            readBack.want(); // owed in the engine; read back once there is room
+            metrics.handoffDeferred();
+            return;
+        }
+        jobs.put(job.refundId, job);
+        advance(job);
+    }
+
+    /** Sends the job's next request, or puts it where it waits for one. */
+    private void advance(RefundJob job) {
+        if (job.dropped || stopped) {
+            return;
+        }
+        SupplierLane<RefundJob> lane = lane(job.provider);
+        if (lane == null) {
+            job.phase = RefundJob.Phase.PARKED; // waits for PUT /admin/suppliers/{provider}
+            parked.computeIfAbsent(job.provider, k -> new ArrayList<>()).add(job);
+            return;
+        }
+        job.phase = RefundJob.Phase.QUEUED;
+        lane.waiting.add(job);
+        pump(lane);
+    }
+
+    /** Starts waiting jobs while the provider has free slots and its circuit lets them through. */
+    private void pump(SupplierLane<RefundJob> lane) {
+        long now = System.nanoTime();
+        while (!stopped && !lane.waiting.isEmpty() && lane.inFlight < lane.config.maxConcurrency()) {
+            RefundJob job = lane.waiting.peek();
+            if (job.dropped) {
+                lane.waiting.poll();
+                continue;
+            }
+            CircuitBreaker.Pass pass = lane.breaker.tryPass(now);
+            if (pass == CircuitBreaker.Pass.NO) {
+                wakeAtProbe(lane, now); // a refund has nowhere else to go: it waits for the probe
+                break;
+            }
+            lane.waiting.poll();
+            start(lane, job, pass == CircuitBreaker.Pass.PROBE);
+        }
+    }
+
+    private void wakeAtProbe(SupplierLane<RefundJob> lane, long now) {
+        if (lane.wakeScheduled || lane.breaker.state() != CircuitBreaker.State.OPEN) {
+            return; // half-open: the probe's answer pumps the lane
+        }
+        lane.wakeScheduled = true;
+        intake.schedule(() -> {
+            lane.wakeScheduled = false;
+            pump(lane);
+        }, Math.max(1, lane.breaker.nanosUntilProbe(now)));
+    }
+
+    private void start(SupplierLane<RefundJob> lane, RefundJob job, boolean probe) {
+        lane.inFlight++;
+        job.phase = RefundJob.Phase.IN_FLIGHT;
+        job.probe = probe;
+        if (job.inDoubt) {
+            lane.proxy.query(job.refundId, lane.signature.sign(job.refundId),
+                reply -> intake.run(() -> onAnswer(lane, job, reply, true)));
+        } else {
+            if (job.body == null) {
+                job.body = RefundBody.of(job);
+            }
+            lane.proxy.send(job.refundId, job.body, lane.signature.sign(job.body),
+                reply -> intake.run(() -> onAnswer(lane, job, reply, false)));
+        }
+    }
+
+    /** A provider's answer to a send or a status query: journal it, then what {@link RefundJob} says comes next. */
+    private void onAnswer(SupplierLane<RefundJob> lane, RefundJob job, SupplierReply reply, boolean query) {
+        lane.inFlight--;
+        boolean probe = job.probe;
+        job.probe = false;
+        if (job.dropped || stopped) {
+            if (probe) {
+                lane.breaker.onProbeAbandoned(); // the answer no longer counts
+            }
+            pump(lane);
+            return;
+        }
+        int maxTries = settings.attemptsPerSupplier();
+        RefundJob.Step step = query ? job.afterQuery(reply, maxTries) : job.afterSend(reply, maxTries);
+        DeliveryOutcome outcome = step.outcome();
+        metrics.request(lane.name, outcome);
+        if (step.answered()) {
+            lane.breaker.onSuccess(probe);
+        } else {
+            lane.breaker.onFailure(probe, System.nanoTime());
+        }
+        String detail = query ? reply.queryDetail(outcome != DeliveryOutcome.UNANSWERED)
+            : outcome == DeliveryOutcome.REJECTED ? reply.rejection() : reply.detail();
+        switch (step.next()) {
+            case DONE -> finish(job, step.status(), outcome, detail);
+            case RETRY -> {
+                record(job, outcome, detail);
+                later(job, backoff.delayMs(job.tries));
+            }
+            case ASK -> {
+                record(job, outcome, detail);
+                later(job, backoff.delayMs(Math.max(1, job.queries)));
+            }
+            case SEND -> {
+                record(job, outcome, detail);
+                advance(job); // it never arrived: send it again
+            }
+            default -> {
+                record(job, outcome, detail);
+                finish(job, RefundStatus.FAILED, DeliveryOutcome.EXHAUSTED, detail + " after " + job.tries + " tries");
+            }
+        }
+        pump(lane);
+    }
+
+    private void later(RefundJob job, long delayMs) {
+        job.phase = RefundJob.Phase.BACKOFF;
+        intake.schedule(() -> advance(job), TimeUnit.MILLISECONDS.toNanos(delayMs));
+    }
+
+    private void finish(RefundJob job, RefundStatus status, DeliveryOutcome outcome, String detail) {
+        job.phase = RefundJob.Phase.JOURNALING;
+        records.publish(new RefundCall.Record(job, status, outcome, detail, true));
+    }
+
+    private void record(RefundJob job, DeliveryOutcome outcome, String detail) {
+        records.publish(new RefundCall.Record(job, RefundStatus.REQUIRED, outcome, detail, false));
+    }
+
+    /** A record's answer, in ring order. */
+    void onRecorded(RefundCall.Record r, ResultCode result, boolean journaled, String message) {
+        RefundJob job = r.job;
+        if (!journaled) {
+            LOG.error("the engine's journal failed: refunds stop until a restart, which resumes them");
+            stopped = true;
+            return;
+        }
+        if (result != ResultCode.OK) {
+            // the engine's state is the truth (e.g. the refund is final already): drop ours, read back what is owed
+            metrics.refusedByEngine();
+            LOG.warn("the engine refused {} {} for refund {}: {} {}; reading owed refunds back", r.status, r.outcome,
+                job.refundId, result, message);
+            if (!job.dropped) {
+                job.dropped = true;
+                jobs.remove(job.refundId, job);
+                readBack.want();
+            }
+            return;
+        }
+        if (!r.awaited || job.dropped) {
+            return;
+        }
+        jobs.remove(job.refundId, job);
+        metrics.finished(r.status);
+        if (r.status == RefundStatus.FAILED) {
+            LOG.warn("refund {} of transaction {} ({} {}) FAILED at {}: {}; settle it by hand at the provider "
+                + "(docs/refunds.md)", job.refundId, job.transactionId, job.amount, job.currency, job.provider, r.detail);
+        }
+        if (!stopped) {
+            readBack.roomMaybe(jobs.size());
+        }
+    }
+
+    // ---- providers ---------------------------------------------------------------------------
+
+    private void configure(SupplierConfig config) {
+        providers.put(config.id(), config);
+        SupplierLane<RefundJob> lane = lanes.get(config.id());
+        if (lane != null) {
+            SupplierProxy old = lane.configure(config, proxy(config));
+            // requests already out on the old connections finish first
+            intake.schedule(old::close, TimeUnit.MILLISECONDS.toNanos(SupplierLane.closeDelayMs(old)));
+            pump(lane);
+        }
+        List<RefundJob> waiting = parked.remove(config.id());
+        if (waiting != null) {
+            LOG.info("payment provider {} configured: {}", config.id(), config); // toString leaves the secret out
+            waiting.forEach(this::advance);
+        }
+    }
+
+    /** The provider's lane, made on first use; null while it is not configured. */
+    private SupplierLane<RefundJob> lane(String provider) {
+        SupplierLane<RefundJob> lane = lanes.get(provider);
+        SupplierConfig config = providers.get(provider);
+        if (lane == null && config != null) {
+            lane = new SupplierLane<>(provider, new CircuitBreaker(settings.breakerFailures(),
+                TimeUnit.MILLISECONDS.toNanos(settings.breakerOpenMs())));
+            lane.configure(config, proxy(config));
+            lanes.put(provider, lane);
+        }
+        return lane;
+    }
+
+    private SupplierProxy proxy(SupplierConfig config) {
+        return new SupplierProxy(config, REFUNDS_PATH, ioGroup, channelType, settings.allowLinkLocal());
+    }
+
+    // ---- reading owed refunds back from the engine ---------------------------------------------
+
+    private void resync() {
+        if (records != null && !stopped) {
+            readBack.poll(jobs.size());
+        }
+    }
+
+    void onPage(PendingRefundPage page) {
+        if (page == null) {
+            readBack.failed(); // the engine halted or refused: nothing to read
+            return;
+        }
+        for (PendingRefund p : page.refunds()) {
+            if (jobs.containsKey(p.refundId())) {
+                continue;
+            }
+            if (jobs.size() >= settings.queue()) {
+                readBack.want(); // the rest on the next pass
+                break;
+            }
+            RefundJob job = RefundJob.resume(p);
+            jobs.put(job.refundId, job);
+            advance(job);
+        }
+        readBack.pageDone(page.nextCursor(), jobs.size());
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /**
+     * Stops sending. Requests still out are abandoned: their refunds stay owed in the journal and
+     * resume after a restart (asking first where a request may have landed).
+     */
+    @Override
+    public void close() {
+        if (stopped && executor.isShutdown()) {
+            return;
+        }
+        stopped = true;
+        try {
+            executor.submit(() -> {
+                lanes.values().forEach(l -> l.proxy.close());
+                jobs.clear();
+            }).await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            // already stopped
+        }
+        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    public RefundMetrics metrics() {
+        return metrics;
+    }
+}
