@@ -10,10 +10,14 @@ import dev.surge.gateway.MemoryStorage;
 import dev.surge.gateway.TestGateway;
 import dev.surge.gateway.TestGateway.Res;
 import dev.surge.gateway.config.Configuration;
+import dev.surge.simulator.PayRequest;
+import dev.surge.simulator.PaymentSimulator;
 import dev.surge.testkit.NoLeakedThreads;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +161,26 @@ class RefundsIT {
     }
 
     @Test
+    void aPaidGrantRevokedByAnOperatorIsRefunded() throws Exception {
+        start();
+        Res r = t.claim("user-0", "k", "sale", "vip");
+        users++;
+        String orderId = (String) r.at("orderId");
+        Res paid = notify("T-1", orderId);
+        assertEquals("PAID", paid.at("status"), paid.body());
+        String grant = (String) paid.at("grantId");
+        Res revoked = t.admin("POST", "/admin/grants/" + grant + "/revoke",
+            "{\"reason\":\"chargeback\",\"requestedBy\":\"ops\"}");
+        assertEquals(200, revoked.status(), revoked.body());
+        List<?> refunds = awaitSettled(orderId, 0);
+        assertEquals(1, refunds.size(), "the payment that paid it, owed back");
+        assertEquals("REFUNDED", status(refunds, 0));
+        assertEquals("REVOKED", ((Map<?, ?>) refunds.get(0)).get("reason"));
+        assertEquals("REVOKED", provider.bodies.get(0).get("reason"));
+        assertEquals(1, provider.refunded(orderId + "-1"));
+    }
+
+    @Test
     void aProviderAnswering503IsAskedAgainAfterABackoff() throws Exception {
         start();
         provider.sends.add(FakeProvider.Send.UNAVAILABLE);
@@ -261,6 +285,68 @@ class RefundsIT {
         assertTrue(journaled(DeliveryOutcome.CONFIRMED));
         assertTrue(!journaled(DeliveryOutcome.ACCEPTED) && !journaled(DeliveryOutcome.DUPLICATE),
             "the provider's word came from the status query, never from a second send");
+    }
+
+    @Test
+    void throughThePaymentSimulatorsFaultsEveryDoublePaymentIsRefundedOnce() throws Exception {
+        int n = 12;
+        try (PaymentSimulator sim = new PaymentSimulator(Map.of("alipay", SECRET), null, 42)) {
+            sim.start("127.0.0.1", 0);
+            start(new MemoryStorage(), c -> c.set(Configuration.Option.DELIVERY_RETRIES, "20"));
+            assertEquals(200, t.admin("PUT", "/admin/suppliers/alipay", "{\"url\":\"" + sim.url("alipay")
+                + "\",\"secret\":\"" + SECRET + "\",\"timeoutMs\":400,\"maxConcurrency\":4}").status());
+            Res c = t.admin("PUT", "/admin/campaigns/sale", "{\"name\":\"sale\",\"skus\":[{\"id\":\"vip\","
+                + "\"kind\":\"CODE\",\"price\":990,\"currency\":\"CNY\",\"paymentWindowSeconds\":600,"
+                + "\"paymentProvider\":\"alipay\"}]}");
+            assertEquals(200, c.status(), c.body());
+            StringBuilder codes = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                codes.append("VIP-").append(i).append('\n');
+            }
+            assertEquals(200, t.upload("sale", "vip", codes.toString()).status());
+            sim.knobs().failRate = 0.3; // 503s on sends and status queries
+            sim.knobs().timeoutRate = 0.2; // silence, half of it after refunding
+            List<String> orders = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String orderId = (String) t.claim("user-" + i, "k", "sale", "vip").at("orderId");
+                orders.add(orderId);
+                sim.pay(PayRequest.onTime("alipay", orderId, 990, "CNY", t.base + "/v1/payments/notify")
+                    .withMode(PayRequest.Mode.TWICE));
+            }
+            for (int i = 0; i < n; i++) {
+                String orderId = orders.get(i);
+                List<?> refunds = awaitRefunds(orderId, i);
+                assertEquals("REFUNDED", status(refunds, 0), orderId);
+                assertEquals("PAID", t.get("/v1/orders/" + orderId, t.token("user-" + i)).at("status"));
+            }
+            Set<String> ids = new HashSet<>();
+            for (PaymentSimulator.Refund r : sim.refunds()) {
+                assertEquals("REFUNDED", r.status(), r.toString());
+                assertEquals("DUPLICATE_PAYMENT", r.reason());
+                assertTrue(ids.add(r.refundId()), "one record per refund id: " + r);
+            }
+            Set<String> expected = new HashSet<>();
+            orders.forEach(o -> expected.add(o + "-1"));
+            assertEquals(expected, ids, "each order's second payment refunded, nothing else");
+            assertEquals(n, sim.payments().stream().filter(p -> p.refunded() == 990).count(),
+                "refunded once each: the simulator refuses to refund a payment beyond what was paid");
+            assertEquals(0, sim.badSignatures());
+            assertTrue(journaled(DeliveryOutcome.SERVER_ERROR) && journaled(DeliveryOutcome.UNKNOWN), "the faults were met: "
+                + sim.statsJson());
+        }
+    }
+
+    /** Once the order's second payment is in and its refund settled. */
+    private List<?> awaitRefunds(String orderId, int owner) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            List<?> refunds = awaitSettled(orderId, owner);
+            if (!refunds.isEmpty()) {
+                return refunds;
+            }
+            assertTrue(System.nanoTime() < deadline, "the second payment of " + orderId + " never came");
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitJournaled(MemoryStorage storage, DeliveryOutcome outcome) throws InterruptedException {
