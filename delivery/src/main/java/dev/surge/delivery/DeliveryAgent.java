@@ -9,8 +9,7 @@ import dev.surge.engine.state.PendingPage;
 import dev.surge.engine.state.SupplierConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.DefaultEventExecutor;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The dispatcher (docs/delivery.md): takes every granted recharge item from the ring's delivery stage and
  * drives it to a final outcome at its SKU's suppliers, in order, journaling every step through
- * the ring. It owns one thread ({@code surge-dispatch}); HTTP runs on the gateway's event loops.
+ * the ring. It runs on one thread ({@code surge-dispatch}, shared with the {@link RefundAgent}); HTTP runs on the gateway's event loops.
  *
  * <p><b>Exactly once in effect.</b> A supplier dedups by {@code Idempotency-Key} (the delivery id),
  * so sending the same delivery to the same supplier again is always safe; the one thing that can
@@ -66,8 +65,8 @@ public final class DeliveryAgent implements AutoCloseable {
     private final Class<? extends Channel> channelType;
     private final EpochClock clock;
     private final DeliveryMetrics metrics;
-    private final DefaultEventExecutor executor =
-        new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
+    /** The dispatcher's thread ({@code surge-dispatch}), shared by the supplier and refund agents; the gateway owns it. */
+    private final EventExecutor executor;
     /** Hand-off from the ring's delivery stage, in ring order; also this thread's timers. */
     private final DispatchQueue intake;
     private volatile boolean stopped;
@@ -82,8 +81,10 @@ public final class DeliveryAgent implements AutoCloseable {
     private final ReadBack readBack;
     private DeliveryRecordProxy records;
 
-    public DeliveryAgent(DeliverySettings settings, EventLoopGroup ioGroup, Class<? extends Channel> channelType,
-                         EpochClock clock, DeliveryMetrics metrics) {
+    /** {@code dispatcher}: the thread it runs on, shared with the {@link RefundAgent} (its owner shuts it down). */
+    public DeliveryAgent(DeliverySettings settings, EventExecutor dispatcher, EventLoopGroup ioGroup,
+                         Class<? extends Channel> channelType, EpochClock clock, DeliveryMetrics metrics) {
+        this.executor = dispatcher;
         this.settings = settings;
         this.ioGroup = ioGroup;
         this.channelType = channelType;
@@ -585,7 +586,7 @@ public final class DeliveryAgent implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (stopped && executor.isShutdown()) {
+        if (stopped) {
             return;
         }
         stopped = true;
@@ -599,7 +600,6 @@ public final class DeliveryAgent implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // already stopped
         }
-        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     public DeliveryMetrics metrics() {

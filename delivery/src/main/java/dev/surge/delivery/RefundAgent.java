@@ -9,8 +9,7 @@ import dev.surge.engine.state.PendingRefundPage;
 import dev.surge.engine.state.SupplierConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.DefaultEventExecutor;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The refund dispatcher (docs/refunds.md): takes every refund the engine owes (a payment that
  * could not be honoured) and drives it to REFUNDED or REFUND_FAILED at its payment provider,
- * journaling every step through the ring. It owns one thread ({@code surge-refund}); HTTP runs
+ * journaling every step through the ring. It runs on the dispatcher's thread ({@code surge-dispatch}), beside the {@link DeliveryAgent}; HTTP runs
  * on the gateway's event loops through the delivery machinery ({@link SupplierProxy} below the
  * provider's URL, {@link Signature}, {@link Backoff}, {@link CircuitBreaker},
  * {@link DispatchQueue}, {@link ReadBack}, {@link DeliveryRecordProxy}).
@@ -62,8 +61,8 @@ public final class RefundAgent implements AutoCloseable {
     private final Class<? extends Channel> channelType;
     private final EpochClock clock;
     private final RefundMetrics metrics;
-    private final DefaultEventExecutor executor =
-        new DefaultEventExecutor(new DefaultThreadFactory("surge-refund", true));
+    /** The dispatcher's thread ({@code surge-dispatch}), shared by the supplier and refund agents; the gateway owns it. */
+    private final EventExecutor executor;
     /** Hand-off from the ring's delivery stage, in ring order; also this thread's timers. */
     private final DispatchQueue intake;
     private volatile boolean stopped;
@@ -79,8 +78,10 @@ public final class RefundAgent implements AutoCloseable {
     private final ReadBack readBack;
     private DeliveryRecordProxy records;
 
-    public RefundAgent(DeliverySettings settings, EventLoopGroup ioGroup, Class<? extends Channel> channelType,
-                       EpochClock clock, RefundMetrics metrics) {
+    /** {@code dispatcher}: the thread it runs on, shared with the {@link DeliveryAgent} (its owner shuts it down). */
+    public RefundAgent(DeliverySettings settings, EventExecutor dispatcher, EventLoopGroup ioGroup,
+                       Class<? extends Channel> channelType, EpochClock clock, RefundMetrics metrics) {
+        this.executor = dispatcher;
         this.settings = settings;
         this.ioGroup = ioGroup;
         this.channelType = channelType;
@@ -384,7 +385,7 @@ public final class RefundAgent implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (stopped && executor.isShutdown()) {
+        if (stopped) {
             return;
         }
         stopped = true;
@@ -398,7 +399,6 @@ public final class RefundAgent implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // already stopped
         }
-        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     public RefundMetrics metrics() {

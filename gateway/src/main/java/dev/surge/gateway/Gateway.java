@@ -19,6 +19,8 @@ import dev.surge.gateway.http.GatewayMetrics;
 import dev.surge.gateway.http.HttpServer;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.json.Json;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
@@ -50,6 +52,7 @@ public final class Gateway implements AutoCloseable {
     private EngineRing ring;
     private DeliveryAgent deliveries;
     private RefundAgent refunds;
+    private DefaultEventExecutor dispatcher;
     private EngineProxy engine;
     private InetSocketAddress address;
     private boolean closed;
@@ -122,10 +125,12 @@ public final class Gateway implements AutoCloseable {
      * journal left PENDING and every refund it owes (docs/delivery.md, docs/refunds.md).
      */
     public EngineProxy startEngine(StateMachine machine, EngineStorage storage) {
-        deliveries = new DeliveryAgent(config.delivery(), server.workers(), server.clientChannelType(), config.clock(),
-            context.deliveries);
-        refunds = new RefundAgent(config.delivery(), server.workers(), server.clientChannelType(), config.clock(),
-            context.refunds);
+        // one dispatcher thread for both: each only enqueues, sends on the event loops and journals
+        dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
+        deliveries = new DeliveryAgent(config.delivery(), dispatcher, server.workers(), server.clientChannelType(),
+            config.clock(), context.deliveries);
+        refunds = new RefundAgent(config.delivery(), dispatcher, server.workers(), server.clientChannelType(),
+            config.clock(), context.refunds);
         deliveries.load(machine.suppliers(), machine.supplierRoutes()); // before the ring: still this thread's machine
         refunds.load(machine.suppliers());
         EngineProxy proxy = startEngine(machine, storage, new DeliveryAdapter(deliveries, refunds));
@@ -168,6 +173,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (ring != null) {
             ring.close(); // every published slot finishes, then the journal is flushed and closed
+        }
+        if (dispatcher != null) {
+            dispatcher.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         server.close();
     }
