@@ -101,6 +101,14 @@ final class DeliveryJob {
 
     /** The outcome a supplier's answer to a status query means. */
     static DeliveryOutcome ofQuery(SupplierReply r) {
+        return ofQuery(r, "DELIVERED");
+    }
+
+    /**
+     * The outcome an answer to a status query means, {@code done} being the status that says the
+     * request landed (a supplier's DELIVERED, a payment provider's REFUNDED).
+     */
+    static DeliveryOutcome ofQuery(SupplierReply r, String done) {
         if (r.kind() != SupplierReply.Kind.RESPONSE) {
             return DeliveryOutcome.UNANSWERED;
         }
@@ -110,8 +118,11 @@ final class DeliveryJob {
         if (r.status() != 200) {
             return DeliveryOutcome.UNANSWERED;
         }
-        return switch (r.queriedStatus()) {
-            case "DELIVERED" -> DeliveryOutcome.CONFIRMED;
+        String status = r.queriedStatus();
+        if (done.equals(status)) {
+            return DeliveryOutcome.CONFIRMED;
+        }
+        return switch (status) {
             case "FAILED" -> DeliveryOutcome.QUERY_FAILED;
             case "PENDING" -> DeliveryOutcome.IN_PROGRESS;
             default -> DeliveryOutcome.UNANSWERED;

@@ -104,4 +104,18 @@ final class DispatchQueue {
             // stopping
         }
     }
+
+    /**
+     * Runs {@code cleanup} on the dispatcher's thread and waits for it (5 s at most): how an agent
+     * stops (its requests still out are abandoned; what they carried stays owed in the journal).
+     */
+    void stop(Runnable cleanup) {
+        try {
+            executor.submit(cleanup).await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            // already stopped
+        }
+    }
 }

@@ -389,16 +389,10 @@ public final class RefundAgent implements AutoCloseable {
             return;
         }
         stopped = true;
-        try {
-            executor.submit(() -> {
-                lanes.values().forEach(l -> l.proxy.close());
-                jobs.clear();
-            }).await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RejectedExecutionException e) {
-            // already stopped
-        }
+        intake.stop(() -> {
+            lanes.values().forEach(l -> l.proxy.close());
+            jobs.clear();
+        });
     }
 
     public RefundMetrics metrics() {

@@ -170,25 +170,6 @@ final class RefundJob {
 
     /** The outcome a provider's answer to {@code GET {url}/refunds/{refundId}} means. */
     static DeliveryOutcome ofQuery(SupplierReply r) {
-        if (r.kind() != SupplierReply.Kind.RESPONSE) {
-            return DeliveryOutcome.UNANSWERED;
-        }
-        if (r.status() == 404) {
-            return DeliveryOutcome.NOT_SEEN;
-        }
-        if (r.status() != 200) {
-            return DeliveryOutcome.UNANSWERED;
-        }
-        return switch (r.queriedStatus()) {
-            case "REFUNDED" -> DeliveryOutcome.CONFIRMED;
-            case "FAILED" -> DeliveryOutcome.QUERY_FAILED;
-            case "PENDING" -> DeliveryOutcome.IN_PROGRESS;
-            default -> DeliveryOutcome.UNANSWERED;
-        };
-    }
-
-    @Override
-    public String toString() {
-        return refundId + " at " + provider + " (" + phase + (inDoubt ? ", in doubt" : "") + ")";
+        return DeliveryJob.ofQuery(r, "REFUNDED");
     }
 }
