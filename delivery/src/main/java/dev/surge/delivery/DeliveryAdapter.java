@@ -76,6 +76,8 @@ public final class DeliveryAdapter implements DeliveryPort {
             // a revoked grant that an order paid for owes that payment back (REVOKED); the event does
             // not say whether it did, the engine does: a read-back (revocations are rare)
             refunds.maybeOwed();
+        } else if (type == EventType.REFUNDS_REDRIVEN.code()) {
+            refunds.maybeOwed(); // FAILED refunds are REQUIRED again (docs/refunds.md): read them back
         }
     }
 

@@ -9,7 +9,7 @@ public enum RefundStatus {
     REQUIRED(1),
     /** The provider confirmed the refund. */
     REFUNDED(2),
-    /** The provider refused it, or kept failing: an operator settles it (docs/payments.md). */
+    /** The provider refused it, or kept failing: an operator re-drives it, or settles it by hand (docs/refunds.md). */
     FAILED(3);
 
     private static final RefundStatus[] BY_CODE = new RefundStatus[8];

@@ -192,6 +192,13 @@ public final class EngineDriver {
         return run();
     }
 
+    /** Re-drives FAILED refunds: of one order unless {@code orderId} is null, of a provider unless empty. */
+    public ReplyView redriveRefunds(String actor, String orderId, String provider) {
+        long[] id = orderId == null ? new long[2] : orderId(orderId);
+        writer.redriveRefunds(slot, now, actor, orderId == null, id[0], (int) id[1], provider);
+        return run();
+    }
+
     public ReplyView order(String user, String orderId) {
         long[] id = orderId(orderId);
         writer.queryOrder(slot, now, user, id[0], (int) id[1]);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.risk.BlocklistChange;
 import dev.surge.engine.risk.RiskReason;
@@ -80,6 +81,7 @@ class WireCodesTest {
             "CLAIM_GRANTED", 5, "CLAIM_REJECTED", 6, "REDEMPTION", 7, "DELIVERY_RECORDED", 8,
             "REDEEMER_CREATED", 9, "SUPPLIER_CONFIGURED", 10, "DELIVERIES_REDRIVEN", 11, "ORDER_RESERVED", 12,
             "ORDER_CANCELLED", 13, "PAYMENT_RECORDED", 14, "ORDERS_EXPIRED", 15, "REFUND_RECORDED", 16,
+            "REFUNDS_REDRIVEN", 17,
             "BLOCKLIST_CHANGED", 20, "GRANT_REVOKED", 30, "GRANT_REISSUED", 31, "GRANT_TRANSFERRED", 32);
     }
 
@@ -104,6 +106,19 @@ class WireCodesTest {
         assertNull(EventType.of(33));
         assertNull(ResultCode.of(11));
         assertNull(EventType.of(0));
+    }
+
+    /** A command's type travels on the ring by its position (and replies name it): only ever appended. */
+    @Test
+    void commandTypeCodes() {
+        pin(CommandType.class, CommandType::ordinal, CommandType::of,
+            "CLAIM", 0, "REDEEM_GRANT", 1, "REDEEM_CODE", 2, "UPSERT_CAMPAIGN", 3, "SET_CAMPAIGN_STATUS", 4,
+            "LOAD_CODES", 5, "ADJUST_STOCK", 6, "RECORD_DELIVERY", 7, "QUERY_GRANT", 8, "QUERY_USER_GRANTS", 9,
+            "QUERY_CAMPAIGNS", 10, "CREATE_REDEEMER", 11, "UPDATE_BLOCKLIST", 12, "QUERY_BLOCKLIST", 13,
+            "CONFIGURE_SUPPLIER", 14, "REDRIVE_DELIVERIES", 15, "QUERY_PENDING_DELIVERIES", 16, "CANCEL_ORDER", 17,
+            "NOTIFY_PAYMENT", 18, "EXPIRE_ORDERS", 19, "RECORD_REFUND", 20, "QUERY_ORDER", 21,
+            "QUERY_PENDING_REFUNDS", 22, "REVOKE_GRANT", 23, "REISSUE_GRANT", 24, "TRANSFER_GRANT", 25,
+            "REDRIVE_REFUNDS", 26);
     }
 
     /** Every constant has exactly the pinned code, and of(code) gives it back. */

@@ -6,6 +6,7 @@ import dev.surge.gateway.dashboard.DashboardAgent;
 import dev.surge.gateway.dashboard.DashboardApi;
 import dev.surge.gateway.admin.DeliveryAdminApi;
 import dev.surge.gateway.admin.GrantAdminApi;
+import dev.surge.gateway.admin.RefundAdminApi;
 import dev.surge.gateway.http.Api;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.PaymentApi;
@@ -21,6 +22,7 @@ final class GatewayApi implements Api {
     private final OpsApi ops;
     private final DashboardApi dashboard;
     private final DeliveryAdminApi deliveries;
+    private final RefundAdminApi refunds = new RefundAdminApi();
     private final PaymentApi payments;
     private final GrantAdminApi grants = new GrantAdminApi();
 
@@ -65,6 +67,7 @@ final class GatewayApi implements Api {
             case BLOCKLIST_GET -> admin.blocklist(x);
             case SUPPLIER_PUT -> deliveries.putSupplier(x, body, offset, length);
             case DELIVERIES_REDRIVE -> deliveries.redrive(x, body, offset, length);
+            case REFUNDS_REDRIVE -> refunds.redrive(x, body, offset, length);
             case GRANT_REVOKE -> grants.revoke(x, body, offset, length);
             case GRANT_REISSUE -> grants.reissue(x, body, offset, length);
             case CODES -> throw new IllegalStateException("the code upload is streamed, never aggregated");

@@ -29,7 +29,9 @@ public enum CommandType {
     // the lifecycle of a grant (docs/lifecycle.md)
     REVOKE_GRANT,
     REISSUE_GRANT,
-    TRANSFER_GRANT;
+    TRANSFER_GRANT,
+    // an operator's re-drive of FAILED refunds (docs/refunds.md)
+    REDRIVE_REFUNDS;
 
     private static final CommandType[] VALUES = values();
 

@@ -50,6 +50,7 @@ import java.util.List;
  * REVOKE_GRANT        actor (who asks), reason, grantHi:8, grantLo:4
  * REISSUE_GRANT       actor (who asks), reason, grantHi:8, grantLo:4
  * TRANSFER_GRANT      user (the owner), idempotencyKey, grantHi:8, grantLo:4, recipient (a user id)
+ * REDRIVE_REFUNDS     actor (who asked), anyOrder:1 (1: any), orderHi:8, orderLo:4, provider (empty: any)
  * </pre>
  */
 public final class CommandWriter {
@@ -177,6 +178,17 @@ public final class CommandWriter {
                                   CharSequence supplier, long from, long to) {
         WireWriter w = begin(slot, CommandType.REDRIVE_DELIVERIES, timestamp);
         w.putString(actor).putString(campaign).putString(supplier).putLong(from).putLong(to);
+        end(slot, w);
+    }
+
+    /**
+     * Re-drives FAILED refunds (docs/refunds.md): of one order unless {@code anyOrder}, of a payment
+     * provider unless {@code provider} is empty.
+     */
+    public void redriveRefunds(CommandSlot slot, long timestamp, CharSequence actor, boolean anyOrder, long orderHi,
+                               int orderLo, CharSequence provider) {
+        WireWriter w = begin(slot, CommandType.REDRIVE_REFUNDS, timestamp);
+        w.putString(actor).putByte(anyOrder ? 1 : 0).putLong(orderHi).putInt(orderLo).putString(provider);
         end(slot, w);
     }
 

@@ -15,12 +15,13 @@ public enum EventType {
     BLOCKLIST_CHANGED(20),
     SUPPLIER_CONFIGURED(10),
     DELIVERIES_REDRIVEN(11),
-    // paid sales: 12-16 (docs/payments.md)
+    // paid sales: 12-17 (docs/payments.md)
     ORDER_RESERVED(12),
     ORDER_CANCELLED(13),
     PAYMENT_RECORDED(14),
     ORDERS_EXPIRED(15),
     REFUND_RECORDED(16),
+    REFUNDS_REDRIVEN(17),
     // the lifecycle of a grant (docs/lifecycle.md): 30-39
     GRANT_REVOKED(30),
     GRANT_REISSUED(31),

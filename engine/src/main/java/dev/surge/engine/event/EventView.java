@@ -31,6 +31,8 @@ import org.agrona.DirectBuffer;
  *                         itemCount:1, (itemSku, code:4) * itemCount, account
  * ORDERS_EXPIRED          count:4, (orderHi:8, orderLo:4) * count
  * REFUND_RECORDED         orderHi:8, orderLo:4, refund:1, status:1, attempt:4, detail, outcome:1
+ * REFUNDS_REDRIVEN        actor, anyOrder:1 (1: any order), orderHi:8, orderLo:4, supplier (the provider; empty: any),
+ *                         count:4
  * GRANT_REVOKED           actor, statedReason, grantHi:8, grantLo:4
  * GRANT_REISSUED          actor, statedReason, grantHi:8, grantLo:4 (revoked), newGrantHi:8, newGrantLo:4,
  *                         code:4 (the new grant's code, of the old grant's SKU)
@@ -99,6 +101,8 @@ public final class EventView {
     public long payBy;
     /** REFUND_RECORDED: which of the order's refunds (1..). */
     public int refund;
+    /** REFUNDS_REDRIVEN: whether the re-drive covers every order, or only {@link #orderHi}, {@link #orderLo}. */
+    public boolean anyOrder;
     /** ORDERS_EXPIRED: where the (orderHi, orderLo) pairs start; {@link #count} of them. */
     public int ordersOffset;
     /** CODES_LOADED: the upload's validity (epoch ms), Long.MAX_VALUE for none. */
@@ -217,7 +221,7 @@ public final class EventView {
             case SUPPLIER_CONFIGURED:
                 supplierConfigured();
                 break;
-            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED:
+            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED, REFUNDS_REDRIVEN:
                 if (!orderEvent(offset + length)) {
                     return false;
                 }
@@ -276,6 +280,15 @@ public final class EventView {
                     return false;
                 }
                 r.position(ordersOffset + 12 * count);
+                return true;
+            case REFUNDS_REDRIVEN:
+                readActor();
+                anyOrder = r.getByte() != 0;
+                readOrderId();
+                r.bytes();
+                supplierOffset = r.lastOffset();
+                supplierLength = r.lastLength();
+                count = r.getInt();
                 return true;
             default: // REFUND_RECORDED
                 readOrderId();

@@ -23,6 +23,7 @@ import org.agrona.DirectBuffer;
  * QUERY_GRANT  when FOUND a GRANT
  * LOAD_CODES   when OK loaded:4, duplicatesSkipped:4, available:8
  * REDRIVE_DELIVERIES  when OK count:4 (items made pending again)
+ * REDRIVE_REFUNDS     when OK count:4 (refunds made REQUIRED again)
  * any INVALID  message
  * REVOKE_GRANT, REISSUE_GRANT, TRANSFER_GRANT  grantHi:8, grantLo:4 (for a re-issue: the new grant's)
  * GRANT = grantHi:8, grantLo:4, campaign, sku, createdAt:8, redeemedAt:8, delivery:1, itemCount:1,
@@ -53,7 +54,7 @@ public final class ReplyView {
     public int loaded;
     public int duplicatesSkipped;
     public long available;
-    /** REDRIVE_DELIVERIES: items made pending again. */
+    /** REDRIVE_DELIVERIES: items made pending again; REDRIVE_REFUNDS: refunds made REQUIRED again. */
     public int count;
     public final java.util.List<Item> items = new java.util.ArrayList<>();
     /** CLAIM when RESERVED, and the order commands: the order as it is after the decision. */
@@ -120,7 +121,7 @@ public final class ReplyView {
                 }
             }
             case EXPIRE_ORDERS -> count = r.getInt();
-            case REDRIVE_DELIVERIES -> {
+            case REDRIVE_DELIVERIES, REDRIVE_REFUNDS -> {
                 if (result == ResultCode.OK) {
                     count = r.getInt();
                 }

@@ -51,7 +51,8 @@ final class Decider {
                 campaigns;
             case RECORD_DELIVERY, CONFIGURE_SUPPLIER, REDRIVE_DELIVERIES, QUERY_PENDING_DELIVERIES -> deliveries;
             case QUERY_GRANT, QUERY_USER_GRANTS, QUERY_CAMPAIGNS, QUERY_BLOCKLIST -> queries;
-            case CANCEL_ORDER, NOTIFY_PAYMENT, EXPIRE_ORDERS, RECORD_REFUND, QUERY_ORDER, QUERY_PENDING_REFUNDS -> orders;
+            case CANCEL_ORDER, NOTIFY_PAYMENT, EXPIRE_ORDERS, RECORD_REFUND, QUERY_ORDER, QUERY_PENDING_REFUNDS,
+                 REDRIVE_REFUNDS -> orders;
             case REVOKE_GRANT, REISSUE_GRANT, TRANSFER_GRANT -> lifecycle;
         };
         identities.beginDecision(slot.command);

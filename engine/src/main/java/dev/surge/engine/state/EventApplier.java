@@ -52,6 +52,7 @@ final class EventApplier {
             case PAYMENT_RECORDED -> orders.payment(e);
             case ORDERS_EXPIRED -> orders.expire(e);
             case REFUND_RECORDED -> orders.refund(e);
+            case REFUNDS_REDRIVEN -> orders.redrive(e);
             case GRANT_REVOKED -> {
                 lifecycle.revoked(e);
                 orders.grantRevoked(e); // a paid grant's payment is refunded (docs/payments.md)

@@ -1,5 +1,6 @@
 package dev.surge.engine.state;
 
+import dev.surge.engine.DeliveryOutcome;
 import dev.surge.engine.OrderStatus;
 import dev.surge.engine.RefundReason;
 import dev.surge.engine.RefundStatus;
@@ -144,6 +145,19 @@ final class OrderApplier {
             adjust(c, before, -1);
             adjust(c, (byte) e.status, +1);
         }
+    }
+
+    /** FAILED refunds the operator's filter covers are REQUIRED again, their attempts kept (docs/refunds.md). */
+    void redrive(EventView e) {
+        PaymentBook payments = state.payments;
+        new RefundRedriveFilter(e.anyOrder, e.orderHi, e.orderLo, e.supplier()).forEach(state, p -> {
+            Campaign c = campaignOf(payments.order[p]);
+            adjust(c, RefundStatus.FAILED.code(), -1);
+            adjust(c, RefundStatus.REQUIRED.code(), +1);
+            payments.refundStatus[p] = RefundStatus.REQUIRED.code();
+            payments.refundOutcome[p] = (byte) DeliveryOutcome.REDRIVEN.code();
+            payments.refundAt[p] = e.timestamp;
+        });
     }
 
     private static void adjust(Campaign c, byte status, int by) {

@@ -14,14 +14,15 @@ import java.util.List;
 /**
  * Paid sales after the reservation (docs/payments.md; a reservation is a claim, decided by
  * {@link ClaimDecider}): the owner's cancel, the provider's payment notification, the sweep that
- * expires orders not paid by {@code payBy}, the refund dispatcher's record of each step, and the
- * order and pending-refund queries. Every decision is taken at the command's time, never a
+ * expires orders not paid by {@code payBy}, the refund dispatcher's record of each step, an
+ * operator's re-drive of FAILED refunds, and the order and pending-refund queries. Every decision is taken at the command's time, never a
  * wall clock, so a replay expires and refunds exactly what the live engine did.
  */
 final class OrderDecider extends CommandDecider {
     /** Orders one sweep expires at most, so that a sweep never holds the writer for long. */
     static final int MAX_EXPIRED_PER_EVENT = 256;
     private static final int MAX_TRANSACTION = 64;
+    private static final int MAX_ACTOR = 200;
     private final int[] due = new int[MAX_EXPIRED_PER_EVENT];
 
     OrderDecider(Decision decision) {
@@ -35,6 +36,7 @@ final class OrderDecider extends CommandDecider {
             case NOTIFY_PAYMENT -> notifyPayment();
             case EXPIRE_ORDERS -> expireDue();
             case RECORD_REFUND -> recordRefund();
+            case REDRIVE_REFUNDS -> redriveRefunds();
             case QUERY_ORDER -> queryOrder();
             case QUERY_PENDING_REFUNDS -> {
                 int cursor = in.getInt();
@@ -204,6 +206,34 @@ final class OrderDecider extends CommandDecider {
         header(EventType.REFUND_RECORDED);
         copyCommandFrom(start);
         commit(ResultCode.OK);
+    }
+
+    /**
+     * An operator's re-drive (docs/refunds.md): the FAILED refunds the filter covers are REQUIRED
+     * again, one event for all of them; when none match, nothing is journaled.
+     */
+    private void redriveRefunds() {
+        String actor = in.string();
+        boolean anyOrder = in.getByte() != 0;
+        long orderHi = in.getLong();
+        int orderLo = in.getInt();
+        int providerLen = in.bytes();
+        int providerOff = in.lastOffset();
+        if (actor.isEmpty() || actor.length() > MAX_ACTOR) {
+            reply.invalid("requestedBy: who asks, 1-" + MAX_ACTOR + " characters");
+            return;
+        }
+        String provider = cmd.getStringWithoutLengthUtf8(providerOff, providerLen);
+        int count = new RefundRedriveFilter(anyOrder, orderHi, orderLo, provider).forEach(state, null);
+        if (count > 0) {
+            header(EventType.REFUNDS_REDRIVEN);
+            out.putString(actor).putByte(anyOrder ? 1 : 0).putLong(orderHi).putInt(orderLo)
+                .putBytes(cmd, providerOff, providerLen).putInt(count);
+            commit(ResultCode.OK);
+        } else {
+            reply.result(ResultCode.OK); // nothing matched: nothing changes, nothing to journal
+        }
+        reply.count(count);
     }
 
     private void queryOrder() {

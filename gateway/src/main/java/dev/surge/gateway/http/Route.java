@@ -48,6 +48,7 @@ public enum Route {
     BLOCKLIST_PUT(HttpMethod.PUT, "/admin/blocklist", Auth.ADMIN, Body.JSON, true, true, false),
     BLOCKLIST_GET(HttpMethod.GET, "/admin/blocklist", Auth.ADMIN, Body.NONE, true, true, false),
     DELIVERIES_REDRIVE(HttpMethod.POST, "/admin/deliveries/redrive", Auth.ADMIN, Body.JSON, true, true, false),
+    REFUNDS_REDRIVE(HttpMethod.POST, "/admin/refunds/redrive", Auth.ADMIN, Body.JSON, true, true, false),
     GRANT_REVOKE(HttpMethod.POST, "/admin/grants/{grantId}/revoke", Auth.ADMIN, Body.JSON, true, true, false),
     GRANT_REISSUE(HttpMethod.POST, "/admin/grants/{grantId}/reissue", Auth.ADMIN, Body.JSON, true, true, false);
 

@@ -207,6 +207,41 @@ class RefundsIT {
     }
 
     @Test
+    void anOperatorReDrivesAFailedRefundOnceTheProviderTakesItAgain() throws Exception {
+        start();
+        provider.sends.add(FakeProvider.Send.REJECT); // then the provider is fixed: it accepts
+        String orderId = reserveCancelPay("T-1");
+        assertEquals("REFUND_FAILED", status(awaitSettled(orderId, 0), 0));
+        assertEquals(1L, t.admin("GET", "/admin/campaigns/sale", null).at("refunds", "failed"));
+
+        assertEquals(400, t.admin("POST", "/admin/refunds/redrive", "{\"orderId\":\"" + orderId + "\"}").status(),
+            "who asks is required");
+        assertEquals(400, t.admin("POST", "/admin/refunds/redrive",
+            "{\"orderId\":\"nope\",\"requestedBy\":\"ops\"}").status());
+        Res none = t.admin("POST", "/admin/refunds/redrive", "{\"provider\":\"wechat\",\"requestedBy\":\"ops\"}");
+        assertEquals(200, none.status(), none.body());
+        assertEquals(0, ((Number) none.at("redriven")).intValue());
+        assertTrue(!t.storage.any(e -> e.type == EventType.REFUNDS_REDRIVEN), "nothing matched: nothing journaled");
+
+        Res r = t.admin("POST", "/admin/refunds/redrive",
+            "{\"orderId\":\"" + orderId + "\",\"provider\":\"alipay\",\"requestedBy\":\"ops:erin\"}");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("OK", r.at("result"));
+        assertEquals(1, ((Number) r.at("redriven")).intValue());
+        assertTrue(((String) r.at("requestedBy")).startsWith("ops:erin via "), r.body());
+        assertTrue(t.storage.any(e -> e.type == EventType.REFUNDS_REDRIVEN && e.count == 1));
+
+        List<?> refunds = awaitSettled(orderId, 0);
+        assertEquals("REFUNDED", status(refunds, 0));
+        assertEquals(1, provider.refunded(orderId + "-1"));
+        assertEquals(2, provider.posts.get(), "the refused send, then the re-driven one");
+        Res campaign = t.admin("GET", "/admin/campaigns/sale", null);
+        assertEquals(0L, campaign.at("refunds", "failed"), campaign.body());
+        assertEquals(0L, campaign.at("refunds", "owed"));
+        assertEquals(1L, campaign.at("refunds", "refunded"));
+    }
+
+    @Test
     void aTimeoutIsFollowedByTheStatusQueryNotByASecondRefund() throws Exception {
         start(new MemoryStorage(), c -> {
         });

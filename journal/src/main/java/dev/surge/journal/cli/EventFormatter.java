@@ -125,7 +125,7 @@ final class EventFormatter {
                 j.field("from", TimeArgs.formatBound(e.from)).field("to", TimeArgs.formatBound(e.to))
                     .field("count", e.count);
             }
-            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED ->
+            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED, REFUNDS_REDRIVEN ->
                 orderJson(j, e, owner);
             case GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED -> lifecycle(j, e, owner);
             default -> {
@@ -180,8 +180,15 @@ final class EventFormatter {
                     j.field("detail", e.detail());
                 }
             }
+            case REFUNDS_REDRIVEN -> j.field("requestedBy", e.actor()).field("orderId", redrivenOrder(e))
+                .field("provider", e.supplier()).field("result", EventFilter.resultName(e)).field("count", e.count);
             default -> throw new IllegalArgumentException("not an order event: " + e.type);
         }
+    }
+
+    /** A refund re-drive's order filter: one order's id, or empty for every order (docs/refunds.md). */
+    private static String redrivenOrder(EventView e) {
+        return e.anyOrder ? "" : GrantIds.formatOrder(e.orderHi, e.orderLo);
     }
 
     private void grantAndItems(JsonWriter j, EventView e) {
@@ -405,7 +412,7 @@ final class EventFormatter {
                 row[21] = "requestedBy=" + e.actor() + " failed " + TimeArgs.formatBound(e.from) + ".."
                     + TimeArgs.formatBound(e.to);
             }
-            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED ->
+            case ORDER_RESERVED, ORDER_CANCELLED, PAYMENT_RECORDED, ORDERS_EXPIRED, REFUND_RECORDED, REFUNDS_REDRIVEN ->
                 orderCsv(row, e, owner);
             case GRANT_REVOKED, GRANT_REISSUED, GRANT_TRANSFERRED -> lifecycle(row, e, owner);
             default -> {
@@ -456,6 +463,12 @@ final class EventFormatter {
                 row[20] = Integer.toString(e.attempt);
                 row[21] = "refund=" + GrantIds.formatOrder(e.orderHi, e.orderLo) + "-" + e.refund + " outcome="
                     + outcome(e) + (e.detailLength > 0 ? " " + e.detail() : "");
+            }
+            case REFUNDS_REDRIVEN -> {
+                row[8] = EventFilter.resultName(e);
+                row[16] = Integer.toString(e.count);
+                row[19] = e.supplier();
+                row[21] = "requestedBy=" + e.actor() + " refunds of " + (e.anyOrder ? "any order" : redrivenOrder(e));
             }
             default -> throw new IllegalArgumentException("not an order event: " + e.type);
         }

@@ -129,6 +129,7 @@ final class InvariantAuditor {
             case PAYMENT_RECORDED -> orders.payment(index, e);
             case ORDERS_EXPIRED -> orders.expired(index, e);
             case REFUND_RECORDED -> orders.refund(index, e);
+            case REFUNDS_REDRIVEN -> orders.redriven(index, e);
             case GRANT_REVOKED -> {
                 revokedGrant(index, e);
                 orders.grantRevoked(e);

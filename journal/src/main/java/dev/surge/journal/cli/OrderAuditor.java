@@ -20,7 +20,8 @@ import java.util.Map;
  *       CANCELLED only before {@code payBy}, EXPIRED only at or after it (never both granted and expired);</li>
  *   <li>a transaction id is recorded once; a payment is PAID only with the order's amount and
  *       currency; one that is not honoured owes a refund for the reason the order's state gives;</li>
- *   <li>every refund step matches a refund a payment owes, and REFUNDED or REFUND_FAILED is final.</li>
+ *   <li>every refund step matches a refund a payment owes, and REFUNDED or REFUND_FAILED is final:
+ *       only an operator's re-drive makes a FAILED refund REQUIRED again, and it says how many.</li>
  * </ul>
  * Refunds still owed or failed at the end are reported as information.
  */
@@ -52,6 +53,8 @@ final class OrderAuditor {
         final long payBy;
         OrderStatus status = OrderStatus.RESERVED;
         int refunds;
+        /** The payment provider, as its first payment named it (a SKU has one). */
+        String provider = "";
 
         OrderModel(long sequence, EventView e) {
             this.sequence = sequence;
@@ -166,6 +169,9 @@ final class OrderAuditor {
                 + ", never reserved");
             return;
         }
+        if (o.provider.isEmpty()) {
+            o.provider = e.supplier();
+        }
         boolean matches = e.amount == o.amount && o.currency.equals(e.currency());
         if (!matches && e.result != ResultCode.AMOUNT_MISMATCH) {
             audit.violation("payment-amount", seq, index, "payment " + tx + " of " + e.amount + " " + e.currency()
@@ -240,6 +246,31 @@ final class OrderAuditor {
         refunds.put(id, (byte) e.status);
     }
 
+    /**
+     * An operator's re-drive (docs/refunds.md): the FAILED refunds of the order and provider it
+     * names (or any) are REQUIRED again, and it must say how many.
+     */
+    void redriven(long index, EventView e) {
+        String order = e.anyOrder ? null : GrantIds.formatOrder(e.orderHi, e.orderLo) + "-";
+        String provider = e.supplier();
+        int n = 0;
+        for (Map.Entry<String, Byte> r : refunds.entrySet()) {
+            String id = r.getKey();
+            if (r.getValue() != RefundStatus.FAILED.code() || (order != null && !id.startsWith(order))) {
+                continue;
+            }
+            OrderModel o = orders.get(id.substring(0, id.lastIndexOf('-')));
+            if (provider.isEmpty() || (o != null && provider.equals(o.provider))) {
+                r.setValue(RefundStatus.REQUIRED.code());
+                n++;
+            }
+        }
+        if (n != e.count) {
+            audit.violation("refund-redrive-count", e.sequence, index, "refund re-drive by " + e.actor()
+                + " says it covers " + e.count + " FAILED refunds; the journal has " + n + " that match");
+        }
+    }
+
     /** End of the journal: refunds still owed, and those that failed, are an operator's to see. */
     void finish() {
         for (Map.Entry<String, Byte> r : refunds.entrySet()) {
@@ -247,7 +278,7 @@ final class OrderAuditor {
                 audit.info("refund-pending", 0, 0, "refund " + r.getKey() + " is still owed (REFUND_REQUIRED)");
             } else if (r.getValue() == RefundStatus.FAILED.code()) {
                 audit.info("refund-failed", 0, 0, "refund " + r.getKey()
-                    + " FAILED at the provider: an operator settles it (docs/payments.md)");
+                    + " FAILED at the provider: an operator re-drives or settles it (docs/refunds.md)");
             }
         }
     }

@@ -72,6 +72,17 @@ final class Forge {
         return out;
     }
 
+    /** REFUNDS_REDRIVEN of every order and provider, claiming {@code count} refunds. */
+    static byte[] refundsRedriven(long sequence, long timestamp, int count) {
+        ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);
+        WireWriter w = new WireWriter().wrap(b, 0);
+        w.putByte(EventType.REFUNDS_REDRIVEN.code()).putLong(sequence).putLong(timestamp);
+        w.putString("forger").putByte(1).putLong(0).putInt(0).putString("").putInt(count);
+        byte[] out = new byte[w.position()];
+        b.getBytes(0, out);
+        return out;
+    }
+
     /** STOCK_ADJUSTED: campaign, sku, delta. */
     static byte[] stockAdjusted(long sequence, long timestamp, String campaign, String sku, long delta) {
         ExpandableArrayBuffer b = new ExpandableArrayBuffer(128);

@@ -84,4 +84,28 @@ class OrdersCliTest {
         assertTrue(stats.out().contains("RESERVED"), "reservations are claims too: " + stats.out());
         assertTrue(stats.out().contains("PAYMENT_RECORDED"), stats.out());
     }
+
+    @Test
+    void aReDriveMakesAFailedRefundOwedAgainAndMustSayHowMany() {
+        Sale s = new Sale();
+        ReplyView redrive = s.d.redriveRefunds("ops:erin", s.bob.orderId(), "alipay");
+        assertEquals(1, redrive.count);
+        CliRunner.Result clean = new CliRunner(s.d.events).run("verify");
+        assertEquals(0, clean.code(), clean.out() + clean.err());
+        assertTrue(!clean.out().contains("refund-failed"), clean.out());
+        assertTrue(clean.out().contains("refund " + s.bob.orderId() + "-1 is still owed"), clean.out());
+        CliRunner.Result dump = new CliRunner(s.d.events).run("dump", "--type", "REFUNDS_REDRIVEN");
+        assertEquals(1, dump.lines().size(), dump.out());
+        assertTrue(dump.out().contains("\"requestedBy\":\"ops:erin\",\"orderId\":\"" + s.bob.orderId()
+            + "\",\"provider\":\"alipay\",\"result\":\"OK\",\"count\":1"), dump.out());
+        CliRunner.Result csv = new CliRunner(s.d.events).run("dump", "--format", "csv", "--type", "REFUNDS_REDRIVEN");
+        assertTrue(csv.out().contains("requestedBy=ops:erin refunds of " + s.bob.orderId()), csv.out());
+
+        java.util.List<byte[]> events = new java.util.ArrayList<>(s.d.events);
+        events.add(Forge.refundsRedriven(s.d.machine.lastSequence() + 1, s.d.now, 1));
+        CliRunner.Result bad = new CliRunner(events).run("verify", "--no-info");
+        assertEquals(1, bad.code(), bad.out());
+        assertTrue(bad.out().contains("VIOLATION refund-redrive-count"), bad.out());
+        assertTrue(bad.out().contains("says it covers 1 FAILED refunds; the journal has 0 that match"), bad.out());
+    }
 }
