@@ -8,21 +8,7 @@ import dev.surge.engine.state.PendingDelivery;
  * grant (fresh, at the first supplier) or from the engine's pending list (resumed where the
  * journal left it). Confined to the dispatcher thread.
  */
-final class DeliveryJob {
-    /** What the job is waiting for. */
-    enum Phase {
-        /** In a supplier's queue: for a concurrency slot or a closed circuit. */
-        QUEUED,
-        /** A request (send or status query) is out. */
-        IN_FLIGHT,
-        /** A backoff timer is running. */
-        BACKOFF,
-        /** A failover or final record is on its way into the journal; nothing may happen before it lands. */
-        JOURNALING,
-        /** Its supplier is not configured yet. */
-        PARKED
-    }
-
+final class DeliveryJob extends LaneJob {
     final long grantHi;
     final int grantLo;
     final int item;
@@ -30,8 +16,6 @@ final class DeliveryJob {
     final String campaign;
     final String sku;
     final String account;
-    /** The request body, the same for every supplier (built once, on first use). */
-    byte[] body;
     int supplierIndex;
     /** Attempt number as journaled: every request (send or query) of this item counts, across restarts. */
     int attempts;
@@ -39,13 +23,6 @@ final class DeliveryJob {
     int triesHere;
     /** Consecutive status queries without a settled answer, for their backoff. */
     int queriesHere;
-    /** The current supplier may hold the delivery: ask it before sending again or leaving it. */
-    boolean inDoubt;
-    /** The current request is its supplier's half-open probe. */
-    boolean probe;
-    Phase phase = Phase.QUEUED;
-    /** Set when the job is dropped, so that a late answer or timer for it is ignored. */
-    boolean dropped;
     /** Its grant was revoked: nothing more is sent that the supplier does not hold already (docs/lifecycle.md). */
     boolean revoked;
 
@@ -67,6 +44,17 @@ final class DeliveryJob {
         job.inDoubt = p.lastOutcome().maybeApplied();
         job.revoked = p.revoked();
         return job;
+    }
+
+    @Override
+    String requestId() {
+        return deliveryId;
+    }
+
+    /** The same for every supplier. */
+    @Override
+    byte[] newBody() {
+        return RechargeBody.of(this);
     }
 
     String route() {

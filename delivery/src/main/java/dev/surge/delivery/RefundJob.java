@@ -12,21 +12,7 @@ import dev.surge.engine.util.GrantIds;
  * Created from a journaled payment that cannot be honoured (fresh) or from the engine's owed
  * refunds (resumed where the journal left it). Confined to the refund dispatcher's thread.
  */
-final class RefundJob {
-    /** What the job is waiting for. */
-    enum Phase {
-        /** In its provider's queue: for a concurrency slot or a closed circuit. */
-        QUEUED,
-        /** A request (send or status query) is out. */
-        IN_FLIGHT,
-        /** A backoff timer is running. */
-        BACKOFF,
-        /** Its final record is on its way into the journal. */
-        JOURNALING,
-        /** Its provider is not configured (yet). */
-        PARKED
-    }
-
+final class RefundJob extends LaneJob {
     /** What the dispatcher does after an answer. */
     enum Next {
         /** Settled: journal the final status and forget the job once it is journaled. */
@@ -62,21 +48,12 @@ final class RefundJob {
     final String currency;
     final String provider;
     final RefundReason reason;
-    /** The request body (built once, on first use). */
-    byte[] body;
     /** Attempt number as journaled: every request (send or query) counts, across restarts. */
     int attempts;
     /** Sends that ended without the provider settling it (5xx, refused, timeout), for the retry limit. */
     int tries;
     /** Consecutive status queries without a settled answer, for their backoff. */
     int queries;
-    /** The provider may hold the refund: ask before sending again or giving up. */
-    boolean inDoubt;
-    /** The current request is its provider's half-open probe. */
-    boolean probe;
-    Phase phase = Phase.QUEUED;
-    /** Set when the job is dropped, so that a late answer or timer for it is ignored. */
-    boolean dropped;
 
     RefundJob(long orderHi, int orderLo, int refund, String transactionId, long amount, String currency,
               String provider, RefundReason reason) {
@@ -101,6 +78,16 @@ final class RefundJob {
         job.attempts = p.attempts();
         job.inDoubt = p.lastOutcome() != null && p.lastOutcome().maybeApplied();
         return job;
+    }
+
+    @Override
+    String requestId() {
+        return refundId;
+    }
+
+    @Override
+    byte[] newBody() {
+        return RefundBody.of(this);
     }
 
     String orderId() {
