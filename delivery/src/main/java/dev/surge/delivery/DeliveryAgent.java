@@ -74,8 +74,11 @@ public final class DeliveryAgent implements AutoCloseable {
     // confined to the agent thread
     private final Map<String, DeliveryJob> jobs = new HashMap<>();
     private final Map<String, List<String>> routes = new HashMap<>();
-    private final Map<String, SupplierLane<DeliveryJob>> lanes = new HashMap<>();
-    private final Map<String, List<DeliveryJob>> parked = new HashMap<>();
+    /**
+     * One lane per supplier; a job waits parked under its supplier or {@code "route " + route}.
+     * While a circuit is open, what can fail over does ({@link #leaveOpenCircuit}).
+     */
+    private final LanePump<DeliveryJob> lanes;
     private final Backoff backoff;
     private final ReadBack readBack;
     private DeliveryRecordProxy records;
@@ -94,6 +97,7 @@ public final class DeliveryAgent implements AutoCloseable {
         int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
         this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new DeliveryCall.Page(cursor, pageSize)));
         this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
+        this.lanes = new LanePump<>(settings, intake, isStopped, this::onAnswer, this::leaveOpenCircuit, metrics::lane);
     }
 
     /**
@@ -224,7 +228,7 @@ public final class DeliveryAgent implements AutoCloseable {
         }
         List<String> suppliers = routes.get(job.route());
         if (suppliers == null) {
-            park("route " + job.route(), job);
+            lanes.park("route " + job.route(), job);
             return;
         }
         if (job.supplierIndex >= suppliers.size()) {
@@ -237,35 +241,12 @@ public final class DeliveryAgent implements AutoCloseable {
             cancel(job, suppliers);
             return;
         }
-        SupplierLane<DeliveryJob> lane = lanes.get(suppliers.get(job.supplierIndex));
+        SupplierLane<DeliveryJob> lane = lanes.lane(suppliers.get(job.supplierIndex));
         if (lane == null) {
-            park(suppliers.get(job.supplierIndex), job); // not configured yet: waits for PUT /admin/suppliers
+            lanes.park(suppliers.get(job.supplierIndex), job); // not configured yet: waits for PUT /admin/suppliers
             return;
         }
-        job.phase = DeliveryJob.Phase.QUEUED;
-        lane.waiting.add(job);
-        pump(lane);
-    }
-
-    /** Starts waiting jobs while the supplier has free slots and its circuit lets them through. */
-    private void pump(SupplierLane<DeliveryJob> lane) {
-        long now = System.nanoTime();
-        while (!stopped && !lane.waiting.isEmpty() && lane.inFlight < lane.config.maxConcurrency()) {
-            DeliveryJob job = lane.waiting.peek();
-            if (job.dropped) {
-                lane.waiting.poll();
-                continue;
-            }
-            CircuitBreaker.Pass pass = lane.breaker.tryPass(now);
-            if (pass == CircuitBreaker.Pass.NO) {
-                leaveOpenCircuit(lane);
-                wakeAtProbe(lane, now);
-                break;
-            }
-            lane.waiting.poll();
-            start(lane, job, pass == CircuitBreaker.Pass.PROBE);
-        }
-        metrics.lane(lane);
+        lanes.enqueue(lane, job);
     }
 
     /**
@@ -286,60 +267,18 @@ public final class DeliveryAgent implements AutoCloseable {
         }
     }
 
-    private void wakeAtProbe(SupplierLane<DeliveryJob> lane, long now) {
-        long wait = lane.breaker.nanosUntilProbe(now);
-        if (lane.wakeScheduled || lane.breaker.state() != CircuitBreaker.State.OPEN) {
-            return; // half-open: the probe's answer pumps the lane
-        }
-        lane.wakeScheduled = true;
-        schedule(() -> {
-            lane.wakeScheduled = false;
-            pump(lane);
-        }, Math.max(1, wait));
-    }
-
-    private void start(SupplierLane<DeliveryJob> lane, DeliveryJob job, boolean probe) {
-        lane.inFlight++;
-        job.phase = DeliveryJob.Phase.IN_FLIGHT;
-        job.probe = probe;
-        SupplierProxy proxy = lane.proxy;
-        if (job.inDoubt) {
-            proxy.query(job.deliveryId, lane.signature.sign(job.deliveryId),
-                reply -> run(() -> onQueried(lane, job, reply)));
-        } else {
-            if (job.body == null) {
-                job.body = RechargeBody.of(job);
-            }
-            proxy.send(job.deliveryId, job.body, lane.signature.sign(job.body),
-                reply -> run(() -> onSent(lane, job, reply)));
-        }
-    }
-
-    /**
-     * How every supplier answer starts: the lane's slot is free again and the job's probe is over.
-     * False when the job was dropped or the agent stopped: the answer no longer counts, the probe
-     * is given back and the lane moves on. Otherwise the attempt is counted.
-     */
-    private boolean stillCounts(SupplierLane<DeliveryJob> lane, DeliveryJob job) {
-        lane.inFlight--;
-        boolean probe = job.probe;
-        job.probe = false;
-        if (job.dropped || stopped) {
-            if (probe) {
-                lane.breaker.onProbeAbandoned();
-            }
-            pump(lane);
-            return false;
-        }
+    /** A supplier's answer that still counts (the job was not dropped): the attempt is journaled as one more. */
+    private void onAnswer(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply, boolean query,
+                          boolean probe) {
         job.attempts++;
-        return true;
+        if (query) {
+            onQueried(lane, job, reply, probe);
+        } else {
+            onSent(lane, job, reply, probe);
+        }
     }
 
-    private void onSent(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply) {
-        boolean probe = job.probe; // stillCounts() ends it
-        if (!stillCounts(lane, job)) {
-            return;
-        }
+    private void onSent(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply, boolean probe) {
         DeliveryOutcome outcome = DeliveryJob.ofSend(reply);
         metrics.request(lane.name, outcome);
         long now = System.nanoTime();
@@ -376,14 +315,9 @@ public final class DeliveryAgent implements AutoCloseable {
                 later(job, backoff.delayMs(1));
             }
         }
-        pump(lane);
     }
 
-    private void onQueried(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply) {
-        boolean probe = job.probe; // stillCounts() ends it
-        if (!stillCounts(lane, job)) {
-            return;
-        }
+    private void onQueried(SupplierLane<DeliveryJob> lane, DeliveryJob job, SupplierReply reply, boolean probe) {
         DeliveryOutcome outcome = DeliveryJob.ofQuery(reply);
         metrics.request(lane.name, outcome);
         String detail = reply.queryDetail(outcome != DeliveryOutcome.UNANSWERED);
@@ -421,7 +355,6 @@ public final class DeliveryAgent implements AutoCloseable {
                 later(job, backoff.delayMs(++job.queriesHere));
             }
         }
-        pump(lane);
     }
 
     private void later(DeliveryJob job, long delayMs) {
@@ -505,13 +438,8 @@ public final class DeliveryAgent implements AutoCloseable {
         jobs.remove(job.deliveryId, job);
     }
 
-    private void park(String key, DeliveryJob job) {
-        job.phase = DeliveryJob.Phase.PARKED;
-        parked.computeIfAbsent(key, k -> new ArrayList<>()).add(job);
-    }
-
     private void unpark(String key) {
-        List<DeliveryJob> waiting = parked.remove(key);
+        List<DeliveryJob> waiting = lanes.unpark(key);
         if (waiting != null) {
             waiting.forEach(this::advance);
         }
@@ -520,21 +448,11 @@ public final class DeliveryAgent implements AutoCloseable {
     // ---- suppliers ----------------------------------------------------------------------------
 
     private void configure(SupplierConfig config) {
-        SupplierLane<DeliveryJob> lane = lanes.get(config.id());
-        if (lane == null) {
-            lane = new SupplierLane<>(config.id(), new CircuitBreaker(settings.breakerFailures(),
-                TimeUnit.MILLISECONDS.toNanos(settings.breakerOpenMs())));
-            lanes.put(config.id(), lane);
-        }
-        SupplierProxy old = lane.configure(config,
+        SupplierLane<DeliveryJob> lane = lanes.configure(config,
             new SupplierProxy(config, ioGroup, channelType, settings.allowLinkLocal()));
-        if (old != null) {
-            // requests already out on the old connections finish first
-            schedule(old::close, TimeUnit.MILLISECONDS.toNanos(SupplierLane.closeDelayMs(old)));
-        }
         LOG.info("supplier {} configured: {}", config.id(), config); // the config's toString leaves the secret out
         unpark(config.id());
-        pump(lane);
+        lanes.pump(lane);
     }
 
     // ---- reading pending items back from the engine -------------------------------------------
@@ -590,7 +508,7 @@ public final class DeliveryAgent implements AutoCloseable {
         }
         stopped = true;
         intake.stop(() -> {
-            lanes.values().forEach(l -> l.proxy.close());
+            lanes.closeAll();
             jobs.clear();
         });
     }

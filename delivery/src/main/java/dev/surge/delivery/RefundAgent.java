@@ -11,7 +11,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +70,8 @@ public final class RefundAgent implements AutoCloseable {
     private final Map<String, RefundJob> jobs = new HashMap<>();
     /** Every supplier configured; a lane (and its connection pool) only for those refunds go to. */
     private final Map<String, SupplierConfig> providers = new HashMap<>();
-    private final Map<String, SupplierLane<RefundJob>> lanes = new HashMap<>();
-    private final Map<String, List<RefundJob>> parked = new HashMap<>();
+    /** One lane per provider refunds go to; while its circuit is open a refund waits for the probe (nowhere else to go). */
+    private final LanePump<RefundJob> lanes;
     private final Backoff backoff;
     private final ReadBack readBack;
     private DeliveryRecordProxy records;
@@ -89,6 +88,7 @@ public final class RefundAgent implements AutoCloseable {
         this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
             new SplittableRandom(new SecureRandom().nextLong()));
         this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
+        this.lanes = new LanePump<>(settings, intake, isStopped, this::onAnswer, lane -> { }, lane -> { });
         int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
         this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new RefundCall.Page(cursor, pageSize)));
     }
@@ -165,73 +165,15 @@ public final class RefundAgent implements AutoCloseable {
         }
         SupplierLane<RefundJob> lane = lane(job.provider);
         if (lane == null) {
-            job.phase = RefundJob.Phase.PARKED; // waits for PUT /admin/suppliers/{provider}
-            parked.computeIfAbsent(job.provider, k -> new ArrayList<>()).add(job);
+            lanes.park(job.provider, job); // waits for PUT /admin/suppliers/{provider}
             return;
         }
-        job.phase = RefundJob.Phase.QUEUED;
-        lane.waiting.add(job);
-        pump(lane);
-    }
-
-    /** Starts waiting jobs while the provider has free slots and its circuit lets them through. */
-    private void pump(SupplierLane<RefundJob> lane) {
-        long now = System.nanoTime();
-        while (!stopped && !lane.waiting.isEmpty() && lane.inFlight < lane.config.maxConcurrency()) {
-            RefundJob job = lane.waiting.peek();
-            if (job.dropped) {
-                lane.waiting.poll();
-                continue;
-            }
-            CircuitBreaker.Pass pass = lane.breaker.tryPass(now);
-            if (pass == CircuitBreaker.Pass.NO) {
-                wakeAtProbe(lane, now); // a refund has nowhere else to go: it waits for the probe
-                break;
-            }
-            lane.waiting.poll();
-            start(lane, job, pass == CircuitBreaker.Pass.PROBE);
-        }
-    }
-
-    private void wakeAtProbe(SupplierLane<RefundJob> lane, long now) {
-        if (lane.wakeScheduled || lane.breaker.state() != CircuitBreaker.State.OPEN) {
-            return; // half-open: the probe's answer pumps the lane
-        }
-        lane.wakeScheduled = true;
-        intake.schedule(() -> {
-            lane.wakeScheduled = false;
-            pump(lane);
-        }, Math.max(1, lane.breaker.nanosUntilProbe(now)));
-    }
-
-    private void start(SupplierLane<RefundJob> lane, RefundJob job, boolean probe) {
-        lane.inFlight++;
-        job.phase = RefundJob.Phase.IN_FLIGHT;
-        job.probe = probe;
-        if (job.inDoubt) {
-            lane.proxy.query(job.refundId, lane.signature.sign(job.refundId),
-                reply -> intake.run(() -> onAnswer(lane, job, reply, true)));
-        } else {
-            if (job.body == null) {
-                job.body = RefundBody.of(job);
-            }
-            lane.proxy.send(job.refundId, job.body, lane.signature.sign(job.body),
-                reply -> intake.run(() -> onAnswer(lane, job, reply, false)));
-        }
+        lanes.enqueue(lane, job);
     }
 
     /** A provider's answer to a send or a status query: journal it, then what {@link RefundJob} says comes next. */
-    private void onAnswer(SupplierLane<RefundJob> lane, RefundJob job, SupplierReply reply, boolean query) {
-        lane.inFlight--;
-        boolean probe = job.probe;
-        job.probe = false;
-        if (job.dropped || stopped) {
-            if (probe) {
-                lane.breaker.onProbeAbandoned(); // the answer no longer counts
-            }
-            pump(lane);
-            return;
-        }
+    private void onAnswer(SupplierLane<RefundJob> lane, RefundJob job, SupplierReply reply, boolean query,
+                          boolean probe) {
         int maxTries = settings.attemptsPerSupplier();
         RefundJob.Step step = query ? job.afterQuery(reply, maxTries) : job.afterSend(reply, maxTries);
         DeliveryOutcome outcome = step.outcome();
@@ -262,7 +204,6 @@ public final class RefundAgent implements AutoCloseable {
                 finish(job, RefundStatus.FAILED, DeliveryOutcome.EXHAUSTED, detail + " after " + job.tries + " tries");
             }
         }
-        pump(lane);
     }
 
     private void later(RefundJob job, long delayMs) {
@@ -317,14 +258,10 @@ public final class RefundAgent implements AutoCloseable {
 
     private void configure(SupplierConfig config) {
         providers.put(config.id(), config);
-        SupplierLane<RefundJob> lane = lanes.get(config.id());
-        if (lane != null) {
-            SupplierProxy old = lane.configure(config, proxy(config));
-            // requests already out on the old connections finish first
-            intake.schedule(old::close, TimeUnit.MILLISECONDS.toNanos(SupplierLane.closeDelayMs(old)));
-            pump(lane);
+        if (lanes.lane(config.id()) != null) {
+            lanes.pump(lanes.configure(config, proxy(config)));
         }
-        List<RefundJob> waiting = parked.remove(config.id());
+        List<RefundJob> waiting = lanes.unpark(config.id());
         if (waiting != null) {
             LOG.info("payment provider {} configured: {}", config.id(), config); // toString leaves the secret out
             waiting.forEach(this::advance);
@@ -333,13 +270,10 @@ public final class RefundAgent implements AutoCloseable {
 
     /** The provider's lane, made on first use; null while it is not configured. */
     private SupplierLane<RefundJob> lane(String provider) {
-        SupplierLane<RefundJob> lane = lanes.get(provider);
+        SupplierLane<RefundJob> lane = lanes.lane(provider);
         SupplierConfig config = providers.get(provider);
         if (lane == null && config != null) {
-            lane = new SupplierLane<>(provider, new CircuitBreaker(settings.breakerFailures(),
-                TimeUnit.MILLISECONDS.toNanos(settings.breakerOpenMs())));
-            lane.configure(config, proxy(config));
-            lanes.put(provider, lane);
+            lane = lanes.configure(config, proxy(config));
         }
         return lane;
     }
@@ -389,7 +323,7 @@ public final class RefundAgent implements AutoCloseable {
         }
         stopped = true;
         intake.stop(() -> {
-            lanes.values().forEach(l -> l.proxy.close());
+            lanes.closeAll();
             jobs.clear();
         });
     }
