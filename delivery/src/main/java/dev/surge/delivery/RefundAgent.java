@@ -10,11 +10,9 @@ import dev.surge.engine.state.SupplierConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.EpochClock;
@@ -83,8 +81,7 @@ public final class RefundAgent implements AutoCloseable {
         this.channelType = channelType;
         this.clock = clock;
         this.metrics = metrics;
-        this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
-            new SplittableRandom(new SecureRandom().nextLong()));
+        this.backoff = Backoff.of(settings);
         this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
         this.jobs = new HeldJobs<>(settings.queue(), intake, isStopped,
             (cursor, pageSize) -> records.publish(new RefundCall.Page(cursor, pageSize)), this::advance);
