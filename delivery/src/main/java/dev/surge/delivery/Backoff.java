@@ -1,5 +1,6 @@
 package dev.surge.delivery;
 
+import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +18,12 @@ final class Backoff {
         this.baseMs = baseMs;
         this.maxMs = maxMs;
         this.random = random;
+    }
+
+    /** A dispatcher's backoff: its settings' base and cap, from a seed no other process shares. */
+    static Backoff of(DeliverySettings settings) {
+        return new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
+            new SplittableRandom(new SecureRandom().nextLong()));
     }
 
     /** Milliseconds to wait before the n-th retry. */

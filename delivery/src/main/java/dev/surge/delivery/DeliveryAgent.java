@@ -10,12 +10,10 @@ import dev.surge.engine.state.SupplierConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.EpochClock;
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Bounded.</b> The FIFO holds at most {@code queue} granted items and the agent at most
  * {@code queue} jobs. What does not fit is dropped <em>here</em> but not lost: it is PENDING in the
  * engine, and once the agent has room again it reads the engine's pending items back, page by
- * page ({@link #resync}), and takes every one it does not hold. The same read-back resumes
+ * page ({@link HeldJobs}), and takes every one it does not hold. The same read-back resumes
  * everything after a restart (in doubt first asks) and picks up an operator's re-drive.
  *
  * <p>Threading: {@link #granted}, {@link #answered} and the other intake methods run on the
@@ -57,7 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
-    private static final int MAX_PAGE = 1024;
 
     private final DeliverySettings settings;
     private final EventLoopGroup ioGroup;
@@ -72,7 +69,7 @@ public final class DeliveryAgent implements AutoCloseable {
     private final BooleanSupplier isStopped = () -> stopped;
 
     // confined to the agent thread
-    private final Map<String, DeliveryJob> jobs = new HashMap<>();
+    private final HeldJobs<DeliveryJob> jobs;
     private final Map<String, List<String>> routes = new HashMap<>();
     /**
      * One lane per supplier; a job waits parked under its supplier or {@code "route " + route}.
@@ -80,7 +77,6 @@ public final class DeliveryAgent implements AutoCloseable {
      */
     private final LanePump<DeliveryJob> lanes;
     private final Backoff backoff;
-    private final ReadBack readBack;
     private DeliveryRecordProxy records;
 
     /** {@code dispatcher}: the thread it runs on, shared with the {@link RefundAgent} (its owner shuts it down). */
@@ -92,11 +88,10 @@ public final class DeliveryAgent implements AutoCloseable {
         this.channelType = channelType;
         this.clock = clock;
         this.metrics = metrics;
-        this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
-            new SplittableRandom(new SecureRandom().nextLong()));
-        int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
-        this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new DeliveryCall.Page(cursor, pageSize)));
+        this.backoff = Backoff.of(settings);
         this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
+        this.jobs = new HeldJobs<>(settings.queue(), intake, isStopped,
+            (cursor, pageSize) -> records.publish(new DeliveryCall.Page(cursor, pageSize)), this::advance);
         this.lanes = new LanePump<>(settings, intake, isStopped, this::onAnswer, this::leaveOpenCircuit, metrics::lane);
     }
 
@@ -115,7 +110,7 @@ public final class DeliveryAgent implements AutoCloseable {
     public void start(EngineRing ring) {
         run(() -> {
             records = new DeliveryRecordProxy(ring, clock, executor);
-            readBack.want();
+            jobs.want();
             drain(); // what the ring handed over before this ran waited in the FIFO
         });
     }
@@ -141,8 +136,8 @@ public final class DeliveryAgent implements AutoCloseable {
 
     void redriven() {
         enqueue(() -> {
-            readBack.want();
-            resync();
+            jobs.want();
+            jobs.poll();
         });
     }
 
@@ -167,27 +162,16 @@ public final class DeliveryAgent implements AutoCloseable {
         if (records == null) {
             return; // not started: the FIFO keeps everything, in order, for start()
         }
-        if (intake.overflowed()) {
-            readBack.want();
-        }
-        intake.drain(isStopped);
-        resync();
+        jobs.drain();
         gauges();
     }
 
     // ---- jobs: the agent thread --------------------------------------------------------------
 
     private void onGranted(DeliveryJob job) {
-        if (jobs.containsKey(job.deliveryId)) {
-            return;
+        if (!jobs.take(job)) {
+            metrics.handoffDropped(); // PENDING in the engine; read back once there is room
         }
-        if (jobs.size() >= settings.queue()) {
-            readBack.want(); // PENDING in the engine; read back once there is room
-            metrics.handoffDropped();
-            return;
-        }
-        jobs.put(job.deliveryId, job);
-        advance(job);
     }
 
     /**
@@ -214,8 +198,7 @@ public final class DeliveryAgent implements AutoCloseable {
 
     /** Records a revoked grant's item as CANCELLED (FAILED for good) instead of sending it. */
     private void cancel(DeliveryJob job, List<String> suppliers) {
-        job.dropped = true; // out of its lane's queue, its timer and its parking place
-        jobs.remove(job.deliveryId, job);
+        jobs.drop(job); // out of its lane's queue, its timer and its parking place
         LOG.info("delivery {} not sent: its grant was revoked", job.deliveryId);
         records.publish(new DeliveryCall.Record(job, suppliers.get(job.supplierIndex), DeliveryStatus.FAILED,
             DeliveryOutcome.CANCELLED, "grant revoked", false));
@@ -234,7 +217,7 @@ public final class DeliveryAgent implements AutoCloseable {
         if (job.supplierIndex >= suppliers.size()) {
             LOG.error("delivery {} is at supplier #{} but {} lists only {}; left PENDING", job.deliveryId,
                 job.supplierIndex, job.route(), suppliers);
-            drop(job);
+            jobs.drop(job);
             return;
         }
         if (job.revoked && !job.inDoubt) {
@@ -371,7 +354,7 @@ public final class DeliveryAgent implements AutoCloseable {
         List<String> suppliers = routes.get(job.route());
         if (suppliers == null || job.supplierIndex >= suppliers.size()) {
             LOG.error("delivery {}: its SKU's suppliers changed under it ({}); left PENDING", job.deliveryId, suppliers);
-            drop(job);
+            jobs.drop(job);
             return;
         }
         String here = suppliers.get(job.supplierIndex);
@@ -411,10 +394,7 @@ public final class DeliveryAgent implements AutoCloseable {
             metrics.refusedByEngine();
             LOG.warn("the engine refused {} at {} for {}: {} {}; reading it back", r.outcome, r.supplier,
                 job.deliveryId, result, message);
-            if (!job.dropped) {
-                drop(job);
-                readBack.want();
-            }
+            jobs.refused(job);
             return;
         }
         if (!r.awaited || job.dropped) {
@@ -424,18 +404,12 @@ public final class DeliveryAgent implements AutoCloseable {
             advance(job); // the failover is journaled: now the next supplier may be asked
             return;
         }
-        jobs.remove(job.deliveryId, job);
         metrics.finished(r.supplier, r.status == DeliveryStatus.DELIVERED);
         if (r.status == DeliveryStatus.FAILED) {
             LOG.warn("delivery {} FAILED at every supplier ({}); an operator can re-drive it", job.deliveryId,
                 r.detail);
         }
-        continuePaging();
-    }
-
-    private void drop(DeliveryJob job) {
-        job.dropped = true;
-        jobs.remove(job.deliveryId, job);
+        jobs.finished(job);
     }
 
     private void unpark(String key) {
@@ -457,38 +431,13 @@ public final class DeliveryAgent implements AutoCloseable {
 
     // ---- reading pending items back from the engine -------------------------------------------
 
-    /** Starts a read-back of the engine's pending items when one is wanted and there is room. */
-    private void resync() {
-        if (records != null && !stopped) {
-            readBack.poll(jobs.size());
-        }
-    }
-
     void onPage(PendingPage page) {
         metrics.resyncPage();
         if (page == null) {
-            readBack.failed(); // the engine halted or refused: nothing to read
+            jobs.noPage();
             return;
         }
-        for (PendingDelivery p : page.items()) {
-            if (jobs.containsKey(p.deliveryId())) {
-                continue;
-            }
-            if (jobs.size() >= settings.queue()) {
-                readBack.want(); // the rest on the next pass
-                break;
-            }
-            DeliveryJob job = DeliveryJob.resume(p);
-            jobs.put(job.deliveryId, job);
-            advance(job);
-        }
-        readBack.pageDone(page.nextCursor(), jobs.size());
-    }
-
-    private void continuePaging() {
-        if (!stopped) {
-            readBack.roomMaybe(jobs.size());
-        }
+        jobs.takePage(page.items(), page.nextCursor(), PendingDelivery::deliveryId, DeliveryJob::resume);
     }
 
     private void gauges() {

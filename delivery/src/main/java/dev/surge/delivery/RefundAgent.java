@@ -10,11 +10,9 @@ import dev.surge.engine.state.SupplierConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.EpochClock;
@@ -50,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RefundAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RefundAgent.class);
-    private static final int MAX_PAGE = 1024;
     /** Below a provider's configured URL. */
     private static final String REFUNDS_PATH = "/refunds";
 
@@ -67,13 +64,12 @@ public final class RefundAgent implements AutoCloseable {
     private final BooleanSupplier isStopped = () -> stopped;
 
     // confined to the agent thread
-    private final Map<String, RefundJob> jobs = new HashMap<>();
+    private final HeldJobs<RefundJob> jobs;
     /** Every supplier configured; a lane (and its connection pool) only for those refunds go to. */
     private final Map<String, SupplierConfig> providers = new HashMap<>();
     /** One lane per provider refunds go to; while its circuit is open a refund waits for the probe (nowhere else to go). */
     private final LanePump<RefundJob> lanes;
     private final Backoff backoff;
-    private final ReadBack readBack;
     private DeliveryRecordProxy records;
 
     /** {@code dispatcher}: the thread it runs on, shared with the {@link DeliveryAgent} (its owner shuts it down). */
@@ -85,12 +81,11 @@ public final class RefundAgent implements AutoCloseable {
         this.channelType = channelType;
         this.clock = clock;
         this.metrics = metrics;
-        this.backoff = new Backoff(settings.backoffMs(), settings.backoffMaxMs(),
-            new SplittableRandom(new SecureRandom().nextLong()));
+        this.backoff = Backoff.of(settings);
         this.intake = new DispatchQueue(executor, settings.queue(), this::drain);
+        this.jobs = new HeldJobs<>(settings.queue(), intake, isStopped,
+            (cursor, pageSize) -> records.publish(new RefundCall.Page(cursor, pageSize)), this::advance);
         this.lanes = new LanePump<>(settings, intake, isStopped, this::onAnswer, lane -> { }, lane -> { });
-        int pageSize = Math.max(1, Math.min(MAX_PAGE, settings.queue() / 4));
-        this.readBack = new ReadBack(settings.queue(), cursor -> records.publish(new RefundCall.Page(cursor, pageSize)));
     }
 
     /** The suppliers (payment providers among them) of the recovered state, before the ring starts. */
@@ -102,7 +97,7 @@ public final class RefundAgent implements AutoCloseable {
     public void start(EngineRing ring) {
         intake.run(() -> {
             records = new DeliveryRecordProxy(ring, clock, executor);
-            readBack.want();
+            jobs.want();
             drain(); // what the ring handed over before this ran waited in the FIFO
         });
     }
@@ -120,7 +115,7 @@ public final class RefundAgent implements AutoCloseable {
      * the engine's owed refunds back.
      */
     void maybeOwed() {
-        intake.enqueue(readBack::want);
+        intake.enqueue(jobs::want);
     }
 
     void providerConfigured(SupplierConfig config) {
@@ -135,27 +130,16 @@ public final class RefundAgent implements AutoCloseable {
         if (records == null) {
             return; // not started: the FIFO keeps everything, in order, for start()
         }
-        if (intake.overflowed()) {
-            readBack.want();
-        }
-        intake.drain(isStopped);
-        resync();
+        jobs.drain();
         metrics.jobs(jobs.size());
     }
 
     // ---- jobs: the agent thread --------------------------------------------------------------
 
     private void onOwed(RefundJob job) {
-        if (jobs.containsKey(job.refundId)) {
-            return;
+        if (!jobs.take(job)) {
+            metrics.handoffDeferred(); // owed in the engine; read back once there is room
         }
-        if (jobs.size() >= settings.queue()) {
-            readBack.want(); // owed in the engine; read back once there is room
-            metrics.handoffDeferred();
-            return;
-        }
-        jobs.put(job.refundId, job);
-        advance(job);
     }
 
     /** Sends the job's next request, or puts it where it waits for one. */
@@ -233,25 +217,18 @@ public final class RefundAgent implements AutoCloseable {
             metrics.refusedByEngine();
             LOG.warn("the engine refused {} {} for refund {}: {} {}; reading owed refunds back", r.status, r.outcome,
                 job.refundId, result, message);
-            if (!job.dropped) {
-                job.dropped = true;
-                jobs.remove(job.refundId, job);
-                readBack.want();
-            }
+            jobs.refused(job);
             return;
         }
         if (!r.awaited || job.dropped) {
             return;
         }
-        jobs.remove(job.refundId, job);
         metrics.finished(r.status);
         if (r.status == RefundStatus.FAILED) {
             LOG.warn("refund {} of transaction {} ({} {}) FAILED at {}: {}; settle it by hand at the provider "
                 + "(docs/refunds.md)", job.refundId, job.transactionId, job.amount, job.currency, job.provider, r.detail);
         }
-        if (!stopped) {
-            readBack.roomMaybe(jobs.size());
-        }
+        jobs.finished(job);
     }
 
     // ---- providers ---------------------------------------------------------------------------
@@ -284,30 +261,12 @@ public final class RefundAgent implements AutoCloseable {
 
     // ---- reading owed refunds back from the engine ---------------------------------------------
 
-    private void resync() {
-        if (records != null && !stopped) {
-            readBack.poll(jobs.size());
-        }
-    }
-
     void onPage(PendingRefundPage page) {
         if (page == null) {
-            readBack.failed(); // the engine halted or refused: nothing to read
+            jobs.noPage();
             return;
         }
-        for (PendingRefund p : page.refunds()) {
-            if (jobs.containsKey(p.refundId())) {
-                continue;
-            }
-            if (jobs.size() >= settings.queue()) {
-                readBack.want(); // the rest on the next pass
-                break;
-            }
-            RefundJob job = RefundJob.resume(p);
-            jobs.put(job.refundId, job);
-            advance(job);
-        }
-        readBack.pageDone(page.nextCursor(), jobs.size());
+        jobs.takePage(page.refunds(), page.nextCursor(), PendingRefund::refundId, RefundJob::resume);
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------
