@@ -47,7 +47,8 @@ public final class Configuration {
             "how ring stages wait: parking (sleep until a publish when idle, poll briefly while the stage "
                 + "before works; no CPU when idle), sleeping (spin, yield, then park 100 ns at a time: "
                 + "keeps a core busy when idle), blocking (lock and condition) or yielding; never a busy spin"),
-        IO_THREADS("--io-threads", "0", "Netty event-loop threads; 0 = one per core"),
+        IO_THREADS("--io-threads", "0",
+            "Netty event-loop threads; 0 = one per core but one, left to the engine's thread (at least 1)"),
         TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
         RATE_LIMIT("--rate-limit", "200", "requests per second per client IP; 0 = no limit"),
         RATE_BURST("--rate-burst", "0", "token-bucket size per client IP; 0 = twice the rate"),
@@ -295,7 +296,7 @@ public final class Configuration {
         };
         ioThreads = intIn(Option.IO_THREADS, 0, 256);
         if (ioThreads == 0) {
-            ioThreads = Runtime.getRuntime().availableProcessors();
+            ioThreads = defaultIoThreads(Runtime.getRuntime().availableProcessors());
         }
         List<Cidr> proxies = new ArrayList<>();
         for (String part : raw(Option.TRUSTED_PROXIES).split(",")) {
@@ -504,6 +505,15 @@ public final class Configuration {
 
     public EngineRing.Wait waitStrategy() {
         return concluded().waitStrategy;
+    }
+
+    /**
+     * One event loop per core but one: the engine's writer keeps a core busy under load, and an
+     * event loop more than the cores left only adds wake-ups and context switches (on two cores,
+     * one loop served a claim for about a quarter less CPU than two: docs/benchmarks.md).
+     */
+    static int defaultIoThreads(int cores) {
+        return Math.max(1, cores - 1);
     }
 
     public int ioThreads() {

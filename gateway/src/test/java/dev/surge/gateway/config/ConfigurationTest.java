@@ -25,6 +25,16 @@ class ConfigurationTest {
     }
 
     @Test
+    void eventLoopsLeaveTheWriterACore() {
+        assertEquals(1, Configuration.defaultIoThreads(1));
+        assertEquals(1, Configuration.defaultIoThreads(2));
+        assertEquals(7, Configuration.defaultIoThreads(8));
+        Configuration c = Configuration.from(new String[0], env()).conclude();
+        assertEquals(Configuration.defaultIoThreads(Runtime.getRuntime().availableProcessors()), c.ioThreads());
+        assertEquals(3, Configuration.from(new String[] {"--io-threads", "3"}, env()).conclude().ioThreads());
+    }
+
+    @Test
     void defaultsVariablesAndFlagsInThatOrder() {
         Configuration c = Configuration.from(new String[0], env()).conclude();
         assertEquals(8080, c.port());
