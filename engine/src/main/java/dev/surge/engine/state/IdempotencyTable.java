@@ -12,13 +12,29 @@ import dev.surge.engine.util.Hashing;
  * commands' time (the decision's time against the record's minute, so a live run and a replay
  * forget the same records): a retry after that is decided afresh, as Stripe does after 24 hours.
  *
- * <p>Layout: open addressing over one long[] of 4-long slots (identity high, identity low,
- * fingerprint, outcome), 32 bytes a slot, a quarter to half full, so a lookup and the insert that
- * follows it touch one slot's cache line. The outcome word is {@code used:1 | result:7 |
- * minute:24 | reference:32}; the minute is kept modulo 2^24 (32 years), and ages are computed
- * modulo the same. An expired record's slot is reused by the next insert that probes it, and
- * when the table would grow it first drops every expired record: so memory follows the
- * records of the last window, not every key ever seen. Confined to the writer thread.
+ * <p>Layout: open addressing over 4-long slots (identity high, identity low, fingerprint,
+ * outcome), 32 bytes a slot, a quarter to half full, so a lookup and the insert that follows it
+ * touch one slot's cache line. The outcome word is {@code used:1 | result:7 | minute:24 |
+ * reference:32}; the minute is kept modulo 2^24 (32 years), and ages are computed modulo the
+ * same. An expired record's slot is reused by the next insert that probes it.
+ *
+ * <p><b>Growth never stalls the writer.</b> A key is remembered per claim, not per user, so this
+ * table grows with the sale however the server was sized, and rehashing a table of millions of
+ * records at once stopped the writer for over 100 ms. So growth is spread over the inserts
+ * ({@link #put}), as Redis grows its dictionaries:
+ * <ol>
+ *   <li><b>Count</b>, from three eighths full: each insert counts the live records of the next
+ *       {@link #STEP} slots, so the new size follows the records of the last window, not every
+ *       key ever seen (expired records are not carried over);</li>
+ *   <li><b>Allocate</b>: the new table is {@link #PAGE_SLOTS}-slot pages, one page per insert, so
+ *       that no single allocation zeroes hundreds of megabytes on the writer;</li>
+ *   <li><b>Migrate</b>: new records go into the new table; the old one is frozen and still
+ *       searched after the new, and each insert moves the live records of its next
+ *       {@link #STEP} slots across. Records never change once written, so a record moved is
+ *       the same in both tables, and a key found in neither is in neither.</li>
+ * </ol>
+ * Each phase ends well before the table is half full; should one not (a table set up by
+ * {@link #restore}, say), the rest is done at once. Confined to the writer thread.
  */
 final class IdempotencyTable {
     static final int MISSING = -1;
@@ -32,40 +48,76 @@ final class IdempotencyTable {
     private static final int MINUTE_BITS = 24;
     private static final long MINUTE_MASK = (1L << MINUTE_BITS) - 1;
     private static final int MIN_CAPACITY = 1024;
-    /** Slots: the array's length stays under the JVM's largest. */
+    /** Slots: within the handles' 30 bits. */
     private static final int MAX_CAPACITY = 1 << 28;
+    /**
+     * Slots per page (4 MiB): a table of more slots is made of pages of this many. A page is a
+     * humongous object for G1 with regions up to 4 MiB (heaps up to 8 GiB), so it is allocated
+     * in place among the old regions and never copied by a young collection.
+     */
+    static final int PAGE_SHIFT = 17;
+    static final int PAGE_SLOTS = 1 << PAGE_SHIFT;
+    private static final int PAGE_MASK = PAGE_SLOTS - 1;
+    /** Slots counted or migrated per insert while the table grows. */
+    static final int STEP = 64;
+    /** A handle ({@link #find}) into the table being migrated from. */
+    private static final int OLD = 1 << 30;
+
+    private enum Growth { NONE, COUNT, ALLOCATE, MIGRATE }
 
     private final long windowMinutes;
-    private long[] slots = new long[MIN_CAPACITY * STRIDE];
+    /** The table new records go into. */
+    private long[][] pages = allocate(MIN_CAPACITY, true);
     private int capacity = MIN_CAPACITY;
-    /** Slots in use, expired or not. */
+    /** Slots in use in {@link #pages}, expired or not (a growth step's trigger). */
     private int size;
+
+    private Growth growth = Growth.NONE;
+    /** Count: the next slot to count; migrate: the next old slot to move. */
+    private int cursor;
+    /** Count: live records seen so far, plus the records inserted meanwhile. */
+    private int counted;
+    /** Allocate: the table being prepared; migrate: the frozen table being emptied. */
+    private long[][] other;
+    private int otherCapacity;
+    private int allocated;
+    /** Times a growth was finished at once because its steps fell behind (tests: never, under inserts alone). */
+    private int catchUps;
 
     IdempotencyTable(long windowMs) {
         this.windowMinutes = Math.max(1, (windowMs + MINUTE_MS - 1) / MINUTE_MS);
     }
 
-    /** Slots in use (records of the window, and expired ones not yet dropped). */
-    int size() {
-        return size;
-    }
-
-    /** Heap held by the table, in bytes (the array header left out). */
+    /** Heap held by the table, in bytes (array headers left out), both tables while growing. */
     long bytes() {
-        return (long) slots.length * Long.BYTES;
+        long other = growth == Growth.MIGRATE ? otherCapacity : growth == Growth.ALLOCATE ? (long) allocated * PAGE_SLOTS : 0;
+        return ((long) capacity + other) * STRIDE * Long.BYTES;
     }
 
-    /** Slot of the record with this identity that is live at {@code time}, or MISSING. */
+    /**
+     * A handle to the record with this identity that is live at {@code time}, or MISSING. Read
+     * it with {@link #fingerprint}, {@link #result} and {@link #reference} before the next put.
+     */
     int find(long high, long low, long time) {
         long now = minute(time);
+        int at = find(pages, capacity, high, low, now);
+        if (at == MISSING && growth == Growth.MIGRATE) {
+            at = find(other, otherCapacity, high, low, now);
+            return at == MISSING ? MISSING : at | OLD;
+        }
+        return at;
+    }
+
+    private int find(long[][] table, int capacity, long high, long low, long now) {
         int mask = capacity - 1;
         for (int i = home(low, mask); ; i = (i + 1) & mask) {
-            int at = i * STRIDE;
-            long outcome = slots[at + OUTCOME];
+            long[] page = table[i >>> PAGE_SHIFT];
+            int at = (i & PAGE_MASK) * STRIDE;
+            long outcome = page[at + OUTCOME];
             if ((outcome & USED) == 0) {
                 return MISSING;
             }
-            if (slots[at + LOW] == low && slots[at + HIGH] == high && live(outcome, now)) {
+            if (page[at + LOW] == low && page[at + HIGH] == high && live(outcome, now)) {
                 return i;
             }
         }
@@ -73,19 +125,26 @@ final class IdempotencyTable {
 
     /** Reads the home record of an identity with this low half, so that its line is in cache ({@link StateMachine#prefetch}). */
     long touch(long low) {
-        return slots[home(low, capacity - 1) * STRIDE + OUTCOME];
+        int i = home(low, capacity - 1);
+        return pages[i >>> PAGE_SHIFT][(i & PAGE_MASK) * STRIDE + OUTCOME];
     }
 
-    long fingerprint(int slot) {
-        return slots[slot * STRIDE + FINGERPRINT];
+    long fingerprint(int handle) {
+        return word(handle, FINGERPRINT);
     }
 
-    int result(int slot) {
-        return (int) ((slots[slot * STRIDE + OUTCOME] >>> 56) & 0x7F);
+    int result(int handle) {
+        return (int) ((word(handle, OUTCOME) >>> 56) & 0x7F);
     }
 
-    int reference(int slot) {
-        return (int) slots[slot * STRIDE + OUTCOME];
+    int reference(int handle) {
+        return (int) word(handle, OUTCOME);
+    }
+
+    private long word(int handle, int field) {
+        long[][] table = (handle & OLD) != 0 ? other : pages;
+        int i = handle & ~OLD;
+        return table[i >>> PAGE_SHIFT][(i & PAGE_MASK) * STRIDE + field];
     }
 
     /** Records a first decision taken at {@code time}; a live record of the identity keeps its first decision. */
@@ -94,111 +153,207 @@ final class IdempotencyTable {
             return;
         }
         long now = minute(time);
-        if ((size + 1) * 2L > capacity) {
-            rebuild(now);
+        grow(now);
+        if (growth == Growth.COUNT) {
+            counted++;
         }
-        insert(high, low, fingerprint, USED | ((long) (result & 0x7F) << 56) | ((now & MINUTE_MASK) << 32)
-            | (reference & 0xFFFF_FFFFL), now);
+        insert(pages, capacity, high, low, fingerprint, USED | ((long) (result & 0x7F) << 56)
+            | ((now & MINUTE_MASK) << 32) | (reference & 0xFFFF_FFFFL), now);
+    }
+
+    /** One step of growth, if the table grows: never more than {@link #STEP} slots, or one page. */
+    private void grow(long now) {
+        switch (growth) {
+            case NONE -> {
+                if (size * 8L >= capacity * 3L) {
+                    growth = Growth.COUNT;
+                    cursor = 0;
+                    counted = 0;
+                }
+            }
+            case COUNT -> count(now);
+            case ALLOCATE -> {
+                other[allocated] = new long[PAGE_SLOTS * STRIDE];
+                if (++allocated == other.length) {
+                    startMigration();
+                }
+            }
+            case MIGRATE -> migrate(now);
+            default -> throw new IllegalStateException(growth.name());
+        }
+        if ((size + 1) * 2L > capacity) {
+            catchUps++;
+            finishGrowth(now); // only if the steps fell behind
+        }
+    }
+
+    private void count(long now) {
+        int end = Math.min(capacity, cursor + STEP);
+        for (int i = cursor; i < end; i++) {
+            long o = pages[i >>> PAGE_SHIFT][(i & PAGE_MASK) * STRIDE + OUTCOME];
+            if ((o & USED) != 0 && live(o, now)) {
+                counted++;
+            }
+        }
+        cursor = end;
+        if (cursor == capacity) {
+            int next = capacity;
+            while ((counted + 1) * 4L > next && next < MAX_CAPACITY) {
+                next *= 2;
+            }
+            if ((counted + 1) * 2L > next) {
+                throw new IllegalStateException("idempotency table full at " + counted + " records");
+            }
+            otherCapacity = next;
+            other = allocate(next, next <= PAGE_SLOTS);
+            allocated = next <= PAGE_SLOTS ? other.length : 0;
+            growth = Growth.ALLOCATE;
+            if (allocated == other.length) {
+                startMigration();
+            }
+        }
+    }
+
+    /** The prepared table takes the inserts; the current one is frozen, to be moved across. */
+    private void startMigration() {
+        long[][] frozen = pages;
+        int frozenCapacity = capacity;
+        pages = other;
+        capacity = otherCapacity;
+        size = 0;
+        other = frozen;
+        otherCapacity = frozenCapacity;
+        cursor = 0;
+        growth = Growth.MIGRATE;
+    }
+
+    private void migrate(long now) {
+        int end = Math.min(otherCapacity, cursor + STEP);
+        for (int i = cursor; i < end; i++) {
+            long[] page = other[i >>> PAGE_SHIFT];
+            int at = (i & PAGE_MASK) * STRIDE;
+            long o = page[at + OUTCOME];
+            if ((o & USED) != 0 && live(o, now)) {
+                insert(pages, capacity, page[at + HIGH], page[at + LOW], page[at + FINGERPRINT], o, now);
+            }
+        }
+        cursor = end;
+        if (cursor == otherCapacity) {
+            other = null;
+            otherCapacity = 0;
+            growth = Growth.NONE;
+        }
+    }
+
+    /** Whatever growth is under way, done now. */
+    private void finishGrowth(long now) {
+        if (growth == Growth.NONE) {
+            growth = Growth.COUNT;
+            cursor = 0;
+            counted = 0;
+        }
+        while (growth != Growth.NONE) {
+            switch (growth) {
+                case COUNT -> count(now);
+                case ALLOCATE -> {
+                    while (allocated < other.length) {
+                        other[allocated++] = new long[PAGE_SLOTS * STRIDE];
+                    }
+                    startMigration();
+                }
+                case MIGRATE -> migrate(now);
+                default -> throw new IllegalStateException(growth.name());
+            }
+        }
     }
 
     /** Into the first free or expired slot of the identity's run. */
-    private void insert(long high, long low, long fingerprint, long outcome, long now) {
+    private void insert(long[][] table, int capacity, long high, long low, long fingerprint, long outcome, long now) {
         int mask = capacity - 1;
         int i = home(low, mask);
+        long[] page;
+        int at;
         long o;
-        while (((o = slots[i * STRIDE + OUTCOME]) & USED) != 0 && live(o, now)) {
+        while (true) {
+            page = table[i >>> PAGE_SHIFT];
+            at = (i & PAGE_MASK) * STRIDE;
+            o = page[at + OUTCOME];
+            if ((o & USED) == 0 || !live(o, now)) {
+                break;
+            }
             i = (i + 1) & mask;
         }
-        int at = i * STRIDE;
         if ((o & USED) == 0) {
             size++;
         }
-        slots[at + HIGH] = high;
-        slots[at + LOW] = low;
-        slots[at + FINGERPRINT] = fingerprint;
-        slots[at + OUTCOME] = outcome;
+        page[at + HIGH] = high;
+        page[at + LOW] = low;
+        page[at + FINGERPRINT] = fingerprint;
+        page[at + OUTCOME] = outcome;
     }
 
-    /**
-     * Drops expired records, then doubles the table while the live ones would fill more than a
-     * quarter of it: so at least a quarter of the slots are inserted into before the next rebuild.
-     */
-    private void rebuild(long now) {
-        int live = 0;
-        for (int i = 0; i < capacity; i++) {
-            long o = slots[i * STRIDE + OUTCOME];
-            if ((o & USED) != 0 && live(o, now)) {
-                live++;
-            }
-        }
-        int newCapacity = capacity;
-        while ((live + 1) * 4L > newCapacity && newCapacity < MAX_CAPACITY) {
-            newCapacity *= 2;
-        }
-        if ((live + 1) * 2L > newCapacity) {
-            throw new IllegalStateException("idempotency table full at " + live + " records");
-        }
-        rehash(newCapacity, now);
-    }
-
-    /** Sizes the table so that this many records fit without a rebuild. */
+    /** Sizes the table so that this many records fit without growing (at start: done at once). */
     void reserve(int records) {
         long needed = 2L * records + 2;
         if (needed > capacity) {
-            rehash((int) Math.min(MAX_CAPACITY, Long.highestOneBit(needed - 1) << 1), Long.MIN_VALUE);
+            rehash((int) Math.min(MAX_CAPACITY, Long.highestOneBit(needed - 1) << 1));
         }
     }
 
-    /** Copies the records into a table of {@code newCapacity}: only live ones, unless {@code now} is MIN_VALUE. */
-    private void rehash(int newCapacity, long now) {
-        long[] old = slots;
+    /** Every record, expired or not, into a table of {@code newCapacity}, at once. */
+    private void rehash(int newCapacity) {
+        finishGrowth(Long.MIN_VALUE);
+        long[][] old = pages;
         int oldCapacity = capacity;
+        pages = allocate(newCapacity, true);
         capacity = newCapacity;
-        slots = new long[capacity * STRIDE];
         size = 0;
         for (int i = 0; i < oldCapacity; i++) {
-            int at = i * STRIDE;
-            long o = old[at + OUTCOME];
-            if ((o & USED) != 0 && (now == Long.MIN_VALUE || live(o, now))) {
-                insert(old[at + HIGH], old[at + LOW], old[at + FINGERPRINT], o, Long.MIN_VALUE);
+            long[] page = old[i >>> PAGE_SHIFT];
+            int at = (i & PAGE_MASK) * STRIDE;
+            long o = page[at + OUTCOME];
+            if ((o & USED) != 0) {
+                insert(pages, capacity, page[at + HIGH], page[at + LOW], page[at + FINGERPRINT], o, Long.MIN_VALUE);
             }
         }
     }
 
-    /** Order-independent digest of the records live at {@code time}: capacity and dropped records do not count. */
+    /** Order-independent digest of the records live at {@code time}: layout, growth and dropped records do not count. */
     long digest(long time) {
-        long now = minute(time);
-        long d = 0;
-        long n = 0;
-        for (int i = 0; i < capacity; i++) {
-            int at = i * STRIDE;
-            long o = slots[at + OUTCOME];
-            if ((o & USED) != 0 && live(o, now)) {
-                n++;
-                d += Hashing.combine(Hashing.combine(slots[at + HIGH], slots[at + LOW]), slots[at + FINGERPRINT], o);
-            }
-        }
-        return Hashing.combine(n, d);
+        long[] d = new long[2];
+        forEach(time, (high, low, fingerprint, outcome) -> {
+            d[0]++;
+            d[1] += Hashing.combine(Hashing.combine(high, low), fingerprint, outcome);
+        });
+        return Hashing.combine(d[0], d[1]);
     }
 
-    /** Every record live at {@code time} (snapshots keep only those). */
+    /** Every record live at {@code time} (snapshots keep only those), each once while the table grows. */
     void forEach(long time, Visitor v) {
         long now = minute(time);
-        for (int i = 0; i < capacity; i++) {
-            int at = i * STRIDE;
-            long o = slots[at + OUTCOME];
+        visit(pages, 0, capacity, now, v);
+        if (growth == Growth.MIGRATE) {
+            visit(other, cursor, otherCapacity, now, v); // those before the cursor were moved
+        }
+    }
+
+    private void visit(long[][] table, int from, int to, long now, Visitor v) {
+        for (int i = from; i < to; i++) {
+            long[] page = table[i >>> PAGE_SHIFT];
+            int at = (i & PAGE_MASK) * STRIDE;
+            long o = page[at + OUTCOME];
             if ((o & USED) != 0 && live(o, now)) {
-                v.visit(slots[at + HIGH], slots[at + LOW], slots[at + FINGERPRINT], o);
+                v.visit(page[at + HIGH], page[at + LOW], page[at + FINGERPRINT], o);
             }
         }
     }
 
-    /** Puts back a record as {@link #forEach} gave it. */
+    /** Puts back a record as {@link #forEach} gave it (restore: the table grows at once when it must). */
     void restore(long high, long low, long fingerprint, long outcome) {
         if ((size + 1) * 2L > capacity) {
-            rehash(capacity * 2, Long.MIN_VALUE);
+            rehash(capacity * 2);
         }
-        insert(high, low, fingerprint, outcome | USED, Long.MIN_VALUE);
+        insert(pages, capacity, high, low, fingerprint, outcome | USED, Long.MIN_VALUE);
     }
 
     /** Records in use that are live at {@code time}, for memory figures. */
@@ -208,12 +363,13 @@ final class IdempotencyTable {
         return n[0];
     }
 
-    /** The longest run of occupied slots: what one lookup may have to walk (tests of flooding). */
+    /** The longest run of occupied slots in the table taking inserts: what one lookup may have to walk (tests of flooding). */
     int longestRun() {
         int longest = 0;
         int run = 0;
-        for (int i = 0; i < capacity * 2; i++) {
-            if ((slots[(i & (capacity - 1)) * STRIDE + OUTCOME] & USED) != 0) {
+        for (int j = 0; j < capacity * 2; j++) {
+            int i = j & (capacity - 1);
+            if ((pages[i >>> PAGE_SHIFT][(i & PAGE_MASK) * STRIDE + OUTCOME] & USED) != 0) {
                 longest = Math.max(longest, Math.min(++run, capacity));
             } else {
                 run = 0;
@@ -222,8 +378,37 @@ final class IdempotencyTable {
         return longest;
     }
 
+    /** Whether the table is growing: tests of growth. */
+    boolean growing() {
+        return growth != Growth.NONE;
+    }
+
+    /** Growths finished at once (see {@link #grow}): tests of growth. */
+    int catchUps() {
+        return catchUps;
+    }
+
+    /** Slots of the table taking inserts: tests of growth. */
+    int capacity() {
+        return capacity;
+    }
+
     private boolean live(long outcome, long now) {
         return now == Long.MIN_VALUE || ((now - (outcome >>> 32)) & MINUTE_MASK) < windowMinutes;
+    }
+
+    /** A table of this many slots: one array when it fits a page, else pages, allocated now or later ({@code now}). */
+    private static long[][] allocate(int capacity, boolean now) {
+        if (capacity <= PAGE_SLOTS) {
+            return new long[][] {new long[capacity * STRIDE]};
+        }
+        long[][] table = new long[capacity >>> PAGE_SHIFT][];
+        if (now) {
+            for (int p = 0; p < table.length; p++) {
+                table[p] = new long[PAGE_SLOTS * STRIDE];
+            }
+        }
+        return table;
     }
 
     private static long minute(long time) {
