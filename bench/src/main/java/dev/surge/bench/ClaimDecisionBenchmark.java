@@ -39,7 +39,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * with an expected-users hint does, so that the figure is the decision and not the amortised
  * rehashing of tables that double while the sale runs (measure that with {@code -p reserve=false}).
  */
-@State(Scope.Thread)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
@@ -49,60 +48,85 @@ public class ClaimDecisionBenchmark {
     /** Claims per {@link #decide} invocation, encoded beforehand. */
     static final int BATCH = 256;
 
-    @Param({"true"})
-    public boolean reserve;
+    /**
+     * The state machine and the publisher that encodes claims for it. {@link Batch} is one too,
+     * rather than a state taking another as its helper's argument: JMH handed such a helper
+     * another instance, whose claims named an older machine's directory, and every decision
+     * took the by-name path.
+     */
+    @State(Scope.Thread)
+    public static class Sale {
+        @Param({"true"})
+        public boolean reserve;
 
-    /** Users the tables are reserved for: 6M is more than one 2 s iteration reaches on this hardware. */
-    @Param({"6000000"})
-    public int users;
+        /** Users the tables are reserved for: 6M is more than one 2 s iteration reaches on this hardware. */
+        @Param({"6000000"})
+        public int users;
 
-    /** A paid SKU (docs/payments.md): each claim reserves an order instead of granting (-p paid=true). */
-    @Param({"false"})
-    public boolean paid;
+        /** A paid SKU (docs/payments.md): each claim reserves an order instead of granting (-p paid=true). */
+        @Param({"false"})
+        public boolean paid;
 
-    private StateMachine machine;
-    private CommandSlot[] slots;
-    private int next;
+        StateMachine machine;
+        /** A ring's worth of distinct prepared claims, reused round-robin with fresh user ids. */
+        final CommandSlot[] slots = new CommandSlot[4096];
+        int next;
+        private CommandWriter writer;
+        private final StringBuilder user = new StringBuilder(16);
+        private final StringBuilder key = new StringBuilder(16);
 
-    @Setup(Level.Iteration)
-    public void setUp() {
-        machine = null; // the previous iteration's tables are garbage before the next ones are reserved
-        System.gc();
-        machine = new StateMachine();
-        if (reserve) {
-            machine.reserve(users);
+        @Setup(Level.Iteration)
+        public void setUp() {
+            machine = null; // the previous iteration's tables are garbage before the next ones are reserved
+            System.gc();
+            machine = new StateMachine();
+            if (reserve) {
+                machine.reserve(users);
+            }
+            CommandWriter admin = new CommandWriter();
+            CommandSlot slot = new CommandSlot();
+            CampaignSpec spec = new CampaignSpec("bench");
+            spec.endsAt = Long.MAX_VALUE;
+            spec.perUserLimit = 1;
+            CampaignSpec.SkuSpec sku = new CampaignSpec.SkuSpec("vip", SkuKind.DIRECT_RECHARGE);
+            sku.stock = Long.MAX_VALUE / 2;
+            sku.suppliers.add("primary");
+            if (paid) {
+                sku.price = 990;
+                sku.currency = "CNY";
+                sku.paymentProvider = "pay";
+            }
+            spec.skus.add(sku);
+            admin.upsertCampaign(slot, 1, spec);
+            machine.decide(slot);
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = new CommandSlot();
+            }
+            next = 0;
+            writer = new CommandWriter(machine.edge());
         }
-        CommandWriter writer = new CommandWriter();
-        CommandSlot admin = new CommandSlot();
-        CampaignSpec spec = new CampaignSpec("bench");
-        spec.endsAt = Long.MAX_VALUE;
-        spec.perUserLimit = 1;
-        CampaignSpec.SkuSpec sku = new CampaignSpec.SkuSpec("vip", SkuKind.DIRECT_RECHARGE);
-        sku.stock = Long.MAX_VALUE / 2;
-        sku.suppliers.add("primary");
-        if (paid) {
-            sku.price = 990;
-            sku.currency = "CNY";
-            sku.paymentProvider = "pay";
+
+        /** Claim number {@code n}, by a user of its own, written into {@code slot} as the gateway writes it. */
+        void fill(CommandSlot slot, int n) {
+            user.setLength(0);
+            user.append("user-").append(n);
+            key.setLength(0);
+            key.append("key-").append(n);
+            writer.claim(slot, 2, user, key, "bench", "vip", "dev-1", null, "13800000000");
         }
-        spec.skus.add(sku);
-        writer.upsertCampaign(admin, 1, spec);
-        machine.decide(admin);
-        // a ring's worth of distinct prepared claims, reused round-robin with fresh user ids
-        slots = new CommandSlot[4096];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = new CommandSlot();
+
+        CommandSlot nextSlot() {
+            int n = next++;
+            CommandSlot slot = slots[n & (slots.length - 1)];
+            fill(slot, n);
+            return slot;
         }
-        next = 0;
-        this.writer = new CommandWriter(machine.edge());
     }
 
     @Benchmark
-    public int claim() {
-        int n = next++;
-        CommandSlot slot = slots[n & (slots.length - 1)];
-        fill(slot, n);
-        machine.decide(slot);
+    public int claim(Sale sale) {
+        CommandSlot slot = sale.nextSlot();
+        sale.machine.decide(slot);
         return slot.eventLength;
     }
 
@@ -111,7 +135,8 @@ public class ClaimDecisionBenchmark {
     @OperationsPerInvocation(BATCH)
     public int decide(Batch batch) {
         // as the decide stage reads ahead in its batch, a group at a time (StateMachine.prefetch)
-        CommandSlot[] slots = batch.slots;
+        StateMachine machine = batch.machine;
+        CommandSlot[] slots = batch.batch;
         int written = 0;
         for (int group = 0; group < slots.length; group += StateMachine.PREFETCH_GROUP) {
             int end = Math.min(group + StateMachine.PREFETCH_GROUP, slots.length);
@@ -126,43 +151,28 @@ public class ClaimDecisionBenchmark {
         return written;
     }
 
-    /** Claims encoded by the publisher before each {@link #decide} invocation, outside its time. */
+    /** A sale whose claims are encoded by the publisher before each {@link #decide} invocation, outside its time. */
     @State(Scope.Thread)
-    public static class Batch {
-        final CommandSlot[] slots = new CommandSlot[BATCH];
+    public static class Batch extends Sale {
+        final CommandSlot[] batch = new CommandSlot[BATCH];
 
         public Batch() {
             for (int i = 0; i < BATCH; i++) {
-                slots[i] = new CommandSlot();
+                batch[i] = new CommandSlot();
             }
         }
 
         @Setup(Level.Invocation)
-        public void encode(ClaimDecisionBenchmark bench) {
-            for (CommandSlot slot : slots) {
-                bench.fill(slot, bench.next++);
+        public void encode() {
+            for (CommandSlot slot : batch) {
+                fill(slot, next++);
             }
         }
     }
 
     /** The publisher's share: encoding, directory lookups and hashing at the edge. */
     @Benchmark
-    public int encodeOnly() {
-        int n = next++;
-        CommandSlot slot = slots[n & (slots.length - 1)];
-        fill(slot, n);
-        return slot.commandLength;
-    }
-
-    private CommandWriter writer;
-    private final StringBuilder user = new StringBuilder(16);
-    private final StringBuilder key = new StringBuilder(16);
-
-    private void fill(CommandSlot slot, int n) {
-        user.setLength(0);
-        user.append("user-").append(n);
-        key.setLength(0);
-        key.append("key-").append(n);
-        writer.claim(slot, 2, user, key, "bench", "vip", "dev-1", null, "13800000000");
+    public int encodeOnly(Sale sale) {
+        return sale.nextSlot().commandLength;
     }
 }
