@@ -292,9 +292,9 @@ final class IdempotencyTable {
         page[at + OUTCOME] = outcome;
     }
 
-    /** Sizes the table so that this many records fit without growing (at start: done at once). */
+    /** Sizes the table so that this many records fit before it starts to grow (at start: done at once). */
     void reserve(int records) {
-        long needed = 2L * records + 2;
+        long needed = (records + 1L) * 8 / 3 + 1;
         if (needed > capacity) {
             rehash((int) Math.min(MAX_CAPACITY, Long.highestOneBit(needed - 1) << 1));
         }
