@@ -1,8 +1,5 @@
 package dev.surge.engine.util;
 
-import java.nio.ByteOrder;
-import org.agrona.concurrent.UnsafeBuffer;
-
 /**
  * Grant ids as a keyed permutation of the grant number (docs/security.md): the 96-bit id is
  * the grant number encrypted under the data directory's key, so an id reveals neither a count
@@ -27,10 +24,8 @@ public final class GrantIdCipher {
     public static final int NOT_AN_ID = -1;
     private static final int ROUNDS = 4;
     private static final long HALF = (1L << 48) - 1;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final SipHash round;
-    private final UnsafeBuffer block = new UnsafeBuffer(new byte[8]);
     private long hi;
     private int lo;
     private int last = NOT_AN_ID;
@@ -89,7 +84,6 @@ public final class GrantIdCipher {
     }
 
     private long f(int r, long half) {
-        block.putLong(0, (long) r << 48 | half, LE);
-        return round.hash(block, 0, 8) & HALF;
+        return round.hash((long) r << 48 | half) & HALF;
     }
 }

@@ -59,6 +59,27 @@ class SipHashTest {
     }
 
     @Test
+    void aLongHashesAsItsEightLittleEndianBytes() {
+        // the reference vector of the bytes 0..7, then random values under both variants
+        assertArrayEquals(sip64(8), longBytes(REFERENCE.hash(0x0706050403020100L)));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+        SipHash fast = SipHash.random();
+        UnsafeBuffer eight = new UnsafeBuffer(new byte[8]);
+        for (int i = 0; i < 1_000; i++) {
+            long v = random.nextLong();
+            eight.putLong(0, v, ByteOrder.LITTLE_ENDIAN);
+            assertEquals(REFERENCE.hash(eight, 0, 8), REFERENCE.hash(v));
+            assertEquals(fast.hash(eight, 0, 8), fast.hash(v));
+        }
+    }
+
+    private static byte[] longBytes(long v) {
+        UnsafeBuffer out = new UnsafeBuffer(new byte[8]);
+        out.putLong(0, v, ByteOrder.LITTLE_ENDIAN);
+        return out.byteArray();
+    }
+
+    @Test
     void anOffsetInsideALargerBufferHashesTheSameBytes() {
         byte[] padded = new byte[40];
         System.arraycopy(bytes(15), 0, padded, 11, 15);
