@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -120,9 +121,11 @@ public final class WrkRun implements Callable<Integer> {
             String url = "http://127.0.0.1:" + server.port;
             runWrk(script, url, tokens, "warm", threads, connections, warmup, work.resolve("warm.txt"));
             long cpu0 = CpuTime.ofProcess(pid);
+            Map<Integer, ThreadCpu.Sample> threads0 = ThreadCpu.sample(pid);
             String text = runWrk(script, url, tokens, "run" + System.nanoTime(), threads, connections, duration,
                 out.resolve(name + ".txt"));
-            record(resultJson(name, durability, connections, threads, text, CpuTime.since(pid, cpu0)));
+            record(resultJson(name, durability, connections, threads, text, CpuTime.since(pid, cpu0),
+                ThreadCpu.split(threads0, ThreadCpu.sample(pid))));
             if (pacedRate > 0) {
                 paced(name, pid, url, tokens, script);
             }
@@ -151,9 +154,11 @@ public final class WrkRun implements Callable<Integer> {
         Path pacedScript = script.resolveSibling("claims-paced.lua");
         Files.writeString(pacedScript, Files.readString(script) + "\nfunction delay() return " + delayMs + " end\n");
         long cpu0 = CpuTime.ofProcess(pid);
+        Map<Integer, ThreadCpu.Sample> threads0 = ThreadCpu.sample(pid);
         String text = runWrk(pacedScript, url, tokens, "paced" + System.nanoTime(), 1, conns, pacedSeconds,
             out.resolve(name + "-paced.txt"));
-        String line = resultJson(name + "-paced", durability, conns, 1, text, CpuTime.since(pid, cpu0));
+        String line = resultJson(name + "-paced", durability, conns, 1, text, CpuTime.since(pid, cpu0),
+            ThreadCpu.split(threads0, ThreadCpu.sample(pid)));
         record(String.format(Locale.ROOT, "{\"pacedRate\": %d, \"delayMs\": %d, %s", pacedRate, delayMs,
             line.substring(1)));
     }
@@ -194,11 +199,12 @@ public final class WrkRun implements Callable<Integer> {
 
     /**
      * One line of wrk.jsonl from wrk's output (the script's {@code surge-wrk} summary and bash's
-     * {@code surge-cpu} times) and the server's CPU nanoseconds over the run (-1 when unknown).
-     * Claims are the answers with a 2xx status; CPU per claim divides by them.
+     * {@code surge-cpu} times), the server's CPU nanoseconds over the run (-1 when unknown) and
+     * their split by thread kind ({@link ThreadCpu}; empty when unknown). Claims are the answers
+     * with a 2xx status; CPU per claim divides by them.
      */
     static String resultJson(String label, String durability, int connections, int threads, String wrkOutput,
-                             long serverCpuNanos) {
+                             long serverCpuNanos, Map<String, Long> serverCpuByKind) {
         Matcher summary = SUMMARY.matcher(wrkOutput);
         if (!summary.find()) {
             throw new IllegalArgumentException("no surge-wrk summary in wrk's output:\n" + wrkOutput);
@@ -211,9 +217,11 @@ public final class WrkRun implements Callable<Integer> {
         double clientCpuUs = times.find() && claims > 0
             ? (Double.parseDouble(times.group(1)) + Double.parseDouble(times.group(2))) * 1e6 / claims : -1;
         double serverCpuUs = serverCpuNanos >= 0 && claims > 0 ? serverCpuNanos / 1e3 / claims : -1;
+        String byKind = serverCpuByKind.isEmpty() ? ""
+            : "\"serverCpuByThreadUs\": " + ThreadCpu.json(serverCpuByKind, claims) + ", ";
         return String.format(Locale.ROOT, "{\"label\": \"%s\", \"durability\": \"%s\", \"connections\": %d, "
-                + "\"threads\": %d, \"claims\": %d, \"rps\": %.1f, \"serverCpuUs\": %.2f, \"clientCpuUs\": %.2f, %s",
-            label, durability, connections, threads, claims, claims / seconds, serverCpuUs, clientCpuUs,
+                + "\"threads\": %d, \"claims\": %d, \"rps\": %.1f, \"serverCpuUs\": %.2f, \"clientCpuUs\": %.2f, %s%s",
+            label, durability, connections, threads, claims, claims / seconds, serverCpuUs, clientCpuUs, byKind,
             json.substring(1));
     }
 

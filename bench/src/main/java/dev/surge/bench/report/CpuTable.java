@@ -121,6 +121,49 @@ final class CpuTable {
         md.append("\n");
     }
 
+    /**
+     * Where wrk's runs spent the server's CPU: per claim, by thread kind, from the per-thread
+     * accounting {@code WrkRun} writes ({@code serverCpuByThreadUs}); nothing when no run has it.
+     */
+    static void writeSplit(StringBuilder md, List<Map<String, Object>> wrk) {
+        List<String> kinds = new ArrayList<>();
+        for (Map<String, Object> w : wrk) {
+            Object split = w.get("serverCpuByThreadUs");
+            if (split != null) {
+                for (String k : JsonValues.map(split).keySet()) {
+                    if (!kinds.contains(k)) {
+                        kinds.add(k);
+                    }
+                }
+            }
+        }
+        if (kinds.isEmpty()) {
+            return;
+        }
+        md.append("Where the server's CPU went, per claim, by thread (Linux's per-thread user + system time over the "
+            + "same window; 10 ms ticks). The event loops read, parse and authenticate requests and write the "
+            + "answers: their share holds the kernel's loopback TCP work, for both ends of each send; the engine "
+            + "decides, journals and renders the answers.\n\n| Run |");
+        for (String k : kinds) {
+            md.append(' ').append(k).append(" |");
+        }
+        md.append(" all |\n|---|").append("---|".repeat(kinds.size() + 1)).append('\n');
+        for (Map<String, Object> w : wrk) {
+            Object split = w.get("serverCpuByThreadUs");
+            if (split == null) {
+                continue;
+            }
+            Map<String, Object> us = JsonValues.map(split);
+            md.append(String.format(Locale.ROOT, "| %s, %s |", w.get("durability"), w.containsKey("pacedRate")
+                ? "wrk paced" : String.format(Locale.ROOT, "wrk closed loop, %,.0f claims/s", JsonValues.number(w, "rps"))));
+            for (String k : kinds) {
+                md.append(' ').append(cpu(known(us, k))).append(" |");
+            }
+            md.append(' ').append(cpu(known(w, "serverCpuUs"))).append(" |\n");
+        }
+        md.append('\n');
+    }
+
     /** A number, NaN when absent or negative (the writers' "unknown"). */
     private static double known(Map<String, Object> m, String key) {
         double v = JsonValues.number(m, key);

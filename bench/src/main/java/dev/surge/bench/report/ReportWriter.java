@@ -65,6 +65,7 @@ public final class ReportWriter {
         }
         peersSection();
         CpuTable.write(md, CpuTable.rows(Map.of("process", max("process"), "sync", max("sync")), wrk, peers), dir);
+        CpuTable.writeSplit(md, wrk);
         idleSection();
         md.append("## Raw data\n\nEverything this report was made from is in this directory: `jmh.json`, `memory.json`, "
             + "`http-*.jsonl`, `http-*-max.json`, `*.hgrm` (HdrHistogram percentile distributions in microseconds), "

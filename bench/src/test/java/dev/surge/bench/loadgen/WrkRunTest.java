@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** wrk's output becomes one wrk.jsonl line; the idle probe reads keep-alive answers one at a time. */
@@ -25,7 +26,7 @@ class WrkRunTest {
     @Test
     void claimsAreTheTwoHundredsAndCpuIsPerClaim() {
         // 10,000 claims (10,100 answers less 100 non-2xx) in 5 s; server 1 s of CPU, wrk 0.2 s
-        String line = WrkRun.resultJson("wrk-process", "process", 50, 2, OUTPUT, 1_000_000_000L);
+        String line = WrkRun.resultJson("wrk-process", "process", 50, 2, OUTPUT, 1_000_000_000L, Map.of());
         assertTrue(line.startsWith("{\"label\": \"wrk-process\", \"durability\": \"process\", \"connections\": 50, "
             + "\"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, \"clientCpuUs\": 20.00, "
             + "\"requests\": 10100,"), line);
@@ -33,15 +34,56 @@ class WrkRunTest {
     }
 
     @Test
+    void theServersCpuIsSplitByThreadKindPerClaim() {
+        Map<Integer, ThreadCpu.Sample> before = Map.of(1, new ThreadCpu.Sample("surge-io-3-1", 100),
+            2, new ThreadCpu.Sample("surge-engine", 50), 3, new ThreadCpu.Sample("C2 CompilerThre", 7));
+        Map<Integer, ThreadCpu.Sample> after = Map.of(1, new ThreadCpu.Sample("surge-io-3-1", 160),
+            2, new ThreadCpu.Sample("surge-engine", 70), 3, new ThreadCpu.Sample("C2 CompilerThre", 8),
+            4, new ThreadCpu.Sample("surge-snapshot", 10), 5, new ThreadCpu.Sample("Attach Listener", 1));
+        Map<String, Long> split = ThreadCpu.split(before, after); // ticks of 10 ms
+        assertEquals(600_000_000L, split.get("event loops"));
+        assertEquals(200_000_000L, split.get("engine"));
+        assertEquals(100_000_000L, split.get("snapshot replica"), "a thread started meanwhile counts from zero");
+        assertEquals(10_000_000L, split.get("JIT compilers"));
+        assertEquals(10_000_000L, split.get("other"));
+        assertEquals(0L, split.get("garbage collector"));
+        String line = WrkRun.resultJson("wrk-process", "process", 50, 2, OUTPUT, 920_000_000L, split);
+        assertTrue(line.contains("\"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 20.00, "
+            + "\"snapshot replica\": 10.00, \"delivery\": 0.00, \"JIT compilers\": 1.00, \"garbage collector\": 0.00, "
+            + "\"other\": 1.00}, \"requests\": 10100"), line);
+    }
+
+    @Test
+    void aLiveThreadIsFoundByItsName() throws InterruptedException {
+        java.util.concurrent.CountDownLatch sampled = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                sampled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "surge-io-probe");
+        t.start();
+        try {
+            Map<Integer, ThreadCpu.Sample> threads = ThreadCpu.sample(ProcessHandle.current().pid());
+            assertTrue(threads.values().stream().anyMatch(s -> s.name().equals("surge-io-probe")), threads.toString());
+            assertEquals("event loops", ThreadCpu.kind("surge-io-probe"));
+        } finally {
+            sampled.countDown();
+            t.join();
+        }
+    }
+
+    @Test
     void unknownCpuIsMinusOne() {
-        String line = WrkRun.resultJson("w", "sync", 50, 2, OUTPUT.replace("surge-cpu 0.150 0.050\n", ""), -1);
+        String line = WrkRun.resultJson("w", "sync", 50, 2, OUTPUT.replace("surge-cpu 0.150 0.050\n", ""), -1, Map.of());
         assertTrue(line.contains("\"serverCpuUs\": -1.00, \"clientCpuUs\": -1.00"), line);
     }
 
     @Test
     void noSummaryIsAnError() {
         assertThrows(IllegalArgumentException.class,
-            () -> WrkRun.resultJson("w", "sync", 50, 2, "unable to connect to 127.0.0.1:1\n", 0));
+            () -> WrkRun.resultJson("w", "sync", 50, 2, "unable to connect to 127.0.0.1:1\n", 0, Map.of()));
     }
 
     @Test

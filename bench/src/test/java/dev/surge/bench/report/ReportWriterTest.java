@@ -53,7 +53,8 @@ class ReportWriterTest {
             + "\"serverCpuUs\": 150.00, \"clientCpuUs\": 30.00, \"requests\": 9000, \"p50us\": 120.0, \"p99us\": 400.0}\n"
             + "{\"label\": \"wrk-process\", \"durability\": \"process\", "
             + "\"connections\": 50, \"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, "
-            + "\"clientCpuUs\": 20.00, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n");
+            + "\"clientCpuUs\": 20.00, \"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 30.00, "
+            + "\"other\": 10.00}, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n");
         Files.writeString(dir.resolve("idle.json"), "{\"durability\": \"process\", \"settleSeconds\": 5.0, "
             + "\"idleSeconds\": 30.0, \"idleCpuPercent\": 0.9, \"firstClaimUs\": 2663.2, \"firstStatus\": 200, "
             + "\"nextClaimUs\": 542.7, \"connectUs\": 230.8, \"newConnectionClaimUs\": 900.0}\n");
@@ -78,6 +79,8 @@ class ReportWriterTest {
             + "| not measured | - |"), md);
         assertTrue(md.contains("| ClaimDecisionBenchmark.decide | users=6000000, G1 (production flags) | avgt |"), md);
         assertTrue(md.contains("| Memory per pooled code (at 1,000 codes of 14 bytes) | <= 48 B | 60.0 B | **misses** |"), md);
+        assertTrue(md.contains("| Run | event loops | engine | other | all |"), md);
+        assertTrue(md.contains("| process, wrk closed loop, 2,000 claims/s | 60.0 us | 30.0 us | 10.0 us | 100.0 us |"), md);
         assertTrue(md.contains("2.00x (1,000 vs 500/s) | meets"), md);
         assertTrue(md.contains("1,000,000-event journal) | >= 5,000,000/s | 2,000,000/s"), md);
         assertTrue(md.contains("| 1,000 | 1,000 | 300 us | 500 us | 800 us |"), md);
