@@ -66,6 +66,11 @@ public final class WrkRun implements Callable<Integer> {
     @Option(names = "--limit", description = "the campaign's per-user limit (default ${DEFAULT-VALUE})")
     int limit = 10;
 
+    @Option(names = "--server-option", paramLabel = "FLAG=VALUE", description = "a server flag more, as FLAG=VALUE "
+        + "(repeatable; e.g. --server-option=--engine-thread=own): the server's environment holds no SURGE_* "
+        + "variable, so flags are how to A/B its settings")
+    List<String> serverOptions = new ArrayList<>();
+
     @Option(names = "--server-heap", description = "the server's heap (default ${DEFAULT-VALUE})")
     String serverHeap = "2g";
 
@@ -106,7 +111,7 @@ public final class WrkRun implements Callable<Integer> {
         SurgeProcess server = null;
         try {
             server = BenchServer.start(durability, serverHeap, BenchServer.defaultJvmFlags(), Files.createDirectories(work.resolve("data")), out.resolve(name + "-server.log"),
-                List.of("--expected-users", Integer.toString(users)));
+                serverArgs());
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port);
             long pid = server.process.pid();
             System.out.printf("server pid %d on %s (%s durability, --rate-limit 0)%n", pid, address, durability);
@@ -139,6 +144,12 @@ public final class WrkRun implements Callable<Integer> {
             }
             delete(work);
         }
+    }
+
+    private List<String> serverArgs() {
+        List<String> args = new ArrayList<>(List.of("--expected-users", Integer.toString(users)));
+        args.addAll(serverOptions);
+        return args;
     }
 
     /**
