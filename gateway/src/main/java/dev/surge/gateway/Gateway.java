@@ -107,8 +107,9 @@ public final class Gateway implements AutoCloseable {
         if (unscoped != null) {
             LOG.warn("{}", unscoped);
         }
+        // hosted: the stages run as one event loop's tasks (process durability only: EngineRing)
         ring = new EngineRing(machine, storage.journal(), new ReplyAdapter(context.payments), deliveries, config.ringSize(),
-            config.waitStrategy());
+            config.waitStrategy(), config.engineOnEventLoop() ? server.workers().next() : null);
         ring.start();
         storage.onStarted(ring);
         engine = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread

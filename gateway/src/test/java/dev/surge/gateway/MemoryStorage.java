@@ -20,6 +20,12 @@ public final class MemoryStorage implements EngineStorage {
     private final StateConfig config = StateConfig.randomKey();
     public volatile CountDownLatch stall;
     public volatile boolean fail;
+    /**
+     * Whether the journal says it waits for a disk: by default it does, so the ring keeps two
+     * threads and a test may stall the journal without stalling an event loop; false lets the
+     * engine run on one thread or an event loop, as it does with process durability.
+     */
+    public volatile boolean waitsForDisk = true;
 
     @Override
     public synchronized StateMachine recover() {
@@ -55,6 +61,11 @@ public final class MemoryStorage implements EngineStorage {
     @Override
     public JournalPort journal() {
         return new JournalPort() {
+            @Override
+            public boolean waitsForDisk() {
+                return waitsForDisk;
+            }
+
             @Override
             public void append(long sequence, DirectBuffer event, int offset, int length) {
                 if (fail) {

@@ -16,6 +16,7 @@ import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.port.ReplyPort;
 import dev.surge.engine.state.StateMachine;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threading: {@link #tryPublish} is safe from any number of threads. With a journal that waits
  * for a disk ({@link JournalPort#waitsForDisk}) the two stages run on two threads, so the next
- * batch is decided while this one syncs; otherwise both run on one thread, {@code surge-engine},
+ * batch is decided while this one syncs. Otherwise both run on one thread: a host's, when one is
+ * given (an event loop: {@link HostedStages}, no wake-ups of its own), or {@code surge-engine},
  * one wake-up per batch. The state machine is confined to the deciding thread from {@link #start} on.
  */
 public final class EngineRing implements AutoCloseable {
@@ -48,18 +50,42 @@ public final class EngineRing implements AutoCloseable {
         }
     }
 
+    /** The stages' own threads; null when they are hosted. */
     private final Disruptor<CommandSlot> disruptor;
+    /** The stages as tasks of a host; null when they have threads of their own. */
+    private final HostedStages hosted;
     private final RingBuffer<CommandSlot> ring;
     private final JournalPort journal;
     private final RingHealth health = new RingHealth();
     private final RingMetrics metrics = new RingMetrics();
 
+    /** The stages on threads of their own. */
     public EngineRing(StateMachine machine, JournalPort journal, ReplyPort replies, DeliveryPort deliveries,
                       int size, Wait wait) {
+        this(machine, journal, replies, deliveries, size, wait, null);
+    }
+
+    /**
+     * With a {@code host} (an event loop) and a journal that does not wait for a disk, the stages
+     * run as the host's tasks ({@link HostedStages}, {@code wait} unused); otherwise on threads of
+     * their own.
+     */
+    public EngineRing(StateMachine machine, JournalPort journal, ReplyPort replies, DeliveryPort deliveries,
+                      int size, Wait wait, Executor host) {
         if (Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two, was " + size);
         }
         this.journal = journal;
+        if (host != null && !journal.waitsForDisk()) {
+            this.disruptor = null;
+            this.hosted = new HostedStages(host);
+            this.ring = RingBuffer.createMultiProducer(CommandSlot::new, size, hosted);
+            DecideHandler decide = new DecideHandler(machine, health, hosted, ring);
+            hosted.bind(ring, new DecideThenJournal(decide,
+                new JournalHandler(journal, health, metrics, size, replies, deliveries)), new FatalHandler(health));
+            return;
+        }
+        this.hosted = null;
         WaitStrategy waitStrategy = wait.create();
         boolean oneThread = !journal.waitsForDisk();
         this.disruptor = new Disruptor<>(CommandSlot::new, size,
@@ -77,8 +103,15 @@ public final class EngineRing implements AutoCloseable {
     }
 
     public EngineRing start() {
-        disruptor.start();
+        if (disruptor != null) {
+            disruptor.start();
+        }
         return this;
+    }
+
+    /** Whether the stages run as a host's tasks rather than on threads of their own. */
+    public boolean hosted() {
+        return hosted != null;
     }
 
     /** Publishes if a slot is free now; false when the ring is full (answer "overloaded"). */
@@ -111,9 +144,15 @@ public final class EngineRing implements AutoCloseable {
     @Override
     public void close() {
         try {
-            disruptor.shutdown(30, TimeUnit.SECONDS);
+            if (hosted != null) {
+                hosted.close(30, TimeUnit.SECONDS);
+            } else {
+                disruptor.shutdown(30, TimeUnit.SECONDS);
+            }
         } catch (com.lmax.disruptor.TimeoutException e) {
             disruptor.halt();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             journal.close();
         }

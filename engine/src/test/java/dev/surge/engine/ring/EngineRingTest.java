@@ -13,6 +13,7 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.port.JournalPort;
+import dev.surge.engine.port.ReplyPort;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.state.StateMachine;
 import java.util.ArrayList;
@@ -20,15 +21,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EngineRingTest {
     /** Keeps events in memory; "durable" means endOfBatch ran after the append. */
@@ -74,12 +78,42 @@ class EngineRingTest {
 
     private static final EventTranslatorOneArg<CommandSlot, Consumer<CommandSlot>> FILL = (slot, seq, fill) -> fill.accept(slot);
 
-    /** Two stages on two threads for a journal that waits for a disk, one thread for one that does not. */
+    /** Where the stages run: two threads (a journal that syncs), one, or an executor's tasks. */
+    enum Mode {
+        TWO_THREADS("surge-journal"), ONE_THREAD("surge-engine"), HOSTED("test-host");
+
+        final String replyThread;
+
+        Mode(String replyThread) {
+            this.replyThread = replyThread;
+        }
+    }
+
+    private ExecutorService host;
+
+    @AfterEach
+    void stopHost() {
+        if (host != null) {
+            host.shutdownNow();
+        }
+    }
+
+    private EngineRing ring(Mode mode, MemoryJournal journal, ReplyPort replies, int size) {
+        journal.waitsForDisk = mode == Mode.TWO_THREADS;
+        if (mode == Mode.HOSTED) {
+            host = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-host"));
+        }
+        EngineRing ring = new EngineRing(new StateMachine(), journal, replies, DeliveryPort.NONE, size,
+            EngineRing.Wait.PARKING, mode == Mode.HOSTED ? host : null).start();
+        assertEquals(mode == Mode.HOSTED, ring.hosted());
+        return ring;
+    }
+
+    /** Two stages on two threads for a journal that waits for a disk, one thread (or a host's) for one that does not. */
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void repliesComeOnlyAfterTheJournalAndNeverOversell(boolean waitsForDisk) throws Exception {
+    @EnumSource(Mode.class)
+    void repliesComeOnlyAfterTheJournalAndNeverOversell(Mode mode) throws Exception {
         MemoryJournal journal = new MemoryJournal();
-        journal.waitsForDisk = waitsForDisk;
         Set<String> replyThreads = ConcurrentHashMap.newKeySet();
         int claimers = 4;
         int perClaimer = 500;
@@ -87,7 +121,7 @@ class EngineRingTest {
         Set<String> codes = ConcurrentHashMap.newKeySet();
         AtomicInteger granted = new AtomicInteger();
         AtomicInteger early = new AtomicInteger();
-        try (EngineRing ring = new EngineRing(new StateMachine(), journal, slot -> {
+        try (EngineRing ring = ring(mode, journal, slot -> {
             if (slot.eventLength > 0 && journal.durable.get() < slot.eventSequence) {
                 early.incrementAndGet();
             }
@@ -98,7 +132,7 @@ class EngineRingTest {
                 codes.add(r.items.get(0).code());
             }
             done.countDown();
-        }, DeliveryPort.NONE, 256, EngineRing.Wait.PARKING).start()) {
+        }, 256)) {
             CommandWriter admin = new CommandWriter();
             CampaignSpec spec = EngineDriver.campaign("c", 1);
             EngineDriver.sku(spec, "s", SkuKind.CODE);
@@ -123,7 +157,7 @@ class EngineRingTest {
             assertTrue(done.await(20, TimeUnit.SECONDS));
         }
         assertEquals(0, early.get(), "a reply went out before its event was durable");
-        assertEquals(Set.of(waitsForDisk ? "surge-journal" : "surge-engine"), replyThreads);
+        assertEquals(Set.of(mode.replyThread), replyThreads);
         assertEquals(300, granted.get());
         assertEquals(300, codes.size());
         // the journal holds every decision, in sequence
@@ -134,13 +168,14 @@ class EngineRingTest {
         assertEquals(2 + claimers * perClaimer, replayed.lastSequence());
     }
 
-    @Test
-    void aFullRingRefusesInsteadOfBlocking() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aFullRingRefusesInsteadOfBlocking(Mode mode) throws Exception {
         MemoryJournal journal = new MemoryJournal();
         journal.stall = new CountDownLatch(1);
         CommandWriter w = new CommandWriter();
-        try (EngineRing ring = new EngineRing(new StateMachine(), journal, slot -> {
-        }, DeliveryPort.NONE, 8, EngineRing.Wait.PARKING).start()) {
+        try (EngineRing ring = ring(mode, journal, slot -> {
+        }, 8)) {
             int accepted = 0;
             for (int i = 0; i < 100; i++) {
                 int n = i;
@@ -154,11 +189,11 @@ class EngineRingTest {
         }
     }
 
-    @Test
-    void aFailingJournalHaltsTheEngineAndNothingIsAcknowledged() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aFailingJournalHaltsTheEngineAndNothingIsAcknowledged(Mode mode) throws Exception {
         CountDownLatch replies = new CountDownLatch(3);
-        List<CommandSlot> seen = new ArrayList<>();
-        JournalPort broken = new MemoryJournal() {
+        MemoryJournal broken = new MemoryJournal() {
             @Override
             public void endOfBatch() {
                 throw new IllegalStateException("disk full");
@@ -167,13 +202,13 @@ class EngineRingTest {
         CommandWriter w = new CommandWriter();
         List<Boolean> journaled = new ArrayList<>();
         List<ResultCode> results = new ArrayList<>();
-        try (EngineRing ring = new EngineRing(new StateMachine(), broken, slot -> {
+        try (EngineRing ring = ring(mode, broken, slot -> {
             synchronized (journaled) {
                 journaled.add(slot.journaled);
                 results.add(slot.result);
             }
             replies.countDown();
-        }, DeliveryPort.NONE, 8, EngineRing.Wait.PARKING).start()) {
+        }, 8)) {
             CampaignSpec spec = EngineDriver.campaign("c", 1);
             EngineDriver.sku(spec, "s", SkuKind.CODE);
             publish(ring, slot -> w.upsertCampaign(slot, 1, spec));
@@ -186,6 +221,36 @@ class EngineRingTest {
         assertEquals(List.of(false, true, true), journaled);
         assertEquals(ResultCode.UNAVAILABLE, results.get(1));
         assertEquals(ResultCode.UNAVAILABLE, results.get(2));
+    }
+
+    /**
+     * Hosted, the requests the host itself publishes during one of its tasks are decided after
+     * that task, together: one batch, one flush, no wake-up; then close drains what is left.
+     */
+    @Test
+    void whatTheHostPublishesInOneTaskIsOneBatch() throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        CountDownLatch answered = new CountDownLatch(12);
+        EngineRing ring = ring(Mode.HOSTED, journal, slot -> answered.countDown(), 256);
+        CommandWriter w = new CommandWriter();
+        CampaignSpec spec = EngineDriver.campaign("c", 1);
+        EngineDriver.sku(spec, "s", SkuKind.CODE);
+        host.submit(() -> publish(ring, slot -> w.upsertCampaign(slot, 1, spec))).get();
+        host.submit(() -> publish(ring, slot -> w.loadCodes(slot, 1, "c", "s", EngineDriver.codes("X", 20)))).get();
+        host.submit(() -> { }).get(); // queued after the drain that the publish scheduled
+        long batches = ring.metrics().batches();
+        host.submit(() -> {
+            for (int i = 0; i < 10; i++) {
+                String user = "u" + i;
+                publish(ring, slot -> w.claim(slot, 2, user, "k", "c", "s", "", null, ""));
+            }
+        }).get();
+        assertTrue(answered.await(10, TimeUnit.SECONDS));
+        assertEquals(batches + 1, ring.metrics().batches(), "ten claims, one batch");
+        assertEquals(10, ring.metrics().maxBatch());
+        host.submit(() -> publish(ring, slot -> w.claim(slot, 2, "late", "k", "c", "s", "", null, ""))).get();
+        ring.close(); // the slot just published is decided and journaled before the journal closes
+        assertEquals(13, journal.events.size());
     }
 
     private static boolean waitFor(java.util.function.Supplier<RingHealth> health) throws InterruptedException {

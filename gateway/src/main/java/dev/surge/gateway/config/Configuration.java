@@ -47,6 +47,10 @@ public final class Configuration {
             "how ring stages wait: parking (sleep until a publish when idle, poll briefly while the stage "
                 + "before works; no CPU when idle), sleeping (spin, yield, then park 100 ns at a time: "
                 + "keeps a core busy when idle), blocking (lock and condition) or yielding; never a busy spin"),
+        ENGINE_THREAD("--engine-thread", "auto",
+            "where the engine decides and journals with process durability: event-loop (as the event loop's "
+                + "tasks: no wake-ups between threads), own (a thread of its own, surge-engine) or auto (event-loop "
+                + "when there is one event loop, else own); sync durability always uses two threads of its own"),
         IO_THREADS("--io-threads", "0",
             "Netty event-loop threads; 0 = one per core but one, left to the engine's thread (at least 1)"),
         TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
@@ -139,6 +143,7 @@ public final class Configuration {
     private int expectedUsers;
     private long idempotencyWindowMinutes;
     private EngineRing.Wait waitStrategy;
+    private boolean engineOnEventLoop;
     private int ioThreads;
     private List<Cidr> trustedProxies;
     private double rateLimit;
@@ -298,6 +303,12 @@ public final class Configuration {
         if (ioThreads == 0) {
             ioThreads = defaultIoThreads(Runtime.getRuntime().availableProcessors());
         }
+        engineOnEventLoop = switch (raw(Option.ENGINE_THREAD).toLowerCase(Locale.ROOT)) {
+            case "auto" -> ioThreads == 1;
+            case "event-loop" -> true;
+            case "own" -> false;
+            default -> throw bad(Option.ENGINE_THREAD, "must be auto, event-loop or own");
+        };
         List<Cidr> proxies = new ArrayList<>();
         for (String part : raw(Option.TRUSTED_PROXIES).split(",")) {
             if (!part.isBlank()) {
@@ -505,6 +516,11 @@ public final class Configuration {
 
     public EngineRing.Wait waitStrategy() {
         return concluded().waitStrategy;
+    }
+
+    /** Whether the engine's stages run as an event loop's tasks (with process durability; see --engine-thread). */
+    public boolean engineOnEventLoop() {
+        return concluded().engineOnEventLoop;
     }
 
     /**

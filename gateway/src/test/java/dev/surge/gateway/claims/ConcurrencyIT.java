@@ -3,7 +3,9 @@ package dev.surge.gateway.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.gateway.MemoryStorage;
 import dev.surge.gateway.TestGateway;
+import dev.surge.gateway.config.Configuration;
 import dev.surge.testkit.JsonTree;
 import dev.surge.testkit.NoLeakedThreads;
 import java.net.URI;
@@ -19,10 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** 32 client threads, 2,000 users, 500 codes: exactly 500 granted, all distinct, nobody over the limit. */
+/**
+ * 32 client threads, 2,000 users, 500 codes: exactly 500 granted, all distinct, nobody over the
+ * limit; with the engine on two threads (a journal that syncs), on one thread of its own, and as
+ * the tasks of one of the two event loops (so that the other loop's requests cross over).
+ */
 @ExtendWith(NoLeakedThreads.class)
 class ConcurrencyIT {
     static final int THREADS = 32;
@@ -30,9 +37,14 @@ class ConcurrencyIT {
     static final int STOCK = 500;
     static final int ATTEMPTS = 2;
 
-    @Test
-    void neverOversellsNorExceedsALimit() throws Exception {
-        try (TestGateway t = TestGateway.start()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"sync", "own", "event-loop"})
+    void neverOversellsNorExceedsALimit(String engine) throws Exception {
+        MemoryStorage storage = new MemoryStorage();
+        storage.waitsForDisk = engine.equals("sync");
+        try (TestGateway t = TestGateway.start(c -> c.set(Configuration.Option.ENGINE_THREAD,
+            engine.equals("sync") ? "auto" : engine), storage, true)) {
+            assertEquals(engine.equals("event-loop"), t.gateway.ring().hosted());
             t.codeCampaign("rush", STOCK);
             String[] tokens = new String[USERS];
             for (int u = 0; u < USERS; u++) {

@@ -35,6 +35,19 @@ class ConfigurationTest {
     }
 
     @Test
+    void theEngineRunsOnTheEventLoopWhenThereIsOne() {
+        assertTrue(Configuration.from(new String[] {"--io-threads", "1"}, env()).conclude().engineOnEventLoop());
+        assertFalse(Configuration.from(new String[] {"--io-threads", "2"}, env()).conclude().engineOnEventLoop());
+        assertTrue(Configuration.from(new String[] {"--io-threads", "2", "--engine-thread", "event-loop"}, env())
+            .conclude().engineOnEventLoop());
+        assertFalse(Configuration.from(new String[] {"--io-threads", "1"}, env("SURGE_ENGINE_THREAD", "own"))
+            .conclude().engineOnEventLoop());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+            () -> Configuration.from(new String[] {"--engine-thread", "mine"}, env()).conclude());
+        assertTrue(e.getMessage().contains("--engine-thread"), e.getMessage());
+    }
+
+    @Test
     void defaultsVariablesAndFlagsInThatOrder() {
         Configuration c = Configuration.from(new String[0], env()).conclude();
         assertEquals(8080, c.port());
@@ -137,7 +150,7 @@ class ConfigurationTest {
         // operators' deployments set these names; the enum derives them from the flags
         assertEquals(java.util.List.of("SURGE_HOST", "SURGE_PORT", "SURGE_DATA_DIR", "SURGE_DURABILITY", "SURGE_DEMO",
                 "SURGE_RING_SIZE", "SURGE_EXPECTED_USERS", "SURGE_IDEMPOTENCY_WINDOW_MINUTES", "SURGE_WAIT_STRATEGY",
-                "SURGE_IO_THREADS",
+                "SURGE_ENGINE_THREAD", "SURGE_IO_THREADS",
                 "SURGE_TRUSTED_PROXIES", "SURGE_RATE_LIMIT",
                 "SURGE_RATE_BURST", "SURGE_MAX_BODY", "SURGE_MAX_HEADER_SIZE", "SURGE_REQUEST_TIMEOUT_MS",
                 "SURGE_IDLE_TIMEOUT_MS", "SURGE_MAX_PIPELINED", "SURGE_MAX_CONNECTIONS",
