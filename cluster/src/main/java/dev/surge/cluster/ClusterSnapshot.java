@@ -1,0 +1,196 @@
+package dev.surge.cluster;
+
+import dev.surge.engine.state.StateConfig;
+import dev.surge.engine.state.StateMachine;
+import dev.surge.journal.CodeCipher;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.logbuffer.FragmentHandler;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The state machine's snapshot in the cluster's snapshot stream: the bytes
+ * {@link StateMachine#writeSnapshot} writes, sealed with the data key ({@link CodeCipher}, as
+ * the journal's snapshots are: card codes never lie in clear in a node's directory), cut into
+ * messages that each fit one Aeron frame. Messages, each led by its kind:
+ * <pre>
+ * 'H' header  format:4, lastSequence:8, lastTimestamp:8, digest:8 (also the seal's associated data)
+ * 'D' data    the next bytes of the sealed stream
+ * 'E' end     total data bytes:8
+ * </pre>
+ * On load the digest of the state read back must equal the header's, or the node refuses to start.
+ *
+ * <p>Threading: runs on the clustered service's thread, which owns the state machine.
+ */
+final class ClusterSnapshot {
+    static final int FORMAT = 1;
+    private static final byte HEADER = 'H';
+    private static final byte DATA = 'D';
+    private static final byte END = 'E';
+    private static final int HEADER_LENGTH = 1 + 4 + 8 + 8 + 8;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private ClusterSnapshot() {
+    }
+
+    /** Writes {@code machine} into {@code publication}, waiting out back pressure with {@code idle}. */
+    static void write(StateMachine machine, CodeCipher cipher, ExclusivePublication publication, IdleStrategy idle) {
+        byte[] header = header(machine.lastSequence(), machine.lastTimestamp(), machine.digest());
+        ChunkStream chunks = new ChunkStream(publication, idle);
+        try {
+            offer(publication, idle, new UnsafeBuffer(header), header.length);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                cipher.sealingStream(chunks, header), 1 << 16))) {
+                machine.writeSnapshot(out);
+            }
+            UnsafeBuffer end = new UnsafeBuffer(new byte[9]);
+            end.putByte(0, END);
+            end.putLong(1, chunks.total, LE);
+            offer(publication, idle, end, end.capacity());
+        } catch (IOException e) {
+            throw new IllegalStateException("writing the cluster snapshot failed", e);
+        }
+    }
+
+    /** Reads the state a {@link #write} left in {@code image}. */
+    static StateMachine read(Image image, CodeCipher cipher, StateConfig config, IdleStrategy idle) {
+        Reader reader = new Reader();
+        while (!reader.ended) {
+            int fragments = image.poll(reader, 64);
+            if (fragments == 0 && image.isEndOfStream()) {
+                throw new IllegalStateException("the snapshot ended before its end marker");
+            }
+            idle.idle(fragments);
+        }
+        if (reader.header == null || reader.data.size() != reader.total) {
+            throw new IllegalStateException("the snapshot is incomplete");
+        }
+        UnsafeBuffer h = new UnsafeBuffer(reader.header);
+        if (h.getInt(1, LE) != FORMAT) {
+            throw new IllegalStateException("unknown cluster snapshot format " + h.getInt(1, LE));
+        }
+        try (DataInputStream in = new DataInputStream(cipher.openingStream(
+            new ByteArrayInputStream(reader.data.toByteArray()), reader.header))) {
+            StateMachine machine = StateMachine.readSnapshot(in, config);
+            long digest = h.getLong(21, LE);
+            if (machine.digest() != digest || machine.lastSequence() != h.getLong(5, LE)) {
+                throw new IllegalStateException("the snapshot read back does not match its digest");
+            }
+            return machine;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading the cluster snapshot failed", e);
+        }
+    }
+
+    private static byte[] header(long sequence, long timestamp, long digest) {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+        b.putByte(0, HEADER);
+        b.putInt(1, FORMAT, LE);
+        b.putLong(5, sequence, LE);
+        b.putLong(13, timestamp, LE);
+        b.putLong(21, digest, LE);
+        return b.byteArray();
+    }
+
+    static void offer(Publication publication, IdleStrategy idle, DirectBuffer buffer, int length) {
+        idle.reset();
+        long result;
+        while ((result = publication.offer(buffer, 0, length)) < 0) {
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED) {
+                throw new IllegalStateException("snapshot publication refused a message: " + result);
+            }
+            idle.idle();
+        }
+    }
+
+    /** Bytes written to it leave as DATA messages of at most one frame each. */
+    private static final class ChunkStream extends OutputStream {
+        private final ExclusivePublication publication;
+        private final IdleStrategy idle;
+        private final UnsafeBuffer chunk;
+        private int used = 1;
+        long total;
+
+        ChunkStream(ExclusivePublication publication, IdleStrategy idle) {
+            this.publication = publication;
+            this.idle = idle;
+            this.chunk = new UnsafeBuffer(new byte[publication.maxPayloadLength()]);
+            chunk.putByte(0, DATA);
+        }
+
+        @Override
+        public void write(int b) {
+            chunk.putByte(used++, (byte) b);
+            if (used == chunk.capacity()) {
+                flush();
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = Math.min(len, chunk.capacity() - used);
+                chunk.putBytes(used, b, off, n);
+                used += n;
+                off += n;
+                len -= n;
+                if (used == chunk.capacity()) {
+                    flush();
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (used > 1) {
+                offer(publication, idle, chunk, used);
+                total += used - 1;
+                used = 1;
+            }
+        }
+
+        @Override
+        public void close() {
+            flush(); // the publication is the cluster's: it closes it
+        }
+    }
+
+    private static final class Reader implements FragmentHandler {
+        final ByteArrayOutputStream data = new ByteArrayOutputStream(1 << 16);
+        byte[] header;
+        long total = -1;
+        boolean ended;
+
+        @Override
+        public void onFragment(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header frame) {
+            if (ended) {
+                return;
+            }
+            byte kind = buffer.getByte(offset);
+            if (kind == HEADER && length == HEADER_LENGTH) {
+                header = new byte[HEADER_LENGTH];
+                buffer.getBytes(offset, header);
+            } else if (kind == DATA) {
+                byte[] bytes = new byte[length - 1];
+                buffer.getBytes(offset + 1, bytes);
+                data.writeBytes(bytes);
+            } else if (kind == END) {
+                total = buffer.getLong(offset + 1, LE);
+                ended = true;
+            } else {
+                throw new IllegalStateException("unexpected message in the snapshot (kind " + kind + ")");
+            }
+        }
+    }
+}
