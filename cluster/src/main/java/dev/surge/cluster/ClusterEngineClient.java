@@ -167,10 +167,10 @@ public final class ClusterEngineClient implements AutoCloseable {
                 long now = System.nanoTime();
                 if (resendAll) {
                     resendAll = false;
-                    work += requeue(Long.MAX_VALUE, now);
+                    work += requeue(Long.MAX_VALUE);
                 } else if (now - lastStaleCheckNs > settings.resendAfter().toNanos() / 4) {
                     lastStaleCheckNs = now;
-                    work += requeue(now - settings.resendAfter().toNanos(), now);
+                    work += requeue(now - settings.resendAfter().toNanos());
                 }
                 work += offerUnsent(now);
                 if (now - lastKeepAliveNs > KEEP_ALIVE_NS && cluster.sendKeepAlive()) {
@@ -197,6 +197,9 @@ public final class ClusterEngineClient implements AutoCloseable {
                 .egressListener(new Listener())
                 .messageTimeoutNs(settings.connectTimeout().toNanos()));
             lost = false;
+            for (InFlight f : inFlight.values()) {
+                f.lateTimes = 0;
+            }
             sessions.incrementAndGet();
             LOG.info("session {} open, leader {}", cluster.clusterSessionId(), cluster.leaderMemberId());
             return true;
@@ -223,11 +226,18 @@ public final class ClusterEngineClient implements AutoCloseable {
         return n;
     }
 
-    /** Queues again every command in flight sent before {@code sentBefore} (and not queued already). */
-    private int requeue(long sentBefore, long now) {
+    /**
+     * Queues again every command in flight sent before {@code sentBefore} (and not queued already).
+     * A command late a second time means the session itself no longer reaches a leader (a whole
+     * cluster restarted, say, and the session waits for its timeout): then a new session is opened.
+     */
+    private int requeue(long sentBefore) {
         int n = 0;
         for (InFlight f : inFlight.values()) {
             if (f.sentNs != 0 && f.sentNs < sentBefore) {
+                if (sentBefore != Long.MAX_VALUE && ++f.lateTimes >= 2) {
+                    lost = true;
+                }
                 f.sentNs = 0;
                 unsent.add(f);
                 n++;
@@ -326,6 +336,8 @@ public final class ClusterEngineClient implements AutoCloseable {
         final byte[] message;
         final AnswerHandler handler;
         long sentNs;
+        /** Times its answer was late (sent again after {@code resendAfter}). */
+        int lateTimes;
         boolean answered;
 
         InFlight(long id, byte[] message, AnswerHandler handler) {

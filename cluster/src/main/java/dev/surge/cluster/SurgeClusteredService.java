@@ -72,8 +72,8 @@ public final class SurgeClusteredService implements ClusteredService {
         } else {
             machine = ClusterSnapshot.read(snapshotImage, cipher, config, idle);
             restoredAt = machine.lastSequence();
-            LOG.info("member {} restored its state from a snapshot: event {}, digest {}", cluster.memberId(),
-                machine.lastSequence(), Long.toHexString(machine.digest()));
+            LOG.info("state restored from a snapshot: event {}, digest {}", machine.lastSequence(),
+                Long.toHexString(machine.digest()));
         }
     }
 
