@@ -29,13 +29,14 @@ import picocli.CommandLine.Option;
     },
     footerHeading = "%nExamples:%n",
     footer = {
+        "  # three machines, the same list on each, its own --id:",
         "  M=10.0.0.1:9010,10.0.0.2:9010,10.0.0.3:9010",
-        "  scripts/cluster-node --id 0 --members $M --dir /var/lib/surge/node0   # on 10.0.0.1",
-        "  scripts/cluster-node --id 1 --members $M --dir /var/lib/surge/node1   # on 10.0.0.2",
-        "  scripts/cluster-node --id 2 --members $M --dir /var/lib/surge/node2   # on 10.0.0.3",
-        "  # one machine, three members:",
+        "  scripts/cluster-node --id 0 --members $M --dir /var/lib/surge/node",
+        "  # three members on one machine:",
         "  M=localhost:9010,localhost:9020,localhost:9030",
-        "  for i in 0 1 2; do scripts/cluster-node --id $i --members $M --dir data/node$i & done",
+        "  for i in 0 1 2; do",
+        "    scripts/cluster-node --id $i --members $M --dir data/node$i &",
+        "  done",
         "",
         "What is replicated, what to do when a member dies: docs/cluster.md",
     })
@@ -84,8 +85,9 @@ public final class ClusterNodeMain implements Callable<Integer> {
         NodeSettings settings = new NodeSettings(id, list, dir, aeronDir == null ? defaultAeronDir() : aeronDir,
             fileSyncLevel, Duration.ofMillis(heartbeatTimeoutMs), Duration.ofMillis(sessionTimeoutMs),
             NodeSettings.DEFAULT_STARTUP_CANVASS_TIMEOUT);
-        ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (ClusterNode node = ClusterNode.launch(settings, new SurgeClusteredService(cipher, config), barrier::signal)) {
+        // the barrier closes last: its shutdown hook lets the JVM exit only once the node is closed
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+             ClusterNode node = ClusterNode.launch(settings, new SurgeClusteredService(cipher, config), barrier::signal)) {
             barrier.await();
         }
         return 0;
