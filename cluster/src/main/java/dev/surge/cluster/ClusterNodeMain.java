@@ -54,7 +54,7 @@ public final class ClusterNodeMain implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
-        description = "The media driver's buffers (default: /dev/shm/surge-node-<id>-<user>, else DIR/aeron).")
+        description = "The media driver's buffers (default: /dev/shm/surge-<user>/node-<id>, else DIR/aeron).")
     Path aeronDir;
 
     @Option(names = "--file-sync-level", paramLabel = "0|1|2", defaultValue = "1",
@@ -93,10 +93,17 @@ public final class ClusterNodeMain implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * /dev/shm/surge-USER/node-ID (else DIR/aeron). The driver's buffers hold commands in flight,
+     * codes of an upload among them: the parent is made owner-only, because the driver re-creates
+     * its own directory at start with the umask's permissions.
+     */
     private Path defaultAeronDir() {
         Path shm = Path.of("/dev/shm");
-        String name = "surge-node-" + id + "-" + System.getProperty("user.name");
-        return Files.isDirectory(shm) ? shm.resolve(name) : dir.resolve("aeron");
+        if (!Files.isDirectory(shm)) {
+            return dir.resolve("aeron");
+        }
+        return PrivateFiles.directory(shm.resolve("surge-" + System.getProperty("user.name"))).resolve("node-" + id);
     }
 
     public static void main(String[] args) {
