@@ -56,6 +56,8 @@ public final class SurgeClusteredService implements ClusteredService {
     private long commands;
     private long snapshots;
     private long restoredAt = -1;
+    /** Why this member stopped deciding, or null. */
+    private String halted;
 
     /** {@code cipher}: the data key, which seals snapshots; {@code config}: the state's identity key and window. */
     public SurgeClusteredService(CodeCipher cipher, StateConfig config) {
@@ -82,7 +84,7 @@ public final class SurgeClusteredService implements ClusteredService {
                                  Header header) {
         int answerLength;
         if (ClusterWire.readCommand(buffer, offset, length, timestamp, slot)) {
-            machine.decide(slot);
+            decide();
             commands++;
             answerLength = ClusterWire.writeAnswer(answer, slot);
         } else {
@@ -93,6 +95,26 @@ public final class SurgeClusteredService implements ClusteredService {
         if (session != null) {
             reply(session, answerLength);
         }
+    }
+
+    /**
+     * The decision, as the ring's decide stage makes it: a state machine that threw has a bug and
+     * may be half-way through a change, so from then on it decides nothing (UNAVAILABLE), as a
+     * halted ring does. Every member throws on the same command, so they stay equal.
+     */
+    private void decide() {
+        if (halted == null) {
+            try {
+                machine.decide(slot);
+                return;
+            } catch (RuntimeException e) {
+                halted = "the state machine failed on a " + slot.type + " at " + slot.timestamp + ": " + e;
+                LOG.error("{}; this member decides nothing more", halted, e);
+            }
+        }
+        slot.eventLength = 0;
+        slot.replyLength = 0;
+        slot.result = ResultCode.UNAVAILABLE;
     }
 
     /**
