@@ -8,11 +8,11 @@ import io.aeron.Image;
 import io.aeron.Publication;
 import io.aeron.logbuffer.FragmentHandler;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
@@ -63,34 +63,29 @@ final class ClusterSnapshot {
         }
     }
 
-    /** Reads the state a {@link #write} left in {@code image}. */
+    /**
+     * Reads the state a {@link #write} left in {@code image}, streaming: the sealed bytes are
+     * opened and read into the state as the messages arrive, never held whole.
+     */
     static StateMachine read(Image image, CodeCipher cipher, StateConfig config, IdleStrategy idle) {
-        Reader reader = new Reader();
-        while (!reader.ended) {
-            int fragments = image.poll(reader, 64);
-            if (fragments == 0 && image.isEndOfStream()) {
-                throw new IllegalStateException("the snapshot ended before its end marker");
-            }
-            idle.idle(fragments);
-        }
-        if (reader.header == null || reader.data.size() != reader.total) {
-            throw new IllegalStateException("the snapshot is incomplete");
-        }
-        UnsafeBuffer h = new UnsafeBuffer(reader.header);
+        MessageStream in = new MessageStream(image, idle);
+        byte[] header = in.header();
+        UnsafeBuffer h = new UnsafeBuffer(header);
         if (h.getInt(1, LE) != FORMAT) {
             throw new IllegalStateException("unknown cluster snapshot format " + h.getInt(1, LE));
         }
-        try (DataInputStream in = new DataInputStream(cipher.openingStream(
-            new ByteArrayInputStream(reader.data.toByteArray()), reader.header))) {
-            StateMachine machine = StateMachine.readSnapshot(in, config);
-            long digest = h.getLong(21, LE);
-            if (machine.digest() != digest || machine.lastSequence() != h.getLong(5, LE)) {
-                throw new IllegalStateException("the snapshot read back does not match its digest");
-            }
-            return machine;
+        StateMachine machine;
+        try (DataInputStream data = new DataInputStream(new BufferedInputStream(cipher.openingStream(in, header),
+            1 << 16))) {
+            machine = StateMachine.readSnapshot(data, config);
         } catch (IOException e) {
             throw new IllegalStateException("reading the cluster snapshot failed", e);
         }
+        in.skipToEnd();
+        if (machine.digest() != h.getLong(21, LE) || machine.lastSequence() != h.getLong(5, LE)) {
+            throw new IllegalStateException("the snapshot read back does not match its digest");
+        }
+        return machine;
     }
 
     private static byte[] header(long sequence, long timestamp, long digest) {
@@ -166,28 +161,97 @@ final class ClusterSnapshot {
         }
     }
 
-    private static final class Reader implements FragmentHandler {
-        final ByteArrayOutputStream data = new ByteArrayOutputStream(1 << 16);
-        byte[] header;
-        long total = -1;
-        boolean ended;
+    /** The DATA messages of a snapshot image as one stream, polled one message at a time as it is read. */
+    private static final class MessageStream extends InputStream implements FragmentHandler {
+        private final Image image;
+        private final IdleStrategy idle;
+        private final byte[] chunk;
+        private int length;
+        private int position;
+        private byte[] header;
+        private long read;
+        private long total = -1;
+
+        MessageStream(Image image, IdleStrategy idle) {
+            this.image = image;
+            this.idle = idle;
+            this.chunk = new byte[image.termBufferLength()];
+        }
+
+        byte[] header() {
+            while (header == null && total < 0) {
+                next();
+            }
+            if (header == null) {
+                throw new IllegalStateException("the snapshot has no header");
+            }
+            return header;
+        }
+
+        /** Past whatever the reader left unread, to the end marker; checks the count of bytes. */
+        void skipToEnd() {
+            while (total < 0) {
+                position = length;
+                next();
+            }
+            if (read != total) {
+                throw new IllegalStateException("the snapshot holds " + read + " bytes, its end says " + total);
+            }
+        }
 
         @Override
-        public void onFragment(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header frame) {
-            if (ended) {
-                return;
+        public int read() {
+            if (!fill()) {
+                return -1;
             }
+            return chunk[position++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, length - position);
+            System.arraycopy(chunk, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        /** True when bytes are available; false at the end marker. */
+        private boolean fill() {
+            while (position == length && total < 0) {
+                next();
+            }
+            return position < length;
+        }
+
+        private void next() {
+            idle.reset();
+            while (image.poll(this, 1) == 0) {
+                if (image.isEndOfStream() || image.isClosed()) {
+                    throw new IllegalStateException("the snapshot ended before its end marker");
+                }
+                idle.idle();
+            }
+        }
+
+        @Override
+        public void onFragment(DirectBuffer buffer, int offset, int size, io.aeron.logbuffer.Header frame) {
             byte kind = buffer.getByte(offset);
-            if (kind == HEADER && length == HEADER_LENGTH) {
+            if (kind == HEADER && size == HEADER_LENGTH && header == null) {
                 header = new byte[HEADER_LENGTH];
                 buffer.getBytes(offset, header);
-            } else if (kind == DATA) {
-                byte[] bytes = new byte[length - 1];
-                buffer.getBytes(offset + 1, bytes);
-                data.writeBytes(bytes);
-            } else if (kind == END) {
+            } else if (kind == DATA && header != null) {
+                length = size - 1;
+                position = 0;
+                buffer.getBytes(offset + 1, chunk, 0, length);
+                read += length;
+            } else if (kind == END && header != null) {
                 total = buffer.getLong(offset + 1, LE);
-                ended = true;
             } else {
                 throw new IllegalStateException("unexpected message in the snapshot (kind " + kind + ")");
             }
