@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  */
 final class TestCluster implements AutoCloseable {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(1000);
+    /** The tests' SURGE_CODE_KEY (32 fixed bytes): nothing real is at stake. */
+    static final String CODE_KEY = "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=";
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CANVASS_TIMEOUT = Duration.ofSeconds(2);
 
@@ -39,11 +41,7 @@ final class TestCluster implements AutoCloseable {
     private TestCluster(Path root, int size) {
         this.root = root;
         this.members = ClusterMembers.parse(freeMembers(size));
-        byte[] key = new byte[CodeCipher.KEY_LENGTH];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = (byte) (i * 7 + 3);
-        }
-        this.cipher = CodeCipher.of(key);
+        this.cipher = CodeCipher.fromBase64(CODE_KEY);
         this.config = cipher.stateConfig();
         this.nodes = new ClusterNode[size];
     }
@@ -188,7 +186,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** {@code size} members on loopback, each on a run of free UDP ports. */
-    private static String freeMembers(int size) {
+    static String freeMembers(int size) {
         StringBuilder b = new StringBuilder();
         int port = 20_000 + ThreadLocalRandom.current().nextInt(2_000) * 10;
         for (int id = 0; id < size; id++) {
