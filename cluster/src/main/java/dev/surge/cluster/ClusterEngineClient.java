@@ -119,8 +119,8 @@ public final class ClusterEngineClient implements AutoCloseable {
      */
     public long send(CommandSlot slot, AnswerHandler handler) {
         long id = correlations.getAndIncrement();
-        byte[] message = new byte[ClusterWire.COMMAND_OFFSET + slot.commandLength];
-        ClusterWire.writeCommand(new UnsafeBuffer(message), id, slot.type, slot.command, slot.commandLength);
+        UnsafeBuffer message = new UnsafeBuffer(new byte[ClusterWire.COMMAND_OFFSET + slot.commandLength]);
+        ClusterWire.writeCommand(message, id, slot.type, slot.command, slot.commandLength);
         if (!running) {
             handler.onAnswer(ResultCode.UNAVAILABLE, reply, 0);
             return id;
@@ -255,13 +255,13 @@ public final class ClusterEngineClient implements AutoCloseable {
                 unsent.poll();
                 continue;
             }
-            if (f.message.length > cluster.ingressPublication().maxMessageLength()) {
+            if (f.message.capacity() > cluster.ingressPublication().maxMessageLength()) {
                 unsent.poll();
                 answer(f.id, ResultCode.INVALID, 0);
-                LOG.warn("a {} byte command is larger than a cluster message may be", f.message.length);
+                LOG.warn("a {} byte command is larger than a cluster message may be", f.message.capacity());
                 continue;
             }
-            if (cluster.offer(new UnsafeBuffer(f.message), 0, f.message.length) < 0) {
+            if (cluster.offer(f.message, 0, f.message.capacity()) < 0) {
                 break; // back pressure or no leader yet: the rest waits for the next cycle
             }
             f.sentNs = now;
@@ -333,14 +333,15 @@ public final class ClusterEngineClient implements AutoCloseable {
 
     private static final class InFlight {
         final long id;
-        final byte[] message;
+        /** The whole ingress message, kept for re-sending. */
+        final UnsafeBuffer message;
         final AnswerHandler handler;
         long sentNs;
         /** Times its answer was late (sent again after {@code resendAfter}). */
         int lateTimes;
         boolean answered;
 
-        InFlight(long id, byte[] message, AnswerHandler handler) {
+        InFlight(long id, UnsafeBuffer message, AnswerHandler handler) {
             this.id = id;
             this.message = message;
             this.handler = handler;
