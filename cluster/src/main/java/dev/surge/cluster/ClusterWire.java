@@ -1,0 +1,85 @@
+package dev.surge.cluster;
+
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandType;
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The two messages between a gateway and the cluster, little-endian:
+ * <pre>
+ * ingress (a command)  correlationId:8, type:1 (CommandType's wire value), command (as CommandWriter wrote it)
+ * egress (its answer)  correlationId:8, result:1 (ResultCode), reply (as the engine wrote it into the slot)
+ * </pre>
+ * The command's time is not sent: the clustered service stamps the log's timestamp, the one
+ * clock every node reads the same. The correlation id is the client's own; the service copies it back.
+ *
+ * <p>Threading: stateless.
+ */
+public final class ClusterWire {
+    public static final int CORRELATION_OFFSET = 0;
+    public static final int TYPE_OFFSET = 8;
+    public static final int COMMAND_OFFSET = 9;
+    public static final int RESULT_OFFSET = 8;
+    public static final int REPLY_OFFSET = 9;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private ClusterWire() {
+    }
+
+    /** Writes the slot's command (type and bytes) under {@code correlationId}; returns the message length. */
+    public static int writeCommand(MutableDirectBuffer dst, long correlationId, CommandType type, DirectBuffer command,
+                                   int length) {
+        dst.putLong(CORRELATION_OFFSET, correlationId, LE);
+        dst.putByte(TYPE_OFFSET, (byte) type.ordinal()); // CommandType's stable wire value
+        dst.putBytes(COMMAND_OFFSET, command, 0, length);
+        return COMMAND_OFFSET + length;
+    }
+
+    /**
+     * Fills {@code slot} from an ingress message, stamped with {@code timestamp}; false (the slot
+     * untouched) when the message is too short or names no command type.
+     */
+    public static boolean readCommand(DirectBuffer src, int offset, int length, long timestamp, CommandSlot slot) {
+        if (length < COMMAND_OFFSET) {
+            return false;
+        }
+        CommandType type = CommandType.of(src.getByte(offset + TYPE_OFFSET));
+        if (type == null) {
+            return false;
+        }
+        slot.reset(type);
+        slot.timestamp = timestamp;
+        slot.correlationId = src.getLong(offset + CORRELATION_OFFSET, LE);
+        slot.commandLength = length - COMMAND_OFFSET;
+        slot.command.putBytes(0, src, offset + COMMAND_OFFSET, slot.commandLength);
+        return true;
+    }
+
+    /** The correlation id of an ingress or egress message (the same place in both). */
+    public static long correlationId(DirectBuffer src, int offset) {
+        return src.getLong(offset + CORRELATION_OFFSET, LE);
+    }
+
+    /** Writes the answer to the slot's command; returns the message length. */
+    public static int writeAnswer(MutableDirectBuffer dst, CommandSlot slot) {
+        dst.putLong(CORRELATION_OFFSET, slot.correlationId, LE);
+        dst.putByte(RESULT_OFFSET, slot.result.code());
+        dst.putBytes(REPLY_OFFSET, slot.reply, 0, slot.replyLength);
+        return REPLY_OFFSET + slot.replyLength;
+    }
+
+    /** Writes an answer that carries a result only (a message the service could not read). */
+    public static int writeAnswer(MutableDirectBuffer dst, long correlationId, ResultCode result) {
+        dst.putLong(CORRELATION_OFFSET, correlationId, LE);
+        dst.putByte(RESULT_OFFSET, result.code());
+        return REPLY_OFFSET;
+    }
+
+    /** The result of an egress message, or null when its value is unknown. */
+    public static ResultCode result(DirectBuffer src, int offset) {
+        return ResultCode.of(src.getByte(offset + RESULT_OFFSET));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.surge.cluster;
+
+/**
+ * What a node's state machine looks like at one moment, read on the service's own thread:
+ * what the tests compare across nodes and what an operator checks after a failover.
+ *
+ * @param memberId      the node's member id
+ * @param role          LEADER, FOLLOWER or CANDIDATE
+ * @param commands      commands decided since this node's state was built (snapshot or empty), replays included
+ * @param lastSequence  the last event applied
+ * @param lastTimestamp the time of that event (the cluster's clock, epoch ms)
+ * @param digest        {@code StateMachine.digest()}: equal on two nodes that hold the same state
+ * @param snapshots     snapshots this node took since it started
+ * @param restoredAt    the last event of the snapshot this node started from, -1 when it started empty
+ */
+public record NodeState(int memberId, String role, long commands, long lastSequence, long lastTimestamp, long digest,
+                        long snapshots, long restoredAt) {
+}

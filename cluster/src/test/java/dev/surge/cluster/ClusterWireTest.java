@@ -1,0 +1,58 @@
+package dev.surge.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.surge.engine.EngineDriver;
+import dev.surge.engine.ResultCode;
+import dev.surge.engine.SkuKind;
+import dev.surge.engine.command.CampaignSpec;
+import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandType;
+import dev.surge.engine.command.CommandWriter;
+import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.StateMachine;
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.Test;
+
+class ClusterWireTest {
+    @Test
+    void aCommandCrossesTheWireAndIsDecidedAtTheLogsTime() {
+        StateMachine machine = new StateMachine(EngineDriver.keyOf(7));
+        CommandWriter writer = new CommandWriter();
+        CommandSlot sent = new CommandSlot();
+        CommandSlot received = new CommandSlot();
+        ExpandableArrayBuffer wire = new ExpandableArrayBuffer();
+
+        CampaignSpec spec = EngineDriver.campaign("c", 1);
+        EngineDriver.sku(spec, "card", SkuKind.CODE);
+        writer.upsertCampaign(sent, 1, spec);
+        int length = ClusterWire.writeCommand(wire, 41, sent.type, sent.command, sent.commandLength);
+        assertTrue(ClusterWire.readCommand(wire, 0, length, 5_000, received));
+        assertEquals(CommandType.UPSERT_CAMPAIGN, received.type);
+        assertEquals(41, received.correlationId);
+        assertEquals(5_000, received.timestamp, "the log's time, not the sender's");
+        machine.decide(received);
+        assertEquals(ResultCode.OK, received.result);
+        assertEquals(5_000, machine.lastTimestamp());
+
+        int answer = ClusterWire.writeAnswer(wire, received);
+        assertEquals(41, ClusterWire.correlationId(wire, 0));
+        assertEquals(ResultCode.OK, ClusterWire.result(wire, 0));
+        assertEquals(ClusterWire.REPLY_OFFSET + received.replyLength, answer);
+        ReplyView view = new ReplyView().read(CommandType.UPSERT_CAMPAIGN,
+            new org.agrona.concurrent.UnsafeBuffer(wire, ClusterWire.REPLY_OFFSET, received.replyLength),
+            received.replyLength);
+        assertEquals(ResultCode.OK, view.result);
+    }
+
+    @Test
+    void aMessageTooShortOrOfNoKnownTypeIsRefused() {
+        ExpandableArrayBuffer wire = new ExpandableArrayBuffer();
+        CommandSlot slot = new CommandSlot();
+        assertFalse(ClusterWire.readCommand(wire, 0, ClusterWire.COMMAND_OFFSET - 1, 1, slot));
+        wire.putByte(ClusterWire.TYPE_OFFSET, (byte) 120);
+        assertFalse(ClusterWire.readCommand(wire, 0, ClusterWire.COMMAND_OFFSET, 1, slot));
+    }
+}
