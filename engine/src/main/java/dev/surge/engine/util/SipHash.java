@@ -92,34 +92,9 @@ public final class SipHash {
      * {@link #hash} of them, without a buffer (the grant-id cipher's round function).
      */
     public long hash(long value) {
-        return compressionRounds == 1 ? sipLong(value, 1, 3) : sipLong(value, 2, 4);
-    }
-
-    private long sipLong(long m, int c, int d) {
-        long v0 = k0 ^ 0x736f6d6570736575L;
-        long v1 = k1 ^ 0x646f72616e646f6dL;
-        long v2 = k0 ^ 0x6c7967656e657261L;
-        long v3 = k1 ^ 0x7465646279746573L;
-        long last = 8L << 56; // the length's low byte, no leftover bytes
-        for (int block = 0; block < 2; block++) {
-            long b = block == 0 ? m : last;
-            v3 ^= b;
-            for (int r = 0; r < c; r++) {
-                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-            }
-            v0 ^= b;
-        }
-        v2 ^= 0xff;
-        for (int r = 0; r < d; r++) {
-            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-        }
-        return v0 ^ v1 ^ v2 ^ v3;
+        return compressionRounds == 1
+            ? sip(this, null, value, 8, false, 1, 3)
+            : sip(this, null, value, 8, false, 2, 4);
     }
 
     /** A 128-bit output: returns the low 64 bits; {@link #high()} has the rest. */
@@ -139,15 +114,22 @@ public final class SipHash {
             : sip(this, buffer, offset, length, wide, 2, 4);
     }
 
-    private static long sip(SipHash key, DirectBuffer buffer, int offset, int length, boolean wide, int c, int d) {
+    /**
+     * SipHash of {@code length} bytes at {@code offset} of {@code buffer}, or, when {@code buffer}
+     * is null, of the 8 little-endian bytes of {@code offset} (a long's own bits, no buffer: the
+     * JIT folds the branch at each call site).
+     */
+    private static long sip(SipHash key, DirectBuffer buffer, long offset, int length, boolean wide, int c, int d) {
         long v0 = key.k0 ^ 0x736f6d6570736575L;
         long v1 = key.k1 ^ 0x646f72616e646f6dL ^ (wide ? 0xee : 0);
         long v2 = key.k0 ^ 0x6c7967656e657261L;
         long v3 = key.k1 ^ 0x7465646279746573L;
-        int end = offset + (length & ~7);
-        for (int at = offset; ; at += 8) {
+        int start = buffer == null ? 0 : (int) offset;
+        int end = start + (length & ~7);
+        for (int at = start; ; at += 8) {
             // the last block: the length's low byte on top, the 0-7 leftover bytes below
-            long m = at < end ? buffer.getLong(at, LE) : ((long) length) << 56 | tail(buffer, at, length & 7);
+            long m = at < end ? (buffer == null ? offset : buffer.getLong(at, LE))
+                : ((long) length) << 56 | tail(buffer, at, length & 7);
             v3 ^= m;
             for (int r = 0; r < c; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
