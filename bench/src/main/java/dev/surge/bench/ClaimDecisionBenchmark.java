@@ -85,18 +85,13 @@ public class ClaimDecisionBenchmark {
             }
             CommandWriter admin = new CommandWriter();
             CommandSlot slot = new CommandSlot();
-            CampaignSpec spec = new CampaignSpec("bench");
-            spec.endsAt = Long.MAX_VALUE;
-            spec.perUserLimit = 1;
-            CampaignSpec.SkuSpec sku = new CampaignSpec.SkuSpec("vip", SkuKind.DIRECT_RECHARGE);
-            sku.stock = Long.MAX_VALUE / 2;
-            sku.suppliers.add("primary");
+            CampaignSpec spec = sale();
             if (paid) {
+                CampaignSpec.SkuSpec sku = spec.skus.get(0);
                 sku.price = 990;
                 sku.currency = "CNY";
                 sku.paymentProvider = "pay";
             }
-            spec.skus.add(sku);
             admin.upsertCampaign(slot, 1, spec);
             machine.decide(slot);
             for (int i = 0; i < slots.length; i++) {
@@ -121,6 +116,21 @@ public class ClaimDecisionBenchmark {
             fill(slot, n);
             return slot;
         }
+    }
+
+    /**
+     * The benchmarks' campaign "bench": open for ever, one per user, one recharge SKU "vip" with
+     * stock that never runs out.
+     */
+    static CampaignSpec sale() {
+        CampaignSpec spec = new CampaignSpec("bench");
+        spec.endsAt = Long.MAX_VALUE;
+        spec.perUserLimit = 1;
+        CampaignSpec.SkuSpec sku = new CampaignSpec.SkuSpec("vip", SkuKind.DIRECT_RECHARGE);
+        sku.stock = Long.MAX_VALUE / 2;
+        sku.suppliers.add("primary");
+        spec.skus.add(sku);
+        return spec;
     }
 
     @Benchmark

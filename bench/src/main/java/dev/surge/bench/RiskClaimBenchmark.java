@@ -1,7 +1,6 @@
 package dev.surge.bench;
 
 import dev.surge.engine.ResultCode;
-import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.ClaimCommand;
@@ -94,13 +93,7 @@ public class RiskClaimBenchmark {
     public void setUp() {
         machine = new StateMachine();
         writer = new CommandWriter(machine.edge()); // claims resolved at the edge, as the gateway's
-        CampaignSpec spec = new CampaignSpec("bench");
-        spec.endsAt = Long.MAX_VALUE;
-        spec.perUserLimit = 1;
-        CampaignSpec.SkuSpec sku = new CampaignSpec.SkuSpec("vip", SkuKind.DIRECT_RECHARGE);
-        sku.stock = Long.MAX_VALUE / 2;
-        sku.suppliers.add("primary");
-        spec.skus.add(sku);
+        CampaignSpec spec = ClaimDecisionBenchmark.sale();
         RiskRules r = rules();
         if (r != null) {
             spec.risk = r;
