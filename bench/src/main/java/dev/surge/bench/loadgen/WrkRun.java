@@ -66,8 +66,8 @@ public final class WrkRun implements Callable<Integer> {
     @Option(names = "--limit", description = "the campaign's per-user limit (default ${DEFAULT-VALUE})")
     int limit = 10;
 
-    @Option(names = "--server-option", paramLabel = "FLAG=VALUE", description = "a server flag more, as FLAG=VALUE "
-        + "(repeatable; e.g. --server-option=--engine-thread=own): the server's environment holds no SURGE_* "
+    @Option(names = "--server-arg", paramLabel = "FLAG=VALUE", description = "a server flag more, as FLAG=VALUE "
+        + "(repeatable; e.g. --server-arg=--engine-thread=own, as the load generator takes it): the server's environment holds no SURGE_* "
         + "variable, so flags are how to A/B its settings")
     List<String> serverOptions = new ArrayList<>();
 
