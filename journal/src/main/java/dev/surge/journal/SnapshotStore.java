@@ -58,6 +58,11 @@ public final class SnapshotStore {
     private static final String TMP_SUFFIX = ".tmp";
 
     private final Path dir;
+    /**
+     * From this many events a state's snapshot is tens of megabytes: the cipher is warmed up
+     * first ({@link CodeCipher#warmUp}), which the many small states of tests never pay for.
+     */
+    static final long WARM_UP_EVENTS = 100_000;
     private final CodeCipher cipher;
     private final int keep;
     /** What every state of this data directory is built with (null without the cipher). */
@@ -111,6 +116,9 @@ public final class SnapshotStore {
     public synchronized SnapshotInfo write(StateMachine machine, long journalIndex) {
         requireCipher();
         long sequence = machine.lastSequence();
+        if (sequence >= WARM_UP_EVENTS) {
+            cipher.warmUp(); // a state of this size seals tens of megabytes
+        }
         Path target = pathOf(sequence);
         Path tmp = dir.resolve(target.getFileName() + TMP_SUFFIX);
         try {
@@ -234,6 +242,9 @@ public final class SnapshotStore {
     public StateMachine load(SnapshotInfo info) {
         requireCipher();
         Path p = info.path();
+        if (info.sequence() >= WARM_UP_EVENTS) {
+            cipher.warmUp();
+        }
         try (InputStream file = new BufferedInputStream(Files.newInputStream(p), 1 << 16)) {
             byte[] header = file.readNBytes(HEADER_LENGTH);
             SnapshotInfo fresh = parseHeader(p, header);

@@ -120,6 +120,8 @@ class CodeCipherTest {
 
     @Test
     void streamsRoundTripInChunks() throws IOException {
+        CIPHER.warmUp(); // leaves the cipher as it was: streams before and after it open alike
+        CIPHER.warmUp();
         for (int n : new int[] {0, 1, 63, 64, 65, 1000}) {
             byte[] plain = new byte[n];
             new SplittableRandom(n).nextBytes(plain);
