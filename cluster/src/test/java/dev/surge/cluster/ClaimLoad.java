@@ -130,6 +130,18 @@ final class ClaimLoad {
     }
 
     /**
+     * After a fail-over: every claim answered, by {@code users} users each at {@code limit}
+     * grants and no more ({@link #checkLimitsAndCodes}), and every answered grant in the state of
+     * the member that leads now ({@link #checkInState}).
+     */
+    void finishAndCheck(ClusterCalls calls, int users, int limit) throws Exception {
+        awaitAll();
+        Map<String, String> codeByGrant = checkLimitsAndCodes(limit);
+        assertEquals(users * limit, codeByGrant.size(), "every user reached the limit, no more");
+        checkInState(calls, codeByGrant);
+    }
+
+    /**
      * Through {@code calls} (to whichever member leads now): every answered grant is in the state,
      * with its code; every 25th claim sent again gets its first answer.
      */

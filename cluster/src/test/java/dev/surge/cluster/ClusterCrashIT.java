@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,10 +51,7 @@ class ClusterCrashIT {
             assertEquals(ResultCode.GRANTED, first.view().result);
             assertTrue(failoverMs < 20_000, "failover took " + failoverMs + " ms");
 
-            load.awaitAll();
-            Map<String, String> codeByGrant = load.checkLimitsAndCodes(LIMIT);
-            assertEquals(USERS * LIMIT, codeByGrant.size(), "every user reached the limit, no more");
-            load.checkInState(admin, codeByGrant);
+            load.finishAndCheck(admin, USERS, LIMIT);
         } finally {
             for (Process p : nodes) {
                 if (p != null) {

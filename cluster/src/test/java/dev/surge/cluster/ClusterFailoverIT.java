@@ -7,7 +7,6 @@ import dev.surge.engine.ResultCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +44,7 @@ class ClusterFailoverIT {
             assertEquals(ResultCode.GRANTED, first.view().result);
             assertTrue(failoverMs < 20_000, "failover took " + failoverMs + " ms");
 
-            load.awaitAll();
-            Map<String, String> codeByGrant = load.checkLimitsAndCodes(LIMIT);
-            assertEquals(USERS * LIMIT, codeByGrant.size(), "every user reached the limit, no more");
-            load.checkInState(admin, codeByGrant);
+            load.finishAndCheck(admin, USERS, LIMIT);
 
             NodeState survivors = cluster.awaitSameState(1, WAIT);
             cluster.start(leader); // the dead member comes back and catches up from the others
