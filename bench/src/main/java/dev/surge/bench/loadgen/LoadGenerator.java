@@ -44,6 +44,9 @@ public final class LoadGenerator implements Callable<Integer> {
         + "request (a server it starts is measured anyway)")
     long serverPid = -1;
 
+    /** Reads the server's own latency histogram around each measured run. */
+    private ServerLatency serverLatency;
+
     @Option(names = "--durability", description = "durability of the server it starts: process or sync (default ${DEFAULT-VALUE})")
     String durability = "process";
 
@@ -161,6 +164,7 @@ public final class LoadGenerator implements Callable<Integer> {
                 BenchCampaign.create(address, adminToken, limit, codes);
                 System.out.printf("campaign set up with %,d codes in %.1f s%n", codes, (System.nanoTime() - t) / 1e9);
             }
+            serverLatency = new ServerLatency(address, adminToken);
             String[] bearer = mint(secret, users);
             try (OpenLoop loop = new OpenLoop(threads)) {
                 if (!loop.epoll()) {
@@ -189,7 +193,7 @@ public final class LoadGenerator implements Callable<Integer> {
         RunResult best = null;
         // JIT and caches warm at the first rate before anything is recorded
         OpenLoop.Plan warm = new OpenLoop.Plan(address, rate, 0, seconds(Math.max(5, 2 * warmup)), connections, m,
-            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid);
+            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid, null);
         System.out.println("(warm-up, not recorded) " + loop.run(warm, u -> bearer[u], label).summary());
         for (double r = rate; r <= maxRate; r *= step) {
             RunResult result = run(loop, address, m, bearer, Math.round(r), label);
@@ -232,7 +236,8 @@ public final class LoadGenerator implements Callable<Integer> {
     private RunResult run(OpenLoop loop, InetSocketAddress address, Mix m, String[] bearer, double r, String name)
         throws Exception {
         OpenLoop.Plan plan = new OpenLoop.Plan(address, r, seconds(warmup), seconds(duration), connections, m, users,
-            FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed, name + "-" + (long) r + "-" + System.nanoTime(), serverPid);
+            FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed, name + "-" + (long) r + "-" + System.nanoTime(), serverPid,
+            serverLatency);
         RunResult result = loop.run(plan, u -> bearer[u], name);
         System.out.println(result.summary());
         if (out != null) {

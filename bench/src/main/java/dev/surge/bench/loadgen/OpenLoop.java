@@ -57,9 +57,14 @@ public final class OpenLoop implements AutoCloseable {
         String bearer(int user);
     }
 
-    /** Everything a run needs; {@code serverPid} is the server's process, whose CPU is measured (-1: unknown). */
+    /**
+     * Everything a run needs; {@code serverPid} is the server's process, whose CPU is measured (-1:
+     * unknown); {@code serverLatency} reads the server's own latency histogram around the window
+     * (null: not read).
+     */
     public record Plan(InetSocketAddress server, double rate, long warmupNanos, long durationNanos, int connections,
-                      Mix mix, int users, String campaign, String sku, long seed, String runId, long serverPid) {
+                      Mix mix, int users, String campaign, String sku, long seed, String runId, long serverPid,
+                      ServerLatency serverLatency) {
     }
 
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -99,6 +104,7 @@ public final class OpenLoop implements AutoCloseable {
         long end = start + plan.warmupNanos() + plan.durationNanos();
         // CPU over the measurement window only: the server's (what a claim costs it) and ours (who used the cores)
         sleepUntil(start + plan.warmupNanos());
+        Map<Double, Long> buckets0 = plan.serverLatency() == null ? Map.of() : plan.serverLatency().read();
         long server0 = CpuTime.ofProcess(plan.serverPid());
         long self0 = CpuTime.ofProcess(ProcessHandle.current().pid());
         sleepUntil(end);
@@ -109,6 +115,8 @@ public final class OpenLoop implements AutoCloseable {
             lane.done.await(Math.max(1, sleep), TimeUnit.NANOSECONDS);
             sleep = end + DRAIN_NANOS - System.nanoTime();
         }
+        ServerLatency.Window server = plan.serverLatency() == null ? ServerLatency.Window.UNKNOWN
+            : ServerLatency.Window.of(buckets0, plan.serverLatency().read(), 0.001, 99);
         Histogram latency = new Histogram(HIGHEST_NANOS, 3);
         Map<String, Long> outcomes = new HashMap<>();
         long scheduled = 0;
@@ -131,7 +139,7 @@ public final class OpenLoop implements AutoCloseable {
         }
         double seconds = plan.durationNanos() / 1e9;
         return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes,
-            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow));
+            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow), server);
     }
 
     private static double perRequestMicros(long cpuNanos, long requests) {

@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * @param clientCpuUs the same for this load generator, so a reader sees who used the cores
  */
 public record RunResult(String label, double rate, double achieved, long scheduled, long completed, long errors,
-                        Histogram latency, Map<String, Long> outcomes, double serverCpuUs, double clientCpuUs) {
+                        Histogram latency, Map<String, Long> outcomes, double serverCpuUs, double clientCpuUs,
+                        ServerLatency.Window server) {
     public double percentileMicros(double p) {
         return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(p) / 1000.0;
     }
@@ -33,9 +34,11 @@ public record RunResult(String label, double rate, double achieved, long schedul
     public String summary() {
         return String.format(Locale.ROOT,
             "%s rate=%,.0f/s achieved=%,.0f/s n=%,d errors=%,d | p50=%.0f p90=%.0f p99=%.0f p99.9=%.0f max=%.0f us"
-                + " | CPU per request: server %.1f us, load generator %.1f us | %s",
+                + " | CPU per request: server %.1f us, load generator %.1f us | server's own clock: %.1f%% of claims"
+                + " within 1 ms, p99 <= %.0f us | %s",
             label, rate, achieved, completed, errors, percentileMicros(50), percentileMicros(90), percentileMicros(99),
-            percentileMicros(99.9), maxMicros(), serverCpuUs, clientCpuUs, new TreeMap<>(outcomes));
+            percentileMicros(99.9), maxMicros(), serverCpuUs, clientCpuUs, server.withinPercent(),
+            server.percentileUpToUs(), new TreeMap<>(outcomes));
     }
 
     /** One JSON object on one line (the report reads these). */
@@ -43,10 +46,12 @@ public record RunResult(String label, double rate, double achieved, long schedul
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "{\"label\": \"%s\", \"rate\": %.1f, \"achieved\": %.1f, \"scheduled\": %d, "
                 + "\"completed\": %d, \"errors\": %d, \"p50us\": %.1f, \"p90us\": %.1f, \"p99us\": %.1f, \"p999us\": %.1f, "
-                + "\"p9999us\": %.1f, \"maxus\": %.1f, \"serverCpuUs\": %.2f, \"clientCpuUs\": %.2f, \"outcomes\": {",
+                + "\"p9999us\": %.1f, \"maxus\": %.1f, \"serverCpuUs\": %.2f, \"clientCpuUs\": %.2f, "
+                + "\"serverWithin1msPct\": %.2f, \"serverP99UpToUs\": %.1f, \"outcomes\": {",
             label, rate, achieved, scheduled, completed, errors,
             nan(percentileMicros(50)), nan(percentileMicros(90)), nan(percentileMicros(99)), nan(percentileMicros(99.9)),
-            nan(percentileMicros(99.99)), nan(maxMicros()), nan(serverCpuUs), nan(clientCpuUs)));
+            nan(percentileMicros(99.99)), nan(maxMicros()), nan(serverCpuUs), nan(clientCpuUs),
+            nan(server.withinPercent()), nan(server.percentileUpToUs())));
         String sep = "";
         for (Map.Entry<String, Long> e : new TreeMap<>(outcomes).entrySet()) {
             b.append(sep).append('"').append(e.getKey()).append("\": ").append(e.getValue());
