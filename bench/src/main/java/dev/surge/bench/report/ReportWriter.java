@@ -140,9 +140,12 @@ public final class ReportWriter {
         Map<String, Object> syncMax = max("sync");
         double surgeProcess = JsonValues.number(processMax, "maxSustained");
         double surgeSync = JsonValues.number(syncMax, "maxSustained");
+        double serverWithin = JsonValues.number(processMax, "halfMaxServerWithin1msPct");
         row("HTTP: p99 at half the max sustained rate (process)", "< 1 ms",
             JsonValues.number(processMax, "halfMaxP99us") / 1000, "%.2f ms", v -> v < 1,
-            String.format(Locale.ROOT, " at %,.0f/s", JsonValues.number(processMax, "halfMaxRate")));
+            String.format(Locale.ROOT, " at %,.0f/s", JsonValues.number(processMax, "halfMaxRate"))
+                + (serverWithin >= 0 ? String.format(Locale.ROOT, "; by the server's own clock %.1f%% of claims within "
+                + "1 ms", serverWithin) : ""));
         for (String d : List.of("process", "sync")) {
             Map<String, Object> max = max(d);
             double pauses = JsonValues.number(max, "halfMaxGcPauses");
