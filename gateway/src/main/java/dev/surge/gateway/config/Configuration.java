@@ -524,9 +524,10 @@ public final class Configuration {
     }
 
     /**
-     * One event loop per core but one: the engine's writer keeps a core busy under load, and an
-     * event loop more than the cores left only adds wake-ups and context switches (on two cores,
-     * one loop served a claim for about a quarter less CPU than two: docs/benchmarks.md).
+     * One event loop per core but one: the engine's writer keeps a core busy under load. On two
+     * cores that is one loop, which then also hosts the engine (--engine-thread auto): with the
+     * engine on a thread of its own, one loop and two cost the same CPU per claim
+     * (docs/benchmarks.md); hosted on the one loop, about a fifth less.
      */
     static int defaultIoThreads(int cores) {
         return Math.max(1, cores - 1);
