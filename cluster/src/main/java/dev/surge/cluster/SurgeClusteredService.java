@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * command), where a gateway's publisher stamps its own clock; a replay or a follower reads the
  * same value, so decisions repeat. Nothing here reads the node's clock or a random source.
  *
- * <p>What a single gateway does after the journal (deliveries to suppliers, the order sweeper,
- * rich query answers) is not done here (docs/cluster.md).
+ * <p>What a single gateway does after the journal (deliveries to suppliers, the order sweeper)
+ * is not done here (docs/cluster.md).
  *
  * <p>Threading: every callback runs on the service container's one thread, which owns the state
  * machine; {@link #probe} is the one entry from other threads.
@@ -91,7 +91,7 @@ public final class SurgeClusteredService implements ClusteredService {
             long correlationId = length >= 8 ? ClusterWire.correlationId(buffer, offset) : 0;
             answerLength = ClusterWire.writeAnswer(answer, correlationId, ResultCode.INVALID);
         }
-        slot.answer = null; // a rich query answer is not sent over the wire; never keep it
+        slot.answer = null; // a rich query answer went into the message (AnswerCodec); never keep it
         if (session != null) {
             reply(session, answerLength);
         }
