@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
      * this gateway's: no dispatcher or sweeper runs here. Returns null when shut down while waiting.
      */
     public ClusterEngine startCluster() throws InterruptedException {
-        PrivateFiles.directory(config.clusterAeronDir().getParent()); // owner-only, as a member's (docs/cluster.md)
+        PrivateFiles.directory(config.clusterAeronDir().toAbsolutePath().getParent()); // owner-only, as a member's
         ClusterEngineClient client = new ClusterEngineClient(ClusterEngineClient.Settings.of(config.clusterMembers(),
             config.clusterEgressHost(), config.clusterAeronDir()));
         synchronized (this) {
