@@ -105,7 +105,7 @@ public final class Main {
             out.println("listening on " + config.host() + ":" + bound.getPort());
             out.flush();
             LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
-                gateway.epoll() ? "epoll" : "nio", config.dataDir());
+                gateway.transport().name().toLowerCase(java.util.Locale.ROOT), config.dataDir());
             storage.set(Storages.open(config, gateway.context().recovery));
             StateMachine machine = storage.get().recover().reserve(config.expectedUsers());
             gateway.startEngine(machine, storage.get());

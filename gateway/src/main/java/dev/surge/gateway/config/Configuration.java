@@ -51,6 +51,9 @@ public final class Configuration {
             "where the engine decides and journals with process durability: event-loop (as the event loop's "
                 + "tasks: no wake-ups between threads), own (a thread of its own, surge-engine) or auto (event-loop "
                 + "when there is one event loop, else own); sync durability always uses two threads of its own"),
+        TRANSPORT("--transport", "auto",
+            "the sockets' I/O: epoll, io_uring (Linux 5.14+: one system call submits a loop iteration's "
+                + "reads and writes), nio, or auto (epoll when its native library loads, else nio)"),
         IO_THREADS("--io-threads", "0",
             "Netty event-loop threads; 0 = one per core but one, left to the engine's thread (at least 1)"),
         TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
@@ -144,6 +147,7 @@ public final class Configuration {
     private long idempotencyWindowMinutes;
     private EngineRing.Wait waitStrategy;
     private boolean engineOnEventLoop;
+    private Transport transport;
     private int ioThreads;
     private List<Cidr> trustedProxies;
     private double rateLimit;
@@ -303,6 +307,13 @@ public final class Configuration {
         if (ioThreads == 0) {
             ioThreads = defaultIoThreads(Runtime.getRuntime().availableProcessors());
         }
+        transport = switch (raw(Option.TRANSPORT).toLowerCase(Locale.ROOT)) {
+            case "auto" -> Transport.AUTO;
+            case "epoll" -> Transport.EPOLL;
+            case "io_uring", "io-uring" -> Transport.IO_URING;
+            case "nio" -> Transport.NIO;
+            default -> throw bad(Option.TRANSPORT, "must be auto, epoll, io_uring or nio");
+        };
         engineOnEventLoop = switch (raw(Option.ENGINE_THREAD).toLowerCase(Locale.ROOT)) {
             case "auto" -> ioThreads == 1;
             case "event-loop" -> true;
@@ -516,6 +527,11 @@ public final class Configuration {
 
     public EngineRing.Wait waitStrategy() {
         return concluded().waitStrategy;
+    }
+
+    /** The socket transport asked for (--transport); {@link Transport#AUTO} picks at start. */
+    public Transport transport() {
+        return concluded().transport;
     }
 
     /** Whether the engine's stages run as an event loop's tasks (with process durability; see --engine-thread). */
