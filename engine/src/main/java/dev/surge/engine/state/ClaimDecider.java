@@ -224,7 +224,7 @@ final class ClaimDecider extends CommandDecider {
     }
 
     private void writeItem(Sku sku, int offsetInBatch) {
-        out.putString(sku.id);
+        out.putBytes(sku.idBytes);
         out.putInt(sku.kind == SkuKind.CODE ? sku.pool.issued + offsetInBatch : GrantBook.NONE);
     }
 
