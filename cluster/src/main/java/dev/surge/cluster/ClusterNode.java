@@ -1,5 +1,6 @@
 package dev.surge.cluster;
 
+import dev.surge.delivery.DeliveryMetrics;
 import dev.surge.delivery.DeliverySettings;
 import dev.surge.engine.state.StateConfig;
 import dev.surge.journal.CodeCipher;
@@ -162,6 +163,15 @@ public final class ClusterNode implements AutoCloseable {
 
     public SurgeClusteredService service() {
         return service;
+    }
+
+    /**
+     * Counters of this member's recharge deliveries over every time it led (supplier answers,
+     * recharges settled); null for a node that runs no deliveries ({@link #launch}).
+     */
+    public DeliveryMetrics deliveryMetrics() {
+        LeaderDispatch dispatch = service.dispatch();
+        return dispatch == null ? null : dispatch.deliveryMetrics();
     }
 
     /** The consensus module, for tools that read its counters (role, commit position, control toggle). */

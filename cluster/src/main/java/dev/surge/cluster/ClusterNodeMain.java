@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
         "a majority holds the command. Start the same --members list on every member,",
         "each with its own --id; 3 members survive the loss of any one.",
         "",
-        "Each member writes the events it decides to DIR/journal, the single gateway's",
-        "journal format: scripts/journal --data-dir DIR dump|stats|verify|replay reads",
-        "it. The leader delivers recharges to suppliers and refunds to payment",
-        "providers (the --delivery-* flags, as the gateway's); followers call no",
-        "supplier. Unpaid orders expire at their payBy by a cluster timer.",
+        "Each member writes the events it decides to DIR/journal, in the single",
+        "gateway's journal format: scripts/journal dump|stats|verify|replay",
+        "--data-dir DIR reads it. The leader delivers recharges to suppliers and",
+        "refunds to payment providers (the --delivery-* flags, as the gateway's);",
+        "followers call no supplier. Unpaid orders expire at their payBy by a",
+        "cluster timer. A command a client sends again is answered with its first",
+        "answer (docs/cluster.md, \"Commands sent again\").",
         "",
         "Each member takes five consecutive UDP ports from its own: ingress (clients),",
         "consensus, log, catch-up, archive. SURGE_CODE_KEY must be set, the same on",
@@ -46,7 +48,7 @@ import picocli.CommandLine.Option;
         "  done",
         "",
         "  # the events a member decided (it may be running):",
-        "  scripts/journal --data-dir data/node0 verify",
+        "  scripts/journal verify --data-dir data/node0",
         "",
         "What is replicated, what to do when a member dies: docs/cluster.md",
     })
@@ -118,6 +120,7 @@ public final class ClusterNodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        DeliverySettings delivery = delivery(); // refused before anything starts
         CodeCipher cipher = CodeCipher.fromEnvironment();
         StateConfig config = cipher.stateConfig().idempotencyWindow(Duration.ofMinutes(idempotencyWindowMinutes));
         ClusterMembers list = ClusterMembers.parse(members);
@@ -127,7 +130,7 @@ public final class ClusterNodeMain implements Callable<Integer> {
             NodeSettings.DEFAULT_STARTUP_CANVASS_TIMEOUT);
         // the barrier closes last: its shutdown hook lets the JVM exit only once the node is closed
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-             ClusterNode node = ClusterNode.launchMember(settings, cipher, config, delivery(), barrier::signal)) {
+             ClusterNode node = ClusterNode.launchMember(settings, cipher, config, delivery, barrier::signal)) {
             barrier.await();
         }
         return 0;
