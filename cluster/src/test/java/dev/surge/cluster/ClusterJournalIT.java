@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every member writes the events it decides to its own journal ({@code DIR/journal}): after
- * restarts (from the log, from a snapshot), a journal that lost its end and a member rebuilt from
- * an empty directory, the three journals hold the same events, one each per event of the state,
+ * restarts (from the log, from a snapshot), a journal that lost its end behind a damaged record
+ * and a member rebuilt from an empty directory, the three journals hold the same events, one each per event of the state,
  * and {@code scripts/journal verify} passes on each.
  */
 class ClusterJournalIT {
@@ -29,7 +29,8 @@ class ClusterJournalIT {
             cluster.snapshot(WAIT);
             ClusterRecoveryIT.workload(calls, "v", 60);
 
-            // a follower's journal loses its end (unsynced pages, say): the log fills it again
+            // a follower's journal loses its end (unsynced pages, say) and its last record is damaged: the
+            // damaged tail is cut off, and the log fills the journal again
             int follower = (leader + 1) % cluster.size();
             cluster.kill(follower);
             Path older = dir.resolve("older-journal");
@@ -39,6 +40,7 @@ class ClusterJournalIT {
             cluster.awaitSameState(1, WAIT);
             cluster.kill(follower);
             MemberJournals.replace(cluster.dir(follower), older);
+            MemberJournals.damageTail(cluster.dir(follower));
             cluster.start(follower);
 
             // another member loses its whole directory: it decides the log again, its journal from event 1

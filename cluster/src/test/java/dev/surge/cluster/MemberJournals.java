@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.surge.engine.event.EventView;
 import dev.surge.journal.CodeCipher;
+import dev.surge.journal.JournalFiles;
 import dev.surge.journal.JournalReader;
 import dev.surge.journal.cli.JournalCli;
 import java.io.IOException;
@@ -17,6 +18,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /** Reads and checks members' journals ({@code nodeN/journal}), as {@code scripts/journal} would. */
 final class MemberJournals {
@@ -63,6 +68,16 @@ final class MemberJournals {
             throw new UncheckedIOException(e);
         }
         copyTree(from, memberDir.resolve("journal"));
+    }
+
+    /** Appends a document that is no journal record to a (closed) member's journal: a damaged tail. */
+    static void damageTail(Path memberDir) {
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(memberDir.resolve("journal"))
+                .rollCycle(JournalFiles.ROLL_CYCLE).build();
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        }
     }
 
     private static void copyTree(Path from, Path to) {
