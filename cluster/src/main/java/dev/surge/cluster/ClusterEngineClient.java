@@ -14,12 +14,15 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -33,10 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every command stays in flight until its answer arrives. When the leader changes, when the
  * session is lost (then it connects again, to whichever member leads) and when an answer is
- * late, the commands still in flight are sent again: the log may then hold a command twice, and
- * the engine's idempotency (the Idempotency-Key of a claim, a redemption, a transfer) answers the
- * second with the first decision. Commands without such a key (admin changes) must be safe to
- * repeat or checked by their sender (docs/cluster.md).
+ * late, the commands still in flight are sent again: the log may then hold a command twice. Each
+ * carries this client's random id and its correlation id, the same in every copy, and the
+ * service answers a copy it has answered before with that first answer instead of deciding it
+ * again ({@link AnswerWindow}); each also says below which correlation id this client has all its
+ * answers, so that the service can forget them (docs/cluster.md, "Commands sent again").
  *
  * <p>Threading: {@link #send} from any thread; answers are handed over on the client's thread.
  */
@@ -80,6 +84,8 @@ public final class ClusterEngineClient implements AutoCloseable {
     }
 
     private final Settings settings;
+    /** Random, never 0: names this client's commands in the service's re-send window. */
+    private final long clientId = randomClientId();
     private final MediaDriver driver;
     private final Aeron aeron;
     private final ConcurrentLinkedQueue<InFlight> inbox = new ConcurrentLinkedQueue<>();
@@ -98,6 +104,9 @@ public final class ClusterEngineClient implements AutoCloseable {
     private final Long2ObjectHashMap<InFlight> inFlight = new Long2ObjectHashMap<>();
     private final ArrayDeque<InFlight> unsent = new ArrayDeque<>();
     private final UnsafeBuffer reply = new UnsafeBuffer(0, 0);
+    /** Every correlation id below it is answered; answered ids above it wait here until it reaches them. */
+    private long answeredBelow = 1;
+    private final LongHashSet answeredAbove = new LongHashSet();
     private final IdleStrategy idle = SleepingIdle.create();
     private AeronCluster cluster;
     private boolean resendAll;
@@ -105,9 +114,22 @@ public final class ClusterEngineClient implements AutoCloseable {
     private long lastKeepAliveNs;
     private long lastStaleCheckNs;
 
+    /** A client with its own media driver, in {@code settings.aeronDir()}. */
     public ClusterEngineClient(Settings settings) {
+        this(settings, true);
+    }
+
+    /**
+     * A client on the media driver already running in {@code settings.aeronDir()}: a member's own
+     * (its dispatchers send their records through it, docs/cluster.md).
+     */
+    static ClusterEngineClient onRunningDriver(Settings settings) {
+        return new ClusterEngineClient(settings, false);
+    }
+
+    private ClusterEngineClient(Settings settings, boolean ownDriver) {
         this.settings = settings;
-        this.driver = MediaDriver.launch(new MediaDriver.Context()
+        this.driver = !ownDriver ? null : MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(settings.aeronDir().toString())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(SleepingIdle.create())
@@ -132,9 +154,18 @@ public final class ClusterEngineClient implements AutoCloseable {
      * reused at once. Returns the correlation id the answer comes back under.
      */
     public long send(CommandSlot slot, AnswerHandler handler) {
+        return send(slot, handler, id -> { });
+    }
+
+    /**
+     * {@link #send(CommandSlot, AnswerHandler)}, handing the correlation id to {@code beforeSend}
+     * before the command can reach the cluster (a member's dispatcher files its command under it).
+     */
+    public long send(CommandSlot slot, AnswerHandler handler, LongConsumer beforeSend) {
         long id = correlations.getAndIncrement();
         UnsafeBuffer message = new UnsafeBuffer(new byte[ClusterWire.COMMAND_OFFSET + slot.commandLength]);
-        ClusterWire.writeCommand(message, id, slot.type, slot.command, slot.commandLength);
+        ClusterWire.writeCommand(message, clientId, id, slot.type, slot.command, slot.commandLength);
+        beforeSend.accept(id);
         if (!running) {
             handler.onAnswer(ResultCode.UNAVAILABLE, reply, 0, 0);
             return id;
@@ -157,6 +188,11 @@ public final class ClusterEngineClient implements AutoCloseable {
             future.complete(new Answer(result, bytes, answer));
         });
         return future;
+    }
+
+    /** This client's id in its commands (random, never 0). */
+    public long clientId() {
+        return clientId;
     }
 
     /** Commands sent again so far (leader changes, lost sessions, late answers). */
@@ -314,6 +350,7 @@ public final class ClusterEngineClient implements AutoCloseable {
                 LOG.warn("a {} byte command is larger than a cluster message may be", f.message.capacity());
                 continue;
             }
+            ClusterWire.putAnsweredBelow(f.message, answeredBelow);
             if (cluster.offer(f.message, 0, f.message.capacity()) < 0) {
                 break; // back pressure or no leader yet: the rest waits for the next cycle
             }
@@ -331,6 +368,13 @@ public final class ClusterEngineClient implements AutoCloseable {
         }
         f.answered = true;
         waiting.decrementAndGet();
+        if (id == answeredBelow) {
+            do {
+                answeredBelow++;
+            } while (answeredAbove.remove(answeredBelow));
+        } else {
+            answeredAbove.add(id);
+        }
         try {
             f.handler.onAnswer(result, reply, replyLength, answerLength);
         } catch (RuntimeException e) {
@@ -353,6 +397,15 @@ public final class ClusterEngineClient implements AutoCloseable {
             answer(f.id, ResultCode.UNAVAILABLE, 0, 0);
         }
         CloseHelper.closeAll(cluster, aeron, driver);
+    }
+
+    private static long randomClientId() {
+        SecureRandom random = new SecureRandom();
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        return id;
     }
 
     private final class Listener implements EgressListener {

@@ -1,5 +1,9 @@
 package dev.surge.cluster;
 
+import dev.surge.delivery.DeliveryMetrics;
+import dev.surge.delivery.DeliverySettings;
+import dev.surge.engine.state.StateConfig;
+import dev.surge.journal.CodeCipher;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -18,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@link ClusteredServiceContainer} running the {@link SurgeClusteredService}. Every agent shares
  * one thread per component ({@link ThreadingMode#SHARED}) and sleeps when idle
  * ({@link SleepingIdle}); terms are small (a node holds few messages in flight).
+ *
+ * <p>A member as {@code scripts/cluster-node} runs it ({@link #launchMember}) also writes the
+ * events it decides into its own journal ({@code DIR/journal}) and, while it leads, delivers
+ * recharges and refunds ({@link LeaderDispatch}).
  *
  * <p>{@link #close} stops the node as a crash would, taking no snapshot: the log on disk is what
  * it restarts from.
@@ -40,6 +48,23 @@ public final class ClusterNode implements AutoCloseable {
         this.driver = driver;
         this.container = container;
         this.service = service;
+    }
+
+    /**
+     * Starts a member as {@code scripts/cluster-node} runs it: the events it decides into
+     * {@code DIR/journal}, deliveries and refunds under {@code delivery} while it leads.
+     */
+    public static ClusterNode launchMember(NodeSettings settings, CodeCipher cipher, StateConfig config,
+                                           DeliverySettings delivery, Runnable onTerminate) {
+        LeaderDispatch dispatch = new LeaderDispatch(delivery, ClusterEngineClient.Settings.of(settings.members(),
+            settings.members().host(settings.id()), settings.aeronDir()));
+        try {
+            return launch(settings, new SurgeClusteredService(cipher, config, new MemberJournal(settings.dir(), cipher),
+                dispatch), onTerminate);
+        } catch (RuntimeException | Error e) {
+            dispatch.close();
+            throw e;
+        }
     }
 
     /** Starts the node; {@code onTerminate} runs when the cluster is shut down from outside (ClusterTool). */
@@ -140,13 +165,27 @@ public final class ClusterNode implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Counters of this member's recharge deliveries over every time it led (supplier answers,
+     * recharges settled); null for a node that runs no deliveries ({@link #launch}).
+     */
+    public DeliveryMetrics deliveryMetrics() {
+        LeaderDispatch dispatch = service.dispatch();
+        return dispatch == null ? null : dispatch.deliveryMetrics();
+    }
+
     /** The consensus module, for tools that read its counters (role, commit position, control toggle). */
     public ConsensusModule consensusModule() {
         return driver.consensusModule();
     }
 
+    /**
+     * Stops the service (its dispatchers stop, its journal closes), then the dispatchers' client and
+     * threads (on the driver, so before it), then the driver, archive and consensus module.
+     */
     @Override
     public void close() {
-        CloseHelper.closeAll(container, driver);
+        LeaderDispatch dispatch = service.dispatch();
+        CloseHelper.closeAll(container, dispatch, driver);
     }
 }

@@ -1,5 +1,6 @@
 package dev.surge.cluster;
 
+import dev.surge.delivery.DeliverySettings;
 import dev.surge.engine.state.StateConfig;
 import dev.surge.journal.CodeCipher;
 import dev.surge.journal.PrivateFiles;
@@ -22,6 +23,14 @@ import picocli.CommandLine.Option;
         "a majority holds the command. Start the same --members list on every member,",
         "each with its own --id; 3 members survive the loss of any one.",
         "",
+        "Each member writes the events it decides to DIR/journal, in the single",
+        "gateway's journal format: scripts/journal dump|stats|verify|replay",
+        "--data-dir DIR reads it. The leader delivers recharges to suppliers and",
+        "refunds to payment providers (the --delivery-* flags, as the gateway's);",
+        "followers call no supplier. Unpaid orders expire at their payBy by a",
+        "cluster timer. A command a client sends again is answered with its first",
+        "answer (docs/cluster.md, \"Commands sent again\").",
+        "",
         "Each member takes five consecutive UDP ports from its own: ingress (clients),",
         "consensus, log, catch-up, archive. SURGE_CODE_KEY must be set, the same on",
         "every member and on the gateways: it derives the identity key the state is",
@@ -38,6 +47,9 @@ import picocli.CommandLine.Option;
         "    scripts/cluster-node --id $i --members $M --dir data/node$i &",
         "  done",
         "",
+        "  # the events a member decided (it may be running):",
+        "  scripts/journal verify --data-dir data/node0",
+        "",
         "What is replicated, what to do when a member dies: docs/cluster.md",
     })
 public final class ClusterNodeMain implements Callable<Integer> {
@@ -50,7 +62,7 @@ public final class ClusterNodeMain implements Callable<Integer> {
     String members;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR",
-        description = "Where this member keeps the log's recordings and snapshots (owner-only).")
+        description = "Where this member keeps the log's recordings, snapshots and its journal (owner-only).")
     Path dir;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
@@ -76,8 +88,39 @@ public final class ClusterNodeMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long idempotencyWindowMinutes;
 
+    @Option(names = "--delivery-retries", paramLabel = "N",
+        description = "Requests to one supplier on 5xx or refused connections before failing over "
+            + "(default: ${DEFAULT-VALUE}).")
+    int deliveryRetries = DeliverySettings.DEFAULTS.attemptsPerSupplier();
+
+    @Option(names = "--delivery-backoff-ms", paramLabel = "MS",
+        description = "The first retry waits up to this (full jitter), doubling each time (default: ${DEFAULT-VALUE}).")
+    long deliveryBackoffMs = DeliverySettings.DEFAULTS.backoffMs();
+
+    @Option(names = "--delivery-backoff-max-ms", paramLabel = "MS",
+        description = "The cap of that doubling, also for repeated status queries (default: ${DEFAULT-VALUE}).")
+    long deliveryBackoffMaxMs = DeliverySettings.DEFAULTS.backoffMaxMs();
+
+    @Option(names = "--breaker-failures", paramLabel = "N",
+        description = "Consecutive failures that open a supplier's circuit (default: ${DEFAULT-VALUE}).")
+    int breakerFailures = DeliverySettings.DEFAULTS.breakerFailures();
+
+    @Option(names = "--breaker-open-ms", paramLabel = "MS",
+        description = "How long an open circuit waits before one probe (default: ${DEFAULT-VALUE}).")
+    long breakerOpenMs = DeliverySettings.DEFAULTS.breakerOpenMs();
+
+    @Option(names = "--delivery-queue", paramLabel = "N",
+        description = "Recharges (and refunds) the leader holds in memory at once; the rest wait in the state "
+            + "(default: ${DEFAULT-VALUE}).")
+    int deliveryQueue = DeliverySettings.DEFAULTS.queue();
+
+    @Option(names = "--allow-link-local-suppliers",
+        description = "Let a supplier be at a link-local or cloud metadata address (default: refused).")
+    boolean allowLinkLocalSuppliers;
+
     @Override
     public Integer call() {
+        DeliverySettings delivery = delivery(); // refused before anything starts
         CodeCipher cipher = CodeCipher.fromEnvironment();
         StateConfig config = cipher.stateConfig().idempotencyWindow(Duration.ofMinutes(idempotencyWindowMinutes));
         ClusterMembers list = ClusterMembers.parse(members);
@@ -87,10 +130,16 @@ public final class ClusterNodeMain implements Callable<Integer> {
             NodeSettings.DEFAULT_STARTUP_CANVASS_TIMEOUT);
         // the barrier closes last: its shutdown hook lets the JVM exit only once the node is closed
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-             ClusterNode node = ClusterNode.launch(settings, new SurgeClusteredService(cipher, config), barrier::signal)) {
+             ClusterNode node = ClusterNode.launchMember(settings, cipher, config, delivery, barrier::signal)) {
             barrier.await();
         }
         return 0;
+    }
+
+    /** The --delivery-* flags, checked as the gateway checks its own. */
+    DeliverySettings delivery() {
+        return new DeliverySettings(deliveryRetries, deliveryBackoffMs, deliveryBackoffMaxMs, breakerFailures,
+            breakerOpenMs, deliveryQueue, allowLinkLocalSuppliers).validated();
     }
 
     /**

@@ -21,7 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The state machine's snapshot in the cluster's snapshot stream: the bytes
- * {@link StateMachine#writeSnapshot} writes, sealed with the data key ({@link CodeCipher}, as
+ * {@link StateMachine#writeSnapshot} writes, then the re-send window's ({@link AnswerWindow#write}:
+ * answers hold codes too), sealed with the data key ({@link CodeCipher}, as
  * the journal's snapshots are: card codes never lie in clear in a node's directory), cut into
  * messages that each fit one Aeron frame. Messages, each led by its kind:
  * <pre>
@@ -30,11 +31,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * 'E' end     total data bytes:8
  * </pre>
  * On load the digest of the state read back must equal the header's, or the node refuses to start.
+ * Format 1 (before the re-send window) reads back with an empty window.
  *
  * <p>Threading: runs on the clustered service's thread, which owns the state machine.
  */
 final class ClusterSnapshot {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_WINDOW = 1;
     private static final byte HEADER = 'H';
     private static final byte DATA = 'D';
     private static final byte END = 'E';
@@ -44,8 +47,13 @@ final class ClusterSnapshot {
     private ClusterSnapshot() {
     }
 
-    /** Writes {@code machine} into {@code publication}, waiting out back pressure with {@code idle}. */
-    static void write(StateMachine machine, CodeCipher cipher, ExclusivePublication publication, IdleStrategy idle) {
+    /** What a snapshot restores: the state and the answers kept for re-sent commands. */
+    record Restored(StateMachine machine, AnswerWindow window) {
+    }
+
+    /** Writes {@code machine} and {@code window} into {@code publication}, waiting out back pressure with {@code idle}. */
+    static void write(StateMachine machine, AnswerWindow window, CodeCipher cipher, ExclusivePublication publication,
+                      IdleStrategy idle) {
         byte[] header = header(machine.lastSequence(), machine.lastTimestamp(), machine.digest());
         ChunkStream chunks = new ChunkStream(publication, idle);
         try {
@@ -53,6 +61,7 @@ final class ClusterSnapshot {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 cipher.sealingStream(chunks, header), 1 << 16))) {
                 machine.writeSnapshot(out);
+                window.write(out);
             }
             UnsafeBuffer end = new UnsafeBuffer(new byte[9]);
             end.putByte(0, END);
@@ -67,17 +76,20 @@ final class ClusterSnapshot {
      * Reads the state a {@link #write} left in {@code image}, streaming: the sealed bytes are
      * opened and read into the state as the messages arrive, never held whole.
      */
-    static StateMachine read(Image image, CodeCipher cipher, StateConfig config, IdleStrategy idle) {
+    static Restored read(Image image, CodeCipher cipher, StateConfig config, IdleStrategy idle) {
         MessageStream in = new MessageStream(image, idle);
         byte[] header = in.header();
         UnsafeBuffer h = new UnsafeBuffer(header);
-        if (h.getInt(1, LE) != FORMAT) {
-            throw new IllegalStateException("unknown cluster snapshot format " + h.getInt(1, LE));
+        int format = h.getInt(1, LE);
+        if (format != FORMAT && format != FORMAT_WITHOUT_WINDOW) {
+            throw new IllegalStateException("unknown cluster snapshot format " + format);
         }
         StateMachine machine;
+        AnswerWindow window;
         try (DataInputStream data = new DataInputStream(new BufferedInputStream(cipher.openingStream(in, header),
             1 << 16))) {
             machine = StateMachine.readSnapshot(data, config);
+            window = format == FORMAT ? AnswerWindow.read(data) : new AnswerWindow();
         } catch (IOException e) {
             throw new IllegalStateException("reading the cluster snapshot failed", e);
         }
@@ -85,7 +97,7 @@ final class ClusterSnapshot {
         if (machine.digest() != h.getLong(21, LE) || machine.lastSequence() != h.getLong(5, LE)) {
             throw new IllegalStateException("the snapshot read back does not match its digest");
         }
-        return machine;
+        return new Restored(machine, window);
     }
 
     private static byte[] header(long sequence, long timestamp, long digest) {

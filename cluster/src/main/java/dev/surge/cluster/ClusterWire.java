@@ -11,19 +11,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The two messages between a gateway and the cluster, little-endian:
  * <pre>
- * ingress (a command)  correlationId:8, type:1 (CommandType's wire value), command (as CommandWriter wrote it)
+ * ingress (a command)  correlationId:8, type:1 (CommandType's wire value), clientId:8, answeredBelow:8,
+ *                      command (as CommandWriter wrote it)
  * egress (its answer)  correlationId:8, result:1 (ResultCode), replyLength:4, reply (as the engine wrote it
  *                      into the slot), answer (a query's rich answer, {@link AnswerCodec}; absent when none)
  * </pre>
  * The command's time is not sent: the clustered service stamps the log's timestamp, the one
- * clock every node reads the same. The correlation id is the client's own; the service copies it back.
+ * clock every node reads the same. The correlation id is the client's own, unchanged when it
+ * sends the command again; the service copies it back. The client id (random per client) and
+ * the correlation id name a command for the re-send window ({@link AnswerWindow}):
+ * {@code answeredBelow} says the client has the answers of all its commands below that
+ * correlation id, so the service may forget them.
  *
  * <p>Threading: stateless.
  */
 public final class ClusterWire {
     public static final int CORRELATION_OFFSET = 0;
     public static final int TYPE_OFFSET = 8;
-    public static final int COMMAND_OFFSET = 9;
+    public static final int CLIENT_OFFSET = 9;
+    public static final int ANSWERED_BELOW_OFFSET = 17;
+    public static final int COMMAND_OFFSET = 25;
     public static final int RESULT_OFFSET = 8;
     public static final int REPLY_LENGTH_OFFSET = 9;
     public static final int REPLY_OFFSET = 13;
@@ -43,13 +50,33 @@ public final class ClusterWire {
     private ClusterWire() {
     }
 
-    /** Writes the slot's command (type and bytes) under {@code correlationId}; returns the message length. */
-    public static int writeCommand(MutableDirectBuffer dst, long correlationId, CommandType type, DirectBuffer command,
-                                   int length) {
+    /**
+     * Writes the slot's command (type and bytes) under {@code correlationId} of client {@code clientId}
+     * ({@code answeredBelow}: none answered yet, the correlation id itself); returns the message length.
+     */
+    public static int writeCommand(MutableDirectBuffer dst, long clientId, long correlationId, CommandType type,
+                                   DirectBuffer command, int length) {
         dst.putLong(CORRELATION_OFFSET, correlationId, LE);
         dst.putByte(TYPE_OFFSET, (byte) type.ordinal()); // CommandType's stable wire value
+        dst.putLong(CLIENT_OFFSET, clientId, LE);
+        dst.putLong(ANSWERED_BELOW_OFFSET, correlationId, LE);
         dst.putBytes(COMMAND_OFFSET, command, 0, length);
         return COMMAND_OFFSET + length;
+    }
+
+    /** Updates an ingress message's {@code answeredBelow} before it is offered (again). */
+    public static void putAnsweredBelow(MutableDirectBuffer message, long correlationId) {
+        message.putLong(ANSWERED_BELOW_OFFSET, correlationId, LE);
+    }
+
+    /** The client id of an ingress message that {@link #readCommand} accepted. */
+    public static long clientId(DirectBuffer src, int offset) {
+        return src.getLong(offset + CLIENT_OFFSET, LE);
+    }
+
+    /** The {@code answeredBelow} of an ingress message that {@link #readCommand} accepted. */
+    public static long answeredBelow(DirectBuffer src, int offset) {
+        return src.getLong(offset + ANSWERED_BELOW_OFFSET, LE);
     }
 
     /**

@@ -12,7 +12,12 @@ package dev.surge.cluster;
  * @param digest        {@code StateMachine.digest()}: equal on two nodes that hold the same state
  * @param snapshots     snapshots this node took since it started
  * @param restoredAt    the last event of the snapshot this node started from, -1 when it started empty
+ * @param journalSequence the last event in this node's journal ({@code DIR/journal}), -1 when it writes none
+ * @param keptAnswers   answers kept for commands sent again (the re-send window, docs/cluster.md)
+ * @param keptDigest    digest of those answers: equal on two nodes that decided the same log
+ * @param resends       commands answered from the re-send window since this node started, not decided again
  */
 public record NodeState(int memberId, String role, long commands, long lastSequence, long lastTimestamp, long digest,
-                        long snapshots, long restoredAt) {
+                        long snapshots, long restoredAt, long journalSequence, long keptAnswers, long keptDigest,
+                        long resends) {
 }

@@ -2,6 +2,7 @@ package dev.surge.cluster;
 
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
+import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.state.StateConfig;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.journal.CodeCipher;
@@ -34,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * command), where a gateway's publisher stamps its own clock; a replay or a follower reads the
  * same value, so decisions repeat. Nothing here reads the node's clock or a random source.
  *
- * <p>What a single gateway does after the journal (deliveries to suppliers, the order sweeper)
- * is not done here (docs/cluster.md).
+ * <p>After each decision, as a single gateway's journal stage does after its flush
+ * (docs/cluster.md): the event goes into the member's own journal ({@link MemberJournal}); on the
+ * leader, the decided slot goes to the delivery and refund dispatchers ({@link LeaderDispatch});
+ * the order expiry timer follows the state's earliest {@code payBy} ({@link OrderExpiryTimer}); and
+ * the answer is kept for a client that sends the command again ({@link AnswerWindow}).
  *
  * <p>Threading: every callback runs on the service container's one thread, which owns the state
  * machine; {@link #probe} is the one entry from other threads.
@@ -47,22 +51,42 @@ public final class SurgeClusteredService implements ClusteredService {
 
     private final CodeCipher cipher;
     private final StateConfig config;
+    private final MemberJournal journal;
+    private final LeaderDispatch dispatch;
     private final CommandSlot slot = new CommandSlot();
+    private final CommandWriter writer = new CommandWriter();
     private final ExpandableArrayBuffer answer = new ExpandableArrayBuffer(512);
+    private final OrderExpiryTimer expiry = new OrderExpiryTimer();
     private final AtomicReference<CompletableFuture<NodeState>> probe = new AtomicReference<>();
     private StateMachine machine;
+    private AnswerWindow window = new AnswerWindow();
     private Cluster cluster;
     private IdleStrategy idle;
     private long commands;
+    private long resends;
     private long snapshots;
     private long restoredAt = -1;
     /** Why this member stopped deciding, or null. */
     private String halted;
 
-    /** {@code cipher}: the data key, which seals snapshots; {@code config}: the state's identity key and window. */
+    /**
+     * A service that decides and answers only: no journal, no deliveries (benchmarks, tests of
+     * the log alone). {@code cipher}: the data key, which seals snapshots; {@code config}: the
+     * state's identity key and window.
+     */
     public SurgeClusteredService(CodeCipher cipher, StateConfig config) {
+        this(cipher, config, null, null);
+    }
+
+    /**
+     * A member's service: its decided events into {@code journal} (null: none), and while it leads,
+     * deliveries and refunds by {@code dispatch} (null: none).
+     */
+    SurgeClusteredService(CodeCipher cipher, StateConfig config, MemberJournal journal, LeaderDispatch dispatch) {
         this.cipher = cipher;
         this.config = config;
+        this.journal = journal;
+        this.dispatch = dispatch;
     }
 
     @Override
@@ -72,10 +96,15 @@ public final class SurgeClusteredService implements ClusteredService {
         if (snapshotImage == null) {
             machine = new StateMachine(config);
         } else {
-            machine = ClusterSnapshot.read(snapshotImage, cipher, config, idle);
+            ClusterSnapshot.Restored restored = ClusterSnapshot.read(snapshotImage, cipher, config, idle);
+            machine = restored.machine();
+            window = restored.window();
             restoredAt = machine.lastSequence();
-            LOG.info("state restored from a snapshot: event {}, digest {}", machine.lastSequence(),
-                Long.toHexString(machine.digest()));
+            LOG.info("state restored from a snapshot: event {}, digest {}, {} answers kept for re-sent commands",
+                machine.lastSequence(), Long.toHexString(machine.digest()), window.size());
+        }
+        if (journal != null) {
+            journal.open(machine.lastSequence());
         }
     }
 
@@ -84,16 +113,69 @@ public final class SurgeClusteredService implements ClusteredService {
                                  Header header) {
         int answerLength;
         if (ClusterWire.readCommand(buffer, offset, length, timestamp, slot)) {
-            decide();
-            commands++;
+            long client = ClusterWire.clientId(buffer, offset);
+            if (client != 0) {
+                window.seen(client, ClusterWire.answeredBelow(buffer, offset), timestamp);
+                answerLength = window.answered(client, slot.correlationId, answer);
+                if (answerLength >= 0) {
+                    resends++; // sent again: its first answer, not a second decision
+                    if (session != null) {
+                        reply(session, answerLength);
+                    }
+                    return;
+                }
+                if (dispatch != null) {
+                    slot.context = dispatch.contextOf(client, slot.correlationId);
+                }
+            }
+            decided();
             answerLength = ClusterWire.writeAnswer(answer, slot);
+            if (client != 0 && AnswerWindow.keeps(slot.type)) {
+                window.keep(client, slot.correlationId, answer, answerLength);
+            }
         } else {
             long correlationId = length >= 8 ? ClusterWire.correlationId(buffer, offset) : 0;
             answerLength = ClusterWire.writeAnswer(answer, correlationId, ResultCode.INVALID);
         }
         slot.answer = null; // a rich query answer went into the message (AnswerCodec); never keep it
+        slot.context = null;
         if (session != null) {
             reply(session, answerLength);
+        }
+    }
+
+    /**
+     * The order expiry timer went off: an {@code EXPIRE_ORDERS} at the timer event's time, decided
+     * like any command (docs/cluster.md, "Timers").
+     */
+    @Override
+    public void onTimerEvent(long correlationId, long timestamp) {
+        if (correlationId != OrderExpiryTimer.CORRELATION_ID) {
+            return;
+        }
+        expiry.fired();
+        writer.expireOrders(slot, timestamp);
+        decided();
+        slot.answer = null;
+    }
+
+    /**
+     * Decides the slot's command, then what a single gateway does after its journal's flush: the
+     * event into this member's journal, the slot to the dispatchers (on the leader), and the
+     * order expiry timer after the state's deadline.
+     */
+    private void decided() {
+        decide();
+        commands++;
+        slot.journaled = true; // committed: a majority holds the command
+        if (journal != null) {
+            journal.append(slot);
+        }
+        if (dispatch != null) {
+            dispatch.onDecided(slot);
+        }
+        if (halted == null) {
+            expiry.follow(cluster, machine.orderDeadline(), idle);
         }
     }
 
@@ -119,8 +201,8 @@ public final class SurgeClusteredService implements ClusteredService {
 
     /**
      * Answers the session; a back-pressured egress is retried a while, then the answer is dropped:
-     * the client re-sends commands that went unanswered, and the engine's idempotency answers a
-     * re-sent claim with the first decision.
+     * the client re-sends commands that went unanswered, and the re-send window answers a re-sent
+     * command with its first answer.
      */
     private void reply(ClientSession session, int length) {
         idle.reset();
@@ -137,7 +219,10 @@ public final class SurgeClusteredService implements ClusteredService {
 
     @Override
     public void onTakeSnapshot(ExclusivePublication snapshotPublication) {
-        ClusterSnapshot.write(machine, cipher, snapshotPublication, idle);
+        if (journal != null) {
+            journal.forceForSnapshot(); // the journal must reach at least as far as any snapshot
+        }
+        ClusterSnapshot.write(machine, window, cipher, snapshotPublication, idle);
         snapshots++;
         LOG.info("member {} took a snapshot at event {}", cluster.memberId(), machine.lastSequence());
     }
@@ -152,7 +237,8 @@ public final class SurgeClusteredService implements ClusteredService {
             return 0;
         }
         asked.complete(new NodeState(cluster.memberId(), cluster.role().name(), commands, machine.lastSequence(),
-            machine.lastTimestamp(), machine.digest(), snapshots, restoredAt));
+            machine.lastTimestamp(), machine.digest(), snapshots, restoredAt, journal == null ? -1 : journal.lastSequence(),
+            window.size(), window.digest(), resends));
         return 1;
     }
 
@@ -167,6 +253,11 @@ public final class SurgeClusteredService implements ClusteredService {
             asked.whenComplete((state, failure) -> earlier.complete(state));
         }
         return asked;
+    }
+
+    /** The deliveries and refunds this member runs while it leads; null when it runs none. */
+    LeaderDispatch dispatch() {
+        return dispatch;
     }
 
     @Override
@@ -190,17 +281,26 @@ public final class SurgeClusteredService implements ClusteredService {
     }
 
     @Override
-    public void onTimerEvent(long correlationId, long timestamp) {
-        // no timers: the order sweeper's EXPIRE_ORDERS comes in as a command like any other
-    }
-
-    @Override
     public void onRoleChange(Cluster.Role newRole) {
         LOG.info("member {} is now {}", cluster.memberId(), newRole);
+        if (dispatch == null || machine == null) {
+            return;
+        }
+        if (newRole == Cluster.Role.LEADER && halted == null) {
+            dispatch.lead(machine);
+        } else {
+            dispatch.follow();
+        }
     }
 
     @Override
     public void onTerminate(Cluster cluster) {
         LOG.info("member {} terminating at event {}", cluster.memberId(), machine == null ? -1 : machine.lastSequence());
+        if (dispatch != null) {
+            dispatch.follow();
+        }
+        if (journal != null) {
+            journal.close();
+        }
     }
 }

@@ -55,6 +55,51 @@ final class ClusterCalls {
         return await(claimAsync(user, key, campaign, sku));
     }
 
+    /** A claim with a recharge account (a DIRECT_RECHARGE SKU's). */
+    CompletableFuture<Reply> claimAsync(String user, String key, String campaign, String sku, String account) {
+        writer.claim(slot, 0, user, key, campaign, sku, "", null, account);
+        return send();
+    }
+
+    Reply adjustStock(String campaign, String sku, long delta) {
+        writer.adjustStock(slot, 0, campaign, sku, delta);
+        return await(send());
+    }
+
+    Reply configureSupplier(String id, String url, String secret) {
+        writer.configureSupplier(slot, 0, id, url, 2_000, 64, secret);
+        return await(send());
+    }
+
+    Reply loadCodes(String campaign, String sku, List<String> codes) {
+        writer.loadCodes(slot, 0, campaign, sku, codes);
+        return await(send());
+    }
+
+    Reply upsert(CampaignSpec spec) {
+        writer.upsertCampaign(slot, 0, spec);
+        return await(send());
+    }
+
+    Reply status(String campaign, CampaignStatus status) {
+        writer.setStatus(slot, 0, campaign, status);
+        return await(send());
+    }
+
+    Reply queryOrder(String user, String orderId) {
+        long[] id = new long[2];
+        GrantIds.parseOrder(orderId, id);
+        writer.queryOrder(slot, 0, user, id[0], (int) id[1]);
+        return await(send());
+    }
+
+    Reply notifyPayment(String provider, String transaction, String orderId, long amount) {
+        long[] id = new long[2];
+        GrantIds.parseOrder(orderId, id);
+        writer.notifyPayment(slot, 0, provider, transaction, id[0], (int) id[1], amount, "CNY");
+        return await(send());
+    }
+
     Reply queryGrant(String grantId) {
         long[] id = new long[2];
         GrantIds.parse(grantId, id);

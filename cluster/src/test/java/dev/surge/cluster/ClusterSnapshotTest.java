@@ -20,10 +20,14 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A state of thousands of grants through the snapshot stream in many messages, and back, over IPC. */
+/**
+ * A state of thousands of grants, and answers kept for re-sent commands, through the snapshot
+ * stream in many messages, and back, over IPC.
+ */
 class ClusterSnapshotTest {
     private static final CodeCipher CIPHER = CodeCipher.of(new byte[CodeCipher.KEY_LENGTH]);
 
@@ -38,6 +42,14 @@ class ClusterSnapshotTest {
             assertEquals(ResultCode.GRANTED, engine.claim("user-" + u, "key-" + u, "big", "card").result);
         }
         StateMachine written = engine.machine;
+        AnswerWindow window = new AnswerWindow();
+        UnsafeBuffer answer = new UnsafeBuffer(new byte[300]);
+        for (long request = 1; request <= 3_000; request++) {
+            long client = request % 3 + 1;
+            answer.putLong(0, request);
+            window.seen(client, 1, 1_000 + request);
+            window.keep(client, request, answer, (int) (request % 300));
+        }
 
         MediaDriver driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir.resolve("aeron").toString())
             .threadingMode(ThreadingMode.SHARED).dirDeleteOnStart(true).dirDeleteOnShutdown(true)
@@ -52,12 +64,16 @@ class ClusterSnapshotTest {
             Image image = subscription.imageAtIndex(0);
             // the writer waits on back pressure (64 KiB terms): the reader must read as it writes
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() ->
-                ClusterSnapshot.write(written, CIPHER, publication, SleepingIdle.create()));
-            StateMachine read = ClusterSnapshot.read(image, CIPHER, CIPHER.stateConfig(), SleepingIdle.create());
+                ClusterSnapshot.write(written, window, CIPHER, publication, SleepingIdle.create()));
+            ClusterSnapshot.Restored restored = ClusterSnapshot.read(image, CIPHER, CIPHER.stateConfig(),
+                SleepingIdle.create());
+            StateMachine read = restored.machine();
             writing.get(30, TimeUnit.SECONDS);
             assertTrue(publication.position() > 20 * publication.maxPayloadLength(), "many messages");
             assertEquals(written.digest(), read.digest());
             assertEquals(written.lastSequence(), read.lastSequence());
+            assertEquals(3_000, restored.window().size());
+            assertEquals(window.digest(), restored.window().digest());
 
             // sealed with the data key: another key cannot read it
             ExclusivePublication second = aeron.addExclusivePublication("aeron:ipc", 8);
@@ -69,7 +85,7 @@ class ClusterSnapshotTest {
                 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
                 30, 31, 32});
             CompletableFuture<Void> again = CompletableFuture.runAsync(() ->
-                ClusterSnapshot.write(written, CIPHER, second, SleepingIdle.create()));
+                ClusterSnapshot.write(written, window, CIPHER, second, SleepingIdle.create()));
             assertThrows(RuntimeException.class, () ->
                 ClusterSnapshot.read(other.imageAtIndex(0), wrong, CIPHER.stateConfig(), SleepingIdle.create()));
             second.close(); // the writer, blocked on a reader that gave up, stops at the closed publication

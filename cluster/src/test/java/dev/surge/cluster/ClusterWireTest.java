@@ -28,8 +28,11 @@ class ClusterWireTest {
         CampaignSpec spec = EngineDriver.campaign("c", 1);
         EngineDriver.sku(spec, "card", SkuKind.CODE);
         writer.upsertCampaign(sent, 1, spec);
-        int length = ClusterWire.writeCommand(wire, 41, sent.type, sent.command, sent.commandLength);
+        int length = ClusterWire.writeCommand(wire, 77, 41, sent.type, sent.command, sent.commandLength);
+        ClusterWire.putAnsweredBelow(wire, 40);
         assertTrue(ClusterWire.readCommand(wire, 0, length, 5_000, received));
+        assertEquals(77, ClusterWire.clientId(wire, 0));
+        assertEquals(40, ClusterWire.answeredBelow(wire, 0));
         assertEquals(CommandType.UPSERT_CAMPAIGN, received.type);
         assertEquals(41, received.correlationId);
         assertEquals(5_000, received.timestamp, "the log's time, not the sender's");

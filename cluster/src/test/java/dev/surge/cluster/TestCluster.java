@@ -1,5 +1,6 @@
 package dev.surge.cluster;
 
+import dev.surge.delivery.DeliverySettings;
 import dev.surge.engine.state.StateConfig;
 import dev.surge.journal.CodeCipher;
 import io.aeron.Counter;
@@ -21,9 +22,10 @@ import java.util.stream.Stream;
 
 /**
  * Three (or more) members of a Surge cluster in this JVM, on loopback, each with its own
- * directories under {@code root} and its own ports; members are killed (closed without a
- * snapshot, as a crash) and started again from their directories. Also makes clients. Public
- * (in the cluster's test jar) for the gateway's tests in front of a cluster.
+ * directories under {@code root} and its own ports, each as {@code scripts/cluster-node} runs it
+ * (its journal in {@code nodeN/journal}, deliveries while it leads, with short backoffs); members
+ * are killed (closed without a snapshot, as a crash) and started again from their directories.
+ * Also makes clients. Public (in the cluster's test jar) for the gateway's tests in front of a cluster.
  */
 public final class TestCluster implements AutoCloseable {
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(1000);
@@ -31,6 +33,8 @@ public final class TestCluster implements AutoCloseable {
     public static final String CODE_KEY = "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=";
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CANVASS_TIMEOUT = Duration.ofSeconds(2);
+    /** Retries and probes within tens of milliseconds: a test waits for deliveries, not for backoffs. */
+    static final DeliverySettings DELIVERY = new DeliverySettings(3, 20, 500, 5, 500, 4_096, false);
 
     final Path root;
     public final ClusterMembers members;
@@ -74,7 +78,17 @@ public final class TestCluster implements AutoCloseable {
         }
         NodeSettings settings = NodeSettings.of(id, members, root.resolve("node" + id), root.resolve("aeron" + id))
             .withTimeouts(HEARTBEAT_TIMEOUT, SESSION_TIMEOUT, CANVASS_TIMEOUT);
-        nodes[id] = ClusterNode.launch(settings, new SurgeClusteredService(cipher, config), () -> { });
+        nodes[id] = ClusterNode.launchMember(settings, cipher, config, DELIVERY, () -> { });
+    }
+
+    /** Member {@code id}'s directory: its journal is {@code dir(id)/journal}. */
+    Path dir(int id) {
+        return root.resolve("node" + id);
+    }
+
+    /** Member {@code id}'s deliveries and refunds (running while it leads). */
+    LeaderDispatch dispatch(int id) {
+        return nodes[id].service().dispatch();
     }
 
     /** Stops member {@code id} as a crash would: no snapshot, whatever it held in memory gone. */

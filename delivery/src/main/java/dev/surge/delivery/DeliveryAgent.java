@@ -108,8 +108,16 @@ public final class DeliveryAgent implements AutoCloseable {
 
     /** The ring is running: read back every pending item the journal holds and deliver it. */
     public void start(EngineRing ring) {
+        start(DispatchOutlet.of(ring, clock));
+    }
+
+    /**
+     * The engine behind {@code outlet} takes commands now: read back every pending item it holds
+     * and deliver it (a gateway's ring, or a cluster member that has become the leader).
+     */
+    public void start(DispatchOutlet outlet) {
         run(() -> {
-            records = new DeliveryRecordProxy(ring, clock, executor);
+            records = new DeliveryRecordProxy(outlet, executor);
             jobs.want();
             drain(); // what the ring handed over before this ran waited in the FIFO
         });

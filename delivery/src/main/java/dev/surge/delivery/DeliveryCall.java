@@ -12,7 +12,7 @@ import dev.surge.engine.state.PendingPage;
  * back on the ring's delivery stage, in ring order with the events around it (see
  * {@link DeliveryAdapter}), and is handled on the dispatcher thread.
  */
-abstract class DeliveryCall implements DispatchCall {
+abstract class DeliveryCall implements DispatchOutlet.Command {
     /** On the dispatcher thread, in ring order. {@code journaled} is false only when the journal failed. */
     abstract void answered(DeliveryAgent agent, ResultCode result, boolean journaled, String message, Object answer);
 

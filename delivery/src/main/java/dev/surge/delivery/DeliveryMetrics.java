@@ -83,6 +83,17 @@ public final class DeliveryMetrics {
         return lanes.computeIfAbsent(supplier, k -> new Lane());
     }
 
+    /** Answers from suppliers (and requests that got none) since this process started, every outcome. */
+    public long requests() {
+        long n = 0;
+        for (AtomicLongArray counts : requests.values()) {
+            for (int i = 0; i < counts.length(); i++) {
+                n += counts.get(i);
+            }
+        }
+        return n;
+    }
+
     /** Recharges settled DELIVERED by this process since it started. */
     public long delivered() {
         return delivered.sum();

@@ -95,8 +95,13 @@ public final class RefundAgent implements AutoCloseable {
 
     /** The ring is running: read back every refund the journal owes and send it. */
     public void start(EngineRing ring) {
+        start(DispatchOutlet.of(ring, clock));
+    }
+
+    /** The engine behind {@code outlet} takes commands now: read back every refund it owes and send it. */
+    public void start(DispatchOutlet outlet) {
         intake.run(() -> {
-            records = new DeliveryRecordProxy(ring, clock, executor);
+            records = new DeliveryRecordProxy(outlet, executor);
             jobs.want();
             drain(); // what the ring handed over before this ran waited in the FIFO
         });

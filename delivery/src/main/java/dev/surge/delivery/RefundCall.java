@@ -12,7 +12,7 @@ import dev.surge.engine.state.PendingRefundPage;
  * answer comes back through {@link DeliveryAdapter}, in ring order with the events around it,
  * and is handled on the refund dispatcher's thread.
  */
-abstract class RefundCall implements DispatchCall {
+abstract class RefundCall implements DispatchOutlet.Command {
     /** On the refund dispatcher's thread, in ring order. {@code journaled} is false only when the journal failed. */
     abstract void answered(RefundAgent agent, ResultCode result, boolean journaled, String message, Object answer);
 

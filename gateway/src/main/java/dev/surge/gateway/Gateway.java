@@ -76,7 +76,7 @@ public final class Gateway implements AutoCloseable {
         // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
         this.dashboard.section("suppliers", context.deliveries::writeSuppliers);
         this.context.api(new GatewayApi(context, dashboard, config.delivery().allowLinkLocal()));
-        this.server = new HttpServer(context, config.ioThreads());
+        this.server = new HttpServer(context, config.ioThreads(), config.transport());
     }
 
     /** Binds the HTTP port. Until {@link #startEngine} the API answers 503 NOT_READY. */
@@ -271,7 +271,8 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
-    public boolean epoll() {
-        return server.epoll();
+    /** The sockets' transport in use (docs/architecture.md). */
+    public dev.surge.gateway.config.Transport transport() {
+        return server.transport();
     }
 }

@@ -108,7 +108,7 @@ public final class Main {
             out.flush();
             if (config.cluster()) {
                 LOG.info("HTTP on {}:{} ({}); in front of the cluster {}", config.host(), bound.getPort(),
-                    gateway.epoll() ? "epoll" : "nio", config.clusterMembersText());
+                    gateway.transport().name().toLowerCase(java.util.Locale.ROOT), config.clusterMembersText());
                 if (gateway.startCluster() != null) {
                     LOG.info("ready: commands go to the cluster {} (client media driver in {})",
                         config.clusterMembersText(), config.clusterAeronDir());
@@ -116,7 +116,7 @@ public final class Main {
                 return awaitStop(stopped);
             }
             LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
-                gateway.epoll() ? "epoll" : "nio", config.dataDir());
+                gateway.transport().name().toLowerCase(java.util.Locale.ROOT), config.dataDir());
             storage.set(Storages.open(config, gateway.context().recovery));
             StateMachine machine = storage.get().recover().reserve(config.expectedUsers());
             gateway.startEngine(machine, storage.get());

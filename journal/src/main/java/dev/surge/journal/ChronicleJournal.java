@@ -166,6 +166,15 @@ public final class ChronicleJournal implements JournalPort {
         }
     }
 
+    /**
+     * Writes everything appended so far to the disk now (its files and directory fsynced),
+     * whatever the durability: a cluster member, whose journal is written at process durability,
+     * does this before each snapshot of its state (docs/cluster.md). Journal thread.
+     */
+    public void force() {
+        JournalFiles.syncTree(dir);
+    }
+
     private ExcerptAppender appender() {
         if (appender == null) {
             appender = queue.createAppender();

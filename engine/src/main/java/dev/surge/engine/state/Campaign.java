@@ -8,6 +8,8 @@ import org.agrona.collections.IntArrayList;
 final class Campaign {
     final int index;
     final String id;
+    /** {@link #id} in UTF-8, written into every grant's reply without encoding it again. */
+    final byte[] idBytes;
     String name = "";
     long startsAt;
     long endsAt;
@@ -37,5 +39,6 @@ final class Campaign {
     Campaign(int index, String id) {
         this.index = index;
         this.id = id;
+        this.idBytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

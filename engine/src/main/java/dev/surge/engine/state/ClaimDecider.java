@@ -23,6 +23,10 @@ final class ClaimDecider extends CommandDecider {
     // the claim being decided, as places in the slot's command buffer
     private int userOff, userLen, keyOff, keyLen, campaignOff, campaignLen, skuOff, skuLen;
     private int deviceOff, deviceLen, ipOff, ipLen, accountOff, accountLen;
+    // what it resolved, handed to the applier with its event (commitClaim); null when unknown
+    private Campaign campaign;
+    private Sku sku;
+    private long user, userHigh;
 
     ClaimDecider(Decision decision) {
         super(decision);
@@ -88,6 +92,10 @@ final class ClaimDecider extends CommandDecider {
         // a claim resolved at the edge: these are memo hits (see Identities.knownUser)
         long user = identities.user(cmd, userOff, userLen);
         long userHigh = identities.userHigh();
+        this.user = user;
+        this.userHigh = userHigh;
+        this.campaign = null;
+        this.sku = null;
         if (keyLen > 0) {
             long key = identities.key(Identities.CLAIMS, userHigh, user, cmd, keyOff, keyLen);
             int seen = state.idempotency.find(identities.keyHigh(), key, time);
@@ -109,6 +117,8 @@ final class ClaimDecider extends CommandDecider {
             c = state.campaign(cmd, campaignOff, campaignLen);
             sku = c == null ? null : state.sku(c, cmd, skuOff, skuLen);
         }
+        this.campaign = c;
+        this.sku = sku;
         if (c == null) {
             rejectClaim(fingerprint, ResultCode.UNKNOWN_CAMPAIGN);
             return;
@@ -218,13 +228,13 @@ final class ClaimDecider extends CommandDecider {
         }
         out.buffer().putByte(countAt, (byte) items);
         int g = state.grants.size;
-        commit(ResultCode.GRANTED);
+        commitClaim(ResultCode.GRANTED, c, sku, userHigh, user);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
         reply.grant(g);
     }
 
     private void writeItem(Sku sku, int offsetInBatch) {
-        out.putString(sku.id);
+        out.putBytes(sku.idBytes);
         out.putInt(sku.kind == SkuKind.CODE ? sku.pool.issued + offsetInBatch : GrantBook.NONE);
     }
 
@@ -235,7 +245,7 @@ final class ClaimDecider extends CommandDecider {
     private void rejectClaim(long fingerprint, ResultCode result, int reason) {
         writeClaim(EventType.CLAIM_REJECTED, fingerprint);
         out.putByte(result.code()).putByte(reason);
-        commit(result);
+        commitClaim(result, campaign, sku, userHigh, user);
         reply.reason(reason);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
     }

@@ -32,6 +32,27 @@ final class EventApplier {
     }
 
     void apply(EventView e) {
+        applyEvent(e);
+        state.lastSequence = e.sequence;
+        state.lastTimestamp = e.timestamp;
+    }
+
+    /**
+     * {@link #apply} of a CLAIM_GRANTED or CLAIM_REJECTED whose campaign, SKU and user are known:
+     * exactly what replay does after resolving them from the event's names ({@link #grant},
+     * {@link #reject}), without the lookups.
+     */
+    void applyClaim(EventView e, Campaign c, Sku sku, long userHigh, long user) {
+        switch (e.type) {
+            case CLAIM_GRANTED -> granted(e, c, sku, userHigh, user);
+            case CLAIM_REJECTED -> rejected(e, c, userHigh, user);
+            default -> throw new IllegalStateException("not a claim's event: " + e.type);
+        }
+        state.lastSequence = e.sequence;
+        state.lastTimestamp = e.timestamp;
+    }
+
+    private void applyEvent(EventView e) {
         switch (e.type) {
             case CAMPAIGN_CONFIGURED -> configure(e.spec());
             case CAMPAIGN_STATUS_CHANGED -> state.campaign(e.buffer(), e.campaignOffset, e.campaignLength).status =
@@ -61,8 +82,6 @@ final class EventApplier {
             case GRANT_TRANSFERRED -> lifecycle.transferred(e);
             default -> throw new IllegalStateException("no applier for " + e.type);
         }
-        state.lastSequence = e.sequence;
-        state.lastTimestamp = e.timestamp;
     }
 
     private void configure(CampaignSpec spec) {
@@ -126,7 +145,11 @@ final class EventApplier {
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, b, e.skuOffset, e.skuLength);
         long user = identities.user(b, e.userOffset, e.userLength);
-        long userHigh = identities.userHigh();
+        granted(e, c, sku, identities.userHigh(), user);
+    }
+
+    private void granted(EventView e, Campaign c, Sku sku, long userHigh, long user) {
+        DirectBuffer b = e.buffer();
         int g = issue(e, c, sku, userHigh, user);
         if (e.accountLength > 0) {
             state.grants.setAccount(g, b, e.accountOffset, e.accountLength);
@@ -145,7 +168,8 @@ final class EventApplier {
             sku.granted++;
         }
         for (int i = 0; i < e.itemCount; i++) {
-            Sku itemSku = state.sku(c, b, e.itemSkuOffset[i], e.itemSkuLength[i]);
+            // a grant of a code or recharge SKU is its one item, of that SKU (ClaimDecider.grant)
+            Sku itemSku = sku.kind == SkuKind.BUNDLE ? state.sku(c, b, e.itemSkuOffset[i], e.itemSkuLength[i]) : sku;
             int code = e.itemCode[i];
             itemSku.granted++;
             if (code >= 0) {
@@ -181,7 +205,20 @@ final class EventApplier {
     private void reject(EventView e) {
         DirectBuffer b = e.buffer();
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
-        if (e.result == ResultCode.UNKNOWN_CAMPAIGN || e.result == ResultCode.UNKNOWN_SKU) {
+        if (unknown(e.result)) {
+            rejected(e, c, 0, 0); // no user to hash: nothing of theirs is counted
+            return;
+        }
+        long user = identities.user(b, e.userOffset, e.userLength);
+        rejected(e, c, identities.userHigh(), user);
+    }
+
+    private static boolean unknown(ResultCode result) {
+        return result == ResultCode.UNKNOWN_CAMPAIGN || result == ResultCode.UNKNOWN_SKU;
+    }
+
+    private void rejected(EventView e, Campaign c, long userHigh, long user) {
+        if (unknown(e.result)) {
             // names nothing that exists: nothing to count, and nothing worth remembering the key
             // for (a retry is decided again), so a flood of such claims pins no memory
             if (c != null) {
@@ -189,8 +226,6 @@ final class EventApplier {
             }
             return;
         }
-        long user = identities.user(b, e.userOffset, e.userLength);
-        long userHigh = identities.userHigh();
         c.rejected[e.result.code()]++;
         state.risk.onClaim(c.index, e.timestamp, e.result, e.reason, subject(user, e));
         remember(Identities.CLAIMS, userHigh, user, e, e.result, e.reason);

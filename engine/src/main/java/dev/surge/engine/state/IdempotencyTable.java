@@ -51,9 +51,8 @@ final class IdempotencyTable {
     /** Slots: within the handles' 30 bits. */
     private static final int MAX_CAPACITY = 1 << 28;
     /**
-     * Slots per page (4 MiB): a table of more slots is made of pages of this many. A page is a
-     * humongous object for G1 with regions up to 4 MiB (heaps up to 8 GiB), so it is allocated
-     * in place among the old regions and never copied by a young collection.
+     * Slots per page (4 MiB, {@link TablePages}: the last slot of a full page does not exist): a
+     * table of more slots is made of pages of this many.
      */
     static final int PAGE_SHIFT = 17;
     static final int PAGE_SLOTS = 1 << PAGE_SHIFT;
@@ -110,7 +109,7 @@ final class IdempotencyTable {
 
     private int find(long[][] table, int capacity, long high, long low, long now) {
         int mask = capacity - 1;
-        for (int i = home(low, mask); ; i = (i + 1) & mask) {
+        for (int i = home(low, mask); ; i = next(i, mask)) {
             long[] page = table[i >>> PAGE_SHIFT];
             int at = (i & PAGE_MASK) * STRIDE;
             long outcome = page[at + OUTCOME];
@@ -173,7 +172,7 @@ final class IdempotencyTable {
             }
             case COUNT -> count(now);
             case ALLOCATE -> {
-                other[allocated] = new long[PAGE_SLOTS * STRIDE];
+                other[allocated] = TablePages.page();
                 if (++allocated == other.length) {
                     startMigration();
                 }
@@ -190,6 +189,9 @@ final class IdempotencyTable {
     private void count(long now) {
         int end = Math.min(capacity, cursor + STEP);
         for (int i = cursor; i < end; i++) {
+            if (TablePages.absent(i, PAGE_MASK)) {
+                continue;
+            }
             long o = pages[i >>> PAGE_SHIFT][(i & PAGE_MASK) * STRIDE + OUTCOME];
             if ((o & USED) != 0 && live(o, now)) {
                 counted++;
@@ -230,6 +232,9 @@ final class IdempotencyTable {
     private void migrate(long now) {
         int end = Math.min(otherCapacity, cursor + STEP);
         for (int i = cursor; i < end; i++) {
+            if (TablePages.absent(i, PAGE_MASK)) {
+                continue;
+            }
             long[] page = other[i >>> PAGE_SHIFT];
             int at = (i & PAGE_MASK) * STRIDE;
             long o = page[at + OUTCOME];
@@ -257,7 +262,7 @@ final class IdempotencyTable {
                 case COUNT -> count(now);
                 case ALLOCATE -> {
                     while (allocated < other.length) {
-                        other[allocated++] = new long[PAGE_SLOTS * STRIDE];
+                        other[allocated++] = TablePages.page();
                     }
                     startMigration();
                 }
@@ -281,7 +286,7 @@ final class IdempotencyTable {
             if ((o & USED) == 0 || !live(o, now)) {
                 break;
             }
-            i = (i + 1) & mask;
+            i = next(i, mask);
         }
         if ((o & USED) == 0) {
             size++;
@@ -309,6 +314,9 @@ final class IdempotencyTable {
         capacity = newCapacity;
         size = 0;
         for (int i = 0; i < oldCapacity; i++) {
+            if (TablePages.absent(i, PAGE_MASK)) {
+                continue;
+            }
             long[] page = old[i >>> PAGE_SHIFT];
             int at = (i & PAGE_MASK) * STRIDE;
             long o = page[at + OUTCOME];
@@ -339,6 +347,9 @@ final class IdempotencyTable {
 
     private void visit(long[][] table, int from, int to, long now, Visitor v) {
         for (int i = from; i < to; i++) {
+            if (TablePages.absent(i, PAGE_MASK)) {
+                continue;
+            }
             long[] page = table[i >>> PAGE_SHIFT];
             int at = (i & PAGE_MASK) * STRIDE;
             long o = page[at + OUTCOME];
@@ -369,6 +380,9 @@ final class IdempotencyTable {
         int run = 0;
         for (int j = 0; j < capacity * 2; j++) {
             int i = j & (capacity - 1);
+            if (TablePages.absent(i, PAGE_MASK)) {
+                continue; // probes step over it: the run goes on
+            }
             if ((pages[i >>> PAGE_SHIFT][(i & PAGE_MASK) * STRIDE + OUTCOME] & USED) != 0) {
                 longest = Math.max(longest, Math.min(++run, capacity));
             } else {
@@ -399,13 +413,13 @@ final class IdempotencyTable {
 
     /** A table of this many slots: one array when it fits a page, else pages, allocated now or later ({@code now}). */
     private static long[][] allocate(int capacity, boolean now) {
-        if (capacity <= PAGE_SLOTS) {
+        if (capacity < PAGE_SLOTS) {
             return new long[][] {new long[capacity * STRIDE]};
         }
         long[][] table = new long[capacity >>> PAGE_SHIFT][];
         if (now) {
             for (int p = 0; p < table.length; p++) {
-                table[p] = new long[PAGE_SLOTS * STRIDE];
+                table[p] = TablePages.page();
             }
         }
         return table;
@@ -415,9 +429,16 @@ final class IdempotencyTable {
         return Math.floorDiv(time, MINUTE_MS);
     }
 
-    /** The identity is keyed and unpredictable, so its low bits are a fair slot. */
+    /** The identity is keyed and unpredictable, so its low bits are a fair slot (a page's missing last slot: the next). */
     private static int home(long low, int mask) {
-        return (int) low & mask;
+        int i = (int) low & mask;
+        return TablePages.absent(i, PAGE_MASK) ? (i + 1) & mask : i;
+    }
+
+    /** The slot after {@code i}, over a page's missing last slot. */
+    private static int next(int i, int mask) {
+        int n = (i + 1) & mask;
+        return TablePages.absent(n, PAGE_MASK) ? (n + 1) & mask : n;
     }
 
     interface Visitor {

@@ -121,7 +121,7 @@ final class OrderDecider extends CommandDecider {
         }
         header(EventType.PAYMENT_RECORDED);
         out.putBytes(cmd, providerOff, providerLen).putBytes(cmd, txOff, txLen).putLong(hi).putInt(lo)
-            .putString(sku.campaign.id).putString(sku.id).putLong(amount).putBytes(cmd, currencyOff, currencyLen)
+            .putBytes(sku.campaign.idBytes).putBytes(sku.idBytes).putLong(amount).putBytes(cmd, currencyOff, currencyLen)
             .putByte(result.code()).putByte(reason.code());
         if (result == ResultCode.PAID) {
             writeGrant(sku, o);
@@ -137,7 +137,7 @@ final class OrderDecider extends CommandDecider {
      */
     private void writeGrant(Sku sku, int o) {
         state.grants.nextId();
-        out.putLong(state.grants.ids.hi()).putInt(state.grants.ids.lo()).putByte(1).putString(sku.id)
+        out.putLong(state.grants.ids.hi()).putInt(state.grants.ids.lo()).putByte(1).putBytes(sku.idBytes)
             .putInt(sku.kind == SkuKind.CODE ? sku.pool.issued : GrantBook.NONE);
         int at = state.orders.account[o];
         byte[] arena = state.grants.accountsArena();

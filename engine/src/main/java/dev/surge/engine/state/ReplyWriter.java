@@ -74,7 +74,7 @@ final class ReplyWriter {
     void grant(int g, boolean withCodes) {
         GrantBook grants = state.grants;
         Sku sku = state.skus[grants.sku[g]];
-        w.putLong(grants.idHi[g]).putInt(grants.idLo[g]).putString(sku.campaign.id).putString(sku.id)
+        w.putLong(grants.idHi[g]).putInt(grants.idLo[g]).putBytes(sku.campaign.idBytes).putBytes(sku.idBytes)
             .putLong(grants.createdAt[g]).putLong(grants.redeemedAt[g]);
         int first = grants.firstItem[g];
         int n = grants.itemCount[g];
@@ -91,7 +91,7 @@ final class ReplyWriter {
         for (int i = 0; i < n; i++) {
             int item = first + i;
             Sku itemSku = state.skus[grants.itemSku[item]];
-            w.putString(itemSku.id).putByte(itemSku.kind.code());
+            w.putBytes(itemSku.idBytes).putByte(itemSku.kind.code());
             int code = grants.itemCode[item];
             if (code == GrantBook.NONE || !withCodes) {
                 w.putShort(0);
@@ -120,7 +120,7 @@ final class ReplyWriter {
         PaymentBook payments = state.payments;
         Sku sku = state.skus[orders.sku[o]];
         int g = orders.grant[o];
-        w.putLong(orders.idHi[o]).putInt(orders.idLo[o]).putString(sku.campaign.id).putString(sku.id)
+        w.putLong(orders.idHi[o]).putInt(orders.idLo[o]).putBytes(sku.campaign.idBytes).putBytes(sku.idBytes)
             .putByte(orders.status[o]).putLong(orders.amount[o]).putString(OrderBook.currencyText(orders.currency[o]))
             .putLong(orders.payBy[o])
             .putLong(orders.createdAt[o]).putLong(g == GrantBook.NONE ? 0 : state.grants.idHi[g])

@@ -6,6 +6,8 @@ import dev.surge.engine.SkuKind;
 final class Sku {
     final int index;
     final String id;
+    /** {@link #id} in UTF-8, written into every grant's event and reply without encoding it again. */
+    final byte[] idBytes;
     final Campaign campaign;
     final SkuKind kind;
     /** DIRECT_RECHARGE: units that may be granted in all. */
@@ -32,6 +34,7 @@ final class Sku {
     Sku(int index, String id, Campaign campaign, SkuKind kind) {
         this.index = index;
         this.id = id;
+        this.idBytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.campaign = campaign;
         this.kind = kind;
         this.pool = kind == SkuKind.CODE ? new CodePool() : null;

@@ -70,6 +70,11 @@ public final class WireWriter {
         return this;
     }
 
+    /** A whole array as a length-prefixed string: the same bytes {@link #putString} writes for its UTF-8 text. */
+    public WireWriter putBytes(byte[] src) {
+        return putBytes(src, 0, src.length);
+    }
+
     public WireWriter putBytes(byte[] src, int offset, int length) {
         buffer.putShort(position, (short) length, LE);
         buffer.putBytes(position + 2, src, offset, length);

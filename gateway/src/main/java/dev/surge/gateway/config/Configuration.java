@@ -41,7 +41,8 @@ public final class Configuration {
         RING_SIZE("--ring-size", "8192", "engine ring slots, a power of two"),
         EXPECTED_USERS("--expected-users", "0",
             "size the engine's tables for this many users up front (about 250 bytes of heap each), so that a sale "
-                + "of that size never stalls the writer on a rehash; 0 = grow as needed"),
+                + "of that size never grows them (growth is spread over the inserts, a page and 64 slots each, "
+                + "but takes the writer's time all the same); 0 = grow as needed"),
         IDEMPOTENCY_WINDOW_MINUTES("--idempotency-window-minutes", "1440",
             "how long an Idempotency-Key is remembered, in the requests' own time (replay forgets the same keys); "
                 + "a retry after it is decided afresh, and the per-user limits still hold (1-525600)"),
@@ -53,6 +54,9 @@ public final class Configuration {
             "where the engine decides and journals with process durability: event-loop (as the event loop's "
                 + "tasks: no wake-ups between threads), own (a thread of its own, surge-engine) or auto (event-loop "
                 + "when there is one event loop, else own); sync durability always uses two threads of its own"),
+        TRANSPORT("--transport", "auto",
+            "the sockets' I/O: epoll, io_uring (Linux 5.14+: one system call submits a loop iteration's "
+                + "reads and writes), nio, or auto (epoll when its native library loads, else nio)"),
         IO_THREADS("--io-threads", "0",
             "Netty event-loop threads; 0 = one per core but one, left to the engine's thread (at least 1)"),
         TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
@@ -168,6 +172,7 @@ public final class Configuration {
     private long idempotencyWindowMinutes;
     private EngineRing.Wait waitStrategy;
     private boolean engineOnEventLoop;
+    private Transport transport;
     private int ioThreads;
     private List<Cidr> trustedProxies;
     private double rateLimit;
@@ -340,6 +345,13 @@ public final class Configuration {
         if (ioThreads == 0) {
             ioThreads = defaultIoThreads(Runtime.getRuntime().availableProcessors());
         }
+        transport = switch (raw(Option.TRANSPORT).toLowerCase(Locale.ROOT)) {
+            case "auto" -> Transport.AUTO;
+            case "epoll" -> Transport.EPOLL;
+            case "io_uring", "io-uring" -> Transport.IO_URING;
+            case "nio" -> Transport.NIO;
+            default -> throw bad(Option.TRANSPORT, "must be auto, epoll, io_uring or nio");
+        };
         engineOnEventLoop = switch (raw(Option.ENGINE_THREAD).toLowerCase(Locale.ROOT)) {
             case "auto" -> ioThreads == 1;
             case "event-loop" -> true;
@@ -386,6 +398,16 @@ public final class Configuration {
             intIn(Option.BREAKER_FAILURES, 1, 10_000), longIn(Option.BREAKER_OPEN_MS, 1, 3_600_000),
             intIn(Option.DELIVERY_QUEUE, 16, 1 << 22), bool(Option.ALLOW_LINK_LOCAL_SUPPLIERS));
 
+        concludeSecrets();
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * The secrets from the environment: generated in demo mode when missing, else required, and
+     * checked (SURGE_CODE_KEY only when given, in front of a cluster: the members hold it).
+     */
+    private void concludeSecrets() {
         generatedSecrets.clear();
         SecureRandom random = new SecureRandom();
         if (adminToken == null) {
@@ -420,8 +442,6 @@ public final class Configuration {
                     + codeKey.length);
             }
         }
-        concluded = true;
-        return this;
     }
 
     /**
@@ -646,6 +666,11 @@ public final class Configuration {
 
     public EngineRing.Wait waitStrategy() {
         return concluded().waitStrategy;
+    }
+
+    /** The socket transport asked for (--transport); {@link Transport#AUTO} picks at start. */
+    public Transport transport() {
+        return concluded().transport;
     }
 
     /** Whether the engine's stages run as an event loop's tasks (with process durability; see --engine-thread). */

@@ -1,5 +1,6 @@
 package dev.surge.gateway.http;
 
+import dev.surge.gateway.config.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -18,6 +19,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -26,8 +31,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty server: native epoll when available, NIO otherwise; one acceptor thread and
- * {@code ioThreads} event loops. A new connection is first counted against the connection caps
+ * The Netty server on the transport asked for ({@link Transport}: native epoll when available and
+ * nothing else was asked, io_uring, or NIO) with {@code ioThreads} event loops. A new connection is first counted against the connection caps
  * ({@link ConnectionLimiter}) and reset at once when over one. Each connection's pipeline is:
  * first-byte timer (removed by the first bytes) → request deadline (raw bytes) → HTTP/1.1 request
  * decoder (header size limit; a fast path for whole claims and redemptions, {@link RequestDecoder})
@@ -39,21 +44,54 @@ public final class HttpServer implements AutoCloseable {
     private static final int MAX_INITIAL_LINE = 8192;
 
     private final ServerContext server;
-    private final boolean epoll;
+    private final Transport transport;
     private final EventLoopGroup workers;
     private final ChannelGroup channels = new DefaultChannelGroup("surge-http", GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
-    public HttpServer(ServerContext server, int ioThreads) {
+    public HttpServer(ServerContext server, int ioThreads, Transport asked) {
         this.server = server;
-        this.epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.transport = resolve(asked);
+        IoHandlerFactory io = switch (transport) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+            default -> NioIoHandler.newFactory();
+        };
         this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("surge-io", true), io);
+    }
+
+    /**
+     * AUTO is io_uring where the kernel allows it, else epoll where its native library loads, else
+     * NIO; a native transport asked for must load. io_uring first: one system call per loop
+     * iteration submits every read and write, where epoll costs one per socket operation plus the
+     * waits, about a fifth of the event loop's CPU per claim (docs/benchmarks.md).
+     */
+    static Transport resolve(Transport asked) {
+        return switch (asked) {
+            case AUTO -> IoUring.isAvailable() ? Transport.IO_URING : Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+            case EPOLL -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("--transport epoll: " + Epoll.unavailabilityCause());
+                }
+                yield Transport.EPOLL;
+            }
+            case IO_URING -> {
+                if (!IoUring.isAvailable()) {
+                    throw new IllegalStateException("--transport io_uring: " + IoUring.unavailabilityCause());
+                }
+                yield Transport.IO_URING;
+            }
+            case NIO -> Transport.NIO;
+        };
     }
 
     /** Binds and starts accepting; returns the bound address (the real port when 0 was asked). */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
-        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> type = switch (transport) {
+            case EPOLL -> EpollServerSocketChannel.class;
+            case IO_URING -> IoUringServerSocketChannel.class;
+            default -> NioServerSocketChannel.class;
+        };
         HttpDecoderConfig codec = new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_INITIAL_LINE)
             .setMaxHeaderSize(server.maxHeader)
@@ -114,8 +152,9 @@ public final class HttpServer implements AutoCloseable {
         return true;
     }
 
-    public boolean epoll() {
-        return epoll;
+    /** The transport in use (never AUTO). */
+    public Transport transport() {
+        return transport;
     }
 
     /** The event loops, shared with outbound clients (the supplier connections). */
@@ -125,7 +164,11 @@ public final class HttpServer implements AutoCloseable {
 
     /** The socket channel type of outbound connections on {@link #workers()}. */
     public Class<? extends Channel> clientChannelType() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (transport) {
+            case EPOLL -> EpollSocketChannel.class;
+            case IO_URING -> IoUringSocketChannel.class;
+            default -> NioSocketChannel.class;
+        };
     }
 
     /** Stops accepting connections; open ones carry on. */

@@ -48,6 +48,18 @@ class ConfigurationTest {
     }
 
     @Test
+    void transportIsAutoUnlessAskedAndOnlyAKnownOne() {
+        assertEquals(Transport.AUTO, Configuration.from(new String[0], env()).conclude().transport());
+        assertEquals(Transport.IO_URING, Configuration.from(new String[] {"--transport", "io_uring"}, env())
+            .conclude().transport());
+        assertEquals(Transport.NIO, Configuration.from(new String[0], env("SURGE_TRANSPORT", "nio")).conclude()
+            .transport());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+            () -> Configuration.from(new String[] {"--transport", "kqueue"}, env()).conclude());
+        assertTrue(e.getMessage().contains("--transport"), e.getMessage());
+    }
+
+    @Test
     void defaultsVariablesAndFlagsInThatOrder() {
         Configuration c = Configuration.from(new String[0], env()).conclude();
         assertEquals(8080, c.port());
@@ -235,7 +247,7 @@ class ConfigurationTest {
         // operators' deployments set these names; the enum derives them from the flags
         assertEquals(java.util.List.of("SURGE_HOST", "SURGE_PORT", "SURGE_DATA_DIR", "SURGE_DURABILITY", "SURGE_DEMO",
                 "SURGE_RING_SIZE", "SURGE_EXPECTED_USERS", "SURGE_IDEMPOTENCY_WINDOW_MINUTES", "SURGE_WAIT_STRATEGY",
-                "SURGE_ENGINE_THREAD", "SURGE_IO_THREADS",
+                "SURGE_ENGINE_THREAD", "SURGE_TRANSPORT", "SURGE_IO_THREADS",
                 "SURGE_TRUSTED_PROXIES", "SURGE_RATE_LIMIT",
                 "SURGE_RATE_BURST", "SURGE_MAX_BODY", "SURGE_MAX_HEADER_SIZE", "SURGE_REQUEST_TIMEOUT_MS",
                 "SURGE_IDLE_TIMEOUT_MS", "SURGE_MAX_PIPELINED", "SURGE_MAX_CONNECTIONS",

@@ -92,8 +92,11 @@ public final class JournalCli implements Runnable {
         System.exit(code);
     }
 
-    /** Runs one command line; returns the exit code. Tests call this with their own streams and environment. */
-    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    /**
+     * Runs one command line; returns the exit code. Tests call this with their own streams and
+     * environment (also other modules' tests: a cluster member's journal is checked with it).
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         return run(args, out, err, env, JournalAccess::open);
     }
 
