@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * to whichever member leads next).
  *
  * <p>Threading: {@link #publish} from any thread (each has its own writer and slot to write into);
- * answers are handed over on the client's one thread, which owns the slot and view they are read into.
+ * answers are handed over on the client's one thread, which owns the slot and view they are read
+ * into (under a lock it alone takes while it runs: once it is closed, the thread that closes it and
+ * any thread that still publishes answer with the same slot).
  */
 public final class ClusterEngine implements Engine, AutoCloseable {
     /** How long the client may be without a session before commands are refused rather than queued. */
@@ -117,7 +119,9 @@ public final class ClusterEngine implements Engine, AutoCloseable {
             if (rich instanceof NoAnswer) {
                 r = ResultCode.UNAVAILABLE;
             }
-            reply(answer, view, call, type, r, rich, buffer, replyLength);
+            synchronized (answer) { // the client's thread; also a closing or publishing thread once it is closed
+                reply(answer, view, call, type, r, rich, buffer, replyLength);
+            }
         }
     }
 
