@@ -27,6 +27,7 @@ import dev.surge.engine.state.Partners;
 import dev.surge.engine.state.PendingPage;
 import dev.surge.engine.state.PendingRefund;
 import dev.surge.engine.state.PendingRefundPage;
+import dev.surge.engine.state.RedeemerKey;
 import dev.surge.engine.state.StateMachine;
 import java.util.List;
 import java.util.function.Consumer;
@@ -136,14 +137,25 @@ class AnswerCodecTest {
         Partners p = d.machine.partners();
         Partners back = (Partners) roundTrip(CommandType.QUERY_PARTNERS, p);
         assertEquals(1, back.redeemers().size());
-        assertEquals(p.redeemers().get(0).redeemer(), back.redeemers().get(0).redeemer());
-        assertArrayEquals(p.redeemers().get(0).keyHash(), back.redeemers().get(0).keyHash());
-        assertEquals(p.redeemers().get(0).createdAt(), back.redeemers().get(0).createdAt());
+        assertSamePartners(p, back);
         assertEquals(List.of("spring", "sale"), back.redeemers().get(0).campaigns());
-        assertEquals(p.suppliers(), back.suppliers(), "secrets too");
-        assertEquals("acme-secret-acme-secret", back.suppliers().get(0).secret());
-        assertEquals(p.routes(), back.routes());
+        assertEquals("acme-secret-acme-secret", back.suppliers().get(0).secret(), "secrets too");
         assertEquals(List.of("acme"), back.routes().get("spring/topup"));
+    }
+
+    /** Field by field: a redeemer key's hash is an array, which a record compares by identity. */
+    private static void assertSamePartners(Partners expected, Partners actual) {
+        assertEquals(expected.redeemers().size(), actual.redeemers().size());
+        for (int i = 0; i < expected.redeemers().size(); i++) {
+            RedeemerKey e = expected.redeemers().get(i);
+            RedeemerKey a = actual.redeemers().get(i);
+            assertEquals(e.redeemer(), a.redeemer());
+            assertArrayEquals(e.keyHash(), a.keyHash());
+            assertEquals(e.createdAt(), a.createdAt());
+            assertEquals(e.campaigns(), a.campaigns());
+        }
+        assertEquals(expected.suppliers(), actual.suppliers());
+        assertEquals(expected.routes(), actual.routes());
     }
 
     /** The answer each query command leaves on the slot, straight from the engine's decide, has a wire form. */
@@ -167,7 +179,11 @@ class AnswerCodecTest {
             assertFalse(slot.answer == null, slot.type + " leaves an answer");
             Object back = roundTrip(slot.type, slot.answer);
             assertEquals(slot.answer.getClass(), back.getClass(), slot.type.name());
-            assertEquals(String.valueOf(slot.answer).length(), String.valueOf(back).length(), slot.type.name());
+            if (slot.answer instanceof Partners p) {
+                assertSamePartners(p, (Partners) back);
+            } else { // records print every field (risk rules too); none of these holds an array
+                assertEquals(slot.answer.toString(), back.toString(), slot.type.name());
+            }
         }
     }
 
