@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * torn or damaged tail was cut off) is filled again from the log. A journal that ends before the
  * state the member starts from (a member rebuilt from another member's snapshot, a journal
  * deleted) cannot be filled: the member then writes no journal and says so; the operator copies a
- * journal from another member (docs/cluster.md).
+ * journal from another member (docs/cluster.md, "When a member cannot write its journal").
  *
  * <p>A journal that fails is not the member's problem to decide on: the member goes on deciding
  * (the log has every command) and writes no more journal until it restarts. It says so where an
@@ -44,7 +44,7 @@ final class MemberJournal implements AutoCloseable {
     private static final String AFTER_RUNNING_FAILURE = ": this member goes on deciding but writes no more journal. "
         + "Fix the cause (disk space, the directory), then restart this member: it fills its journal again from the "
         + "log, or, when a snapshot was taken since, says at start how to copy another member's journal "
-        + "(docs/cluster.md, \"Each member's journal\")";
+        + "(docs/cluster.md, \"When a member cannot write its journal\")";
 
     private final Path dataDir;
     private final CodeCipher cipher;
@@ -96,16 +96,17 @@ final class MemberJournal implements AutoCloseable {
     }
 
     /**
-     * What to do when this member cannot write the journal it has (docs/cluster.md, "Each
-     * member's journal"): continue a copy of another member's, taken while that member is stopped
+     * What to do when this member cannot write the journal it has (docs/cluster.md, "When a
+     * member cannot write its journal"): continue a copy of another member's, taken while that member is stopped
      * (a running member's journal may be mid-write, its write lock held) and with a majority running.
      */
     private String copyAnother() {
         Path dir = JournalFiles.journalDir(dataDir);
         Path copy = dir.resolveSibling(dir.getFileName() + ".copy");
-        return "To repair it: stop one other member (the rest of the cluster goes on), copy its DIR/journal here as "
-            + copy + " and start it again; then stop this member, move " + dir + " aside, rename " + copy + " to "
-            + dir + " and start this member: it continues that journal (docs/cluster.md, \"Each member's journal\")";
+        return "To repair it, with every member up: stop one other member (the rest of the cluster goes on), copy "
+            + "its DIR/journal here as " + copy + " and start it again; then stop this member, move " + dir + " aside, "
+            + "rename " + copy + " to " + dir + " and start this member: it continues that journal (docs/cluster.md, "
+            + "\"When a member cannot write its journal\")";
     }
 
     /** Appends the slot's event unless the journal holds it already (or there is none). */

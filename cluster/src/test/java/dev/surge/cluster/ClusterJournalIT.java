@@ -138,6 +138,8 @@ class ClusterJournalIT {
             for (int i = 0; i < first.size(); i++) {
                 assertArrayEquals(first.get(i), repaired.get(i), "event " + (i + 1));
             }
+            MemberJournals.Verified verified = MemberJournals.verify(cluster.dir(member));
+            assertEquals(0, verified.exitCode(), verified.output());
         }
     }
 }
