@@ -67,6 +67,6 @@ class BenchmarkHarnessIT {
         } finally {
             System.clearProperty(RecoveryBenchmark.JOURNALS_PROPERTY);
         }
-        assertTrue(Files.exists(out.resolve("recovery-5000").resolve("complete")));
+        assertTrue(Files.exists(out.resolve("recovery-v2-5000").resolve("complete"))); // RecoveryBenchmark's directory
     }
 }

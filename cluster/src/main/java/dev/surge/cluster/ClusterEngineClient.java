@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -83,6 +84,8 @@ public final class ClusterEngineClient implements AutoCloseable {
     private final AtomicLong correlations = new AtomicLong(1);
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong sessions = new AtomicLong();
+    /** Commands handed to {@link #send} and not answered yet. */
+    private final AtomicInteger unanswered = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -156,6 +159,7 @@ public final class ClusterEngineClient implements AutoCloseable {
             handler.onAnswer(ResultCode.UNAVAILABLE, reply, 0);
             return id;
         }
+        unanswered.incrementAndGet();
         inbox.add(new InFlight(id, message, handler));
         LockSupport.unpark(thread);
         return id;
@@ -180,6 +184,11 @@ public final class ClusterEngineClient implements AutoCloseable {
     /** Commands sent again so far (leader changes, lost sessions, late answers). */
     public long resent() {
         return resent.get();
+    }
+
+    /** Commands sent and not answered yet (any thread). */
+    public int inFlight() {
+        return unanswered.get();
     }
 
     /** Sessions opened so far (1 until the first reconnection). */
@@ -314,6 +323,7 @@ public final class ClusterEngineClient implements AutoCloseable {
             return; // a second answer to a command that was sent twice
         }
         f.answered = true;
+        unanswered.decrementAndGet();
         if (id == answeredBelow) {
             do {
                 answeredBelow++;
