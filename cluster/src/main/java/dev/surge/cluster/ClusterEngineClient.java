@@ -93,7 +93,8 @@ public final class ClusterEngineClient implements AutoCloseable {
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
-    private final AtomicInteger waiting = new AtomicInteger();
+    /** Commands handed to {@link #send} and not answered yet. */
+    private final AtomicInteger unanswered = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
     /** System.nanoTime() since which the client has had no session; 0 while it has one. */
@@ -170,7 +171,7 @@ public final class ClusterEngineClient implements AutoCloseable {
             handler.onAnswer(ResultCode.UNAVAILABLE, reply, 0, 0);
             return id;
         }
-        waiting.incrementAndGet();
+        unanswered.incrementAndGet();
         sent.incrementAndGet();
         inbox.add(new InFlight(id, message, handler));
         LockSupport.unpark(thread);
@@ -200,6 +201,11 @@ public final class ClusterEngineClient implements AutoCloseable {
         return resent.get();
     }
 
+    /** Commands sent and not answered yet (any thread). */
+    public int inFlight() {
+        return unanswered.get();
+    }
+
     /** Sessions opened so far (1 until the first reconnection). */
     public long sessions() {
         return sessions.get();
@@ -208,11 +214,6 @@ public final class ClusterEngineClient implements AutoCloseable {
     /** Commands handed to {@link #send} so far. */
     public long sent() {
         return sent.get();
-    }
-
-    /** Commands sent and not answered yet (from any thread: a gateway's overload check). */
-    public int inFlight() {
-        return waiting.get();
     }
 
     /** Whether the client has a session with the cluster now (it may still be waiting for a new leader). */
@@ -367,7 +368,7 @@ public final class ClusterEngineClient implements AutoCloseable {
             return; // a second answer to a command that was sent twice
         }
         f.answered = true;
-        waiting.decrementAndGet();
+        unanswered.decrementAndGet();
         if (id == answeredBelow) {
             do {
                 answeredBelow++;

@@ -56,8 +56,10 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode launchMember(NodeSettings settings, CodeCipher cipher, StateConfig config,
                                            DeliverySettings delivery, Runnable onTerminate) {
+        // an ex-leader's records are answered once the next leader is elected and decides them: the cluster
+        // gives a silent client's session this long, and so does the ex-leader's client its answers
         LeaderDispatch dispatch = new LeaderDispatch(delivery, ClusterEngineClient.Settings.of(settings.members(),
-            settings.members().host(settings.id()), settings.aeronDir()));
+            settings.members().host(settings.id()), settings.aeronDir()), settings.sessionTimeout());
         try {
             return launch(settings, new SurgeClusteredService(cipher, config, new MemberJournal(settings.dir(), cipher),
                 dispatch), onTerminate);

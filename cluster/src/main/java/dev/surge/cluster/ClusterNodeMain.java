@@ -25,11 +25,13 @@ import picocli.CommandLine.Option;
         "",
         "Each member writes the events it decides to DIR/journal, in the single",
         "gateway's journal format: scripts/journal dump|stats|verify|replay",
-        "--data-dir DIR reads it. The leader delivers recharges to suppliers and",
-        "refunds to payment providers (the --delivery-* flags, as the gateway's);",
-        "followers call no supplier. Unpaid orders expire at their payBy by a",
-        "cluster timer. A command a client sends again is answered with its first",
-        "answer (docs/cluster.md, \"Commands sent again\").",
+        "--data-dir DIR reads it. A member that cannot write it goes on deciding and",
+        "logs an ERROR starting JOURNAL FAILED that says what to do (grep for it).",
+        "The leader delivers recharges to suppliers and refunds to payment providers",
+        "(the --delivery-* flags, as the gateway's); followers call no supplier.",
+        "Unpaid orders expire at their payBy by a cluster timer. A command a client",
+        "sends again is answered with its first answer (docs/cluster.md, \"Commands",
+        "sent again\").",
         "",
         "Each member takes five consecutive UDP ports from its own: ingress (clients),",
         "consensus, log, catch-up, archive. SURGE_CODE_KEY must be set, the same on",
@@ -80,7 +82,9 @@ public final class ClusterNodeMain implements Callable<Integer> {
     long heartbeatTimeoutMs;
 
     @Option(names = "--session-timeout-ms", paramLabel = "MS", defaultValue = "10000",
-        description = "How long a silent client keeps its session (default: ${DEFAULT-VALUE}).")
+        description = "How long a silent client keeps its session; also how long a member that no longer leads "
+            + "waits for the answers to its dispatchers' records before it closes their client "
+            + "(default: ${DEFAULT-VALUE}).")
     long sessionTimeoutMs;
 
     @Option(names = "--idempotency-window-minutes", paramLabel = "M", defaultValue = "1440",

@@ -15,10 +15,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SystemEpochClock;
@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * requests harmless. On losing leadership the term's agents stop (requests out are abandoned: the
  * next leader resumes them).
  *
+ * <p>The member's own client is opened when it starts leading and closed once it no longer leads
+ * and the records it had out are answered (or {@code answersWait} has passed): an idle client
+ * costs about 2% of a core (docs/cluster.md), and most members lead now and then.
+ *
  * <p>Threading: {@link #lead}, {@link #follow}, {@link #contextOf} and {@link #onDecided} on the
  * clustered service's thread, never blocking it; starting and stopping a term runs on
  * {@code surge-leader}, the agents on {@code surge-dispatch}, HTTP on {@code surge-supplier-io}.
@@ -49,31 +53,40 @@ final class LeaderDispatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderDispatch.class);
     /** One event loop: supplier requests are asynchronous, and a member's cores belong to the log. */
     private static final int IO_THREADS = 1;
+    /** How often a retiring client is checked for answers still out. */
+    private static final long RETIRE_POLL_MS = 100;
 
     private final DeliverySettings settings;
     private final ClusterEngineClient.Settings clientSettings;
     private final EventLoopGroup io;
     private final DefaultEventExecutor dispatcher;
-    private final ExecutorService control;
+    private final ScheduledThreadPoolExecutor control;
+    private final long answersWaitNs;
     private final DeliveryMetrics deliveryMetrics = new DeliveryMetrics();
     private final RefundMetrics refundMetrics = new RefundMetrics();
-    /** Opened on the first leadership, on the member's own media driver; kept until close. */
+    /** Opened when a term starts, on the member's own media driver; closed after it ({@link #retire}). */
     private volatile ClusterEngineClient client;
     private volatile long leaderships;
     /** The current leadership's agents; service thread only. */
     private Term term;
+    /** The term whose agents run; {@code surge-leader} only. */
+    private Term running;
 
     /**
      * {@code clientSettings}: how the member's own client reaches the cluster (its ingress
-     * endpoints, this member's host for answers, the member's media driver directory).
+     * endpoints, this member's host for answers, the member's media driver directory);
+     * {@code answersWait}: how long, after it stops leading, the client waits for the answers to
+     * the records it had out before it closes anyway.
      */
-    LeaderDispatch(DeliverySettings settings, ClusterEngineClient.Settings clientSettings) {
+    LeaderDispatch(DeliverySettings settings, ClusterEngineClient.Settings clientSettings, Duration answersWait) {
         this.settings = settings.validated();
         this.clientSettings = clientSettings;
+        this.answersWaitNs = answersWait.toNanos();
         this.io = new MultiThreadIoEventLoopGroup(IO_THREADS, new DefaultThreadFactory("surge-supplier-io", true),
             NioIoHandler.newFactory());
         this.dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
-        this.control = Executors.newSingleThreadExecutor(new DefaultThreadFactory("surge-leader", true));
+        this.control = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("surge-leader", true));
+        control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending retire: close() closes
     }
 
     /** This member leads from now on: a new term's agents, on the state as it is now (service thread). */
@@ -89,18 +102,66 @@ final class LeaderDispatch implements AutoCloseable {
         onControl(() -> {
             try {
                 t.start(client());
+                running = t;
             } catch (RuntimeException e) {
                 LOG.error("deliveries and refunds could not start on this member; they resume on the next leader", e);
             }
         });
     }
 
-    /** This member no longer leads: the term's agents stop (service thread; they stop on {@code surge-leader}). */
+    /**
+     * This member no longer leads: the term's agents stop, then the client retires (service
+     * thread; both on {@code surge-leader}).
+     */
     void follow() {
         Term t = term;
         term = null;
         if (t != null) {
-            onControl(t::stop);
+            onControl(() -> {
+                t.stop();
+                running = null;
+                ClusterEngineClient c = client;
+                if (c != null) {
+                    retire(c, System.nanoTime(), c.inFlight());
+                }
+            });
+        }
+    }
+
+    /**
+     * On {@code surge-leader}: closes the client of a member that no longer leads (since
+     * {@code sinceNs}, with {@code outThen} records out) once the records it had out are answered, or
+     * after {@code answersWait}; a member that leads again keeps it.
+     *
+     * <p>Closing it with records unanswered loses none: such a record is in the log (decided on
+     * every member, answered or not) or it is not, and then its recharge is still PENDING, or its
+     * refund owed, in the state, which the next leader reads back when its term starts and resumes,
+     * asking first where a request may have landed (docs/cluster.md, "Deliveries and refunds on
+     * the leader"; docs/delivery.md, "Bounded, and nothing lost").
+     */
+    private void retire(ClusterEngineClient c, long sinceNs, int outThen) {
+        if (running != null || client != c) {
+            return; // leading again, or closed already
+        }
+        int out = c.inFlight();
+        long waitedNs = System.nanoTime() - sinceNs;
+        if (out > 0 && waitedNs < answersWaitNs) {
+            try {
+                control.schedule(() -> retire(c, sinceNs, outThen), RETIRE_POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing: close() closes the client
+            }
+            return;
+        }
+        client = null;
+        c.close(); // answers UNAVAILABLE what is still out
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(waitedNs);
+        if (out == 0) {
+            LOG.info("closed this member's own cluster client: no longer the leader, every record it sent answered "
+                + "({} were out when it stopped leading, the last answered within {} ms)", outThen, waitedMs);
+        } else {
+            LOG.info("closed this member's own cluster client: no longer the leader, {} of its records unanswered "
+                + "after {} ms; what they settle the next leader reads back from the state", out, waitedMs);
         }
     }
 
@@ -170,6 +231,10 @@ final class LeaderDispatch implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         CloseHelper.quietClose(client);
+        client = null;
+        LOG.info("dispatchers closed: {} leaderships, {} supplier requests, {} recharges delivered, {} refunds "
+            + "settled since this member started", leaderships, deliveryMetrics.requests(), deliveryMetrics.delivered(),
+            refundMetrics.refunded() + refundMetrics.failed());
         dispatcher.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

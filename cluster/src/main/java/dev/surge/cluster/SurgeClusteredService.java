@@ -238,7 +238,7 @@ public final class SurgeClusteredService implements ClusteredService {
         }
         asked.complete(new NodeState(cluster.memberId(), cluster.role().name(), commands, machine.lastSequence(),
             machine.lastTimestamp(), machine.digest(), snapshots, restoredAt, journal == null ? -1 : journal.lastSequence(),
-            window.size(), window.digest(), resends));
+            journal == null ? null : journal.failure(), window.size(), window.digest(), resends));
         return 1;
     }
 

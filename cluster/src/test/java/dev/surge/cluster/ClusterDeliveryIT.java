@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterDeliveryIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String SECRET = "supplier-secret-for-tests";
-    private static final int USERS = 240;
+    static final String SECRET = "supplier-secret-for-tests";
+    static final int USERS = 240;
 
     @Test
     void theNextLeaderResumesDeliveriesAndEveryAccountIsRechargedOnce(@TempDir Path dir) throws Exception {
@@ -106,7 +106,8 @@ class ClusterDeliveryIT {
         }
     }
 
-    private static void rechargeCampaign(ClusterCalls admin) {
+    /** Campaign {@code vip}, SKU {@code month}: a direct recharge at {@code sim-a}, stock for every user. */
+    static void rechargeCampaign(ClusterCalls admin) {
         CampaignSpec spec = EngineDriver.campaign("vip", 1);
         CampaignSpec.SkuSpec month = EngineDriver.sku(spec, "month", SkuKind.DIRECT_RECHARGE);
         month.stock = USERS;
@@ -127,7 +128,7 @@ class ClusterDeliveryIT {
         return reply.view().orderId();
     }
 
-    private static void awaitApplied(SupplierSimulator supplier, long n) {
+    static void awaitApplied(SupplierSimulator supplier, long n) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (supplier.applied() < n) {
             assertTrue(System.nanoTime() < deadline, "only " + supplier.applied() + " recharges applied");
@@ -146,7 +147,7 @@ class ClusterDeliveryIT {
     }
 
     /** Waits until the state says every grant's recharge is DELIVERED; returns when (nanoTime). */
-    private static long awaitDelivered(ClusterCalls calls, List<String> grants) {
+    static long awaitDelivered(ClusterCalls calls, List<String> grants) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (String grant : grants) {
             while (true) {

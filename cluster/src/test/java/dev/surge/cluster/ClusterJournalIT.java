@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every member writes the events it decides to its own journal ({@code DIR/journal}): after
  * restarts (from the log, from a snapshot), a journal that lost its end behind a damaged record
  * and a member rebuilt from an empty directory, the three journals hold the same events, one each per event of the state,
- * and {@code scripts/journal verify} passes on each.
+ * and {@code scripts/journal verify} passes on each. A journal a member can no longer write is in
+ * its state with what to do, and doing that repairs it.
  */
 class ClusterJournalIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -76,6 +78,68 @@ class ClusterJournalIT {
                 assertEquals(0, verified.exitCode(), verified.output());
                 assertTrue(verified.output().contains("OK: no violations"), verified.output());
             }
+        }
+    }
+
+    @Test
+    void aJournalThatFailsIsInTheMembersStateAndACopyOfAnotherMembersRepairsIt(@TempDir Path dir) throws Exception {
+        try (TestCluster cluster = TestCluster.start(dir.resolve("cluster"), 3)) {
+            int leader = cluster.awaitLeader(WAIT);
+            ClusterCalls calls = new ClusterCalls(cluster.client("a"));
+            calls.codeCampaign("spring", 2, 400);
+            ClusterRecoveryIT.workload(calls, "w", 40);
+            int member = (leader + 1) % cluster.size();
+            int other = (leader + 2) % cluster.size();
+
+            // its journal directory taken away while it runs: the sync before the next snapshot fails
+            Path journal = cluster.dir(member).resolve("journal");
+            Files.move(journal, dir.resolve("taken"));
+            cluster.snapshot(WAIT);
+            NodeState failed = cluster.probe(member);
+            assertTrue(failed.journalFailed());
+            assertTrue(failed.journalFailure().startsWith("the journal " + journal + " failed syncing before a "
+                + "snapshot"), failed.journalFailure());
+            assertEquals(-1, failed.journalSequence());
+            assertEquals(null, cluster.probe(other).journalFailure());
+            ClusterRecoveryIT.workload(calls, "v", 20); // it goes on deciding
+            long snapshotAt = failed.lastSequence();
+            assertEquals(cluster.awaitSameState(snapshotAt + 1, WAIT).digest(), cluster.probe(member).digest());
+
+            // restarted, it starts from its snapshot with an empty journal: it says so, and what to do
+            cluster.kill(member);
+            cluster.start(member);
+            cluster.awaitSameState(snapshotAt + 1, WAIT);
+            String failure = cluster.probe(member).journalFailure();
+            assertTrue(failure.startsWith("the journal " + journal + " ends at event 0 but this member's state starts "
+                + "at event " + snapshotAt + " (its snapshot)"), failure);
+            Path copy = journal.resolveSibling("journal.copy");
+            assertTrue(failure.contains("copy its DIR/journal here as " + copy), failure);
+
+            // what it says: another member's journal copied while that member is stopped, then continued
+            cluster.kill(other);
+            MemberJournals.copy(cluster.dir(other), copy);
+            cluster.start(other);
+            cluster.awaitSameState(snapshotAt + 1, WAIT);
+            cluster.kill(member);
+            Files.move(journal, journal.resolveSibling("journal.short"));
+            Files.move(copy, journal);
+            cluster.start(member);
+            ClusterRecoveryIT.workload(calls, "u", 20);
+            NodeState last = cluster.awaitSameState(snapshotAt + 1, WAIT);
+            for (int id = 0; id < cluster.size(); id++) {
+                NodeState state = cluster.probe(id);
+                assertEquals(null, state.journalFailure(), "member " + id);
+                assertEquals(last.lastSequence(), state.journalSequence(), "member " + id + "'s journal");
+            }
+            cluster.killAll();
+            List<byte[]> first = MemberJournals.events(cluster.dir(leader), cluster.cipher);
+            List<byte[]> repaired = MemberJournals.events(cluster.dir(member), cluster.cipher);
+            assertEquals(last.lastSequence(), repaired.size(), "one record per event, from event 1");
+            for (int i = 0; i < first.size(); i++) {
+                assertArrayEquals(first.get(i), repaired.get(i), "event " + (i + 1));
+            }
+            MemberJournals.Verified verified = MemberJournals.verify(cluster.dir(member));
+            assertEquals(0, verified.exitCode(), verified.output());
         }
     }
 }

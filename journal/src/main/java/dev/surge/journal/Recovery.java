@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A bad record stops recovery with a {@link CorruptJournalException} naming its Chronicle
  * index and event sequence, unless it is a damaged tail (nothing valid after it: a torn write,
- * or a damaged end) and {@link #truncateCorruptTail(boolean)} is set: then the tail is cut off
+ * or a damaged end) and cutting one is allowed ({@link #truncateCorruptTail(boolean)}, or
+ * {@link #cutDamagedTail(String)} by a caller that refills what is cut): then the tail is cut off
  * by {@link TailTruncator} (the original journal is kept aside) and recovery completes with the
  * events before it. Damage with valid records after it is never cut automatically, and neither
  * is an event that fails decryption (most likely the wrong {@code SURGE_CODE_KEY}).
@@ -96,7 +97,8 @@ public final class Recovery {
     private final Path dataDir;
     private final CodeCipher cipher;
     private final SnapshotStore snapshots;
-    private boolean truncateCorruptTail;
+    /** Why a damaged tail may be cut, as the warning says it; null: it may not. */
+    private String cutBecause;
     private ProgressListener progress = events -> { };
     private long progressEvery = 1_000_000;
     private Clock clock = Clock.systemUTC();
@@ -111,9 +113,18 @@ public final class Recovery {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     }
 
-    /** Cut a damaged tail off instead of stopping ({@code --truncate-corrupt-tail}). */
+    /** Cut a damaged tail off instead of stopping, as the gateway's {@code --truncate-corrupt-tail} asks. */
     public Recovery truncateCorruptTail(boolean truncate) {
-        this.truncateCorruptTail = truncate;
+        this.cutBecause = truncate ? "as asked (--truncate-corrupt-tail)" : null;
+        return this;
+    }
+
+    /**
+     * Cut a damaged tail off instead of stopping, for a caller that has no such flag:
+     * {@code because} says why in the warning (a cluster member: the replicated log refills it).
+     */
+    public Recovery cutDamagedTail(String because) {
+        this.cutBecause = Objects.requireNonNull(because, "because");
         return this;
     }
 
@@ -224,13 +235,13 @@ public final class Recovery {
                 + "acknowledged events after it). Restore the journal from a backup or replica, or inspect it with "
                 + "`scripts/journal verify --data-dir " + dataDir + "`.", bad, false);
         }
-        if (!truncateCorruptTail) {
+        if (cutBecause == null) {
             throw new CorruptJournalException("Recovery stopped: " + where + "Nothing valid follows it, so it is a "
                 + "torn or damaged tail. Start with --truncate-corrupt-tail to discard " + bad.recordsToDiscard()
                 + " record(s) from index " + BadRecord.describeIndex(bad.index()) + "; the original is kept at "
                 + TailTruncator.asidePattern(dataDir) + ".", bad, true);
         }
-        LOG.warn("cutting the damaged journal tail as asked (--truncate-corrupt-tail): {}", bad);
+        LOG.warn("cutting the damaged journal tail {}: {}", cutBecause, bad);
     }
 
     /** Applies events to the machine; one per replay attempt. */

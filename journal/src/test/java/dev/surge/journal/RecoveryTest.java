@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.surge.engine.EngineDriver;
 import dev.surge.engine.event.EventType;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class RecoveryTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T20:00:05Z"), ZoneOffset.UTC);
@@ -207,6 +212,29 @@ class RecoveryTest {
         Recovery.Result r = recovery().truncateCorruptTail(true).run();
         assertEquals(digestAt(n - 1), r.machine().digest());
         assertEquals(n - 1, r.report().lastSequence());
+    }
+
+    @Test
+    void theWarningAboutACutTailSaysWhyInTheCallersWords() throws IOException {
+        int n = live.events.size();
+        journal(n);
+        damageOnDisk(n);
+        Logger log = (Logger) LoggerFactory.getLogger(Recovery.class);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            Recovery.Result r = recovery().cutDamagedTail("(the replicated log refills it)").run();
+            assertEquals(n - 1, r.report().lastSequence());
+        } finally {
+            log.detachAppender(seen);
+        }
+        List<String> warnings = seen.list.stream().filter(e -> e.getLevel() == Level.WARN)
+            .map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("cutting the damaged journal tail (the replicated log refills it): "),
+            warnings.get(0));
+        assertFalse(warnings.get(0).contains("--truncate-corrupt-tail"), "a flag this caller does not have");
     }
 
     @Test
