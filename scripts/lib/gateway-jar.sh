@@ -13,14 +13,15 @@
 #  - SIMULATOR_CLASSPATH is simulator/target/surge-simulator-<version>.jar plus simulator/target/lib/*.
 #  - Rebuilt (mvn -q -B -ntp -DskipTests -pl gateway,simulator -am package) when a jar or lib/ is
 #    missing, or when a pom, jvm.properties or any main source of engine, journal, delivery,
-#    gateway or simulator is newer than the gateway's jar. The build's output goes to stderr.
+#    cluster (the gateway's client of a cluster, --engine cluster), gateway or simulator is newer
+#    than the gateway's jar. The build's output goes to stderr.
 
 SURGE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=jvm-args.sh
 source "$SURGE_ROOT/scripts/lib/jvm-args.sh"   # sets SURGE_JVM_ARGS from jvm.properties
 
 _surge_caller="$(basename "$0")"
-_surge_modules=(engine journal delivery gateway simulator)
+_surge_modules=(engine journal delivery cluster gateway simulator)
 
 # The module's own jar in <module>/target (not sources or tests), or nothing.
 _surge_jar() {

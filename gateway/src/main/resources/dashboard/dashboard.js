@@ -180,8 +180,9 @@
       engine.className = 'pill bad';
       setText(engine, 'HALTED');
       banner.className = 'banner bad';
-      setText(banner, 'The engine has halted and accepts nothing: ' + f.haltReason
-        + '. Restart Surge to recover from the journal.');
+      setText(banner, f.cluster
+        ? 'The cluster takes no commands: ' + f.haltReason + '. Claims are answered UNAVAILABLE until it is back.'
+        : 'The engine has halted and accepts nothing: ' + f.haltReason + '. Restart Surge to recover from the journal.');
       banner.hidden = false;
     } else {
       engine.className = 'pill good';
@@ -189,8 +190,18 @@
       banner.hidden = true;
     }
     const e = f.engine;
-    setText($('ring'), e ? num(e.ringDepth) + ' / ' + num(e.ringCapacity) : '–');
-    setText($('journal-lag'), e ? num(e.journalLag) : '–');
+    if (f.cluster) {
+      // in front of a cluster there is no ring or journal here: its client's commands instead
+      setText($('ring-name'), 'in flight');
+      $('ring-stat').title = 'Commands sent to the cluster and not answered yet / most allowed';
+      setText($('ring'), e ? num(e.inFlight) + ' / ' + num(e.maxInFlight) : '–');
+      setText($('lag-name'), 'resent');
+      $('lag-stat').title = 'Commands sent to the cluster again (leader changes, lost sessions)';
+      setText($('journal-lag'), e ? num(e.resent) : '–');
+    } else {
+      setText($('ring'), e ? num(e.ringDepth) + ' / ' + num(e.ringCapacity) : '–');
+      setText($('journal-lag'), e ? num(e.journalLag) : '–');
+    }
     const c = f.latency.claim;
     setText($('lat-p50'), c.count ? micros(c.p50) : '–');
     setText($('lat-p99'), c.count ? micros(c.p99) : '–');

@@ -80,7 +80,7 @@ public final class ClusterDeliveryThroughput {
         for (int n = 0; n < recharges; n++) {
             window.acquire();
             sale.rechargeClaim(slot, n);
-            client.send(slot, (result, reply, length) -> window.release());
+            client.send(slot, (result, reply, replyLength, answerLength) -> window.release());
         }
         window.acquire(64); // every claim answered: all PENDING, waiting for their supplier
         window.release(64);

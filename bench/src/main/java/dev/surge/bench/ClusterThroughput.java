@@ -86,7 +86,7 @@ public final class ClusterThroughput {
             sale.rechargeClaim(slot, n);
             long sent = System.nanoTime();
             boolean measured = n >= warmup;
-            client.send(slot, (result, reply, length) -> {
+            client.send(slot, (result, reply, replyLength, answerLength) -> {
                 if (measured) {
                     latency.recordValue(Math.min(System.nanoTime() - sent, latency.getHighestTrackableValue()));
                 }

@@ -43,7 +43,8 @@ final class AnswerWindow {
     private static final int FIRST_CAPACITY = 64;
     private static final Set<CommandType> QUERIES = EnumSet.of(CommandType.QUERY_GRANT,
         CommandType.QUERY_USER_GRANTS, CommandType.QUERY_CAMPAIGNS, CommandType.QUERY_BLOCKLIST,
-        CommandType.QUERY_PENDING_DELIVERIES, CommandType.QUERY_ORDER, CommandType.QUERY_PENDING_REFUNDS);
+        CommandType.QUERY_PENDING_DELIVERIES, CommandType.QUERY_ORDER, CommandType.QUERY_PENDING_REFUNDS,
+        CommandType.QUERY_PARTNERS);
 
     private final Long2ObjectHashMap<Client> clients = new Long2ObjectHashMap<>();
     private long lastSweep;

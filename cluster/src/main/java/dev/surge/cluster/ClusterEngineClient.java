@@ -52,12 +52,20 @@ public final class ClusterEngineClient implements AutoCloseable {
     /** Receives the answer to one command, on the client's thread: copy what is needed, never block. */
     @FunctionalInterface
     public interface AnswerHandler {
-        /** {@code reply} holds the engine's reply bytes (a {@code ReplyView} reads them) at 0 to {@code length}. */
-        void onAnswer(ResultCode result, DirectBuffer reply, int length);
+        /**
+         * {@code buffer} holds the engine's reply bytes (a {@code ReplyView} reads them) at 0 to
+         * {@code replyLength}, then a query's rich answer ({@link AnswerCodec}), {@code answerLength}
+         * bytes (0 when none).
+         */
+        void onAnswer(ResultCode result, DirectBuffer buffer, int replyLength, int answerLength);
     }
 
-    /** An answer copied out, for callers that want a future. */
-    public record Answer(ResultCode result, byte[] reply) {
+    /** An answer copied out, for callers that want a future: the reply's bytes and the rich answer's. */
+    public record Answer(ResultCode result, byte[] reply, byte[] answer) {
+        /** The rich answer decoded ({@link AnswerCodec#read}), or null when there is none. */
+        public Object decoded() {
+            return AnswerCodec.read(new UnsafeBuffer(answer), 0, answer.length);
+        }
     }
 
     /**
@@ -84,10 +92,14 @@ public final class ClusterEngineClient implements AutoCloseable {
     private final AtomicLong correlations = new AtomicLong(1);
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
     /** Commands handed to {@link #send} and not answered yet. */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
+    /** System.nanoTime() since which the client has had no session; 0 while it has one. */
+    private volatile long sessionlessSince = System.nanoTime();
+    private volatile int leader = -1;
 
     // client thread only
     private final Long2ObjectHashMap<InFlight> inFlight = new Long2ObjectHashMap<>();
@@ -156,10 +168,11 @@ public final class ClusterEngineClient implements AutoCloseable {
         ClusterWire.writeCommand(message, clientId, id, slot.type, slot.command, slot.commandLength);
         beforeSend.accept(id);
         if (!running) {
-            handler.onAnswer(ResultCode.UNAVAILABLE, reply, 0);
+            handler.onAnswer(ResultCode.UNAVAILABLE, reply, 0, 0);
             return id;
         }
         unanswered.incrementAndGet();
+        sent.incrementAndGet();
         inbox.add(new InFlight(id, message, handler));
         LockSupport.unpark(thread);
         return id;
@@ -168,10 +181,12 @@ public final class ClusterEngineClient implements AutoCloseable {
     /** {@link #send} with the answer copied into a future. */
     public CompletableFuture<Answer> send(CommandSlot slot) {
         CompletableFuture<Answer> future = new CompletableFuture<>();
-        send(slot, (result, buffer, length) -> {
-            byte[] bytes = new byte[length];
+        send(slot, (result, buffer, replyLength, answerLength) -> {
+            byte[] bytes = new byte[replyLength];
             buffer.getBytes(0, bytes);
-            future.complete(new Answer(result, bytes));
+            byte[] answer = new byte[answerLength];
+            buffer.getBytes(replyLength, answer);
+            future.complete(new Answer(result, bytes, answer));
         });
         return future;
     }
@@ -194,6 +209,32 @@ public final class ClusterEngineClient implements AutoCloseable {
     /** Sessions opened so far (1 until the first reconnection). */
     public long sessions() {
         return sessions.get();
+    }
+
+    /** Commands handed to {@link #send} so far. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Whether the client has a session with the cluster now (it may still be waiting for a new leader). */
+    public boolean connected() {
+        return sessionlessSince == 0;
+    }
+
+    /** How long the client has been without a session, in nanoseconds; 0 while it has one. */
+    public long sessionlessNanos() {
+        long since = sessionlessSince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
+    }
+
+    /** The member that led when the client last heard, or -1 before the first session. */
+    public int leaderMemberId() {
+        return leader;
+    }
+
+    /** Whether {@link #close} has been called. */
+    public boolean closed() {
+        return !running;
     }
 
     private void run() {
@@ -246,6 +287,8 @@ public final class ClusterEngineClient implements AutoCloseable {
                 f.lateTimes = 0;
             }
             sessions.incrementAndGet();
+            leader = cluster.leaderMemberId();
+            sessionlessSince = 0;
             LOG.info("session {} open, leader {}", cluster.clusterSessionId(), cluster.leaderMemberId());
             return true;
         } catch (RuntimeException e) {
@@ -258,6 +301,7 @@ public final class ClusterEngineClient implements AutoCloseable {
         LOG.info("session lost ({}); {} commands in flight will be sent again", why, inFlight.size());
         CloseHelper.quietClose(cluster);
         cluster = null;
+        sessionlessSince = System.nanoTime();
     }
 
     private int takeNew() {
@@ -300,9 +344,10 @@ public final class ClusterEngineClient implements AutoCloseable {
                 unsent.poll();
                 continue;
             }
-            if (f.message.capacity() > cluster.ingressPublication().maxMessageLength()) {
-                unsent.poll();
-                answer(f.id, ResultCode.INVALID, 0);
+            if (f.message.capacity() + AeronCluster.SESSION_HEADER_LENGTH
+                > cluster.ingressPublication().maxMessageLength()) {
+                unsent.poll(); // the cluster's session header goes in front of every message
+                answer(f.id, ResultCode.INVALID, 0, 0);
                 LOG.warn("a {} byte command is larger than a cluster message may be", f.message.capacity());
                 continue;
             }
@@ -317,7 +362,7 @@ public final class ClusterEngineClient implements AutoCloseable {
         return n;
     }
 
-    private void answer(long id, ResultCode result, int length) {
+    private void answer(long id, ResultCode result, int replyLength, int answerLength) {
         InFlight f = inFlight.remove(id);
         if (f == null) {
             return; // a second answer to a command that was sent twice
@@ -332,7 +377,7 @@ public final class ClusterEngineClient implements AutoCloseable {
             answeredAbove.add(id);
         }
         try {
-            f.handler.onAnswer(result, reply, length);
+            f.handler.onAnswer(result, reply, replyLength, answerLength);
         } catch (RuntimeException e) {
             LOG.error("an answer handler failed", e);
         }
@@ -350,7 +395,7 @@ public final class ClusterEngineClient implements AutoCloseable {
         }
         takeNew();
         for (InFlight f : inFlight.values().toArray(new InFlight[0])) {
-            answer(f.id, ResultCode.UNAVAILABLE, 0);
+            answer(f.id, ResultCode.UNAVAILABLE, 0, 0);
         }
         CloseHelper.closeAll(cluster, aeron, driver);
     }
@@ -368,13 +413,14 @@ public final class ClusterEngineClient implements AutoCloseable {
         @Override
         public void onMessage(long clusterSessionId, long timestamp, DirectBuffer buffer, int offset, int length,
                               Header header) {
-            if (length < ClusterWire.REPLY_OFFSET) {
+            int replyLength = ClusterWire.replyLength(buffer, offset, length);
+            if (replyLength < 0) {
                 return;
             }
             ResultCode result = ClusterWire.result(buffer, offset);
             reply.wrap(buffer, offset + ClusterWire.REPLY_OFFSET, length - ClusterWire.REPLY_OFFSET);
-            answer(ClusterWire.correlationId(buffer, offset), result == null ? ResultCode.NONE : result,
-                length - ClusterWire.REPLY_OFFSET);
+            answer(ClusterWire.correlationId(buffer, offset), result == null ? ResultCode.NONE : result, replyLength,
+                length - ClusterWire.REPLY_OFFSET - replyLength);
         }
 
         @Override
@@ -390,6 +436,7 @@ public final class ClusterEngineClient implements AutoCloseable {
         public void onNewLeader(long clusterSessionId, long leadershipTermId, int leaderMemberId,
                                 String ingressEndpoints) {
             LOG.info("new leader: member {}", leaderMemberId);
+            leader = leaderMemberId;
             resendAll = true; // what the old leader had not committed is gone
         }
     }

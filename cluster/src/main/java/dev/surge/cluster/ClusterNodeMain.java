@@ -160,6 +160,10 @@ public final class ClusterNodeMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            // before the first logger: a member's log configuration, not the gateway's (both jars may be on the path)
+            System.setProperty("logback.configurationFile", "cluster-node-logback.xml");
+        }
         CommandLine cli = new CommandLine(new ClusterNodeMain());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("cluster-node: " + e.getMessage());

@@ -33,7 +33,7 @@ final class ClusterOutlet implements DispatchOutlet {
     ClusterOutlet(ClusterEngineClient client, Map<Long, Command> calls) {
         this.client = client;
         this.calls = calls;
-        this.answered = (result, reply, length) -> inFlight.decrementAndGet();
+        this.answered = (result, reply, replyLength, answerLength) -> inFlight.decrementAndGet();
     }
 
     @Override

@@ -137,7 +137,7 @@ public final class SurgeClusteredService implements ClusteredService {
             long correlationId = length >= 8 ? ClusterWire.correlationId(buffer, offset) : 0;
             answerLength = ClusterWire.writeAnswer(answer, correlationId, ResultCode.INVALID);
         }
-        slot.answer = null; // a rich query answer is not sent over the wire; never keep it
+        slot.answer = null; // a rich query answer went into the message (AnswerCodec); never keep it
         slot.context = null;
         if (session != null) {
             reply(session, answerLength);

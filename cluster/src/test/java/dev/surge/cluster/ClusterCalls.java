@@ -2,12 +2,14 @@ package dev.surge.cluster;
 
 import dev.surge.engine.CampaignStatus;
 import dev.surge.engine.EngineDriver;
+import dev.surge.engine.ResultCode;
 import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.CampaignCounters;
 import dev.surge.engine.util.GrantIds;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -110,6 +112,17 @@ final class ClusterCalls {
         GrantIds.parse(grantId, id);
         writer.redeemGrant(slot, 0, user, key, id[0], (int) id[1]);
         return await(send());
+    }
+
+    /** The campaigns' counters: a rich answer, decoded from the bytes after the reply. */
+    @SuppressWarnings("unchecked")
+    List<CampaignCounters> campaigns() {
+        writer.queryCampaigns(slot, 0, "");
+        Reply r = await(send());
+        if (r.view.result != ResultCode.FOUND) {
+            throw new AssertionError("campaigns: " + r.view.result);
+        }
+        return (List<CampaignCounters>) r.answer.decoded();
     }
 
     /** A CODE campaign, active, with {@code codes} codes and a per-user limit. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.engine.ResultCode;
+import dev.surge.engine.state.CampaignCounters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,9 @@ class ClusterFailoverIT {
             assertTrue(failoverMs < 20_000, "failover took " + failoverMs + " ms");
 
             load.finishAndCheck(admin, USERS, LIMIT);
+            CampaignCounters counters = admin.campaigns().get(0); // a rich answer, through the new leader
+            assertEquals(ClaimLoad.CAMPAIGN, counters.id());
+            assertEquals(USERS * LIMIT + 1, counters.granted(), "every grant, the one after the failover too");
 
             NodeState survivors = cluster.awaitSameState(1, WAIT);
             cluster.start(leader); // the dead member comes back and catches up from the others

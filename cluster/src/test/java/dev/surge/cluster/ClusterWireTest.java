@@ -43,11 +43,34 @@ class ClusterWireTest {
         int answer = ClusterWire.writeAnswer(wire, received);
         assertEquals(41, ClusterWire.correlationId(wire, 0));
         assertEquals(ResultCode.OK, ClusterWire.result(wire, 0));
-        assertEquals(ClusterWire.REPLY_OFFSET + received.replyLength, answer);
+        assertEquals(ClusterWire.REPLY_OFFSET + received.replyLength, answer, "no rich answer");
+        assertEquals(received.replyLength, ClusterWire.replyLength(wire, 0, answer));
         ReplyView view = new ReplyView().read(CommandType.UPSERT_CAMPAIGN,
             new org.agrona.concurrent.UnsafeBuffer(wire, ClusterWire.REPLY_OFFSET, received.replyLength),
             received.replyLength);
         assertEquals(ResultCode.OK, view.result);
+    }
+
+    @Test
+    void aQuerysRichAnswerFollowsItsReply() {
+        StateMachine machine = new StateMachine(EngineDriver.keyOf(7));
+        CommandWriter writer = new CommandWriter();
+        CommandSlot slot = new CommandSlot();
+        CampaignSpec spec = EngineDriver.campaign("c", 1);
+        EngineDriver.sku(spec, "card", SkuKind.CODE);
+        writer.upsertCampaign(slot, 1, spec);
+        machine.decide(slot);
+        writer.queryCampaigns(slot, 2, "");
+        machine.decide(slot);
+        ExpandableArrayBuffer wire = new ExpandableArrayBuffer();
+        int length = ClusterWire.writeAnswer(wire, slot);
+        int reply = ClusterWire.replyLength(wire, 0, length);
+        assertEquals(slot.replyLength, reply);
+        assertTrue(length > ClusterWire.REPLY_OFFSET + reply, "the counters follow the reply");
+        Object answer = AnswerCodec.read(wire, ClusterWire.REPLY_OFFSET + reply, length - ClusterWire.REPLY_OFFSET - reply);
+        assertEquals(machine.campaigns(), answer);
+        assertEquals(-1, ClusterWire.replyLength(wire, 0, ClusterWire.REPLY_OFFSET + reply - 1), "a reply cut short");
+        assertEquals(-1, ClusterWire.replyLength(wire, 0, ClusterWire.REPLY_OFFSET - 1));
     }
 
     @Test

@@ -25,19 +25,19 @@ import java.util.stream.Stream;
  * directories under {@code root} and its own ports, each as {@code scripts/cluster-node} runs it
  * (its journal in {@code nodeN/journal}, deliveries while it leads, with short backoffs); members
  * are killed (closed without a snapshot, as a crash) and started again from their directories.
- * Also makes clients.
+ * Also makes clients. Public (in the cluster's test jar) for the gateway's tests in front of a cluster.
  */
-final class TestCluster implements AutoCloseable {
-    static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(1000);
+public final class TestCluster implements AutoCloseable {
+    public static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(1000);
     /** The tests' SURGE_CODE_KEY (32 fixed bytes): nothing real is at stake. */
-    static final String CODE_KEY = "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=";
+    public static final String CODE_KEY = "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=";
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CANVASS_TIMEOUT = Duration.ofSeconds(2);
     /** Retries and probes within tens of milliseconds: a test waits for deliveries, not for backoffs. */
     static final DeliverySettings DELIVERY = new DeliverySettings(3, 20, 500, 5, 500, 4_096, false);
 
     final Path root;
-    final ClusterMembers members;
+    public final ClusterMembers members;
     final CodeCipher cipher;
     final StateConfig config;
     private final ClusterNode[] nodes;
@@ -52,15 +52,27 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** Starts {@code size} members under {@code root}. */
-    static TestCluster start(Path root, int size) {
-        TestCluster cluster = new TestCluster(root, size);
-        for (int id = 0; id < size; id++) {
-            cluster.start(id);
-        }
+    public static TestCluster start(Path root, int size) {
+        TestCluster cluster = of(root, size);
+        cluster.startAll();
         return cluster;
     }
 
-    void start(int id) {
+    /** {@code size} members under {@code root}, with their ports chosen, none started yet. */
+    public static TestCluster of(Path root, int size) {
+        return new TestCluster(root, size);
+    }
+
+    /** {@code host:port,...}: the member list as {@code scripts/cluster-node --members} takes it. */
+    public String memberList() {
+        StringBuilder b = new StringBuilder();
+        for (int id = 0; id < nodes.length; id++) {
+            b.append(id == 0 ? "" : ",").append(members.endpoint(id, ClusterMembers.INGRESS)); // a member's first port
+        }
+        return b.toString();
+    }
+
+    public void start(int id) {
         if (nodes[id] != null) {
             throw new IllegalStateException("member " + id + " is running");
         }
@@ -80,12 +92,12 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** Stops member {@code id} as a crash would: no snapshot, whatever it held in memory gone. */
-    void kill(int id) {
+    public void kill(int id) {
         nodes[id].close();
         nodes[id] = null;
     }
 
-    void killAll() {
+    public void killAll() {
         for (int id = 0; id < nodes.length; id++) {
             if (nodes[id] != null) {
                 kill(id);
@@ -93,21 +105,21 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    void startAll() {
+    public void startAll() {
         for (int id = 0; id < nodes.length; id++) {
             start(id);
         }
     }
 
-    int size() {
+    public int size() {
         return nodes.length;
     }
 
-    boolean running(int id) {
+    public boolean running(int id) {
         return nodes[id] != null;
     }
 
-    NodeState probe(int id) {
+    public NodeState probe(int id) {
         try {
             return nodes[id].service().probe().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -116,7 +128,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** The id of the running member that leads, waiting up to {@code timeout} for one. */
-    int awaitLeader(Duration timeout) {
+    public int awaitLeader(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (int id = 0; id < nodes.length; id++) {
@@ -133,7 +145,7 @@ final class TestCluster implements AutoCloseable {
      * Waits until every running member holds the same state as {@code id} (same last event and
      * digest), which must have decided at least {@code atLeast} events; returns that state.
      */
-    NodeState awaitSameState(long atLeast, Duration timeout) {
+    public NodeState awaitSameState(long atLeast, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<NodeState> states = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -175,7 +187,7 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    ClusterEngineClient client(String name) {
+    public ClusterEngineClient client(String name) {
         ClusterEngineClient client = new ClusterEngineClient(
             ClusterEngineClient.Settings.of(members, "127.0.0.1", root.resolve("client-" + name)));
         clients.add(client);
@@ -191,7 +203,7 @@ final class TestCluster implements AutoCloseable {
         deleteTree(root);
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -201,7 +213,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** {@code size} members on loopback, each on a run of free UDP ports. */
-    static String freeMembers(int size) {
+    public static String freeMembers(int size) {
         StringBuilder b = new StringBuilder();
         int port = 20_000 + ThreadLocalRandom.current().nextInt(2_000) * 10;
         for (int id = 0; id < size; id++) {

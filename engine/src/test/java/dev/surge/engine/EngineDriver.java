@@ -285,6 +285,13 @@ public final class EngineDriver {
         return (dev.surge.engine.risk.Blocklist.Entries) slot.answer;
     }
 
+    /** What a gateway in front of a cluster loads (QUERY_PARTNERS through the decider); the reply's result in {@code result}. */
+    public dev.surge.engine.state.Partners partners(ResultCode[] result) {
+        writer.queryPartners(slot, now);
+        result[0] = run().result;
+        return (dev.surge.engine.state.Partners) slot.answer;
+    }
+
     // ---- the lifecycle of grants (docs/lifecycle.md) ----------------------------------------
 
     /** Codes of one upload valid until {@code validUntil} (epoch ms). */

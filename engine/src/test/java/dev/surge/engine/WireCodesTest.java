@@ -118,7 +118,7 @@ class WireCodesTest {
             "CONFIGURE_SUPPLIER", 14, "REDRIVE_DELIVERIES", 15, "QUERY_PENDING_DELIVERIES", 16, "CANCEL_ORDER", 17,
             "NOTIFY_PAYMENT", 18, "EXPIRE_ORDERS", 19, "RECORD_REFUND", 20, "QUERY_ORDER", 21,
             "QUERY_PENDING_REFUNDS", 22, "REVOKE_GRANT", 23, "REISSUE_GRANT", 24, "TRANSFER_GRANT", 25,
-            "REDRIVE_REFUNDS", 26);
+            "REDRIVE_REFUNDS", 26, "QUERY_PARTNERS", 27);
     }
 
     /** Every constant has exactly the pinned code, and of(code) gives it back. */

@@ -7,7 +7,7 @@ import dev.surge.engine.SkuKind;
 import dev.surge.engine.command.CampaignSpec;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.engine.DirectCall;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Engine;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +71,7 @@ final class Demo {
      * Points the provider {@link #PAY_PROVIDER} at the payment simulator (every start: its port
      * changes) and creates the paid campaign unless it exists.
      */
-    static void setUpPaid(EngineProxy engine, long now, SimulatedPaymentProvider pay) throws Exception {
+    static void setUpPaid(Engine engine, long now, SimulatedPaymentProvider pay) throws Exception {
         expectOk(DirectCall.send(engine, (p, slot) -> p.writer.configureSupplier(slot, p.now(), PAY_PROVIDER,
             pay.url(PAY_PROVIDER), 2000, 16, SUPPLIER_SECRET)).get(10, TimeUnit.SECONDS), "demo payment provider");
         DirectCall.Answer existing = DirectCall.send(engine, (p, slot) -> p.writer.queryCampaigns(slot, p.now(),
@@ -111,7 +111,7 @@ final class Demo {
      * changes) points its recharge suppliers at the simulator. Returns true when the campaign was
      * created now.
      */
-    static boolean setUp(EngineProxy engine, long now, SimulatedSupplier sim) throws Exception {
+    static boolean setUp(Engine engine, long now, SimulatedSupplier sim) throws Exception {
         for (String supplier : List.of(PRIMARY, BACKUP)) {
             expectOk(DirectCall.send(engine, (p, slot) -> p.writer.configureSupplier(slot, p.now(), supplier,
                 sim.url(supplier), 2000, 64, SUPPLIER_SECRET)).get(10, TimeUnit.SECONDS), "demo supplier " + supplier);

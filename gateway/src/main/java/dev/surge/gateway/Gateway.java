@@ -1,10 +1,12 @@
 package dev.surge.gateway;
 
+import dev.surge.cluster.ClusterEngineClient;
 import dev.surge.delivery.DeliveryAdapter;
 import dev.surge.delivery.DeliveryAgent;
 import dev.surge.delivery.RefundAgent;
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.Partners;
 import dev.surge.engine.state.RedeemerKey;
 import dev.surge.engine.state.StateMachine;
 import dev.surge.gateway.auth.AdminAuth;
@@ -12,6 +14,8 @@ import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
 import dev.surge.gateway.dashboard.DashboardAgent;
+import dev.surge.gateway.engine.ClusterEngine;
+import dev.surge.gateway.engine.Engine;
 import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.engine.OrderSweeper;
 import dev.surge.gateway.engine.ReplyAdapter;
@@ -19,6 +23,7 @@ import dev.surge.gateway.http.GatewayMetrics;
 import dev.surge.gateway.http.HttpServer;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.json.Json;
+import dev.surge.journal.PrivateFiles;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -32,9 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Surge's gateway assembled: the HTTP server first (so {@code /health/live} answers and the
  * rest says NOT_READY while recovery runs), then the engine ring once the state is recovered,
- * with the supplier and refund dispatchers on its delivery stage, then readiness. {@link #shutdown}
- * reverses it: stop accepting, drain in-flight requests, close connections, stop the dispatchers,
- * close the ring (which flushes and closes the journal), stop the event loops.
+ * with the supplier and refund dispatchers on its delivery stage, then readiness. In front of a
+ * cluster ({@link #startCluster}) there is no ring, journal, dispatcher or order sweeper: the
+ * commands go to the cluster, and readiness waits for what the gateway keeps of its state
+ * (docs/cluster.md). {@link #shutdown} reverses it: stop accepting, drain in-flight requests,
+ * close connections, stop the dispatchers, close the ring (which flushes and closes the journal)
+ * or the cluster client, stop the event loops.
  *
  * <p>Threading: lifecycle methods from one controlling thread (main, or the shutdown hook).
  */
@@ -53,7 +61,9 @@ public final class Gateway implements AutoCloseable {
     private DeliveryAgent deliveries;
     private RefundAgent refunds;
     private DefaultEventExecutor dispatcher;
-    private EngineProxy engine;
+    private Engine engine;
+    private ClusterEngine cluster;
+    private PartnerSync partners;
     private InetSocketAddress address;
     private boolean closed;
 
@@ -112,11 +122,46 @@ public final class Gateway implements AutoCloseable {
             config.waitStrategy(), config.engineOnEventLoop() ? server.workers().next() : null);
         ring.start();
         storage.onStarted(ring);
-        engine = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread
+        EngineProxy proxy = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread
+        engine = proxy;
         context.engine(engine);
-        sweeper = new OrderSweeper(engine, machine, config.clock()::time, server.workers().next(),
+        sweeper = new OrderSweeper(proxy, machine, config.clock()::time, server.workers().next(),
             ORDER_SWEEP_PERIOD_MS);
-        return engine;
+        return proxy;
+    }
+
+    /**
+     * In front of a cluster ({@code --engine cluster}): one client of the configured members, the
+     * redeemer keys and payment providers loaded from the cluster's state (waiting as long as the
+     * cluster takes to answer), then the API opens; the copies are refreshed every
+     * {@code --cluster-refresh-ms}. Deliveries, refunds and order expiry are the cluster's, not
+     * this gateway's: no dispatcher or sweeper runs here. Returns null when shut down while waiting.
+     */
+    public ClusterEngine startCluster() throws InterruptedException {
+        PrivateFiles.directory(config.clusterAeronDir().toAbsolutePath().getParent()); // owner-only, as a member's
+        ClusterEngineClient client = new ClusterEngineClient(ClusterEngineClient.Settings.of(config.clusterMembers(),
+            config.clusterEgressHost(), config.clusterAeronDir()));
+        synchronized (this) {
+            if (closed) {
+                client.close();
+                return null;
+            }
+            cluster = new ClusterEngine(client, config.clusterMaxInFlight(), config.clusterMembersText(),
+                config.clock());
+            engine = cluster;
+            partners = new PartnerSync(cluster, context.redeemers, context.payments, config.clusterMembersText());
+        }
+        Partners loaded = partners.load();
+        if (loaded == null) {
+            return null;
+        }
+        String unscoped = unscopedKeysWarning(loaded.redeemers());
+        if (unscoped != null) {
+            LOG.warn("{}", unscoped);
+        }
+        partners.start(server.workers().next(), config.clusterRefreshMs());
+        context.engine(cluster); // ready: the API takes requests from now on
+        return cluster;
     }
 
     /**
@@ -152,6 +197,9 @@ public final class Gateway implements AutoCloseable {
         if (sweeper != null) {
             sweeper.close();
         }
+        if (partners != null) {
+            partners.close();
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainTimeoutMs());
         while (context.inFlight.sum() > 0 && System.nanoTime() < deadline) {
             try {
@@ -175,6 +223,9 @@ public final class Gateway implements AutoCloseable {
         if (ring != null) {
             ring.close(); // every published slot finishes, then the journal is flushed and closed
         }
+        if (cluster != null) {
+            cluster.close(); // commands still unanswered are answered UNAVAILABLE; the cluster keeps what it committed
+        }
         if (dispatcher != null) {
             dispatcher.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -194,8 +245,14 @@ public final class Gateway implements AutoCloseable {
         return context;
     }
 
-    public EngineProxy engine() {
+    /** The engine requests go to: the ring's proxy, or the cluster's; null before either started. */
+    public Engine engine() {
         return engine;
+    }
+
+    /** The cluster engine in front of which this gateway runs, or null with a ring of its own. */
+    public ClusterEngine cluster() {
+        return cluster;
     }
 
     public DashboardAgent dashboard() {

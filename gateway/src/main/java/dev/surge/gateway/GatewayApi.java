@@ -31,7 +31,7 @@ final class GatewayApi implements Api {
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server);
         this.dashboard = new DashboardApi(server, dashboardAgent);
-        this.deliveries = new DeliveryAdminApi(allowLinkLocalSuppliers);
+        this.deliveries = new DeliveryAdminApi(allowLinkLocalSuppliers, server.payments);
         this.payments = new PaymentApi(server);
     }
 

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * HTTP server (live at once, NOT_READY until recovery is done), recovery from the journal, the
  * engine ring with the supplier dispatcher, then demo setup when asked (a demo campaign, and the
  * simulated supplier its recharges are delivered to). SIGTERM or SIGINT stops accepting, drains in-flight
- * requests, closes the ring (flushing and closing the journal) and exits 0.
+ * requests, closes the ring (flushing and closing the journal) and exits 0. With {@code --engine
+ * cluster} there is no journal or ring here: the HTTP server, then the cluster client and what the
+ * gateway keeps of the cluster's state (docs/cluster.md), and SIGTERM closes the client instead.
  *
  * <p>Exit codes: 0 after a clean stop, 1 when start-up fails, 2 for bad configuration.
  */
@@ -104,6 +106,15 @@ public final class Main {
             InetSocketAddress bound = gateway.startServer();
             out.println("listening on " + config.host() + ":" + bound.getPort());
             out.flush();
+            if (config.cluster()) {
+                LOG.info("HTTP on {}:{} ({}); in front of the cluster {}", config.host(), bound.getPort(),
+                    gateway.transport().name().toLowerCase(java.util.Locale.ROOT), config.clusterMembersText());
+                if (gateway.startCluster() != null) {
+                    LOG.info("ready: commands go to the cluster {} (client media driver in {})",
+                        config.clusterMembersText(), config.clusterAeronDir());
+                }
+                return awaitStop(stopped);
+            }
             LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
                 gateway.transport().name().toLowerCase(java.util.Locale.ROOT), config.dataDir());
             storage.set(Storages.open(config, gateway.context().recovery));
@@ -136,6 +147,10 @@ public final class Main {
             stop.run();
             return 1;
         }
+        return awaitStop(stopped);
+    }
+
+    private static int awaitStop(CountDownLatch stopped) {
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -157,8 +172,8 @@ public final class Main {
     /** In demo mode, secrets missing from the environment come from the data directory if an earlier run saved them. */
     private static Configuration withDemoSecrets(String[] args, Map<String, String> env, Configuration parsed) {
         String demo = parsed.raw(Configuration.Option.DEMO);
-        if (!demo.equalsIgnoreCase("true")) {
-            return parsed;
+        if (!demo.equalsIgnoreCase("true") || parsed.raw(Configuration.Option.ENGINE).equalsIgnoreCase("cluster")) {
+            return parsed; // in front of a cluster there is no demo mode (Configuration.conclude says why)
         }
         Path file = Path.of(parsed.raw(Configuration.Option.DATA_DIR)).resolve(DEMO_SECRETS_FILE);
         if (!Files.isReadable(file)) {

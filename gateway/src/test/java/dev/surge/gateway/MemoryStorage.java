@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class MemoryStorage implements EngineStorage {
     private final List<byte[]> events = new ArrayList<>();
     /** Like a data directory's key: every recovery from this storage builds the same tables. */
-    private final StateConfig config = StateConfig.randomKey();
+    private final StateConfig config;
     public volatile CountDownLatch stall;
     public volatile boolean fail;
     /**
@@ -26,6 +26,15 @@ public final class MemoryStorage implements EngineStorage {
      * engine run on one thread or an event loop, as it does with process durability.
      */
     public volatile boolean waitsForDisk = true;
+
+    public MemoryStorage() {
+        this(StateConfig.randomKey());
+    }
+
+    /** Under a given key: a state decided here holds the same grant ids as one decided elsewhere under it. */
+    public MemoryStorage(StateConfig config) {
+        this.config = config;
+    }
 
     @Override
     public synchronized StateMachine recover() {

@@ -41,7 +41,7 @@ public final class TestGateway implements AutoCloseable {
 
     public final Gateway gateway;
     public final EngineStorage engineStorage;
-    /** The in-memory storage, or null over another kind. */
+    /** The in-memory storage, or null over another kind (or in front of a cluster: none). */
     public final MemoryStorage storage;
     public final URI base;
     public final int port;
@@ -114,6 +114,38 @@ public final class TestGateway implements AutoCloseable {
             .userTokenSecret(SECRET)
             .codeKey(CODE_KEY);
         return c;
+    }
+
+    /**
+     * A gateway in front of the cluster {@code members} ({@code host:port,...}), its client's media
+     * driver in {@code aeronDir}: what {@code scripts/run --engine cluster} runs, without a data directory.
+     */
+    public static Configuration clusterConfig(String members, Path aeronDir) {
+        return new Configuration()
+            .set(Configuration.Option.PORT, "0")
+            .set(Configuration.Option.HOST, "127.0.0.1")
+            .set(Configuration.Option.RATE_LIMIT, "0")
+            .set(Configuration.Option.IO_THREADS, "2")
+            .set(Configuration.Option.ENGINE, "cluster")
+            .set(Configuration.Option.CLUSTER_MEMBERS, members)
+            .set(Configuration.Option.CLUSTER_AERON_DIR, aeronDir.toString())
+            .adminToken(ADMIN)
+            .userTokenSecret(SECRET);
+    }
+
+    /** The HTTP server of a gateway in front of a cluster, started; {@link #joinCluster} makes it ready. */
+    public static TestGateway inFrontOfCluster(Configuration c) {
+        c.conclude();
+        try {
+            return new TestGateway(new Gateway(c), null, false);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connects to the cluster and loads what the gateway keeps of its state; ready when it returns. */
+    public void joinCluster() throws InterruptedException {
+        gateway.startCluster();
     }
 
     public static TestGateway start() {
@@ -256,6 +288,8 @@ public final class TestGateway implements AutoCloseable {
     @Override
     public void close() {
         gateway.shutdown();
-        engineStorage.close();
+        if (engineStorage != null) {
+            engineStorage.close();
+        }
     }
 }

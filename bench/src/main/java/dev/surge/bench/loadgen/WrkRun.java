@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
  * sync durability, {@code --rate-limit 0}), sets the campaign up as {@link LoadGenerator} does,
  * warms up with a first wrk run, then measures one: claims/s, wrk's latency percentiles (closed
  * loop: not corrected for coordinated omission), the server's CPU per claim and wrk's own.
- * With {@code --idle-seconds}, then lets the server sit idle and runs {@link IdleProbe}.
+ * With {@code --idle-seconds}, then lets the server sit idle and runs {@link IdleProbe}. With
+ * {@code --cluster}, the server is a gateway in front of three members on loopback
+ * ({@link BenchCluster}, each its own JVM; docs/cluster.md), and its CPU per claim counts the
+ * gateway's process and the members' together (each also on its own).
  *
  * <p>Output in {@code --out}: one line appended to {@code wrk.jsonl}, wrk's own output in
  * {@code <label>.txt}, the server's log, and {@code idle.json} with --idle-seconds.
@@ -90,6 +93,21 @@ public final class WrkRun implements Callable<Integer> {
     @Option(names = "--paced-seconds", description = "seconds of the paced run (default ${DEFAULT-VALUE})")
     int pacedSeconds = 10;
 
+    @Option(names = "--cluster", description = "a gateway in front of three cluster members on loopback (each "
+        + "its own JVM) instead of a server with its own engine; --durability is then ignored (the members' file "
+        + "sync level decides) and the run is labelled wrk-cluster")
+    boolean cluster;
+
+    @Option(names = "--cluster-sync-level", description = "the members' --file-sync-level (default ${DEFAULT-VALUE})")
+    int clusterSyncLevel = 1;
+
+    @Option(names = "--cluster-port", description = "the first member's first port; the others at +10 and +20 "
+        + "(default ${DEFAULT-VALUE})")
+    int clusterPort = 39_110;
+
+    @Option(names = "--member-heap", description = "each member's heap (default ${DEFAULT-VALUE})")
+    String memberHeap = "768m";
+
     @Option(names = "--wrk", description = "the wrk command (default ${DEFAULT-VALUE})")
     String wrk = "wrk";
 
@@ -105,16 +123,28 @@ public final class WrkRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String name = label != null ? label : "wrk-" + durability;
+        String engine = cluster ? "cluster" : durability;
+        String name = label != null ? label : "wrk-" + engine;
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("surge-wrk");
         SurgeProcess server = null;
+        BenchCluster members = null;
         try {
-            server = BenchServer.start(durability, serverHeap, BenchServer.defaultJvmFlags(), Files.createDirectories(work.resolve("data")), out.resolve(name + "-server.log"),
-                serverArgs());
+            if (cluster) {
+                members = BenchCluster.start(work.resolve("cluster"), out, clusterPort, clusterSyncLevel, memberHeap,
+                    BenchServer.defaultJvmFlags());
+                server = BenchServer.startInFrontOf(members.members, serverHeap, BenchServer.defaultJvmFlags(),
+                    work.resolve("gateway-aeron"), out.resolve(name + "-server.log"), serverOptions);
+            } else {
+                server = BenchServer.start(durability, serverHeap, BenchServer.defaultJvmFlags(),
+                    Files.createDirectories(work.resolve("data")), out.resolve(name + "-server.log"), serverArgs());
+            }
+            BenchCluster m = members;
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port);
             long pid = server.process.pid();
-            System.out.printf("server pid %d on %s (%s durability, --rate-limit 0)%n", pid, address, durability);
+            System.out.printf("server pid %d on %s (%s, --rate-limit 0)%n", pid, address, cluster
+                ? "in front of " + BenchCluster.SIZE + " members " + m.members + ", file sync level " + clusterSyncLevel
+                : durability + " durability");
             BenchCampaign.create(address, BenchKeys.ADMIN_TOKEN, limit, codes);
             String[] bearer = LoadGenerator.mint(BenchKeys.USER_TOKEN_SECRET, users);
             Path tokens = work.resolve("tokens.txt");
@@ -126,11 +156,27 @@ public final class WrkRun implements Callable<Integer> {
             String url = "http://127.0.0.1:" + server.port;
             runWrk(script, url, tokens, "warm", threads, connections, warmup, work.resolve("warm.txt"));
             long cpu0 = CpuTime.ofProcess(pid);
+            long members0 = m == null ? 0 : m.cpuNanos();
             Map<Integer, ThreadCpu.Sample> threads0 = ThreadCpu.sample(pid);
             String text = runWrk(script, url, tokens, "run" + System.nanoTime(), threads, connections, duration,
                 out.resolve(name + ".txt"));
-            record(resultJson(name, durability, connections, threads, text, CpuTime.since(pid, cpu0),
-                ThreadCpu.split(threads0, ThreadCpu.sample(pid))));
+            long gatewayCpu = CpuTime.since(pid, cpu0);
+            if (m == null) {
+                record(resultJson(name, durability, connections, threads, text, gatewayCpu,
+                    ThreadCpu.split(threads0, ThreadCpu.sample(pid))));
+            } else {
+                long membersCpu = m.cpuNanos() - members0;
+                String line = resultJson(name, engine, connections, threads, text,
+                    gatewayCpu < 0 || membersCpu < 0 ? -1 : gatewayCpu + membersCpu, Map.of());
+                long claims = field(line, "claims");
+                // the gateway's own split by thread, apart: the server's CPU here is the members' too
+                Map<String, Long> split = ThreadCpu.split(threads0, ThreadCpu.sample(pid));
+                record(String.format(Locale.ROOT, "{\"members\": %d, \"fileSyncLevel\": %d, \"gatewayCpuUs\": %.2f, "
+                        + "\"membersCpuUs\": %.2f, %s%s", BenchCluster.SIZE, clusterSyncLevel,
+                    perClaimUs(gatewayCpu, claims), perClaimUs(membersCpu, claims),
+                    split.isEmpty() ? "" : "\"gatewayCpuByThreadUs\": " + ThreadCpu.json(split, claims) + ", ",
+                    line.substring(1)));
+            }
             if (pacedRate > 0) {
                 paced(name, pid, url, tokens, script);
             }
@@ -142,8 +188,15 @@ public final class WrkRun implements Callable<Integer> {
             if (server != null) {
                 server.stop();
             }
+            if (members != null) {
+                members.close();
+            }
             delete(work);
         }
+    }
+
+    private static double perClaimUs(long cpuNanos, long claims) {
+        return cpuNanos < 0 || claims <= 0 ? -1 : cpuNanos / 1e3 / claims;
     }
 
     private List<String> serverArgs() {

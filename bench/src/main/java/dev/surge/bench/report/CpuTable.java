@@ -39,11 +39,15 @@ final class CpuTable {
         return "sync".equals(durability) ? SYNC_TARGET_US : PROCESS_TARGET_US;
     }
 
-    /** The rows, grouped by durability (process first), Surge's before the peers'. */
+    /**
+     * The rows, grouped by durability (process first), Surge's before the peers'; last, a gateway in
+     * front of a cluster of three ({@code wrk.jsonl}'s durability "cluster"), its server CPU the
+     * gateway's and the members' together.
+     */
     static List<Row> rows(Map<String, Map<String, Object>> maxByDurability, List<Map<String, Object>> wrk,
                           List<Map<String, Object>> peers) {
         List<Row> rows = new ArrayList<>();
-        for (String d : List.of("process", "sync")) {
+        for (String d : List.of("process", "sync", "cluster")) {
             Map<String, Object> max = maxByDurability.getOrDefault(d, Map.of());
             if (!max.isEmpty() && !(JsonValues.number(max, "maxSustained") > 0)) {
                 rows.add(new Row("Surge, " + d, "Java open model: no rate sustained", d, Double.NaN, Double.NaN,
@@ -63,7 +67,10 @@ final class CpuTable {
                         ? String.format(Locale.ROOT, "wrk, paced: %.0f connection(s), %.0f ms between claims",
                             JsonValues.number(w, "connections"), JsonValues.number(w, "delayMs"))
                         : String.format(Locale.ROOT, "wrk, closed loop, %.0f connections", JsonValues.number(w, "connections"));
-                    rows.add(new Row("Surge, " + d, how, d, JsonValues.number(w, "rps"), known(w, "p99us"),
+                    String system = "cluster".equals(d) ? String.format(Locale.ROOT, "Surge, gateway + cluster of %.0f "
+                        + "(file sync level %.0f)", JsonValues.number(w, "members"), JsonValues.number(w, "fileSyncLevel"))
+                        : "Surge, " + d;
+                    rows.add(new Row(system, how, d, JsonValues.number(w, "rps"), known(w, "p99us"),
                         known(w, "serverCpuUs"), known(w, "clientCpuUs"), true));
                 }
             }
@@ -101,7 +108,7 @@ final class CpuTable {
         List<Charts.Bar> bars = new ArrayList<>();
         for (Row r : rows) {
             String target = "-";
-            if (r.surge) {
+            if (r.surge && !"cluster".equals(r.durability)) { // no target for a cluster's: it is three engines'
                 double t = targetUs(r.durability);
                 target = String.format(Locale.ROOT, "<= %.0f us", t) + (Double.isNaN(r.serverCpuUs) ? ""
                     : r.serverCpuUs <= t ? ": meets" : ": **misses**");
@@ -109,7 +116,7 @@ final class CpuTable {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r.system, r.client,
                 Double.isNaN(r.claimsPerSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", r.claimsPerSecond),
                 micros(r.p99us), cpu(r.serverCpuUs), cpu(r.clientCpuUs), cores(r), target));
-            if (!Double.isNaN(r.serverCpuUs)) {
+            if (!Double.isNaN(r.serverCpuUs) && !"cluster".equals(r.durability)) { // a cluster's: its own section
                 bars.add(new Charts.Bar(r.system + " (" + shortClient(r.client) + ")", r.serverCpuUs, r.surge));
             }
         }

@@ -16,7 +16,7 @@ import java.util.Map;
  * Writes {@code report.md} and its PNG plots from the raw results {@code scripts/bench} left in a
  * directory: {@code jmh.json} (JMH), {@code memory.json} ({@code MemoryFootprint}),
  * {@code http-<durability>.jsonl}, {@code -max.json} and {@code .hgrm} (load generator),
- * {@code wrk.jsonl} and {@code idle.json} ({@code WrkRun}), {@code peers.jsonl}
+ * {@code wrk.jsonl} and {@code idle.json} ({@code WrkRun}, also its run through a cluster), {@code peers.jsonl}
  * ({@code scripts/bench-peers}) and {@code env.txt} (the machine). Whatever
  * is missing is reported as not measured. Usage: {@code ReportWriter <results-dir> [mode]}.
  */
@@ -66,6 +66,7 @@ public final class ReportWriter {
         peersSection();
         CpuTable.write(md, CpuTable.rows(Map.of("process", max("process"), "sync", max("sync")), wrk, peers), dir);
         CpuTable.writeSplit(md, wrk);
+        clusterSection();
         idleSection();
         md.append("## Raw data\n\nEverything this report was made from is in this directory: `jmh.json`, `memory.json`, "
             + "`http-*.jsonl`, `http-*-max.json`, `*.hgrm` (HdrHistogram percentile distributions in microseconds), "
@@ -398,6 +399,42 @@ public final class ReportWriter {
         if (status != 200) {
             md.append(String.format(Locale.ROOT, "The first claim was answered with status %.0f, not 200.%n%n", status));
         }
+    }
+
+    /** wrk through a gateway in front of three members, next to wrk against a single node (docs/cluster.md). */
+    private void clusterSection() {
+        md.append("## Through a cluster\n\n");
+        Map<String, Object> c = wrkRun("cluster");
+        if (c.isEmpty()) {
+            md.append("Not measured.\n\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "A gateway in front of a cluster of %.0f members on loopback (`scripts/run "
+            + "--engine cluster`; each member its own JVM, file sync level %.0f), driven by wrk as the single-node runs "
+            + "are (closed loop, %.0f connections): every claim is decided by every member and answered once a "
+            + "majority has appended it (docs/cluster.md). The gateway, the members and wrk share the machine's "
+            + "cores. Server CPU per claim is the gateway's process and the members' together.%n%n",
+            JsonValues.number(c, "members"), JsonValues.number(c, "fileSyncLevel"), JsonValues.number(c, "connections")));
+        md.append("| Engine | Claims/s | p50 | p99 | p99.9 | Server CPU per claim |\n|---|---|---|---|---|---|\n");
+        for (String d : List.of("process", "sync", "cluster")) {
+            Map<String, Object> w = wrkRun(d);
+            if (w.isEmpty()) {
+                continue;
+            }
+            String engine = d.equals("cluster") ? "gateway + cluster of " + count(w, "members") : "single node, " + d
+                + " durability";
+            String cpu = String.format(Locale.ROOT, "%.1f us", JsonValues.number(w, "serverCpuUs"))
+                + (d.equals("cluster") ? String.format(Locale.ROOT, " (gateway %.1f + members %.1f)",
+                JsonValues.number(w, "gatewayCpuUs"), JsonValues.number(w, "membersCpuUs")) : "");
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %s | %s |%n", engine, JsonValues.number(w, "rps"),
+                ms(JsonValues.number(w, "p50us")), ms(JsonValues.number(w, "p99us")), ms(JsonValues.number(w, "p999us")),
+                cpu));
+        }
+        md.append("\n");
+    }
+
+    private static String ms(double micros) {
+        return Double.isNaN(micros) || micros < 0 ? "-" : String.format(Locale.ROOT, "%.2f ms", micros / 1000);
     }
 
     // ---- helpers -----------------------------------------------------------------------------

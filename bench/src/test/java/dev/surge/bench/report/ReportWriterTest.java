@@ -54,7 +54,12 @@ class ReportWriterTest {
             + "{\"label\": \"wrk-process\", \"durability\": \"process\", "
             + "\"connections\": 50, \"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, "
             + "\"clientCpuUs\": 20.00, \"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 30.00, "
-            + "\"other\": 10.00}, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n");
+            + "\"other\": 10.00}, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n"
+            // through a gateway in front of three members: its own section and row, and no CPU target
+            + "{\"members\": 3, \"fileSyncLevel\": 1, \"gatewayCpuUs\": 60.00, \"membersCpuUs\": 180.00, "
+            + "\"label\": \"wrk-cluster\", \"durability\": \"cluster\", \"connections\": 50, \"threads\": 2, "
+            + "\"claims\": 40000, \"rps\": 5000.0, \"serverCpuUs\": 240.00, \"clientCpuUs\": 25.00, "
+            + "\"requests\": 40000, \"p50us\": 8000.0, \"p99us\": 130000.0, \"p999us\": 170000.0}\n");
         Files.writeString(dir.resolve("idle.json"), "{\"durability\": \"process\", \"settleSeconds\": 5.0, "
             + "\"idleSeconds\": 30.0, \"idleCpuPercent\": 0.9, \"firstClaimUs\": 2663.2, \"firstStatus\": 200, "
             + "\"nextClaimUs\": 542.7, \"connectUs\": 230.8, \"newConnectionClaimUs\": 900.0}\n");
@@ -125,6 +130,12 @@ class ReportWriterTest {
         assertTrue(md.contains("| Next claim, same connection | 543 us | |"), md);
         assertTrue(md.contains("| Then a claim on a new connection, connect included | 900 us (connect 231 us) | |"), md);
         assertTrue(md.contains("![server CPU per claim](cpu-per-claim.png)"), md);
+        assertTrue(md.contains("| Surge, gateway + cluster of 3 (file sync level 1) | wrk, closed loop, 50 connections "
+            + "| 5,000 | 130.00 ms | 240.0 us | 25.0 us | 1.20 + 0.13 | - |"), md);
+        assertTrue(md.contains("| single node, process durability | 2,000 | 3.13 ms | 19.97 ms | - | 100.0 us |\n"
+            + "| gateway + cluster of 3 | 5,000 | 8.00 ms | 130.00 ms | 170.00 ms | 240.0 us (gateway 60.0 + members 180.0) |"),
+            md);
+        assertFalse(md.contains("| cluster, wrk closed loop"), "no split by thread: the server is four processes");
         for (String png : new String[] {"latency-process.png", "throughput-vs-peers.png", "cpu-per-claim.png"}) {
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
             assertTrue(img.getWidth() >= 800 && img.getHeight() >= 200, png);

@@ -31,7 +31,9 @@ public enum CommandType {
     REISSUE_GRANT,
     TRANSFER_GRANT,
     // an operator's re-drive of FAILED refunds (docs/refunds.md)
-    REDRIVE_REFUNDS;
+    REDRIVE_REFUNDS,
+    // what a gateway in front of a cluster copies of the state at start and keeps current (docs/cluster.md)
+    QUERY_PARTNERS;
 
     private static final CommandType[] VALUES = values();
 

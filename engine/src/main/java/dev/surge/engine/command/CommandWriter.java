@@ -51,6 +51,7 @@ import java.util.List;
  * REISSUE_GRANT       actor (who asks), reason, grantHi:8, grantLo:4
  * TRANSFER_GRANT      user (the owner), idempotencyKey, grantHi:8, grantLo:4, recipient (a user id)
  * REDRIVE_REFUNDS     actor (who asked), anyOrder:1 (1: any), orderHi:8, orderLo:4, provider (empty: any)
+ * QUERY_PARTNERS      (nothing)
  * </pre>
  */
 public final class CommandWriter {
@@ -236,6 +237,11 @@ public final class CommandWriter {
 
     public void queryBlocklist(CommandSlot slot, long timestamp) {
         end(slot, begin(slot, CommandType.QUERY_BLOCKLIST, timestamp));
+    }
+
+    /** The redeemer keys, suppliers and recharge routes a gateway checks credentials against ({@code Partners}). */
+    public void queryPartners(CommandSlot slot, long timestamp) {
+        end(slot, begin(slot, CommandType.QUERY_PARTNERS, timestamp));
     }
 
     /** The owner cancels a reserved order (docs/payments.md). */

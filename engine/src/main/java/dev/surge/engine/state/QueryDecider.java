@@ -4,7 +4,8 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandType;
 
 /**
- * Queries: a grant (its owner's only), a user's grants, campaign counters, the blocklist. They
+ * Queries: a grant (its owner's only), a user's grants, campaign counters, the blocklist, the
+ * partners a gateway checks credentials against ({@link Partners}). They
  * journal nothing; their answers come from the writer thread, so they see every decision before.
  */
 final class QueryDecider extends CommandDecider {
@@ -23,6 +24,10 @@ final class QueryDecider extends CommandDecider {
             case QUERY_CAMPAIGNS -> queryCampaigns();
             case QUERY_BLOCKLIST -> {
                 slot.answer = state.risk.blocklist().entries();
+                reply.result(ResultCode.FOUND);
+            }
+            case QUERY_PARTNERS -> {
+                slot.answer = machine.partners();
                 reply.result(ResultCode.FOUND);
             }
             default -> throw new IllegalArgumentException("not a QueryDecider command: " + type);

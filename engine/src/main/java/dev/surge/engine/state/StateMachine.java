@@ -355,6 +355,11 @@ public final class StateMachine {
         return List.copyOf(state.redeemers.keys);
     }
 
+    /** Redeemer keys, suppliers and recharge routes in one copy: what a gateway in front of a cluster loads. */
+    public Partners partners() {
+        return new Partners(redeemers(), suppliers(), supplierRoutes());
+    }
+
     /** Idempotency records live at the last event's time (memory figures, tests). */
     public int idempotencyRecords() {
         return state.idempotency.liveCount(state.lastTimestamp);

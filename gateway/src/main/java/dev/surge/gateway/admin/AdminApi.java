@@ -10,7 +10,7 @@ import dev.surge.engine.risk.Blocklist;
 import dev.surge.engine.state.CampaignCounters;
 import dev.surge.engine.state.RedeemerKey;
 import dev.surge.gateway.auth.AdminAuth;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Publisher;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ExchangeCall;
@@ -265,7 +265,7 @@ public final class AdminApi {
     public void blocklist(Exchange x) {
         new ExchangeCall(x) {
             @Override
-            public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+            public void writeCommand(Publisher p, CommandSlot slot) {
                 p.writer.queryBlocklist(slot, p.now());
             }
 

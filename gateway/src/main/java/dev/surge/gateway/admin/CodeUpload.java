@@ -3,7 +3,9 @@ package dev.surge.gateway.admin;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Engine;
+import dev.surge.gateway.engine.NoAnswer;
+import dev.surge.gateway.engine.Publisher;
 import dev.surge.gateway.engine.RingCall;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
@@ -25,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /admin/campaigns/{id}/skus/{sku}/codes}: a text/plain body, one code a line,
- * streamed into LOAD_CODES commands of {@code codeBatch} codes each. Only one batch is held at a
+ * streamed into LOAD_CODES commands of {@code codeBatch} codes each (fewer when the command
+ * would be longer than the engine takes: a cluster's message, docs/cluster.md). Only one batch is held at a
  * time: while it is in the ring the connection stops reading, so a million-code upload never
  * holds a million codes. Blank lines are skipped; surrounding spaces, tabs and CR are trimmed; a
  * code is 1-128 bytes of UTF-8 without control characters. The answer sums the batches:
@@ -48,6 +51,7 @@ final class CodeUpload implements UploadSink {
     /** The codes' validity (epoch ms), Long.MAX_VALUE for none. */
     private final long validUntil;
     private final int batchSize;
+    private final int commandOverhead;
     private final ArrayDeque<ByteBuf> input = new ArrayDeque<>();
     private final byte[] line = new byte[MAX_RAW_LINE];
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -56,6 +60,8 @@ final class CodeUpload implements UploadSink {
     private boolean lineTooLong;
     private long lineNumber;
     private List<String> batch = new ArrayList<>();
+    /** The LOAD_CODES command the batch makes, in bytes (a cluster takes commands up to a size). */
+    private long batchBytes;
     private int batchesSent;
     private long loaded;
     private long skipped;
@@ -74,6 +80,9 @@ final class CodeUpload implements UploadSink {
         this.sku = sku;
         this.validUntil = validUntil;
         this.batchSize = server.codeBatch;
+        // campaign and SKU (length-prefixed), the count, the validity
+        this.commandOverhead = 4 + campaign.getBytes(StandardCharsets.UTF_8).length
+            + sku.getBytes(StandardCharsets.UTF_8).length + 4 + 8;
     }
 
     @Override
@@ -187,15 +196,27 @@ final class CodeUpload implements UploadSink {
             fail(ErrorCode.INVALID_FIELD, "codes: line " + lineNumber + " is not valid UTF-8");
             return;
         }
+        int bytes = 2 + end - start; // as the command holds it: a length, then the UTF-8 bytes
+        if (!batch.isEmpty() && batchBytes + bytes > maxBatchBytes()) {
+            send(); // the command would be too long for the engine: this code opens the next batch
+        }
         batch.add(code);
+        batchBytes += bytes;
         if (batch.size() >= batchSize) {
             send();
         }
     }
 
+    /** What the codes of one batch may take: the engine's longest command less the rest of LOAD_CODES. */
+    private long maxBatchBytes() {
+        Engine engine = server.engine();
+        return engine == null ? Long.MAX_VALUE : (long) engine.maxCommandBytes() - commandOverhead;
+    }
+
     private void send() {
         Batch call = new Batch(this, batch);
         batch = new ArrayList<>(Math.min(batchSize, 1024));
+        batchBytes = 0;
         waiting = true;
         publish(call);
     }
@@ -206,7 +227,7 @@ final class CodeUpload implements UploadSink {
             x.abandon();
             return;
         }
-        EngineProxy engine = server.engine();
+        Engine engine = server.engine();
         if (engine == null || engine.halted()) {
             fail(ErrorCode.UNAVAILABLE, "the engine is not taking commands");
             return;
@@ -238,7 +259,8 @@ final class CodeUpload implements UploadSink {
             return;
         }
         if (result == ResultCode.UNAVAILABLE || !journaled) {
-            fail(ErrorCode.UNAVAILABLE, "the engine has halted; restart to recover from the journal");
+            fail(ErrorCode.UNAVAILABLE, message != null ? message
+                : "the engine has halted; restart to recover from the journal");
             return;
         }
         switch (result) {
@@ -314,7 +336,7 @@ final class CodeUpload implements UploadSink {
         }
 
         @Override
-        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+        public void writeCommand(Publisher p, CommandSlot slot) {
             p.writer.loadCodes(slot, p.now(), upload.campaign, upload.sku, codes, upload.validUntil);
         }
 
@@ -322,7 +344,9 @@ final class CodeUpload implements UploadSink {
         public void onReply(CommandSlot slot, ReplyView view) {
             journaled = slot.journaled;
             result = slot.result;
-            if (result != ResultCode.UNAVAILABLE) {
+            if (slot.answer instanceof NoAnswer no) {
+                message = no.message(); // the cluster could not answer (docs/cluster.md)
+            } else if (result != ResultCode.UNAVAILABLE) {
                 view.read(slot.type, slot.reply, slot.replyLength);
                 result = view.result;
                 loaded = view.loaded;

@@ -2,6 +2,7 @@ package dev.surge.gateway.admin;
 
 import dev.surge.delivery.SupplierUrls;
 import dev.surge.engine.ResultCode;
+import dev.surge.gateway.auth.PaymentProviders;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.ParsedCall;
@@ -21,10 +22,15 @@ import java.net.UnknownHostException;
  */
 public final class DeliveryAdminApi {
     private final boolean allowLinkLocalSuppliers;
+    private final PaymentProviders providers;
 
-    /** {@code allowLinkLocalSuppliers}: {@code --allow-link-local-suppliers} (see {@link SupplierUrls}). */
-    public DeliveryAdminApi(boolean allowLinkLocalSuppliers) {
+    /**
+     * {@code allowLinkLocalSuppliers}: {@code --allow-link-local-suppliers} (see {@link SupplierUrls});
+     * {@code providers}: the gateway's copy of the suppliers' secrets, which a new configuration updates.
+     */
+    public DeliveryAdminApi(boolean allowLinkLocalSuppliers, PaymentProviders providers) {
         this.allowLinkLocalSuppliers = allowLinkLocalSuppliers;
+        this.providers = providers;
     }
 
     // ---- PUT /admin/suppliers/{id} ----------------------------------------------------------------
@@ -41,6 +47,9 @@ public final class DeliveryAdminApi {
                 if (v.result != ResultCode.OK) {
                     return call.invalid(v.message);
                 }
+                // a provider's notifications verify before the caller hears OK, also in front of a
+                // cluster, where no journaled event passes this gateway (docs/cluster.md)
+                providers.put(c.id, c.config.secret());
                 return Responses.json(x.alloc(), HttpResponseStatus.OK, g -> {
                     g.writeStartObject();
                     g.writeStringField("result", "OK");

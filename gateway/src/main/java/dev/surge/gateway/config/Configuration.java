@@ -1,9 +1,11 @@
 package dev.surge.gateway.config;
 
+import dev.surge.cluster.ClusterMembers;
 import dev.surge.delivery.DeliverySettings;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.journal.Durability;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -99,7 +101,29 @@ public final class Configuration {
         ALLOW_LINK_LOCAL_SUPPLIERS("--allow-link-local-suppliers", "false",
             "let a supplier URL name, or resolve to, a link-local or cloud metadata address (169.254.0.0/16, "
                 + "fe80::/10, fd00:ec2::254, metadata.google.internal...); off, PUT /admin/suppliers refuses them "
-                + "and the dispatcher will not connect to one");
+                + "and the dispatcher will not connect to one"),
+        ENGINE("--engine", "local",
+            "local: this process decides every command on its own ring and journals it in --data-dir; cluster: "
+                + "the HTTP edge only, sending every command to a Surge cluster (--cluster-members) and answering "
+                + "once a majority of its members holds it (docs/cluster.md). With cluster, the flags of the ring, "
+                + "the journal, snapshots and deliveries do not apply and are refused, demo mode is off, and "
+                + "SURGE_CODE_KEY is not needed (the members hold it)"),
+        CLUSTER_MEMBERS("--cluster-members", "",
+            "with --engine cluster: every member as host:port, comma-separated, in id order: the same list as "
+                + "scripts/cluster-node's --members"),
+        CLUSTER_EGRESS_HOST("--cluster-egress-host", "",
+            "with --engine cluster: this host's address as the members reach it (they send answers there, to a "
+                + "port the client picks); empty = 127.0.0.1 when every member is on loopback, else required"),
+        CLUSTER_AERON_DIR("--cluster-aeron-dir", "",
+            "with --engine cluster: the cluster client's media driver directory, one per gateway process "
+                + "(deleted at start and stop); empty = /dev/shm/surge-<user>/gateway-<pid> under an owner-only "
+                + "parent (the temporary directory without /dev/shm)"),
+        CLUSTER_MAX_IN_FLIGHT("--cluster-max-in-flight", "4096",
+            "with --engine cluster: commands sent and not answered yet beyond which requests are answered 503 "
+                + "OVERLOADED (as a full ring is)"),
+        CLUSTER_REFRESH_MS("--cluster-refresh-ms", "2000",
+            "with --engine cluster: how often the redeemer keys and payment providers' secrets are read again "
+                + "from the cluster, so that another gateway's changes arrive within about this long");
 
         public final String flag;
         /** The flag's variable: {@code --max-body} is {@code SURGE_MAX_BODY}. */
@@ -167,6 +191,12 @@ public final class Configuration {
     private long snapshotEvery;
     private long snapshotIntervalSeconds;
     private DeliverySettings delivery;
+    private boolean cluster;
+    private ClusterMembers clusterMembers;
+    private String clusterEgressHost;
+    private Path clusterAeronDir;
+    private int clusterMaxInFlight;
+    private long clusterRefreshMs;
     private byte[] codeKey;
     private final List<String> generatedSecrets = new ArrayList<>();
 
@@ -289,7 +319,14 @@ public final class Configuration {
         } catch (IllegalArgumentException e) {
             throw bad(Option.DURABILITY, "must be process or sync");
         }
-        demo = bool(Option.DEMO);
+        cluster = switch (raw(Option.ENGINE).toLowerCase(Locale.ROOT)) {
+            case "local" -> false;
+            case "cluster" -> true;
+            default -> throw bad(Option.ENGINE, "must be local or cluster");
+        };
+        concludeCluster();
+        // in front of a cluster demo mode is off unless asked for (and then refused by concludeCluster)
+        demo = cluster ? false : bool(Option.DEMO);
         truncateCorruptTail = bool(Option.TRUNCATE_CORRUPT_TAIL);
         ringSize = intIn(Option.RING_SIZE, 4, 1 << 22);
         expectedUsers = intIn(Option.EXPECTED_USERS, 0, 100_000_000);
@@ -361,6 +398,16 @@ public final class Configuration {
             intIn(Option.BREAKER_FAILURES, 1, 10_000), longIn(Option.BREAKER_OPEN_MS, 1, 3_600_000),
             intIn(Option.DELIVERY_QUEUE, 16, 1 << 22), bool(Option.ALLOW_LINK_LOCAL_SUPPLIERS));
 
+        concludeSecrets();
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * The secrets from the environment: generated in demo mode when missing, else required, and
+     * checked (SURGE_CODE_KEY only when given, in front of a cluster: the members hold it).
+     */
+    private void concludeSecrets() {
         generatedSecrets.clear();
         SecureRandom random = new SecureRandom();
         if (adminToken == null) {
@@ -369,7 +416,9 @@ public final class Configuration {
         if (userTokenSecret == null) {
             userTokenSecret = demoSecret(USER_TOKEN_SECRET_ENV, base64Url(random, 32));
         }
-        if (codeKeyBase64 == null) {
+        if (codeKeyBase64 == null && cluster) {
+            codeKey = null; // the members hold it; the edge hashes nothing itself (docs/cluster.md)
+        } else if (codeKeyBase64 == null) {
             byte[] key = new byte[CODE_KEY_BYTES];
             random.nextBytes(key);
             codeKeyBase64 = demoSecret(CODE_KEY_ENV, Base64.getEncoder().encodeToString(key));
@@ -382,22 +431,107 @@ public final class Configuration {
             throw new ConfigurationException(USER_TOKEN_SECRET_ENV + " must be at least " + MIN_USER_SECRET_BYTES
                 + " bytes (HS256 wants a 256-bit key)");
         }
+        if (codeKeyBase64 != null) {
+            try {
+                codeKey = Base64.getDecoder().decode(codeKeyBase64.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(CODE_KEY_ENV + " must be base64: " + e.getMessage());
+            }
+            if (codeKey.length != CODE_KEY_BYTES) {
+                throw new ConfigurationException(CODE_KEY_ENV + " must decode to " + CODE_KEY_BYTES + " bytes, was "
+                    + codeKey.length);
+            }
+        }
+    }
+
+    /**
+     * The flags of the engine this process would run itself: its ring, journal, snapshots and the
+     * dispatchers of deliveries and refunds, none of which a gateway in front of a cluster has.
+     */
+    static final List<Option> LOCAL_ONLY = List.of(Option.DATA_DIR, Option.DURABILITY, Option.RING_SIZE,
+        Option.EXPECTED_USERS, Option.IDEMPOTENCY_WINDOW_MINUTES, Option.WAIT_STRATEGY, Option.ENGINE_THREAD,
+        Option.SNAPSHOT_EVERY, Option.SNAPSHOT_INTERVAL_S, Option.TRUNCATE_CORRUPT_TAIL, Option.DELIVERY_RETRIES,
+        Option.DELIVERY_BACKOFF_MS, Option.DELIVERY_BACKOFF_MAX_MS, Option.BREAKER_FAILURES, Option.BREAKER_OPEN_MS,
+        Option.DELIVERY_QUEUE);
+    /** The flags of a gateway in front of a cluster. */
+    static final List<Option> CLUSTER_ONLY = List.of(Option.CLUSTER_MEMBERS, Option.CLUSTER_EGRESS_HOST,
+        Option.CLUSTER_AERON_DIR, Option.CLUSTER_MAX_IN_FLIGHT, Option.CLUSTER_REFRESH_MS);
+
+    /** Whether the option was given (flag or variable), not left at its default. */
+    private boolean given(Option o) {
+        return values[o.ordinal()] != null;
+    }
+
+    /** Checks the flags against the engine chosen, and the cluster's own (docs/cluster.md). */
+    private void concludeCluster() {
+        List<String> misplaced = new ArrayList<>();
+        for (Option o : cluster ? LOCAL_ONLY : CLUSTER_ONLY) {
+            if (given(o)) {
+                misplaced.add(o.flag + " (" + o.env + ")");
+            }
+        }
+        if (!misplaced.isEmpty()) {
+            throw new ConfigurationException(String.join(", ", misplaced) + (cluster
+                ? ": not with --engine cluster: the members hold the state, journal it and deliver (docs/cluster.md)"
+                : ": only with --engine cluster (now --engine local)"));
+        }
+        if (!cluster) {
+            return;
+        }
+        if (given(Option.DEMO) && bool(Option.DEMO)) {
+            throw bad(Option.DEMO, "not with --engine cluster: demo mode sets up its campaigns and simulators in a "
+                + "local journal; start members with scripts/cluster-node and set SURGE_ADMIN_TOKEN and "
+                + "SURGE_USER_TOKEN_SECRET");
+        }
+        String members = raw(Option.CLUSTER_MEMBERS);
+        if (members.isBlank()) {
+            throw bad(Option.CLUSTER_MEMBERS, "required with --engine cluster: every member as host:port, in id order, "
+                + "as scripts/cluster-node's --members");
+        }
         try {
-            codeKey = Base64.getDecoder().decode(codeKeyBase64.trim());
+            clusterMembers = ClusterMembers.parse(members);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(CODE_KEY_ENV + " must be base64: " + e.getMessage());
+            throw bad(Option.CLUSTER_MEMBERS, e.getMessage());
         }
-        if (codeKey.length != CODE_KEY_BYTES) {
-            throw new ConfigurationException(CODE_KEY_ENV + " must decode to " + CODE_KEY_BYTES + " bytes, was "
-                + codeKey.length);
+        clusterEgressHost = raw(Option.CLUSTER_EGRESS_HOST).strip();
+        if (clusterEgressHost.isEmpty()) {
+            if (!allLoopback(clusterMembers)) {
+                throw bad(Option.CLUSTER_EGRESS_HOST, "required when a member is not on loopback: this host's address "
+                    + "as the members reach it (they send their answers there)");
+            }
+            clusterEgressHost = "127.0.0.1";
         }
-        concluded = true;
-        return this;
+        String dir = raw(Option.CLUSTER_AERON_DIR).strip();
+        clusterAeronDir = dir.isEmpty() ? defaultClusterAeronDir() : Path.of(dir);
+        clusterMaxInFlight = intIn(Option.CLUSTER_MAX_IN_FLIGHT, 1, 1 << 20);
+        clusterRefreshMs = longIn(Option.CLUSTER_REFRESH_MS, 100, 3_600_000);
+    }
+
+    private static boolean allLoopback(ClusterMembers members) {
+        for (int id = 0; id < members.size(); id++) {
+            String host = members.host(id);
+            if (!(host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * /dev/shm/surge-USER/gateway-PID (the temporary directory without /dev/shm): one per process,
+     * since a client's media driver deletes its directory at start. Made owner-only at start, as a
+     * member's is: its buffers hold commands in flight, uploaded codes and supplier secrets among them.
+     */
+    private static Path defaultClusterAeronDir() {
+        Path shm = Path.of("/dev/shm");
+        Path base = Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("surge-" + System.getProperty("user.name")).resolve("gateway-" + ProcessHandle.current().pid());
     }
 
     private String demoSecret(String env, String generated) {
-        if (!bool(Option.DEMO)) {
-            throw new ConfigurationException(env + " is not set: it is required unless in demo mode (see --help)");
+        if (!demo) {
+            throw new ConfigurationException(env + " is not set: it is required unless in demo mode"
+                + (cluster ? " (which is off with --engine cluster)" : "") + " (see --help)");
         }
         generatedSecrets.add(env + "=" + generated);
         return generated;
@@ -458,6 +592,9 @@ public final class Configuration {
     }
 
     private ConfigurationException bad(Option o, String what) {
+        if (raw(o).isEmpty()) {
+            return new ConfigurationException(o.flag + " / " + o.env + ": " + what);
+        }
         return new ConfigurationException(o.flag + " / " + o.env + " = '" + raw(o) + "': " + what);
     }
 
@@ -489,6 +626,7 @@ public final class Configuration {
             .append(MIN_USER_SECRET_BYTES).append(" bytes\n");
         b.append("  ").append(CODE_KEY_ENV).append("           AES-256-GCM key of card codes at rest, base64 of ")
             .append(CODE_KEY_BYTES).append(" bytes\n");
+        b.append("                           (not needed with --engine cluster: the members hold it)\n");
         return b.toString();
     }
 
@@ -634,9 +772,41 @@ public final class Configuration {
         return concluded().userTokenSecret;
     }
 
-    /** The 32-byte AES key of card codes at rest. */
+    /** The 32-byte AES key of card codes at rest; null in front of a cluster when it is not set. */
     public byte[] codeKey() {
-        return concluded().codeKey.clone();
+        byte[] key = concluded().codeKey;
+        return key == null ? null : key.clone();
+    }
+
+    /** Whether this gateway sends its commands to a cluster ({@code --engine cluster}) rather than its own ring. */
+    public boolean cluster() {
+        return concluded().cluster;
+    }
+
+    /** The cluster's members (with {@code --engine cluster}), else null. */
+    public ClusterMembers clusterMembers() {
+        return concluded().clusterMembers;
+    }
+
+    /** As given: {@code host:port,...}, for messages. */
+    public String clusterMembersText() {
+        return raw(Option.CLUSTER_MEMBERS);
+    }
+
+    public String clusterEgressHost() {
+        return concluded().clusterEgressHost;
+    }
+
+    public Path clusterAeronDir() {
+        return concluded().clusterAeronDir;
+    }
+
+    public int clusterMaxInFlight() {
+        return concluded().clusterMaxInFlight;
+    }
+
+    public long clusterRefreshMs() {
+        return concluded().clusterRefreshMs;
     }
 
     /** "VARIABLE=value" for each secret generated in demo mode, for printing at start. */

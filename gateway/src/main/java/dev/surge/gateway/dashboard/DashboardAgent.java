@@ -6,7 +6,8 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.state.CampaignCounters;
 import dev.surge.gateway.auth.DashboardSessions;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Engine;
+import dev.surge.gateway.engine.Publisher;
 import dev.surge.gateway.engine.RingCall;
 import dev.surge.gateway.http.GatewayMetrics;
 import dev.surge.gateway.http.ServerContext;
@@ -147,7 +148,7 @@ public final class DashboardAgent implements AutoCloseable {
 
     private void tick() {
         try {
-            EngineProxy engine = server.engine();
+            Engine engine = server.engine();
             if (engine != null && !engine.halted() && !queryInFlight) {
                 if (engine.publish(query)) {
                     queryInFlight = true;
@@ -281,7 +282,7 @@ public final class DashboardAgent implements AutoCloseable {
     /** The one query this agent keeps in the ring (never two at once, so one instance serves). */
     private final class CountersQuery implements RingCall {
         @Override
-        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+        public void writeCommand(Publisher p, CommandSlot slot) {
             p.writer.queryCampaigns(slot, p.now(), "");
         }
 

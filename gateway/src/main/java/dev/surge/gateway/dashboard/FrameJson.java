@@ -5,6 +5,9 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.ring.RingMetrics;
 import dev.surge.engine.state.CampaignCounters;
+import dev.surge.cluster.ClusterEngineClient;
+import dev.surge.gateway.engine.ClusterEngine;
+import dev.surge.gateway.engine.Engine;
 import dev.surge.gateway.engine.EngineProxy;
 import dev.surge.gateway.engine.RecoveryProgress;
 import dev.surge.gateway.http.GatewayMetrics;
@@ -77,7 +80,7 @@ final class FrameJson {
     }
 
     private static void write(JsonGenerator g, Frame f, ServerContext server) throws IOException {
-        EngineProxy engine = server.engine();
+        Engine engine = server.engine();
         boolean halted = engine != null && engine.halted();
         g.writeStartObject();
         g.writeNumberField("at", f.at());
@@ -85,7 +88,9 @@ final class FrameJson {
         g.writeNumberField("countersAt", f.sample().at());
         g.writeBooleanField("ready", engine != null);
         g.writeBooleanField("halted", halted);
-        g.writeStringField("haltReason", halted ? engine.ring().health().haltReason() : null);
+        g.writeStringField("haltReason", !halted ? null
+            : engine instanceof EngineProxy local ? local.ring().health().haltReason() : engine.unavailableReason());
+        g.writeBooleanField("cluster", engine instanceof ClusterEngine);
         RecoveryProgress r = server.recovery;
         g.writeObjectFieldStart("recovery");
         g.writeNumberField("startedAt", r.startedAt());
@@ -150,14 +155,27 @@ final class FrameJson {
         g.writeEndObject();
     }
 
-    private static void engine(JsonGenerator g, EngineProxy engine) throws IOException {
-        if (engine == null) {
+    private static void engine(JsonGenerator g, Engine engine) throws IOException {
+        if (engine instanceof ClusterEngine cluster) {
+            ClusterEngineClient c = cluster.client();
+            g.writeObjectFieldStart("engine"); // what the gateway knows of a cluster: its client (docs/cluster.md)
+            g.writeNumberField("inFlight", c.inFlight());
+            g.writeNumberField("maxInFlight", cluster.maxInFlight());
+            g.writeNumberField("published", engine.published());
+            g.writeNumberField("resent", c.resent());
+            g.writeNumberField("sessions", c.sessions());
+            g.writeBooleanField("connected", c.connected());
+            g.writeNumberField("leader", c.leaderMemberId());
+            g.writeEndObject();
+            return;
+        }
+        if (!(engine instanceof EngineProxy local)) {
             g.writeNullField("engine");
             return;
         }
-        EngineRing ring = engine.ring();
+        EngineRing ring = local.ring();
         RingMetrics m = ring.metrics();
-        long published = engine.published();
+        long published = local.published();
         g.writeObjectFieldStart("engine");
         g.writeNumberField("ringDepth", ring.depth());
         g.writeNumberField("ringCapacity", ring.capacity());

@@ -15,15 +15,15 @@ public final class DirectCall implements RingCall {
     public record Answer(ResultCode result, boolean journaled, String message, Object answer) {
     }
 
-    private final BiConsumer<EngineProxy.Publisher, CommandSlot> writer;
+    private final BiConsumer<Publisher, CommandSlot> writer;
     private final CompletableFuture<Answer> future = new CompletableFuture<>();
 
-    private DirectCall(BiConsumer<EngineProxy.Publisher, CommandSlot> writer) {
+    private DirectCall(BiConsumer<Publisher, CommandSlot> writer) {
         this.writer = writer;
     }
 
     /** Publishes (retrying briefly while the ring is full) and returns the future answer. */
-    public static CompletableFuture<Answer> send(EngineProxy engine, BiConsumer<EngineProxy.Publisher, CommandSlot> writer) {
+    public static CompletableFuture<Answer> send(Engine engine, BiConsumer<Publisher, CommandSlot> writer) {
         DirectCall call = new DirectCall(writer);
         long giveUp = System.nanoTime() + 5_000_000_000L;
         while (!engine.publish(call)) {
@@ -38,14 +38,14 @@ public final class DirectCall implements RingCall {
     }
 
     /** Publishes once, never waiting: null when the ring is full (the caller tries again later). */
-    public static CompletableFuture<Answer> trySend(EngineProxy engine,
-                                                    BiConsumer<EngineProxy.Publisher, CommandSlot> writer) {
+    public static CompletableFuture<Answer> trySend(Engine engine,
+                                                    BiConsumer<Publisher, CommandSlot> writer) {
         DirectCall call = new DirectCall(writer);
         return engine.publish(call) ? call.future : null;
     }
 
     @Override
-    public void writeCommand(EngineProxy.Publisher publisher, CommandSlot slot) {
+    public void writeCommand(Publisher publisher, CommandSlot slot) {
         writer.accept(publisher, slot);
     }
 

@@ -3,7 +3,6 @@ package dev.surge.gateway.engine;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
-import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.ring.EngineRing;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,16 +10,17 @@ import java.util.function.Supplier;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * Publishes commands to the engine ring from any thread, never blocking: a full ring is a
- * {@code false} the caller answers with 503 OVERLOADED. Each publishing thread has its own
- * {@link Publisher} (command writer, clock reading and random bits); the translator is a
+ * The gateway's own engine ring as an {@link Engine}: publishes commands from any thread, never
+ * blocking: a full ring is a {@code false} the caller answers with 503 OVERLOADED. Each publishing
+ * thread has its own
+ * {@link Publisher} (command writer with its edge, and the clock); the translator is a
  * static constant that captures nothing. A publisher's writer resolves each claim at the edge
  * ({@link ClaimEdge}: the directory's indexes, the keyed identities), so that the hashing is
  * spread over the event loops instead of done on the engine's one writer thread.
  *
  * <p>Threading: thread-safe.
  */
-public final class EngineProxy {
+public final class EngineProxy implements Engine {
     private static final EventTranslatorTwoArg<CommandSlot, RingCall, Publisher> TRANSLATOR =
         (slot, sequence, call, publisher) -> {
             call.writeCommand(publisher, slot);
@@ -47,6 +47,7 @@ public final class EngineProxy {
     }
 
     /** Publishes if the ring has a free slot now; false when it is full. */
+    @Override
     public boolean publish(RingCall call) {
         if (ring.tryPublish(TRANSLATOR, call, publishers.get())) {
             published.increment();
@@ -60,30 +61,25 @@ public final class EngineProxy {
     }
 
     /** Slots published so far (the journal lag is this minus the slots the journal stage has passed). */
+    @Override
     public long published() {
         return published.sum();
     }
 
+    @Override
     public boolean halted() {
         return ring.health().halted();
     }
 
-    /**
-     * What a publishing thread fills commands with: a command writer (with this thread's own
-     * {@link ClaimEdge}) and the time. Grant ids need no random bits: they are the grant number
-     * under a keyed permutation, made by the engine. Confined to its thread.
-     */
-    public static final class Publisher {
-        public final CommandWriter writer;
-        private final EpochClock clock;
+    @Override
+    public String unavailableReason() {
+        return halted() ? "the engine has halted (" + ring.health().haltReason()
+            + ") and accepts nothing more; restart to recover from the journal" : null;
+    }
 
-        Publisher(EpochClock clock, ClaimEdge edge) {
-            this.clock = clock;
-            this.writer = new CommandWriter(edge);
-        }
-
-        public long now() {
-            return clock.time();
-        }
+    /** A slot's command buffer grows as needed: no limit of the ring's own. */
+    @Override
+    public int maxCommandBytes() {
+        return Integer.MAX_VALUE;
     }
 }

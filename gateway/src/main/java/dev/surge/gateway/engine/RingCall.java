@@ -4,13 +4,15 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 
 /**
- * One command on its way through the engine ring, and where its answer goes. It is the slot's
- * {@code context}: {@link #writeCommand} runs on the publishing thread inside the ring's
- * translator; {@link #onReply} runs on the ring's journal thread after the batch's flush, and must
- * copy what it needs from the slot, hand the rest to its own event loop, and never block or throw.
+ * One command on its way through the engine, and where its answer goes. {@link #writeCommand} runs
+ * on the publishing thread inside {@link Engine#publish} (the ring's translator: the call is the
+ * slot's {@code context}); {@link #onReply} runs once the answer is durable: on the ring's journal
+ * thread after the batch's flush, or on the cluster client's thread once a majority of the members
+ * has the command (docs/cluster.md). It must copy what it needs from the slot, hand the rest to its
+ * own event loop, and never block or throw.
  */
 public interface RingCall {
-    void writeCommand(EngineProxy.Publisher publisher, CommandSlot slot);
+    void writeCommand(Publisher publisher, CommandSlot slot);
 
     void onReply(CommandSlot slot, ReplyView view);
 }

@@ -3,7 +3,8 @@ package dev.surge.gateway.http;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Engine;
+import dev.surge.gateway.engine.NoAnswer;
 import dev.surge.gateway.engine.RingCall;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
@@ -12,8 +13,9 @@ import java.util.List;
 
 /**
  * A {@link RingCall} that answers an HTTP {@link Exchange}: renders the engine's reply into a
- * response on the journal thread (a halted engine, or a batch the journal failed, is 503
- * UNAVAILABLE) and hands it to the exchange's event loop.
+ * response on the journal thread (or the cluster client's, docs/cluster.md) and hands it to the
+ * exchange's event loop. A halted engine, a batch the journal failed or an answer the engine
+ * could not give ({@link NoAnswer}) is an error instead.
  */
 public abstract class ExchangeCall implements RingCall {
     protected final Exchange x;
@@ -25,7 +27,9 @@ public abstract class ExchangeCall implements RingCall {
     @Override
     public final void onReply(CommandSlot slot, ReplyView view) {
         FullHttpResponse r;
-        if (slot.result == ResultCode.UNAVAILABLE || !slot.journaled) {
+        if (slot.answer instanceof NoAnswer no) {
+            r = noAnswer(x, no);
+        } else if (slot.result == ResultCode.UNAVAILABLE || !slot.journaled) {
             r = unavailable(x);
         } else {
             try {
@@ -56,11 +60,12 @@ public abstract class ExchangeCall implements RingCall {
     /** Publishes this call, or answers at once when it cannot be. On the event loop. */
     public final void publish() {
         ServerContext s = x.connection().server();
-        EngineProxy engine = s.engine();
+        Engine engine = s.engine();
         if (engine == null) {
             x.respond(Responses.error(x.alloc(), ErrorCode.NOT_READY, "still recovering; retry shortly"));
         } else if (engine.halted()) {
-            x.respond(unavailable(x));
+            String why = engine.unavailableReason();
+            x.respond(why == null ? unavailable(x) : Responses.error(x.alloc(), ErrorCode.UNAVAILABLE, why));
         } else if (!engine.publish(this)) {
             s.metrics.overloaded();
             x.respond(Responses.error(x.alloc(), ErrorCode.OVERLOADED, "the engine is saturated; retry shortly"));
@@ -80,6 +85,16 @@ public abstract class ExchangeCall implements RingCall {
     @SuppressWarnings("unchecked")
     public static <T> List<T> listAnswer(CommandSlot slot) {
         return slot.answer instanceof List<?> l ? (List<T>) l : List.of();
+    }
+
+    /** The error for an answer the engine could not give (a cluster out of reach, a command or answer too large). */
+    static FullHttpResponse noAnswer(Exchange x, NoAnswer no) {
+        ErrorCode code = switch (no.reason()) {
+            case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+            case COMMAND_TOO_LARGE -> ErrorCode.BODY_TOO_LARGE;
+            case ANSWER_TOO_LARGE -> ErrorCode.NOT_IMPLEMENTED;
+        };
+        return Responses.error(x.alloc(), code, no.message());
     }
 
     static FullHttpResponse unavailable(Exchange x) {

@@ -4,6 +4,9 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.ring.RingMetrics;
 import dev.surge.engine.risk.RiskReason;
+import dev.surge.cluster.ClusterEngineClient;
+import dev.surge.gateway.engine.ClusterEngine;
+import dev.surge.gateway.engine.Engine;
 import dev.surge.gateway.engine.EngineProxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +24,9 @@ import org.HdrHistogram.Recorder;
 /**
  * The gateway's counters, and their rendering in the Prometheus text format: requests by route
  * and status, decisions by campaign and result, risk refusals by campaign and reason, request latency (HdrHistogram: buckets and
- * quantiles), ring depth, journal progress and lag, connections (open, refused at the caps, timed out
- * before their first byte) and refusals.
+ * quantiles), ring depth, journal progress and lag (or, in front of a cluster, the cluster client's
+ * commands in flight, re-sent and sessions: docs/cluster.md), connections (open, refused at the caps,
+ * timed out before their first byte) and refusals.
  *
  * <p>Threading: recording is thread-safe and wait-free or nearly (LongAdder, Recorder, atomic
  * arrays); {@link #render} may run on any thread and is serialised against itself.
@@ -161,7 +165,7 @@ public final class GatewayMetrics {
     // ---- rendering ---------------------------------------------------------------------------
 
     /** The Prometheus text exposition (format 0.0.4). {@code engine} is null before recovery ends. */
-    public synchronized String render(EngineProxy engine, int redeemerCount) {
+    public synchronized String render(Engine engine, int redeemerCount) {
         drainRecorders();
 
         StringBuilder b = new StringBuilder(8192);
@@ -215,8 +219,10 @@ public final class GatewayMetrics {
             payments);
 
         gauge(b, "surge_ready", "1 once recovery is done and the engine takes requests.", engine != null ? 1 : 0);
-        if (engine != null) {
-            EngineRing ring = engine.ring();
+        if (engine instanceof ClusterEngine cluster) {
+            cluster(b, cluster);
+        } else if (engine instanceof EngineProxy local) {
+            EngineRing ring = local.ring();
             RingMetrics m = ring.metrics();
             long published = engine.published();
             long journaled = m.slots();
@@ -246,10 +252,29 @@ public final class GatewayMetrics {
         counter(b, "surge_request_timeouts_total", "Requests refused with 408 REQUEST_TIMEOUT.", timeouts.sum());
         counter(b, "surge_http_fast_requests_total",
             "Claims and redemptions framed by the fast path rather than Netty's HTTP decoder.", fastRequests.sum());
-        counter(b, "surge_overloaded_total", "Requests refused with 503 OVERLOADED (ring full).", overloaded.sum());
+        counter(b, "surge_overloaded_total", "Requests refused with 503 OVERLOADED (ring full, or too many commands in "
+            + "flight to the cluster).", overloaded.sum());
         counter(b, "surge_codes_loaded_total", "Codes loaded through the upload route.", codesLoaded.sum());
         gauge(b, "surge_redeemer_keys", "Redeemer keys known.", redeemerCount);
         return b.toString();
+    }
+
+    /** In front of a cluster: what its client knows (there is no ring or journal in this process). */
+    private static void cluster(StringBuilder b, ClusterEngine engine) {
+        ClusterEngineClient c = engine.client();
+        gauge(b, "surge_engine_halted", "1 when commands are refused: the cluster client closed or without a session "
+            + "for too long.", engine.halted() ? 1 : 0);
+        gauge(b, "surge_cluster_connected", "1 while the cluster client has a session with the cluster.",
+            c.connected() ? 1 : 0);
+        gauge(b, "surge_cluster_leader", "The member that led when the client last heard (-1 before any).",
+            c.leaderMemberId());
+        gauge(b, "surge_cluster_in_flight", "Commands sent to the cluster and not answered yet.", c.inFlight());
+        gauge(b, "surge_cluster_max_in_flight", "Commands in flight beyond which requests get 503 OVERLOADED.",
+            engine.maxInFlight());
+        counter(b, "surge_cluster_commands_total", "Commands sent to the cluster.", c.sent());
+        counter(b, "surge_cluster_resent_total", "Commands sent again after a leader change, a lost session or a "
+            + "late answer.", c.resent());
+        counter(b, "surge_cluster_sessions_total", "Sessions the client opened with the cluster.", c.sessions());
     }
 
     /** Moves what the recorders hold into the since-start totals and the dashboard's window. */

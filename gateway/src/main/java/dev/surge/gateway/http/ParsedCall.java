@@ -2,7 +2,7 @@ package dev.surge.gateway.http;
 
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Publisher;
 import dev.surge.gateway.json.BadRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 
@@ -26,7 +26,7 @@ public final class ParsedCall<T> extends ExchangeCall {
     /** Writes the parsed request's command into the ring slot. On the publishing thread. */
     @FunctionalInterface
     public interface Writer<T> {
-        void write(EngineProxy.Publisher publisher, CommandSlot slot, T request);
+        void write(Publisher publisher, CommandSlot slot, T request);
     }
 
     /** The response for the engine's answer; {@code call} offers its error helpers. On the journal thread. */
@@ -59,7 +59,7 @@ public final class ParsedCall<T> extends ExchangeCall {
     }
 
     @Override
-    public void writeCommand(EngineProxy.Publisher publisher, CommandSlot slot) {
+    public void writeCommand(Publisher publisher, CommandSlot slot) {
         writer.write(publisher, slot, request);
     }
 

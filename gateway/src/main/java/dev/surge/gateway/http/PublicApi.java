@@ -5,7 +5,7 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.reply.ReplyView;
 import dev.surge.engine.state.GrantSummary;
 import dev.surge.engine.util.GrantIds;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Publisher;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.json.BadRequest;
 import dev.surge.gateway.json.ClaimBody;
@@ -71,7 +71,7 @@ public final class PublicApi {
         }
 
         @Override
-        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+        public void writeCommand(Publisher p, CommandSlot slot) {
             p.writer.claim(slot, p.now(), x.user, key, campaign, sku, device, x.clientIp, account, x.tokenIssuedAt);
         }
 
@@ -177,7 +177,7 @@ public final class PublicApi {
         }
 
         @Override
-        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+        public void writeCommand(Publisher p, CommandSlot slot) {
             if (code != null) {
                 p.writer.redeemCode(slot, p.now(), x.redeemer, x.redeemerKeyHash, key, code);
             } else {
@@ -266,7 +266,7 @@ public final class PublicApi {
         }
 
         @Override
-        public void writeCommand(EngineProxy.Publisher p, CommandSlot slot) {
+        public void writeCommand(Publisher p, CommandSlot slot) {
             p.writer.transferGrant(slot, p.now(), x.user, key, grantHi, grantLo, to);
         }
 

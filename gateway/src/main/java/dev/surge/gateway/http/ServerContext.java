@@ -8,7 +8,7 @@ import dev.surge.gateway.auth.PaymentProviders;
 import dev.surge.gateway.auth.RedeemerDirectory;
 import dev.surge.gateway.auth.UserTokens;
 import dev.surge.gateway.config.Configuration;
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Engine;
 import dev.surge.gateway.engine.RecoveryProgress;
 import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.EpochClock;
@@ -53,7 +53,7 @@ public final class ServerContext {
     final Authenticator authenticator;
     final ContentRules content;
     Api api;
-    private volatile EngineProxy engine;
+    private volatile Engine engine;
     private volatile boolean draining;
 
     public ServerContext(Configuration config, UserTokens userTokens, AdminAuth adminAuth,
@@ -83,11 +83,11 @@ public final class ServerContext {
     }
 
     /** Recovery is done: the engine takes requests from now on. */
-    public void engine(EngineProxy engine) {
+    public void engine(Engine engine) {
         this.engine = engine;
     }
 
-    public EngineProxy engine() {
+    public Engine engine() {
         return engine;
     }
 

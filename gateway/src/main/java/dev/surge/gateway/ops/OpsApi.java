@@ -1,6 +1,6 @@
 package dev.surge.gateway.ops;
 
-import dev.surge.gateway.engine.EngineProxy;
+import dev.surge.gateway.engine.Engine;
 import dev.surge.gateway.error.ErrorCode;
 import dev.surge.gateway.http.Exchange;
 import dev.surge.gateway.http.Responses;
@@ -12,7 +12,9 @@ import io.netty.util.AsciiString;
 /**
  * Health and metrics: answered on the event loop without the ring.
  * {@code /health/live} is 200 whenever the process serves HTTP; {@code /health/ready} is 200
- * once recovery is done and while the engine has not halted.
+ * once recovery is done (in front of a cluster: once the gateway has loaded what it keeps of the
+ * cluster's state) and while the engine takes commands (the ring has not halted; the cluster
+ * client has a session, docs/cluster.md).
  */
 public final class OpsApi {
     private static final AsciiString PROMETHEUS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
@@ -27,12 +29,12 @@ public final class OpsApi {
     }
 
     public void ready(Exchange x) {
-        EngineProxy engine = server.engine();
+        Engine engine = server.engine();
+        String unavailable = engine == null ? null : engine.unavailableReason();
         if (engine == null) {
             x.respond(Responses.error(x.alloc(), ErrorCode.NOT_READY, "still recovering"));
-        } else if (engine.halted()) {
-            x.respond(Responses.error(x.alloc(), ErrorCode.UNAVAILABLE,
-                "engine halted: " + engine.ring().health().haltReason()));
+        } else if (unavailable != null) {
+            x.respond(Responses.error(x.alloc(), ErrorCode.UNAVAILABLE, unavailable));
         } else {
             x.respond(status(x, HttpResponseStatus.OK, "READY"));
         }

@@ -84,6 +84,91 @@ class ConfigurationTest {
         assertFalse(Configuration.from(new String[] {"--no-demo"}, env()).conclude().demo());
     }
 
+    private static ConfigurationException refused(Map<String, String> env, String... args) {
+        return assertThrows(ConfigurationException.class, () -> Configuration.from(args, env).conclude());
+    }
+
+    @Test
+    void theEngineIsLocalUnlessClusterIsAsked() {
+        Configuration local = Configuration.from(new String[0], env()).conclude();
+        assertFalse(local.cluster());
+        assertEquals(null, local.clusterMembers());
+        ConfigurationException e = refused(env(), "--engine", "raft");
+        assertTrue(e.getMessage().contains("--engine") && e.getMessage().contains("local or cluster"), e.getMessage());
+        e = refused(env("SURGE_CLUSTER_REFRESH_MS", "500"), "--cluster-members", "127.0.0.1:9010");
+        assertTrue(e.getMessage().contains("--cluster-members (SURGE_CLUSTER_MEMBERS)")
+            && e.getMessage().contains("--cluster-refresh-ms (SURGE_CLUSTER_REFRESH_MS)")
+            && e.getMessage().contains("only with --engine cluster"), e.getMessage());
+    }
+
+    @Test
+    void aGatewayInFrontOfAClusterNeedsItsMembersAndNoCodeKey() {
+        Map<String, String> noCodeKey = new java.util.HashMap<>(SECRETS);
+        noCodeKey.remove("SURGE_CODE_KEY");
+        Configuration c = Configuration.from(new String[] {"--engine", "cluster", "--cluster-members",
+            "localhost:9010,127.0.0.1:9020,127.0.0.1:9030"}, noCodeKey).conclude();
+        assertTrue(c.cluster());
+        assertEquals(3, c.clusterMembers().size());
+        assertEquals("0=localhost:9010,1=127.0.0.1:9020,2=127.0.0.1:9030", c.clusterMembers().ingressEndpoints());
+        assertEquals("127.0.0.1", c.clusterEgressHost(), "every member on loopback");
+        assertEquals(null, c.codeKey(), "the members hold it");
+        assertFalse(c.demo(), "no demo mode in front of a cluster");
+        assertEquals(4096, c.clusterMaxInFlight());
+        assertEquals(2000, c.clusterRefreshMs());
+        assertTrue(c.clusterAeronDir().getFileName().toString().startsWith("gateway-"), c.clusterAeronDir().toString());
+        assertTrue(c.clusterAeronDir().getParent().getFileName().toString().startsWith("surge-"));
+
+        c = Configuration.from(new String[] {"--cluster-egress-host", "10.0.0.9", "--cluster-aeron-dir", "/tmp/x",
+            "--cluster-max-in-flight", "64", "--cluster-refresh-ms=500"},
+            env("SURGE_ENGINE", "cluster", "SURGE_CLUSTER_MEMBERS", "10.0.0.1:9010,10.0.0.2:9010,10.0.0.3:9010"))
+            .conclude();
+        assertEquals("10.0.0.9", c.clusterEgressHost());
+        assertEquals(java.nio.file.Path.of("/tmp/x"), c.clusterAeronDir());
+        assertEquals(64, c.clusterMaxInFlight());
+        assertEquals(500, c.clusterRefreshMs());
+        assertEquals(32, c.codeKey().length, "checked when given");
+    }
+
+    @Test
+    void clusterModeRefusesWhatMakesNoSenseWithIt() {
+        String[] cluster = {"--engine", "cluster", "--cluster-members", "127.0.0.1:9010"};
+        ConfigurationException e = refused(env(), "--engine", "cluster");
+        assertTrue(e.getMessage().contains("--cluster-members") && e.getMessage().contains("required"), e.getMessage());
+        e = refused(env(), "--engine", "cluster", "--cluster-members", "host-without-port");
+        assertTrue(e.getMessage().contains("--cluster-members") && e.getMessage().contains("host:port"), e.getMessage());
+        e = refused(env(), "--engine", "cluster", "--cluster-members", "127.0.0.1:65534");
+        assertTrue(e.getMessage().contains("5 ports"), e.getMessage());
+        e = refused(env(), "--engine", "cluster", "--cluster-members", "10.0.0.1:9010,10.0.0.2:9010");
+        assertTrue(e.getMessage().contains("--cluster-egress-host") && e.getMessage().contains("loopback"),
+            e.getMessage());
+        e = refused(env("SURGE_DATA_DIR", "/var/surge"), concat(cluster, "--durability", "sync", "--ring-size", "64"));
+        assertTrue(e.getMessage().contains("--data-dir (SURGE_DATA_DIR), --durability (SURGE_DURABILITY), "
+            + "--ring-size (SURGE_RING_SIZE): not with --engine cluster"), e.getMessage());
+        e = refused(env(), concat(cluster, "--delivery-retries", "5", "--snapshot-every", "10"));
+        assertTrue(e.getMessage().contains("--snapshot-every") && e.getMessage().contains("--delivery-retries"),
+            e.getMessage());
+        e = refused(env(), concat(cluster, "--demo"));
+        assertTrue(e.getMessage().contains("--demo") && e.getMessage().contains("not with --engine cluster"),
+            e.getMessage());
+        e = refused(env(), concat(cluster, "--cluster-max-in-flight", "0"));
+        assertTrue(e.getMessage().contains("--cluster-max-in-flight"), e.getMessage());
+        Map<String, String> noAdmin = new java.util.HashMap<>(SECRETS);
+        noAdmin.remove("SURGE_ADMIN_TOKEN");
+        e = refused(noAdmin, cluster);
+        assertTrue(e.getMessage().contains("SURGE_ADMIN_TOKEN is not set") && e.getMessage().contains("--engine cluster"),
+            e.getMessage());
+        assertTrue(Configuration.from(concat(cluster, "--no-demo", "--allow-link-local-suppliers", "--port", "0"),
+            env()).conclude().cluster(), "what applies to both engines is taken");
+        assertTrue(Configuration.help().contains("--cluster-members <value>"));
+        assertTrue(Configuration.help().contains("SURGE_ENGINE"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void connectionCapsDefaultOnAndZeroTurnsThemOff() {
         Configuration c = Configuration.from(new String[0], env()).conclude();
@@ -170,7 +255,8 @@ class ConfigurationTest {
                 "SURGE_SNAPSHOT_EVERY", "SURGE_SNAPSHOT_INTERVAL_S", "SURGE_TRUNCATE_CORRUPT_TAIL",
                 "SURGE_DELIVERY_RETRIES", "SURGE_DELIVERY_BACKOFF_MS", "SURGE_DELIVERY_BACKOFF_MAX_MS",
                 "SURGE_BREAKER_FAILURES", "SURGE_BREAKER_OPEN_MS", "SURGE_DELIVERY_QUEUE",
-                "SURGE_ALLOW_LINK_LOCAL_SUPPLIERS"),
+                "SURGE_ALLOW_LINK_LOCAL_SUPPLIERS", "SURGE_ENGINE", "SURGE_CLUSTER_MEMBERS", "SURGE_CLUSTER_EGRESS_HOST",
+                "SURGE_CLUSTER_AERON_DIR", "SURGE_CLUSTER_MAX_IN_FLIGHT", "SURGE_CLUSTER_REFRESH_MS"),
             java.util.Arrays.stream(Configuration.Option.values()).map(o -> o.env).toList());
         assertEquals(2048, Configuration.from(new String[0], env("SURGE_MAX_HEADER_SIZE", "2048")).conclude().maxHeader());
         assertEquals(2_000_000, Configuration.from(new String[] {"--expected-users", "2000000"}, env()).conclude()
