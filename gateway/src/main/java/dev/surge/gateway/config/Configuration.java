@@ -86,17 +86,17 @@ public final class Configuration {
         SNAPSHOT_INTERVAL_S("--snapshot-interval-s", "300", "... or after this many seconds when anything is new"),
         TRUNCATE_CORRUPT_TAIL("--truncate-corrupt-tail", "false",
             "at recovery, cut a torn or corrupt journal tail instead of refusing to start"),
-        DELIVERY_RETRIES("--delivery-retries", "3",
+        DELIVERY_RETRIES("--delivery-retries", String.valueOf(DeliverySettings.DEFAULTS.attemptsPerSupplier()),
             "requests to one supplier per recharge on 5xx or refused connections before failing over to the next"),
-        DELIVERY_BACKOFF_MS("--delivery-backoff-ms", "100",
+        DELIVERY_BACKOFF_MS("--delivery-backoff-ms", String.valueOf(DeliverySettings.DEFAULTS.backoffMs()),
             "the first retry of a recharge waits up to this (full jitter), doubling with each retry"),
-        DELIVERY_BACKOFF_MAX_MS("--delivery-backoff-max-ms", "5000",
+        DELIVERY_BACKOFF_MAX_MS("--delivery-backoff-max-ms", String.valueOf(DeliverySettings.DEFAULTS.backoffMaxMs()),
             "the longest wait between two requests for one recharge (retries and status queries)"),
-        BREAKER_FAILURES("--breaker-failures", "5",
+        BREAKER_FAILURES("--breaker-failures", String.valueOf(DeliverySettings.DEFAULTS.breakerFailures()),
             "consecutive failures (5xx, refused, timeout) that open a supplier's circuit breaker"),
-        BREAKER_OPEN_MS("--breaker-open-ms", "2000",
+        BREAKER_OPEN_MS("--breaker-open-ms", String.valueOf(DeliverySettings.DEFAULTS.breakerOpenMs()),
             "how long an open circuit sends nothing before one probe request (half-open)"),
-        DELIVERY_QUEUE("--delivery-queue", "65536",
+        DELIVERY_QUEUE("--delivery-queue", String.valueOf(DeliverySettings.DEFAULTS.queue()),
             "recharges the dispatcher holds at once; beyond that they wait in the journal and are picked up as it drains"),
         ALLOW_LINK_LOCAL_SUPPLIERS("--allow-link-local-suppliers", "false",
             "let a supplier URL name, or resolve to, a link-local or cloud metadata address (169.254.0.0/16, "
@@ -389,14 +389,7 @@ public final class Configuration {
         drainTimeoutMs = longIn(Option.DRAIN_TIMEOUT_MS, 0, 600_000);
         snapshotEvery = longIn(Option.SNAPSHOT_EVERY, 1, Long.MAX_VALUE / 2);
         snapshotIntervalSeconds = longIn(Option.SNAPSHOT_INTERVAL_S, 1, 86_400 * 7);
-        long backoff = longIn(Option.DELIVERY_BACKOFF_MS, 1, 600_000);
-        long backoffMax = longIn(Option.DELIVERY_BACKOFF_MAX_MS, 1, 3_600_000);
-        if (backoffMax < backoff) {
-            throw bad(Option.DELIVERY_BACKOFF_MAX_MS, "must be at least " + Option.DELIVERY_BACKOFF_MS.flag);
-        }
-        delivery = new DeliverySettings(intIn(Option.DELIVERY_RETRIES, 1, 100), backoff, backoffMax,
-            intIn(Option.BREAKER_FAILURES, 1, 10_000), longIn(Option.BREAKER_OPEN_MS, 1, 3_600_000),
-            intIn(Option.DELIVERY_QUEUE, 16, 1 << 22), bool(Option.ALLOW_LINK_LOCAL_SUPPLIERS));
+        delivery = deliverySettings();
 
         concludeSecrets();
         concluded = true;
@@ -589,6 +582,29 @@ public final class Configuration {
             throw bad(o, "must be " + min + "-" + max);
         }
         return v;
+    }
+
+    /** The dispatchers' settings, in the ranges {@link DeliverySettings#validated} keeps (shared with cluster-node). */
+    private DeliverySettings deliverySettings() {
+        Option[] options = {Option.DELIVERY_RETRIES, Option.DELIVERY_BACKOFF_MS, Option.DELIVERY_BACKOFF_MAX_MS,
+            Option.BREAKER_FAILURES, Option.BREAKER_OPEN_MS, Option.DELIVERY_QUEUE};
+        try {
+            return new DeliverySettings(intIn(Option.DELIVERY_RETRIES, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                longIn(Option.DELIVERY_BACKOFF_MS, Long.MIN_VALUE, Long.MAX_VALUE),
+                longIn(Option.DELIVERY_BACKOFF_MAX_MS, Long.MIN_VALUE, Long.MAX_VALUE),
+                intIn(Option.BREAKER_FAILURES, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                longIn(Option.BREAKER_OPEN_MS, Long.MIN_VALUE, Long.MAX_VALUE),
+                intIn(Option.DELIVERY_QUEUE, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                bool(Option.ALLOW_LINK_LOCAL_SUPPLIERS)).validated();
+        } catch (IllegalArgumentException e) {
+            // it names the flag first: refused as every other option is, with its variable and value
+            for (Option o : options) {
+                if (e.getMessage().startsWith(o.flag + " ")) {
+                    throw bad(o, e.getMessage().substring(o.flag.length() + 1));
+                }
+            }
+            throw new ConfigurationException(e.getMessage());
+        }
     }
 
     private ConfigurationException bad(Option o, String what) {
