@@ -3,7 +3,7 @@ package dev.surge.engine.state;
 import org.agrona.BufferUtil;
 
 /**
- * The pages of the engine's big tables ({@link IdempotencyTable}, {@link SubjectTable}): 4 MiB
+ * The pages of the engine's paged tables ({@link IdempotencyTable}): 4 MiB
  * arrays, each one a humongous object for G1 (allocated in place among the old regions, never
  * copied by a young collection), and each exactly whole regions: the server's JVM runs with 4 MiB
  * regions (jvm.properties), and a page's array is its 4 MiB less the array's header. A page of

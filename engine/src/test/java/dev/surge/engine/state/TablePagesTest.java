@@ -12,17 +12,16 @@ class TablePagesTest {
     void aPageWithItsHeaderIsExactlyFourMebibytes() {
         long[] page = TablePages.page();
         assertEquals(4 << 20, BufferUtil.ARRAY_BASE_OFFSET + (long) page.length * Long.BYTES);
-        // the slots that fit: all but the last, for both tables' strides
+        // the slots that fit: all but the last
         assertEquals((IdempotencyTable.PAGE_SLOTS - 1) * 4, page.length - page.length % 4);
-        assertEquals((SubjectTable.PAGE_PAIRS - 1) * 2, page.length);
     }
 
     @Test
     void onlyAFullPagesLastSlotIsAbsent() {
-        int mask = SubjectTable.PAGE_PAIRS - 1;
+        int mask = IdempotencyTable.PAGE_SLOTS - 1;
         assertTrue(TablePages.absent(mask, mask));
-        assertTrue(TablePages.absent(3 * SubjectTable.PAGE_PAIRS + mask, mask));
+        assertTrue(TablePages.absent(3 * IdempotencyTable.PAGE_SLOTS + mask, mask));
         assertFalse(TablePages.absent(mask - 1, mask));
-        assertFalse(TablePages.absent(SubjectTable.PAGE_PAIRS, mask));
+        assertFalse(TablePages.absent(IdempotencyTable.PAGE_SLOTS, mask));
     }
 }

@@ -41,8 +41,7 @@ public final class Configuration {
         RING_SIZE("--ring-size", "8192", "engine ring slots, a power of two"),
         EXPECTED_USERS("--expected-users", "0",
             "size the engine's tables for this many users up front (about 250 bytes of heap each), so that a sale "
-                + "of that size never grows them (growth is spread over the inserts, a page and 64 slots each, "
-                + "but takes the writer's time all the same); 0 = grow as needed"),
+                + "of that size never stalls the writer on a rehash; 0 = grow as needed"),
         IDEMPOTENCY_WINDOW_MINUTES("--idempotency-window-minutes", "1440",
             "how long an Idempotency-Key is remembered, in the requests' own time (replay forgets the same keys); "
                 + "a retry after it is decided afresh, and the per-user limits still hold (1-525600)"),
