@@ -45,6 +45,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final ServerContext server;
     private final Transport transport;
+    private final Sockets sockets;
     private final EventLoopGroup workers;
     private final ChannelGroup channels = new DefaultChannelGroup("surge-http", GlobalEventExecutor.INSTANCE);
     private Channel listener;
@@ -52,12 +53,9 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer(ServerContext server, int ioThreads, Transport asked) {
         this.server = server;
         this.transport = resolve(asked);
-        IoHandlerFactory io = switch (transport) {
-            case EPOLL -> EpollIoHandler.newFactory();
-            case IO_URING -> IoUringIoHandler.newFactory();
-            default -> NioIoHandler.newFactory();
-        };
-        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("surge-io", true), io);
+        this.sockets = Sockets.of(transport);
+        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("surge-io", true),
+            sockets.io());
     }
 
     /**
@@ -87,11 +85,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Binds and starts accepting; returns the bound address (the real port when 0 was asked). */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
-        Class<? extends ServerChannel> type = switch (transport) {
-            case EPOLL -> EpollServerSocketChannel.class;
-            case IO_URING -> IoUringServerSocketChannel.class;
-            default -> NioServerSocketChannel.class;
-        };
+        Class<? extends ServerChannel> type = sockets.server();
         HttpDecoderConfig codec = new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_INITIAL_LINE)
             .setMaxHeaderSize(server.maxHeader)
@@ -164,11 +158,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** The socket channel type of outbound connections on {@link #workers()}. */
     public Class<? extends Channel> clientChannelType() {
-        return switch (transport) {
-            case EPOLL -> EpollSocketChannel.class;
-            case IO_URING -> IoUringSocketChannel.class;
-            default -> NioSocketChannel.class;
-        };
+        return sockets.client();
     }
 
     /** Stops accepting connections; open ones carry on. */
@@ -193,5 +183,19 @@ public final class HttpServer implements AutoCloseable {
         closeConnections();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** What a transport (never AUTO) brings: the loops' I/O handler and its listening and connecting channels. */
+    private record Sockets(IoHandlerFactory io, Class<? extends ServerChannel> server, Class<? extends Channel> client) {
+        static Sockets of(Transport transport) {
+            return switch (transport) {
+                case EPOLL -> new Sockets(EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                    EpollSocketChannel.class);
+                case IO_URING -> new Sockets(IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+                    IoUringSocketChannel.class);
+                case NIO -> new Sockets(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+                case AUTO -> throw new IllegalArgumentException("AUTO is resolved first");
+            };
+        }
     }
 }
