@@ -5,7 +5,6 @@ import dev.surge.engine.state.StateMachine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -129,8 +128,7 @@ public final class SnapshotStore {
             try (FileChannel ch = PrivateFiles.create(tmp)) { // rw------- from its first moment
                 OutputStream file = new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(ch)), 1 << 16);
                 file.write(header);
-                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    cipher.sealingStream(file, header), 1 << 16))) {
+                try (SnapshotOutput out = new SnapshotOutput(cipher.sealingStream(file, header), 1 << 16)) {
                     machine.writeSnapshot(out);
                 }
                 ch.force(true);
