@@ -39,6 +39,7 @@ public final class ReplayGroup {
      * further (reading two more took 10M-event recovery from about 11 to 10 s, a third no further).
      */
     private static final int SUBJECT_LINES_AHEAD = 2;
+    private static final int PAIRS = 4;
     private static final int NOTHING = 0;
     private static final int REJECTED_CLAIM = 1;
     private static final int GRANTED_CLAIM = 2;
@@ -59,12 +60,17 @@ public final class ReplayGroup {
     private final long[] keyHigh = new long[SIZE];
     private final long[] device = new long[SIZE];
     private final long[] address = new long[SIZE];
-    /** The campaign and SKU of the last claim applied, and their ids (campaign's, then SKU's) in {@link #ids}. */
-    private Campaign campaign;
-    private Sku sku;
-    private final ExpandableArrayBuffer ids = new ExpandableArrayBuffer(64);
-    private int campaignLength;
-    private int skuLength;
+    /**
+     * The campaigns and SKUs of the last claims applied, {@link #PAIRS} pairs (a sale's claims name
+     * a few SKUs in turn), with their ids (campaign's, then SKU's) in {@link #ids}.
+     */
+    private final Campaign[] campaigns = new Campaign[PAIRS];
+    private final Sku[] skus = new Sku[PAIRS];
+    private final ExpandableArrayBuffer[] ids = new ExpandableArrayBuffer[PAIRS];
+    private final int[] campaignLength = new int[PAIRS];
+    private final int[] skuLength = new int[PAIRS];
+    /** The pair the next new one replaces. */
+    private int nextPair;
     private int count;
     /** Sum of what the reads ahead read: stored, so that the compiler keeps the reads. */
     private long touched;
@@ -76,6 +82,9 @@ public final class ReplayGroup {
         for (int i = 0; i < SIZE; i++) {
             bytes[i] = new ExpandableArrayBuffer(512);
             views[i] = new EventView();
+        }
+        for (int i = 0; i < PAIRS; i++) {
+            ids[i] = new ExpandableArrayBuffer(64);
         }
     }
 
@@ -221,30 +230,34 @@ public final class ReplayGroup {
     }
 
     /**
-     * Tells the applier the claim's campaign and SKU ({@link KnownIds}) when they are the last
-     * claim's, as in a sale they mostly are: a compare of their ids instead of a lookup of each.
+     * Tells the applier the claim's campaign and SKU ({@link KnownIds}) when they are those of one
+     * of the last claims, as in a sale they mostly are: a compare of their ids instead of a
+     * lookup of each.
      */
     private void knowIds(EventView e) {
         DirectBuffer b = e.buffer();
         KnownIds known = state.known;
-        if (campaign != null) {
-            known.keep(ids, campaign, 0, campaignLength, sku, campaignLength, skuLength);
+        for (int p = 0; p < PAIRS && campaigns[p] != null; p++) {
+            known.keep(ids[p], campaigns[p], 0, campaignLength[p], skus[p], campaignLength[p], skuLength[p]);
             if (known.holdsCampaign(b, e.campaignOffset, e.campaignLength)
                 && known.holdsSku(b, e.skuOffset, e.skuLength)) {
                 return;
             }
-            known.forget();
         }
-        campaign = state.campaign(b, e.campaignOffset, e.campaignLength);
-        sku = campaign == null ? null : state.sku(campaign, b, e.skuOffset, e.skuLength);
-        if (sku == null) {
-            campaign = null; // the applier finds out by itself
-            return;
+        known.forget();
+        Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
+        Sku k = c == null ? null : state.sku(c, b, e.skuOffset, e.skuLength);
+        if (k == null) {
+            return; // the applier finds out by itself
         }
-        campaignLength = e.campaignLength;
-        skuLength = e.skuLength;
-        ids.putBytes(0, b, e.campaignOffset, campaignLength);
-        ids.putBytes(campaignLength, b, e.skuOffset, skuLength);
-        known.keep(ids, campaign, 0, campaignLength, sku, campaignLength, skuLength);
+        int p = nextPair;
+        nextPair = (p + 1) % PAIRS;
+        campaigns[p] = c;
+        skus[p] = k;
+        campaignLength[p] = e.campaignLength;
+        skuLength[p] = e.skuLength;
+        ids[p].putBytes(0, b, e.campaignOffset, e.campaignLength);
+        ids[p].putBytes(e.campaignLength, b, e.skuOffset, e.skuLength);
+        known.keep(ids[p], c, 0, e.campaignLength, k, e.campaignLength, e.skuLength);
     }
 }
