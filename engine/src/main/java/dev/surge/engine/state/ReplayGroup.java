@@ -17,8 +17,11 @@ import org.agrona.ExpandableArrayBuffer;
  * lines of their tables read back to back, in a loop with nothing else in it, so that the reads
  * are in flight together; then the events are applied in order. The hashes are handed to
  * {@link Identities} for the event they were computed from ({@link Identities#knownUser} and
- * the like), so the applier finds them there instead of hashing again. What is applied, and in
- * what order, is exactly what {@link StateMachine#apply} would do one event at a time.
+ * the like), and the claim's campaign and SKU to {@link KnownIds}, so the applier finds them
+ * there instead of hashing and looking them up again. What is applied, and in what order, is
+ * exactly what {@link StateMachine#apply} would do one event at a time. From the first event
+ * added the machine's code index is only counted, not kept: {@link #finish} builds it (or the
+ * first decision that reads it does).
  *
  * <p>No allocation per event: the group's buffers grow to the largest event seen and are reused.
  *
