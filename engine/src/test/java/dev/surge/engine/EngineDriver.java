@@ -4,6 +4,7 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.ReplayGroup;
 import dev.surge.engine.state.StateConfig;
 import dev.surge.engine.state.StateMachine;
 import java.util.ArrayList;
@@ -230,6 +231,26 @@ public final class EngineDriver {
             }
         }
         return copy;
+    }
+
+    /** The journal replayed a {@link ReplayGroup} at a time, as recovery replays it. */
+    public StateMachine replayGrouped() {
+        StateMachine copy = new StateMachine(machine.config());
+        ReplayGroup group = copy.replayGroup();
+        for (byte[] e : events) {
+            if (group.add(new UnsafeBuffer(e), 0, e.length, 0)) {
+                applyAll(group);
+            }
+        }
+        applyAll(group);
+        return copy;
+    }
+
+    private static void applyAll(ReplayGroup group) {
+        int refused = group.apply();
+        if (refused != ReplayGroup.ALL_APPLIED) {
+            throw new AssertionError("event " + group.sequence(refused) + " did not apply on grouped replay");
+        }
     }
 
     public static CampaignSpec campaign(String id, int perUserLimit) {

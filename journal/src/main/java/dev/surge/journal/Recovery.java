@@ -1,6 +1,5 @@
 package dev.surge.journal;
 
-import dev.surge.engine.event.EventView;
 import dev.surge.engine.state.StateMachine;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -193,7 +192,9 @@ public final class Recovery {
              JournalReader reader = new JournalReader(queue, cipher)) {
             machine.reserve(reservation(queue.entryCount()));
             reader.seek(machine.lastSequence() + 1, hint);
-            JournalReader.Outcome outcome = reader.read(pass);
+            JournalReader.Outcome outcome = reader.read(pass.replay);
+            pass.replay.flush();
+            pass.replay.finish();
             pass.nanos = System.nanoTime() - started;
             pass.journalLastSequence = reader.lastSequence();
             pass.lastIndex = reader.lastIndex();
@@ -244,9 +245,10 @@ public final class Recovery {
         LOG.warn("cutting the damaged journal tail {}: {}", cutBecause, bad);
     }
 
-    /** Applies events to the machine; one per replay attempt. */
-    private final class Pass implements JournalReader.Visitor {
+    /** One replay attempt: its machine, what it applied, and where the journal ended. */
+    private final class Pass {
         final StateMachine machine;
+        final GroupedReplay replay;
         long events;
         long nanos;
         long journalLastSequence;
@@ -255,20 +257,15 @@ public final class Recovery {
 
         Pass(StateMachine machine) {
             this.machine = machine;
+            this.replay = new GroupedReplay(machine, this::applied);
         }
 
-        @Override
-        public boolean onEvent(long index, EventView event) {
-            if (!machine.apply(event.buffer(), event.offset(), event.length())) {
-                // The reader checked checksum, layout and sequence: the engine refusing it is a bug.
-                throw new IllegalStateException("event " + event.sequence + " at index " + BadRecord.describeIndex(index)
-                    + " passed every check but the state machine (at event " + machine.lastSequence()
-                    + ") refused it");
+        private void applied(int n) {
+            for (int i = 0; i < n; i++) {
+                if (++events % progressEvery == 0) {
+                    progress.onProgress(events);
+                }
             }
-            if (++events % progressEvery == 0) {
-                progress.onProgress(events);
-            }
-            return true;
         }
     }
 }

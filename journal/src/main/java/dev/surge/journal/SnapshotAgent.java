@@ -1,6 +1,5 @@
 package dev.surge.journal;
 
-import dev.surge.engine.event.EventView;
 import dev.surge.engine.state.StateMachine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,7 +115,7 @@ public final class SnapshotAgent implements AutoCloseable {
     }
 
     private void tail(JournalReader reader, StateMachine replica) {
-        Applier applier = new Applier(replica);
+        GroupedReplay applier = new GroupedReplay(replica, n -> { });
         long lastSnapshotAt = System.nanoTime();
         long idle = MIN_IDLE_NANOS;
         while (true) {
@@ -125,6 +124,7 @@ public final class SnapshotAgent implements AutoCloseable {
             // Stop reading exactly where the next snapshot is due, so that they land every N events.
             long due = Math.max(1, everyEvents - (replica.lastSequence() - lastSnapshotSequence));
             JournalReader.Outcome outcome = reader.read(applier, Math.min(READ_BATCH, due));
+            applier.flush();
             appliedSequence = replica.lastSequence();
             if (outcome == JournalReader.Outcome.CORRUPT) {
                 failure = new CorruptJournalException("snapshot agent stopped at " + reader.badRecord(),
@@ -179,23 +179,5 @@ public final class SnapshotAgent implements AutoCloseable {
     /** Why the agent stopped early, or null while it runs (or after a clean close). */
     public Throwable failure() {
         return failure;
-    }
-
-    /** Applies tailed events to the replica. */
-    private static final class Applier implements JournalReader.Visitor {
-        private final StateMachine replica;
-
-        Applier(StateMachine replica) {
-            this.replica = replica;
-        }
-
-        @Override
-        public boolean onEvent(long index, EventView event) {
-            if (!replica.apply(event.buffer(), event.offset(), event.length())) {
-                throw new IllegalStateException("replica at event " + replica.lastSequence() + " refused event "
-                    + event.sequence + " at index " + BadRecord.describeIndex(index));
-            }
-            return true;
-        }
     }
 }

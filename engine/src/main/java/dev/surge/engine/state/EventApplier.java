@@ -127,7 +127,9 @@ final class EventApplier {
         Campaign c = state.campaign(e.buffer(), e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, e.buffer(), e.skuOffset, e.skuLength);
         sku.pool.validFrom(e.validUntil);
-        e.forEachCode((i, buffer, offset, length) -> state.codes.add(sku.index, sku.pool.add(buffer, offset, length)));
+        int first = sku.pool.size;
+        e.forEachCode((i, buffer, offset, length) -> sku.pool.add(buffer, offset, length));
+        state.codes.addAll(sku.index, first, sku.pool.size);
     }
 
     private void adjustStock(EventView e) {

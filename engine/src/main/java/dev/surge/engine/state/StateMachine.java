@@ -106,11 +106,24 @@ public final class StateMachine {
      * well-formed event or not the next in sequence.
      */
     public boolean apply(DirectBuffer buffer, int offset, int length) {
-        if (!view.wrap(buffer, offset, length) || view.sequence != state.lastSequence + 1) {
+        return view.wrap(buffer, offset, length) && apply(view);
+    }
+
+    /** {@link #apply(DirectBuffer, int, int)} of an event already parsed into {@code event}. */
+    boolean apply(EventView event) {
+        if (event.sequence != state.lastSequence + 1) {
             return false;
         }
-        applier.apply(view);
+        applier.apply(event);
         return true;
+    }
+
+    /**
+     * A new {@link ReplayGroup} over this machine: for a thread that replays a journal into it,
+     * a group at a time so that the misses of a group overlap.
+     */
+    public ReplayGroup replayGroup() {
+        return new ReplayGroup(this, state);
     }
 
     public long lastSequence() {

@@ -285,11 +285,11 @@ final class StateSnapshot {
                     int grant = in.readInt();
                     p.add(view, at, length);
                     at += length;
-                    s.codes.add(k.index, code);
                     if (grant >= 0) {
                         p.issue(code, grant);
                     }
                 }
+                s.codes.addAll(k.index, 0, size);
                 p.issued = issued;
                 int runs = in.readInt();
                 for (int r = 0; r < runs; r++) {

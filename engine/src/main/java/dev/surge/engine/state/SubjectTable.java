@@ -20,6 +20,8 @@ final class SubjectTable {
     private static final long EMPTY = 0;
     private static final long SCOPE_BITS = 0xFFFF_FFFF_0000_0000L;
     private static final int MIN_CAPACITY = 1024;
+    /** Pairs of longs in a 64-byte cache line. */
+    private static final int PAIRS_PER_LINE = 4;
     /** Pairs: twice this stays under the JVM's largest array. */
     private static final int MAX_CAPACITY = (1 << 30) - 8;
     /**
@@ -110,6 +112,21 @@ final class SubjectTable {
      */
     long touch(long subject) {
         return slots[home(subject, capacity) << 1];
+    }
+
+    /**
+     * Reads the line of the subject's home and the {@code more} lines after it: a new subject's
+     * entries go to the first free slots of the run at its home, which near three quarters full
+     * reaches past the home's line ({@link ReplayGroup}).
+     */
+    long touch(long subject, int more) {
+        long[] s = slots;
+        int i = home(subject, capacity) << 1;
+        long t = s[i];
+        for (int line = 1; line <= more; line++) {
+            t += s[Math.min(i + line * PAIRS_PER_LINE * 2, s.length - 2)];
+        }
+        return t;
     }
 
     /** Array index of the key's pair when present; otherwise -(index of the free pair) - 1. */
