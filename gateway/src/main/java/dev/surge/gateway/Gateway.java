@@ -82,8 +82,7 @@ public final class Gateway implements AutoCloseable {
     /** Binds the HTTP port. Until {@link #startEngine} the API answers 503 NOT_READY. */
     public InetSocketAddress startServer() throws InterruptedException {
         address = server.start(config.host(), config.port());
-        // a timer on an event loop, not a thread: frames from now on, showing recovery progress until the engine runs
-        dashboard.start(server.workers().next());
+        dashboard.start(); // frames from now on: they show recovery progress until the engine runs
         return address;
     }
 

@@ -19,9 +19,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -36,11 +36,8 @@ import org.slf4j.LoggerFactory;
  * it: no per-user state is ever read. It also samples while nobody watches, so a page opened
  * mid-sale draws the sell-down since before it was opened.
  *
- * <p>Threading: runs as a timer on one event loop ({@link #start}), which alone touches the
- * sampling state below: a thread of its own would sleep 999 ms of every second on a machine whose
- * two cores the event loops and the engine need (docs/architecture.md, Threads). A frame is
- * rendered in well under a millisecond, once a second. {@link #subscribe}, {@link #section} and
- * {@link #writeHistory} are thread-safe.
+ * <p>Threading: owns the {@code surge-dashboard} thread, which alone touches the sampling state
+ * below; {@link #subscribe}, {@link #section} and {@link #writeHistory} are thread-safe.
  */
 public final class DashboardAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardAgent.class);
@@ -52,10 +49,7 @@ public final class DashboardAgent implements AutoCloseable {
     public static final int MAX_VIEWERS = 64;
 
     private final ServerContext server;
-    /** The event loop the agent runs on, from {@link #start}; volatile: read by the engine's reply. */
-    private volatile EventExecutor loop;
-    private ScheduledFuture<?> ticks;
-    private volatile boolean closed;
+    private final ScheduledExecutorService thread;
     private final Viewers viewers = new Viewers(MAX_VIEWERS);
     private final History history = new History(HISTORY_SAMPLES, MAX_SERIES);
     private final Map<String, FrameSection> sections = new LinkedHashMap<>();
@@ -64,7 +58,7 @@ public final class DashboardAgent implements AutoCloseable {
     private volatile byte[] lastEvent;
     private volatile int lastFrameBytes;
 
-    // ---- confined to the agent's event loop ----
+    // ---- confined to the agent's thread ----
     private final ByteBuf buffer = Unpooled.buffer(64 * 1024);
     private boolean queryInFlight;
     private Sample sample = Sample.NONE;
@@ -73,18 +67,16 @@ public final class DashboardAgent implements AutoCloseable {
 
     public DashboardAgent(ServerContext server) {
         this.server = server;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "surge-dashboard");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /**
-     * Starts sampling on {@code loop} (one event loop: the agent's state is that thread's alone),
-     * from now on (also while recovering: the frames then show its progress).
-     */
-    public synchronized DashboardAgent start(EventExecutor loop) {
-        if (this.loop != null) {
-            throw new IllegalStateException("dashboard agent already started");
-        }
-        this.loop = loop;
-        ticks = loop.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+    /** Starts sampling, from now on (also while recovering: the frames then show its progress). */
+    public DashboardAgent start() {
+        thread.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -140,16 +132,19 @@ public final class DashboardAgent implements AutoCloseable {
         return viewers.size();
     }
 
-    /** Stops sampling; the event loop is the server's, and stops with it. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (ticks != null) {
-            ticks.cancel(false);
+    public void close() {
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("dashboard thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    // ---- on the agent's event loop ---------------------------------------------------------------
+    // ---- on the agent's thread ----------------------------------------------------------------
 
     private void tick() {
         try {
@@ -171,9 +166,6 @@ public final class DashboardAgent implements AutoCloseable {
 
     /** The engine's answer (null when it could not give one), handed over from the journal thread. */
     private void onCounters(List<CampaignCounters> campaigns) {
-        if (closed) {
-            return; // closed while the query was in the ring
-        }
         try {
             queryInFlight = false;
             if (campaigns != null) {
@@ -300,7 +292,7 @@ public final class DashboardAgent implements AutoCloseable {
             List<CampaignCounters> answer = slot.result != ResultCode.UNAVAILABLE && slot.answer instanceof List<?> l
                 ? (List<CampaignCounters>) l : null;
             try {
-                loop.execute(() -> onCounters(answer));
+                thread.execute(() -> onCounters(answer));
             } catch (RejectedExecutionException e) {
                 // stopping: nobody is waiting for this frame
             }
