@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * an idle window as a share of one core; then the first claim after the window, on a keep-alive
  * connection opened (and used once) before it, timed from the request's first byte to the
  * answer's last; a second claim on it for comparison; then a claim on a new connection, connect
- * included. Blocking sockets on this thread, so no client-side thread has to wake first, and the
+ * included; then, a few times, a shorter idle window and the first claim after it on the kept
+ * connection (one sample of a wake-up is not a figure: the JIT's recompiles after an idle window
+ * vary from run to run). Blocking sockets on this thread, so no client-side thread has to wake first, and the
  * client's own code has run once before the window.
  */
 final class IdleProbe {
@@ -29,22 +31,34 @@ final class IdleProbe {
      * @param nextClaimUs          a second claim right after it, same connection
      * @param connectUs            then a new connection's TCP connect
      * @param newConnectionClaimUs and its first claim, connect included
+     * @param againSeconds         the shorter idle windows after that
+     * @param againClaimUs         the first claim after each of them, kept connection
      */
     record Result(double idleSeconds, double idleCpuPercent, double firstClaimUs, int firstStatus, double nextClaimUs,
-                  double connectUs, double newConnectionClaimUs) {
+                  double connectUs, double newConnectionClaimUs, double againSeconds, double[] againClaimUs) {
         String json(String durability, double settleSeconds) {
+            StringBuilder again = new StringBuilder();
+            for (double us : againClaimUs) {
+                again.append(again.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", us));
+            }
             return String.format(Locale.ROOT, "{\"durability\": \"%s\", \"settleSeconds\": %.1f, \"idleSeconds\": %.1f, "
                     + "\"idleCpuPercent\": %.3f, \"firstClaimUs\": %.1f, \"firstStatus\": %d, \"nextClaimUs\": %.1f, "
-                    + "\"connectUs\": %.1f, \"newConnectionClaimUs\": %.1f}", durability, settleSeconds, idleSeconds,
-                idleCpuPercent, firstClaimUs, firstStatus, nextClaimUs, connectUs, newConnectionClaimUs);
+                    + "\"connectUs\": %.1f, \"newConnectionClaimUs\": %.1f, \"againSeconds\": %.1f, "
+                    + "\"againClaimUs\": [%s]}", durability, settleSeconds, idleSeconds,
+                idleCpuPercent, firstClaimUs, firstStatus, nextClaimUs, connectUs, newConnectionClaimUs, againSeconds,
+                again);
         }
     }
 
     private IdleProbe() {
     }
 
-    /** Sleeps {@code seconds} measuring {@code pid}'s CPU, then sends the claims as {@code bearer}. */
-    static Result run(long pid, InetSocketAddress server, String bearer, double seconds) throws Exception {
+    /**
+     * Sleeps {@code seconds} measuring {@code pid}'s CPU, then sends the claims as {@code bearer};
+     * then {@code again} times sleeps {@code againSeconds} and times one claim.
+     */
+    static Result run(long pid, InetSocketAddress server, String bearer, double seconds, double againSeconds, int again)
+        throws Exception {
         try (Socket kept = connect(server)) {
             OutputStream out = kept.getOutputStream();
             InputStream in = new BufferedInputStream(kept.getInputStream());
@@ -61,13 +75,22 @@ final class IdleProbe {
             long f1 = System.nanoTime();
             claim(out, in, bearer, "idle-next-" + id);
             long f2 = System.nanoTime();
+            long connected;
+            long n1;
             try (Socket fresh = connect(server)) {
-                long connected = System.nanoTime();
+                connected = System.nanoTime();
                 claim(fresh.getOutputStream(), new BufferedInputStream(fresh.getInputStream()), bearer, "idle-new-" + id);
-                long n1 = System.nanoTime();
-                return new Result(wall / 1e9, percent, (f1 - f0) / 1e3, status, (f2 - f1) / 1e3, (connected - f2) / 1e3,
-                    (n1 - f2) / 1e3);
+                n1 = System.nanoTime();
             }
+            double[] againUs = new double[again];
+            for (int i = 0; i < again; i++) {
+                TimeUnit.NANOSECONDS.sleep((long) (againSeconds * 1e9));
+                long a0 = System.nanoTime();
+                claim(out, in, bearer, "idle-again-" + i + "-" + id);
+                againUs[i] = (System.nanoTime() - a0) / 1e3;
+            }
+            return new Result(wall / 1e9, percent, (f1 - f0) / 1e3, status, (f2 - f1) / 1e3, (connected - f2) / 1e3,
+                (n1 - f2) / 1e3, againSeconds, againUs);
         }
     }
 

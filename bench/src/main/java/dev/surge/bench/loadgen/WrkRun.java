@@ -85,6 +85,13 @@ public final class WrkRun implements Callable<Integer> {
         + "for the server to finish the run's background work (default ${DEFAULT-VALUE})")
     double idleSettle = 5;
 
+    @Option(names = "--idle-again", description = "after the idle window's claims: this many shorter idle windows of "
+        + "--idle-again-seconds, the first claim after each timed (default ${DEFAULT-VALUE})")
+    int idleAgain = 3;
+
+    @Option(names = "--idle-again-seconds", description = "length of those windows (default ${DEFAULT-VALUE})")
+    double idleAgainSeconds = 10;
+
     @Option(names = "--paced-rate", description = "after the measured run: about this many claims/s from a "
         + "paced run, one connection per 500/s each waiting 1 ms after each answer, for latency at a low rate "
         + "from a C client (0: skip; default ${DEFAULT-VALUE})")
@@ -123,6 +130,10 @@ public final class WrkRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (idleAgain < 0 || idleAgainSeconds < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--idle-again and --idle-again-seconds must be at least 0");
+        }
         String engine = cluster ? "cluster" : durability;
         String name = label != null ? label : "wrk-" + engine;
         Files.createDirectories(out);
@@ -234,9 +245,10 @@ public final class WrkRun implements Callable<Integer> {
     }
 
     private void idle(long pid, InetSocketAddress address, String bearer) throws Exception {
-        System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe%n", idleSettle, idleSeconds);
+        System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe, then %d x %.0f s "
+            + "idle and a claim%n", idleSettle, idleSeconds, idleAgain, idleAgainSeconds);
         TimeUnit.MILLISECONDS.sleep((long) (idleSettle * 1000));
-        IdleProbe.Result r = IdleProbe.run(pid, address, bearer, idleSeconds);
+        IdleProbe.Result r = IdleProbe.run(pid, address, bearer, idleSeconds, idleAgainSeconds, idleAgain);
         String json = r.json(durability, idleSettle);
         System.out.println(json);
         Files.writeString(out.resolve("idle.json"), json + "\n", StandardCharsets.UTF_8);

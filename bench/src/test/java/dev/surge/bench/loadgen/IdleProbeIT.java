@@ -29,13 +29,16 @@ class IdleProbeIT {
             BenchCampaign.create(address, BenchKeys.ADMIN_TOKEN, 10, 100);
             String bearer = LoadGenerator.mint(BenchKeys.USER_TOKEN_SECRET, 1)[0];
 
-            IdleProbe.Result r = IdleProbe.run(server.process.pid(), address, bearer, 0.5);
+            IdleProbe.Result r = IdleProbe.run(server.process.pid(), address, bearer, 0.5, 0.2, 2);
 
             assertEquals(200, r.firstStatus());
             assertTrue(r.idleCpuPercent() >= 0, "CPU of the server's process is readable: " + r);
             assertTrue(r.firstClaimUs() > 0 && r.nextClaimUs() > 0 && r.newConnectionClaimUs() > r.connectUs(), r.toString());
+            assertEquals(2, r.againClaimUs().length);
+            assertTrue(r.againClaimUs()[0] > 0 && r.againClaimUs()[1] > 0, r.toString());
             String json = r.json("process", 0);
             assertTrue(json.contains("\"firstStatus\": 200"), json);
+            assertTrue(json.contains("\"againSeconds\": 0.2, \"againClaimUs\": ["), json);
         }
     }
 }
