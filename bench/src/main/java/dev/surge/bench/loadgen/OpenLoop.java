@@ -46,10 +46,10 @@ import org.HdrHistogram.Histogram;
  * counters are touched only by that thread until the run is over.
  */
 public final class OpenLoop implements AutoCloseable {
-    /** How the requests authenticate: the bearer token of user i. */
+    /** How the requests authenticate: the Authorization value of user i ("Bearer ..."), in ASCII bytes. */
     @FunctionalInterface
     public interface Tokens {
-        String bearer(int user);
+        byte[] bearer(int user);
     }
 
     /**
@@ -170,6 +170,7 @@ public final class OpenLoop implements AutoCloseable {
         private final List<Conn> conns = new ArrayList<>();
         private final Histogram measured = new Histogram(HIGHEST_NANOS, 3);
         private final Outcomes outcomes = new Outcomes();
+        private final Runnable tickTask = this::tick;
         private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         private Schedule schedule;
         private long warmupEnd;
@@ -242,7 +243,7 @@ public final class OpenLoop implements AutoCloseable {
                 }
             }
             if (due < end) {
-                loop.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
+                loop.schedule(tickTask, due - now, TimeUnit.NANOSECONDS);
             } else {
                 checkDone();
             }
@@ -333,19 +334,18 @@ public final class OpenLoop implements AutoCloseable {
 
             void send(Request r) {
                 inFlight = r;
-                String bearer = tokens.bearer(r.user);
-                int bodyLength = ByteBufUtil.utf8Bytes(r.body);
-                ByteBuf b = channel.alloc().ioBuffer(160 + r.path.length() + bearer.length() + r.key.length() + bodyLength);
+                byte[] bearer = tokens.bearer(r.user);
+                ByteBuf b = channel.alloc().ioBuffer(160 + r.path.length() + bearer.length + r.key.length() + r.body.length);
                 b.writeBytes(POST);
                 ByteBufUtil.writeAscii(b, r.path);
                 b.writeBytes(HEAD);
-                ByteBufUtil.writeAscii(b, bearer);
+                b.writeBytes(bearer);
                 b.writeBytes(KEY);
                 ByteBufUtil.writeUtf8(b, r.key);
                 b.writeBytes(LENGTH);
-                writeDecimal(b, bodyLength);
+                writeDecimal(b, r.body.length);
                 b.writeBytes(END_OF_HEAD);
-                ByteBufUtil.writeUtf8(b, r.body);
+                b.writeBytes(r.body);
                 channel.writeAndFlush(b, channel.voidPromise());
             }
 

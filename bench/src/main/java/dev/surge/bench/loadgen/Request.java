@@ -10,9 +10,10 @@ final class Request {
     final int user;
     final String key;
     final String path;
-    final String body;
+    /** The JSON body's bytes (UTF-8), encoded once: a claim's is the same for every claim of a lane. */
+    final byte[] body;
 
-    Request(Kind kind, long intendedNanos, int user, String key, String path, String body) {
+    Request(Kind kind, long intendedNanos, int user, String key, String path, byte[] body) {
         this.kind = kind;
         this.intendedNanos = intendedNanos;
         this.user = user;

@@ -1,5 +1,6 @@
 package dev.surge.bench.loadgen;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
@@ -12,7 +13,7 @@ final class Workload {
 
     private final Mix mix;
     private final int users;
-    private final String claimBody;
+    private final byte[] claimBody;
     private final String lanePrefix;
     private final SplittableRandom random;
     private final Request[] sent = new Request[HISTORY];
@@ -25,7 +26,8 @@ final class Workload {
     Workload(Mix mix, int users, String campaign, String sku, String keyPrefix, long seed) {
         this.mix = mix;
         this.users = users;
-        this.claimBody = "{\"campaignId\":\"" + campaign + "\",\"skuId\":\"" + sku + "\"}";
+        this.claimBody = ("{\"campaignId\":\"" + campaign + "\",\"skuId\":\"" + sku + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
         this.lanePrefix = keyPrefix;
         this.random = new SplittableRandom(seed);
     }
@@ -39,7 +41,7 @@ final class Workload {
         if (pick >= mix.claims() && pick < mix.claims() + mix.redeems() && grantCount > 0) {
             int i = (int) random.nextLong(Math.min(grantCount, HISTORY));
             return new Request(Request.Kind.REDEEM, intendedNanos, grantUsers[i], nextKey(),
-                "/v1/redemptions", "{\"grantId\":\"" + grantIds[i] + "\"}");
+                "/v1/redemptions", ("{\"grantId\":\"" + grantIds[i] + "\"}").getBytes(StandardCharsets.UTF_8));
         }
         Request claim = new Request(Request.Kind.CLAIM, intendedNanos, random.nextInt(users), nextKey(), "/v1/claims",
             claimBody);

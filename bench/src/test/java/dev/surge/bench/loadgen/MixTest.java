@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class MixTest {
                 assertTrue(r.key.startsWith("r1-") && r.path.equals("/v1/claims"), r.key);
             }
             if (r.kind == Request.Kind.REDEEM) {
-                assertTrue(r.body.startsWith("{\"grantId\":\"g_"), r.body);
+                String body = new String(r.body, StandardCharsets.UTF_8);
+                assertTrue(body.startsWith("{\"grantId\":\"g_"), body);
             }
         }
         // roughly 50/25/25 (a fixed seed: the counts are deterministic)
