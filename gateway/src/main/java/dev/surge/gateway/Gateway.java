@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Surge's gateway assembled: the HTTP server first (so {@code /health/live} answers and the
  * rest says NOT_READY while recovery runs), then the engine ring once the state is recovered,
  * with the supplier and refund dispatchers on its delivery stage, then readiness. In front of a
- * cluster ({@link #startCluster}) there is no ring, journal, dispatcher or order sweeper: the
+ * cluster ({@link #startCluster}) there is no ring, journal, supplier or refund dispatcher, or order sweeper: the
  * commands go to the cluster, and readiness waits for what the gateway keeps of its state
  * (docs/cluster.md). {@link #shutdown} reverses it: stop accepting, drain in-flight requests,
  * close connections, stop the dispatchers, close the ring (which flushes and closes the journal)
@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
     private EngineRing ring;
     private DeliveryAgent deliveries;
     private RefundAgent refunds;
-    private DefaultEventExecutor dispatcher;
+    private final DefaultEventExecutor dispatcher;
     private Engine engine;
     private ClusterEngine cluster;
     private PartnerSync partners;
@@ -72,7 +72,10 @@ public final class Gateway implements AutoCloseable {
         this.userTokens = new UserTokens(config.userTokenSecret(), Json.FACTORY);
         this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
             new RedeemerDirectory(), new GatewayMetrics());
-        this.dashboard = new DashboardAgent(context);
+        // one background thread: the dashboard's sampling from the start, then the supplier and refund
+        // dispatchers (each only enqueues, sends on the event loops and journals)
+        this.dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
+        this.dashboard = new DashboardAgent(context, dispatcher);
         // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
         this.dashboard.section("suppliers", context.deliveries::writeSuppliers);
         this.context.api(new GatewayApi(context, dashboard, config.delivery().allowLinkLocal()));
@@ -171,8 +174,6 @@ public final class Gateway implements AutoCloseable {
      * journal left PENDING and every refund it owes (docs/delivery.md, docs/refunds.md).
      */
     public EngineProxy startEngine(StateMachine machine, EngineStorage storage) {
-        // one dispatcher thread for both: each only enqueues, sends on the event loops and journals
-        dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
         deliveries = new DeliveryAgent(config.delivery(), dispatcher, server.workers(), server.clientChannelType(),
             config.clock(), context.deliveries);
         refunds = new RefundAgent(config.delivery(), dispatcher, server.workers(), server.clientChannelType(),
@@ -226,9 +227,7 @@ public final class Gateway implements AutoCloseable {
         if (cluster != null) {
             cluster.close(); // commands still unanswered are answered UNAVAILABLE; the cluster keeps what it committed
         }
-        if (dispatcher != null) {
-            dispatcher.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        dispatcher.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         server.close();
     }
 

@@ -26,7 +26,7 @@ final class ThreadCpu {
         new String[] {"surge-decide", "engine"},
         new String[] {"surge-journal", "engine"},
         new String[] {"surge-snapshot", "snapshot replica"},
-        new String[] {"surge-dispatch", "delivery"},
+        new String[] {"surge-dispatch", "delivery, dashboard"},
         new String[] {"C2 CompilerThre", "JIT compilers"},
         new String[] {"C1 CompilerThre", "JIT compilers"},
         new String[] {"GC Thread", "garbage collector"},

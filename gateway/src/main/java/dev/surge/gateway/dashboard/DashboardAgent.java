@@ -19,10 +19,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -36,8 +39,13 @@ import org.slf4j.LoggerFactory;
  * it: no per-user state is ever read. It also samples while nobody watches, so a page opened
  * mid-sale draws the sell-down since before it was opened.
  *
- * <p>Threading: owns the {@code surge-dashboard} thread, which alone touches the sampling state
- * below; {@link #subscribe}, {@link #section} and {@link #writeHistory} are thread-safe.
+ * <p>Threading: runs on the executor it is given, the gateway's {@code surge-dispatch} thread
+ * (beside the supplier and refund dispatchers), which alone touches the sampling state below;
+ * {@link #subscribe}, {@link #section} and {@link #writeHistory} are thread-safe. Not a thread of
+ * its own: one that sleeps 999 ms a second is one more for two cores to schedule. Not an event
+ * loop's timer either: rendering a frame of 50 campaigns of 10 SKUs took 2-5 ms while warming up
+ * ({@code DashboardScaleIT}), a stall no request should wait out, while a delivery attempt that
+ * waits a few milliseconds more is within its supplier's own timings.
  */
 public final class DashboardAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardAgent.class);
@@ -50,6 +58,8 @@ public final class DashboardAgent implements AutoCloseable {
 
     private final ServerContext server;
     private final ScheduledExecutorService thread;
+    private ScheduledFuture<?> ticks;
+    private volatile boolean stopped;
     private final Viewers viewers = new Viewers(MAX_VIEWERS);
     private final History history = new History(HISTORY_SAMPLES, MAX_SERIES);
     private final Map<String, FrameSection> sections = new LinkedHashMap<>();
@@ -65,18 +75,17 @@ public final class DashboardAgent implements AutoCloseable {
     private final long[] doorBefore = new long[3];
     private long doorBeforeAt;
 
-    public DashboardAgent(ServerContext server) {
+    /** {@code thread}: a single-threaded executor the agent shares and does not shut down. */
+    public DashboardAgent(ServerContext server, ScheduledExecutorService thread) {
         this.server = server;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "surge-dashboard");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = thread;
     }
 
     /** Starts sampling, from now on (also while recovering: the frames then show its progress). */
-    public DashboardAgent start() {
-        thread.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+    public synchronized DashboardAgent start() {
+        if (ticks == null) {
+            ticks = thread.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 
@@ -132,19 +141,25 @@ public final class DashboardAgent implements AutoCloseable {
         return viewers.size();
     }
 
+    /** Stops sampling; returns once a sample in progress has finished (the executor is the caller's to stop). */
     @Override
-    public void close() {
-        thread.shutdownNow();
+    public synchronized void close() {
+        if (ticks == null) {
+            return;
+        }
+        stopped = true; // a query's answer still on its way is dropped
+        ticks.cancel(false);
         try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("dashboard thread did not stop within 5 s");
-            }
+            // the executor runs one task at a time: when this one runs, no tick is running
+            thread.submit(() -> { }).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("dashboard sampling did not stop within 5 s: {}", e.toString());
         }
     }
 
-    // ---- on the agent's thread ----------------------------------------------------------------
+    // ---- on the agent's executor ----------------------------------------------------------------
 
     private void tick() {
         try {
@@ -291,6 +306,9 @@ public final class DashboardAgent implements AutoCloseable {
         public void onReply(CommandSlot slot, ReplyView view) {
             List<CampaignCounters> answer = slot.result != ResultCode.UNAVAILABLE && slot.answer instanceof List<?> l
                 ? (List<CampaignCounters>) l : null;
+            if (stopped) {
+                return;
+            }
             try {
                 thread.execute(() -> onCounters(answer));
             } catch (RejectedExecutionException e) {
