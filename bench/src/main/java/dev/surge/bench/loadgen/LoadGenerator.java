@@ -222,11 +222,13 @@ public final class LoadGenerator implements Callable<Integer> {
                 + "\"halfMaxRate\": %.1f, \"halfMaxP99us\": %.1f, \"durability\": \"%s\", "
                 + "\"maxP99us\": %.1f, \"maxServerCpuUs\": %.2f, \"maxClientCpuUs\": %.2f, \"halfMaxAchieved\": %.1f, "
                 + "\"halfMaxServerCpuUs\": %.2f, \"halfMaxClientCpuUs\": %.2f, \"halfMaxGcPauses\": %d, "
-                + "\"halfMaxGcPauseMaxMs\": %.1f, \"halfMaxServerWithin1msPct\": %.2f}%n", bestSustained, bestUnderTarget,
+                + "\"halfMaxGcPauseMaxMs\": %.1f, \"halfMaxServerWithin1msPct\": %.2f, \"halfMaxSendDelayP99us\": %.1f}%n",
+            bestSustained, bestUnderTarget,
             p99TargetMicros, half == null ? 0 : half.rate(), half == null ? -1 : half.percentileMicros(99), durability,
             best == null ? -1 : best.percentileMicros(99), cpu(best, true), cpu(best, false),
             half == null ? -1 : half.achieved(), cpu(half, true), cpu(half, false), pauses.count(), pauses.maxMs(),
-            half == null || Double.isNaN(half.server().withinPercent()) ? -1 : half.server().withinPercent());
+            half == null || Double.isNaN(half.server().withinPercent()) ? -1 : half.server().withinPercent(),
+            half == null || Double.isNaN(half.sendDelayMicros(99)) ? -1 : half.sendDelayMicros(99));
         System.out.printf("max sustained %,.0f/s; highest rate with p99 < %.0f us: %,.0f/s; p99 at half max: %.0f us%n",
             bestSustained, p99TargetMicros, bestUnderTarget, half == null ? Double.NaN : half.percentileMicros(99));
         if (out != null) {

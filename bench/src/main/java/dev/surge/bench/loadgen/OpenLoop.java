@@ -113,6 +113,7 @@ public final class OpenLoop implements AutoCloseable {
         ServerLatency.Window server = plan.serverLatency() == null ? ServerLatency.Window.UNKNOWN
             : ServerLatency.Window.of(buckets0, plan.serverLatency().read(), 0.001, 99);
         Histogram latency = new Histogram(HIGHEST_NANOS, 3);
+        Histogram sendDelay = new Histogram(HIGHEST_NANOS, 3);
         Map<String, Long> outcomes = new HashMap<>();
         long scheduled = 0;
         long completed = 0;
@@ -126,6 +127,7 @@ public final class OpenLoop implements AutoCloseable {
                 throw new IllegalStateException("lane failed", e.getCause());
             }
             latency.add(t.latency());
+            sendDelay.add(t.sendDelay());
             t.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
             scheduled += t.scheduled();
             completed += t.completed();
@@ -134,7 +136,7 @@ public final class OpenLoop implements AutoCloseable {
         }
         double seconds = plan.durationNanos() / 1e9;
         return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes,
-            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow), server);
+            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow), server, sendDelay);
     }
 
     private static double perRequestMicros(long cpuNanos, long requests) {
@@ -154,8 +156,8 @@ public final class OpenLoop implements AutoCloseable {
 
     /** One event loop's share of the schedule and of the connections. */
     private final class Lane {
-        record Totals(Histogram latency, Map<String, Long> outcomes, long scheduled, long completed,
-                      long answeredInWindow, long errors) {
+        record Totals(Histogram latency, Histogram sendDelay, Map<String, Long> outcomes, long scheduled,
+                      long completed, long answeredInWindow, long errors) {
         }
 
         final EventLoop loop;
@@ -169,6 +171,7 @@ public final class OpenLoop implements AutoCloseable {
         private final ArrayDeque<Request> waiting = new ArrayDeque<>();
         private final List<Conn> conns = new ArrayList<>();
         private final Histogram measured = new Histogram(HIGHEST_NANOS, 3);
+        private final Histogram sentLate = new Histogram(HIGHEST_NANOS, 3);
         private final Outcomes outcomes = new Outcomes();
         private final Runnable tickTask = this::tick;
         private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -323,7 +326,7 @@ public final class OpenLoop implements AutoCloseable {
                 c.inFlight = null;
                 c.channel.close();
             }
-            return new Totals(measured, outcomes.totals(), scheduled, completed, answeredInWindow, errors);
+            return new Totals(measured, sentLate, outcomes.totals(), scheduled, completed, answeredInWindow, errors);
         }
 
         /** One keep-alive connection with at most one request in flight (no pipelining, like wrk2). */
@@ -334,6 +337,9 @@ public final class OpenLoop implements AutoCloseable {
 
             void send(Request r) {
                 inFlight = r;
+                if (r.intendedNanos >= warmupEnd && !finished) {
+                    sentLate.recordValue(Math.min(Math.max(0, System.nanoTime() - r.intendedNanos), HIGHEST_NANOS));
+                }
                 byte[] bearer = tokens.bearer(r.user);
                 ByteBuf b = channel.alloc().ioBuffer(160 + r.path.length() + bearer.length + r.key.length() + r.body.length);
                 b.writeBytes(POST);

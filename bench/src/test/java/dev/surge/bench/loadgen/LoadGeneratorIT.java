@@ -30,6 +30,8 @@ class LoadGeneratorIT {
         String run = runs.get(0);
         assertTrue(run.contains("\"claim GRANTED\""), run);
         assertTrue(run.contains("\"errors\": 0,"), run);
+        java.util.regex.Matcher late = java.util.regex.Pattern.compile("\"sendDelayP99us\": ([0-9.]+)").matcher(run);
+        assertTrue(late.find(), "how late requests were sent is measured: " + run);
         java.util.regex.Matcher completed = java.util.regex.Pattern.compile("\"completed\": (\\d+)").matcher(run);
         assertTrue(completed.find() && Long.parseLong(completed.group(1)) > 0, run);
         String hgrm = Files.readString(out.resolve("tiny-200.hgrm"));
