@@ -81,7 +81,8 @@ public final class Configuration {
         DRAIN_TIMEOUT_MS("--drain-timeout-ms", "10000",
             "on SIGTERM, how long to wait for in-flight requests before closing"),
         SNAPSHOT_EVERY("--snapshot-every", "1000000",
-            "write a snapshot after this many new events (a background replica; the writer never pauses)"),
+            "write a snapshot after this many new events (a background replica; the writer never pauses); 0: no "
+                + "snapshots, no replica thread, and a restart replays the whole journal"),
         SNAPSHOT_INTERVAL_S("--snapshot-interval-s", "300", "... or after this many seconds when anything is new"),
         TRUNCATE_CORRUPT_TAIL("--truncate-corrupt-tail", "false",
             "at recovery, cut a torn or corrupt journal tail instead of refusing to start"),
@@ -386,7 +387,7 @@ public final class Configuration {
         }
         codeBatch = intIn(Option.CODE_BATCH, 1, 100_000);
         drainTimeoutMs = longIn(Option.DRAIN_TIMEOUT_MS, 0, 600_000);
-        snapshotEvery = longIn(Option.SNAPSHOT_EVERY, 1, Long.MAX_VALUE / 2);
+        snapshotEvery = longIn(Option.SNAPSHOT_EVERY, 0, Long.MAX_VALUE / 2);
         snapshotIntervalSeconds = longIn(Option.SNAPSHOT_INTERVAL_S, 1, 86_400 * 7);
         delivery = deliverySettings();
 
