@@ -13,6 +13,7 @@ import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.Blocklist;
 import dev.surge.engine.util.GrantIds;
+import dev.surge.engine.util.Identities;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -124,6 +125,15 @@ public final class StateMachine {
      */
     public ReplayGroup replayGroup() {
         return new ReplayGroup(this, state);
+    }
+
+    /**
+     * A new {@link ReplayPreparer} under this machine's identity key, for a thread that prepares
+     * {@link ReplayBatch}es ahead of the thread that applies them. Safe from any thread: it reads
+     * only the key, and the preparer has identities of its own.
+     */
+    public ReplayPreparer replayPreparer() {
+        return new ReplayPreparer(new Identities(state.config.key0(), state.config.key1()));
     }
 
     public long lastSequence() {
