@@ -5,22 +5,24 @@ import dev.surge.engine.state.ReplayBatch;
 import dev.surge.engine.state.ReplayPreparer;
 import dev.surge.engine.state.StateMachine;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 
 /**
  * Replays a journal on two threads: a reader thread ({@value #THREAD_NAME}) reads, checks, opens
  * and decodes the records and prepares each group of events ({@link ReplayPreparer}: copied in,
  * the claims' identities hashed), while the calling thread only applies them
- * ({@link GroupedReplay#apply}). About a third of a replay's time was the reader's share
- * (docs/benchmarks.md), and recovery runs before anything else wants the second core.
+ * ({@link GroupedReplay#apply}). Recovery runs before anything else wants the second core.
  *
  * <p>The hand-off is a ring of {@value #GROUPS} pre-allocated {@link ReplayBatch}es between one
- * producer and one consumer: no allocation per event or per group. A side that waits spins, yields,
- * then parks a little longer each time (at most {@value #MAX_PARK_MICROS} µs), never spinning
- * without bound.
+ * producer and one consumer: no allocation per event or per group. Applying is the slower side,
+ * so the ring is mostly full: the reader, finding it full, sleeps until half of it is free (one
+ * wake-up per {@value #GROUPS}/2 groups, not one per group), and is woken by the applier. The
+ * applier, finding it empty (the reader is still cold, or descheduled), spins briefly for the
+ * group being filled and then sleeps until the next publish wakes it. A sleeper says so in a
+ * flag before it checks the ring one last time, and the other side reads the flag after it moves
+ * its position, so no wake-up is lost; a sleep is also bounded ({@value #MAX_PARK_MICROS} µs).
  *
  * <p>Ends exactly as a replay on one thread: every event the reader delivered is applied before
  * {@link #replay} returns the reader's {@link JournalReader.Outcome} (a bad record: CORRUPT, with
@@ -32,10 +34,17 @@ import org.agrona.concurrent.IdleStrategy;
  */
 final class PipelinedReplay {
     static final String THREAD_NAME = "surge-recovery-read";
-    /** Groups in the ring: about a thousand events of slack either way. */
-    static final int GROUPS = 64;
+    /**
+     * Groups in the ring: 2,048 events, a millisecond or two of applying, so that a reader woken
+     * at half is back at work long before the applier runs dry, even on a busy machine.
+     */
+    static final int GROUPS = 128;
     private static final int MASK = GROUPS - 1;
-    private static final long MAX_PARK_MICROS = 100;
+    /** A sleeping reader is woken once this many groups are free. */
+    private static final int WAKE_READER_AT = GROUPS / 2;
+    /** Checks of an empty ring before the applier sleeps: about a group's preparation. */
+    private static final int SPINS = 200;
+    private static final long MAX_PARK_MICROS = 1_000;
     /** Indexes into {@link #positions}, 128 bytes apart so that the two sides do not share a line. */
     private static final int PUBLISHED = 15;
     private static final int CONSUMED = 31;
@@ -50,6 +59,10 @@ final class PipelinedReplay {
     private volatile boolean stopped;
     /** Set by the reader thread after its last publish. */
     private volatile boolean done;
+    private volatile boolean readerSleeps;
+    private volatile boolean applierSleeps;
+    private Thread readerThread;
+    private Thread applierThread;
     /** The reader's outcome or what it threw: written before {@link #done}. */
     private JournalReader.Outcome outcome;
     private Throwable failure;
@@ -70,14 +83,16 @@ final class PipelinedReplay {
      * replay is then complete but for {@link #finish}.
      */
     JournalReader.Outcome replay(Function<JournalReader.Visitor, JournalReader.Outcome> read) {
-        Thread reader = new Thread(() -> produce(read), THREAD_NAME);
-        reader.setDaemon(true);
-        reader.start();
+        applierThread = Thread.currentThread();
+        readerThread = new Thread(() -> produce(read), THREAD_NAME);
+        readerThread.setDaemon(true);
+        readerThread.start();
         try {
             consume();
         } finally {
             stopped = true;
-            joinUninterruptibly(reader);
+            LockSupport.unpark(readerThread);
+            joinUninterruptibly(readerThread);
         }
         if (failure instanceof RuntimeException e) {
             throw e;
@@ -97,26 +112,27 @@ final class PipelinedReplay {
     }
 
     private void consume() {
-        IdleStrategy idle = idleStrategy();
         long next = 0;
         boolean interrupted = false;
         try {
             while (true) {
-                long published = positions.getAcquire(PUBLISHED);
+                long published = positions.get(PUBLISHED);
                 if (next < published) {
                     do {
                         applier.apply(ring[(int) (next & MASK)]);
-                        positions.setRelease(CONSUMED, ++next);
+                        positions.set(CONSUMED, ++next);
+                        if (readerSleeps && published - next <= WAKE_READER_AT) {
+                            LockSupport.unpark(readerThread);
+                        }
                     } while (next < published);
-                    idle.reset();
                 } else if (done) {
-                    if (positions.getAcquire(PUBLISHED) == next) {
+                    if (positions.get(PUBLISHED) == next) {
                         return;
                     }
                 } else {
                     // an interrupt would make every park return at once: keep it for later instead
                     interrupted |= Thread.interrupted();
-                    idle.idle();
+                    awaitPublished(next);
                 }
             }
         } finally {
@@ -124,6 +140,21 @@ final class PipelinedReplay {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Returns once a group past {@code next} is published or the reader is done (or a while has passed). */
+    private void awaitPublished(long next) {
+        for (int i = 0; i < SPINS; i++) {
+            if (positions.get(PUBLISHED) > next || done) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        applierSleeps = true;
+        if (positions.get(PUBLISHED) == next && !done) {
+            LockSupport.parkNanos(this, MAX_PARK_MICROS * 1_000);
+        }
+        applierSleeps = false;
     }
 
     private void produce(Function<JournalReader.Visitor, JournalReader.Outcome> read) {
@@ -136,11 +167,8 @@ final class PipelinedReplay {
             producer.publishRest(); // the events before it are applied, as on one thread
         } finally {
             done = true;
+            LockSupport.unpark(applierThread);
         }
-    }
-
-    private static IdleStrategy idleStrategy() {
-        return new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_MICROS * 1_000);
     }
 
     private static void joinUninterruptibly(Thread thread) {
@@ -160,7 +188,6 @@ final class PipelinedReplay {
 
     /** The reader thread's side: fills the batch at the head of the ring and publishes it when full. */
     private final class Producer implements JournalReader.Visitor {
-        private final IdleStrategy idle = idleStrategy();
         private long head;
         private ReplayBatch batch = ring[0];
 
@@ -186,19 +213,28 @@ final class PipelinedReplay {
 
         private void publish() {
             preparer.prepare(batch);
-            positions.setRelease(PUBLISHED, ++head);
+            positions.set(PUBLISHED, ++head);
+            if (applierSleeps) {
+                LockSupport.unpark(applierThread);
+            }
         }
 
-        /** Waits for the next batch to be free, unless the applying side stopped; then empties it. */
+        /**
+         * Takes the next batch and empties it; when the ring is full, first sleeps until half of it
+         * is free. False when the applying side stopped.
+         */
         private boolean claim() {
-            while (head - positions.getAcquire(CONSUMED) >= GROUPS) {
-                if (stopped) {
-                    batch = null;
-                    return false;
+            if (head - positions.get(CONSUMED) >= GROUPS) {
+                readerSleeps = true;
+                while (head - positions.get(CONSUMED) > WAKE_READER_AT && !stopped) {
+                    LockSupport.parkNanos(this, MAX_PARK_MICROS * 1_000);
                 }
-                idle.idle();
+                readerSleeps = false;
             }
-            idle.reset();
+            if (stopped) {
+                batch = null;
+                return false;
+            }
             batch = ring[(int) (head & MASK)];
             batch.clear();
             return true;
