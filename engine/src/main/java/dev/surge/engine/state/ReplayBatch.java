@@ -24,7 +24,7 @@ public final class ReplayBatch {
      * An event buffer grown past this (a code load of thousands of codes) is let go by
      * {@link #clear}, so that many batches in a ring do not each keep one such buffer per position.
      */
-    private static final int KEPT_CAPACITY = 16 * 1024;
+    private static final int KEPT_CAPACITY = 4 * 1024;
     private static final int INITIAL_CAPACITY = 512;
 
     /** Per event: not a claim whose identities replay hashes ahead. */
@@ -47,6 +47,8 @@ public final class ReplayBatch {
     final long[] keyHigh = new long[SIZE];
     final long[] device = new long[SIZE];
     final long[] address = new long[SIZE];
+    /** A grant's number, decrypted from its id ({@link dev.surge.engine.util.GrantIdCipher}). */
+    final int[] grant = new int[SIZE];
     int count;
 
     public ReplayBatch() {

@@ -65,7 +65,7 @@ public final class ReplayGroup {
         this.machine = machine;
         this.state = state;
         this.identities = state.identities;
-        this.ownPreparer = new ReplayPreparer(state.identities);
+        this.ownPreparer = new ReplayPreparer(state.identities, state.grants.ids);
         for (int i = 0; i < PAIRS; i++) {
             ids[i] = new ExpandableArrayBuffer(64);
         }
@@ -182,6 +182,9 @@ public final class ReplayGroup {
             }
             if (kind == ReplayBatch.GRANTED_CLAIM && e.ipLength > 0) {
                 identities.knownAddress(e.ipOffset, e.ipLength, b.address[i]);
+            }
+            if (kind == ReplayBatch.GRANTED_CLAIM) {
+                state.grants.ids.known(b.grant[i], e.grantHi, e.grantLo);
             }
             return machine.apply(e);
         } finally {

@@ -3,13 +3,14 @@ package dev.surge.engine.state;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.event.EventType;
 import dev.surge.engine.event.EventView;
+import dev.surge.engine.util.GrantIdCipher;
 import dev.surge.engine.util.Identities;
 import org.agrona.DirectBuffer;
 
 /**
  * Hashes what the apply of each claim in a {@link ReplayBatch} will hash: its user,
- * Idempotency-Key, device and address, under the machine's identity key, so that the apply finds
- * them known ({@link ReplayGroup#apply(ReplayBatch)}). Reads no engine state: a preparer from
+ * Idempotency-Key, device and address, and decrypts a grant's id (four SipHashes), under the
+ * machine's keys, so that the apply finds them known ({@link ReplayGroup#apply(ReplayBatch)}). Reads no engine state: a preparer from
  * {@link StateMachine#replayPreparer()} has an {@link Identities} of its own and may run on
  * another thread than the machine's (recovery's reader thread).
  *
@@ -17,9 +18,11 @@ import org.agrona.DirectBuffer;
  */
 public final class ReplayPreparer {
     private final Identities identities;
+    private final GrantIdCipher grantIds;
 
-    ReplayPreparer(Identities identities) {
+    ReplayPreparer(Identities identities, GrantIdCipher grantIds) {
         this.identities = identities;
+        this.grantIds = grantIds;
     }
 
     /** Hashes the identities of every claim in the batch, into the batch. */
@@ -54,6 +57,7 @@ public final class ReplayPreparer {
         if (kind == ReplayBatch.GRANTED_CLAIM) { // the limits count the device and the address of a grant
             batch.device[i] = e.deviceLength > 0 ? identities.device(b, e.deviceOffset, e.deviceLength) : 0;
             batch.address[i] = e.ipLength > 0 ? identities.address(b, e.ipOffset, e.ipLength) : 0;
+            batch.grant[i] = grantIds.decrypt(e.grantHi, e.grantLo); // GrantBook checks the id is the grant's
         }
         batch.kind[i] = kind;
     }

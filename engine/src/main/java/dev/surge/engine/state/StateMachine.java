@@ -12,8 +12,10 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.Blocklist;
+import dev.surge.engine.util.GrantIdCipher;
 import dev.surge.engine.util.GrantIds;
 import dev.surge.engine.util.Identities;
+import dev.surge.engine.util.SipHash;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -133,7 +135,9 @@ public final class StateMachine {
      * only the key, and the preparer has identities of its own.
      */
     public ReplayPreparer replayPreparer() {
-        return new ReplayPreparer(new Identities(state.config.key0(), state.config.key1()));
+        long key0 = state.config.key0();
+        long key1 = state.config.key1();
+        return new ReplayPreparer(new Identities(key0, key1), new GrantIdCipher(new SipHash(key0, key1)));
     }
 
     public long lastSequence() {
