@@ -18,7 +18,7 @@ import java.util.function.IntConsumer;
  * <p>The hand-off is a ring of {@value #GROUPS} pre-allocated {@link ReplayBatch}es between one
  * producer and one consumer: no allocation per event or per group. Applying is the slower side,
  * so the ring is mostly full: the reader, finding it full, sleeps until half of it is free (one
- * wake-up per {@value #GROUPS}/2 groups, not one per group), and is woken by the applier. The
+ * wake-up per half a ring of groups, not one per group), and is woken by the applier. The
  * applier, finding it empty (the reader is still cold, or descheduled), spins briefly for the
  * group being filled and then sleeps until the next publish wakes it. A sleeper says so in a
  * flag before it checks the ring one last time, and the other side reads the flag after it moves
@@ -35,13 +35,11 @@ import java.util.function.IntConsumer;
 final class PipelinedReplay {
     static final String THREAD_NAME = "surge-recovery-read";
     /**
-     * Groups in the ring: 2,048 events, a millisecond or two of applying, so that a reader woken
-     * at half is back at work long before the applier runs dry, even on a busy machine.
+     * Groups in the ring: 8,192 events, several milliseconds of applying, so that the applier
+     * does not run dry while a woken reader waits for a core, or is descheduled on a busy machine
+     * (then the applier would sleep and give its core away too). About 7 MB while recovery runs.
      */
-    static final int GROUPS = 128;
-    private static final int MASK = GROUPS - 1;
-    /** A sleeping reader is woken once this many groups are free. */
-    private static final int WAKE_READER_AT = GROUPS / 2;
+    static final int GROUPS = 512;
     /** Checks of an empty ring before the applier sleeps: about a group's preparation. */
     private static final int SPINS = 200;
     private static final long MAX_PARK_MICROS = 1_000;
@@ -51,7 +49,10 @@ final class PipelinedReplay {
 
     private final GroupedReplay applier;
     private final ReplayPreparer preparer;
-    private final ReplayBatch[] ring = new ReplayBatch[GROUPS];
+    private final ReplayBatch[] ring;
+    private final int mask;
+    /** A sleeping reader is woken once this many groups are free: half the ring. */
+    private final int wakeReaderAt;
     /** Groups published by the reader and consumed by the applier, each only ever written by its side. */
     private final AtomicLongArray positions = new AtomicLongArray(47);
 
@@ -69,9 +70,20 @@ final class PipelinedReplay {
 
     /** {@code applied} hears how many events each group applied, on the calling thread. */
     PipelinedReplay(StateMachine machine, IntConsumer applied) {
+        this(machine, applied, GROUPS);
+    }
+
+    /** With a ring of {@code groups} groups, a power of two (tests: a small ring wraps often). */
+    PipelinedReplay(StateMachine machine, IntConsumer applied, int groups) {
+        if (groups < 2 || Integer.bitCount(groups) != 1) {
+            throw new IllegalArgumentException("groups " + groups);
+        }
         this.applier = new GroupedReplay(machine, applied);
         this.preparer = machine.replayPreparer();
-        for (int i = 0; i < GROUPS; i++) {
+        this.ring = new ReplayBatch[groups];
+        this.mask = groups - 1;
+        this.wakeReaderAt = groups / 2;
+        for (int i = 0; i < groups; i++) {
             ring[i] = new ReplayBatch();
         }
     }
@@ -119,9 +131,9 @@ final class PipelinedReplay {
                 long published = positions.get(PUBLISHED);
                 if (next < published) {
                     do {
-                        applier.apply(ring[(int) (next & MASK)]);
+                        applier.apply(ring[(int) (next & mask)]);
                         positions.set(CONSUMED, ++next);
-                        if (readerSleeps && published - next <= WAKE_READER_AT) {
+                        if (readerSleeps && published - next <= wakeReaderAt) {
                             LockSupport.unpark(readerThread);
                         }
                     } while (next < published);
@@ -224,9 +236,9 @@ final class PipelinedReplay {
          * is free. False when the applying side stopped.
          */
         private boolean claim() {
-            if (head - positions.get(CONSUMED) >= GROUPS) {
+            if (head - positions.get(CONSUMED) >= ring.length) {
                 readerSleeps = true;
-                while (head - positions.get(CONSUMED) > WAKE_READER_AT && !stopped) {
+                while (head - positions.get(CONSUMED) > wakeReaderAt && !stopped) {
                     LockSupport.parkNanos(this, MAX_PARK_MICROS * 1_000);
                 }
                 readerSleeps = false;
@@ -235,7 +247,7 @@ final class PipelinedReplay {
                 batch = null;
                 return false;
             }
-            batch = ring[(int) (head & MASK)];
+            batch = ring[(int) (head & mask)];
             batch.clear();
             return true;
         }

@@ -31,8 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelinedReplayTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T20:00:05Z"), ZoneOffset.UTC);
-    /** Events of one pass through the hand-off ring. */
+    /** Events of one pass through recovery's hand-off ring. */
     private static final int RING_EVENTS = PipelinedReplay.GROUPS * ReplayBatch.SIZE;
+    /** The ring of the tests that drive a replay themselves: it wraps, fills and runs dry often. */
+    private static final int SMALL_RING = 8;
+    private static final int SMALL_RING_EVENTS = SMALL_RING * ReplayBatch.SIZE;
     private static final EngineDriver LIVE = JournalHistory.run(11, 6_000);
 
     @TempDir
@@ -59,7 +62,7 @@ class PipelinedReplayTest {
     @Test
     void manyGroupsAcrossTheRingsWrapRecoverTheLiveStateWithTheSameProgressAsOneThread() {
         int n = LIVE.events.size();
-        assertTrue(n > 3 * RING_EVENTS, "the ring wraps several times: " + n + " events");
+        assertTrue(n > RING_EVENTS, "the ring wraps: " + n + " events");
         journal(data, n);
         List<Long> twoThreads = new ArrayList<>();
         List<Long> oneThread = new ArrayList<>();
@@ -90,7 +93,8 @@ class PipelinedReplayTest {
 
     @Test
     void aTornTailIsCutAndReportedExactlyAsOnOneThread() {
-        int n = 2 * RING_EVENTS + 77; // the bad record lands mid-group, after the ring has wrapped
+        int n = LIVE.events.size() - 1; // the bad record lands after the ring has wrapped
+        assertTrue(n > RING_EVENTS && n % ReplayBatch.SIZE != 0, "mid-group, past the wrap: " + n);
         journal(data, n);
         journal(other, n);
         for (Path dir : List.of(data, other)) {
@@ -133,14 +137,14 @@ class PipelinedReplayTest {
         throw new AssertionError("event " + sequence + " not found on disk");
     }
 
-    /** Runs a pipelined replay of the journal in {@code dir} into {@code machine}, from its next event. */
+    /** Runs a pipelined replay (a ring of {@link #SMALL_RING} groups) of the journal in {@code dir} into {@code machine}. */
     private static JournalReader.Outcome replay(Path dir, StateMachine machine, IntConsumer applied,
                                                 Function<JournalReader, Function<JournalReader.Visitor,
                                                     JournalReader.Outcome>> read, JournalReader[] used) {
         try (SingleChronicleQueue queue = JournalFiles.openReadOnly(JournalFiles.journalDir(dir));
              JournalReader reader = new JournalReader(queue, JournalHistory.CIPHER)) {
             used[0] = reader;
-            PipelinedReplay replay = new PipelinedReplay(machine, applied);
+            PipelinedReplay replay = new PipelinedReplay(machine, applied, SMALL_RING);
             JournalReader.Outcome outcome = replay.replay(read.apply(reader));
             replay.finish();
             return outcome;
@@ -155,10 +159,25 @@ class PipelinedReplayTest {
     }
 
     @Test
+    void aSmallRingWrappingDozensOfTimesStillAppliesEveryEventInOrder() {
+        int n = LIVE.events.size();
+        journal(data, n);
+        StateMachine machine = new StateMachine(JournalHistory.CIPHER.stateConfig());
+        long[] applied = {0};
+        JournalReader[] reader = new JournalReader[1];
+        assertEquals(JournalReader.Outcome.END, replay(data, machine, k -> applied[0] += k, readAll(1), reader));
+        assertTrue(n > 50 * SMALL_RING_EVENTS, "wraps: " + n);
+        assertEquals(n, applied[0]);
+        assertEquals(n, reader[0].eventsDelivered());
+        assertEquals(LIVE.machine.digest(), machine.digest());
+        assertFalse(readerThreadAlive());
+    }
+
+    @Test
     void aBadRecordInTheMiddleComesBackAsCorruptWithEveryEventBeforeItApplied() throws IOException {
         int n = LIVE.events.size();
         List<Long> indexes = journal(data, n);
-        int victim = RING_EVENTS + RING_EVENTS / 2 + 5;
+        int victim = 5 * SMALL_RING_EVENTS + SMALL_RING_EVENTS / 2 + 5; // mid-group, the small ring wrapped
         while (EventType.of(LIVE.events.get(victim - 1)[0]).holdsCodes()) {
             victim++;
         }
@@ -190,7 +209,7 @@ class PipelinedReplayTest {
         journal(data, LIVE.events.size());
         IllegalStateException thrown = new IllegalStateException("the reader failed");
         StateMachine machine = new StateMachine(JournalHistory.CIPHER.stateConfig());
-        int before = RING_EVENTS + 9;
+        int before = 3 * SMALL_RING_EVENTS + 9;
         IllegalStateException e = assertThrows(IllegalStateException.class,
             () -> replay(data, machine, k -> { }, reader -> visitor -> {
                 reader.seek(1, -1);
@@ -213,7 +232,7 @@ class PipelinedReplayTest {
         assertTrue(e.getMessage().contains("event 1 at index"), e.getMessage());
         assertTrue(e.getMessage().contains("refused it"), e.getMessage());
         assertFalse(readerThreadAlive());
-        assertTrue(reader[0].eventsDelivered() <= RING_EVENTS + 2 * ReplayBatch.SIZE,
+        assertTrue(reader[0].eventsDelivered() <= SMALL_RING_EVENTS + 2 * ReplayBatch.SIZE,
             "the reader stopped when the applier did: " + reader[0].eventsDelivered() + " of " + n);
         assertEquals(3, ahead.lastSequence());
     }
