@@ -4,7 +4,9 @@ import dev.surge.engine.command.CampaignSpec;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.reply.ReplyView;
+import dev.surge.engine.state.ReplayBatch;
 import dev.surge.engine.state.ReplayGroup;
+import dev.surge.engine.state.ReplayPreparer;
 import dev.surge.engine.state.StateConfig;
 import dev.surge.engine.state.StateMachine;
 import java.util.ArrayList;
@@ -243,6 +245,31 @@ public final class EngineDriver {
             }
         }
         applyAll(group);
+        return copy;
+    }
+
+    /**
+     * The journal replayed as recovery's reader thread and applier do it: each batch prepared
+     * (copied, its identities hashed) by {@code preparerOf}'s {@link ReplayPreparer}, with
+     * identities of its own, then applied through {@link ReplayGroup#apply(ReplayBatch)}.
+     */
+    public StateMachine replayPrepared(StateMachine preparerOf) {
+        StateMachine copy = new StateMachine(machine.config());
+        ReplayGroup group = copy.replayGroup();
+        ReplayPreparer preparer = preparerOf == null ? copy.replayPreparer() : preparerOf.replayPreparer();
+        ReplayBatch batch = new ReplayBatch();
+        for (int i = 0; i < events.size(); i++) {
+            byte[] e = events.get(i);
+            if (batch.add(new UnsafeBuffer(e), 0, e.length, i) || i == events.size() - 1) {
+                preparer.prepare(batch);
+                int refused = group.apply(batch);
+                if (refused != ReplayGroup.ALL_APPLIED) {
+                    throw new AssertionError("event " + batch.sequence(refused) + " did not apply on prepared replay");
+                }
+                batch.clear();
+            }
+        }
+        group.finish();
         return copy;
     }
 

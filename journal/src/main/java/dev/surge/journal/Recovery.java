@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * one used, since new events would otherwise reuse those sequences.
  *
  * <p>Threading: {@link #run} blocks the calling thread, before the ring starts; no queue may be
- * open on the journal for writing meanwhile.
+ * open on the journal for writing meanwhile. The journal is read on a thread of its own
+ * ({@link PipelinedReplay}), started and joined by each replay pass, while the calling thread
+ * applies.
  */
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -101,6 +104,7 @@ public final class Recovery {
     private ProgressListener progress = events -> { };
     private long progressEvery = 1_000_000;
     private Clock clock = Clock.systemUTC();
+    private boolean readerThread = true;
 
     public Recovery(Path dataDir, CodeCipher cipher) {
         this(dataDir, cipher, new SnapshotStore(dataDir, cipher));
@@ -139,6 +143,15 @@ public final class Recovery {
     /** The clock that names {@code journal.corrupt-<timestamp>}. */
     public Recovery clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Whether the journal is read, checked, opened and decoded on a reader thread of its own while
+     * the calling thread applies ({@link PipelinedReplay}; the default), or all on the calling thread.
+     */
+    Recovery readerThread(boolean use) {
+        this.readerThread = use;
         return this;
     }
 
@@ -191,10 +204,22 @@ public final class Recovery {
         try (SingleChronicleQueue queue = JournalFiles.openReadOnly(journal);
              JournalReader reader = new JournalReader(queue, cipher)) {
             machine.reserve(reservation(queue.entryCount()));
-            reader.seek(machine.lastSequence() + 1, hint);
-            JournalReader.Outcome outcome = reader.read(pass.replay);
-            pass.replay.flush();
-            pass.replay.finish();
+            long from = machine.lastSequence() + 1;
+            Function<JournalReader.Visitor, JournalReader.Outcome> read = visitor -> {
+                reader.seek(from, hint);
+                return reader.read(visitor);
+            };
+            JournalReader.Outcome outcome;
+            if (readerThread) {
+                PipelinedReplay replay = new PipelinedReplay(machine, pass::applied);
+                outcome = replay.replay(read);
+                replay.finish();
+            } else {
+                GroupedReplay replay = new GroupedReplay(machine, pass::applied);
+                outcome = read.apply(replay);
+                replay.flush();
+                replay.finish();
+            }
             pass.nanos = System.nanoTime() - started;
             pass.journalLastSequence = reader.lastSequence();
             pass.lastIndex = reader.lastIndex();
@@ -248,7 +273,6 @@ public final class Recovery {
     /** One replay attempt: its machine, what it applied, and where the journal ended. */
     private final class Pass {
         final StateMachine machine;
-        final GroupedReplay replay;
         long events;
         long nanos;
         long journalLastSequence;
@@ -257,7 +281,6 @@ public final class Recovery {
 
         Pass(StateMachine machine) {
             this.machine = machine;
-            this.replay = new GroupedReplay(machine, this::applied);
         }
 
         private void applied(int n) {

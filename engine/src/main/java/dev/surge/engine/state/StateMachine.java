@@ -12,7 +12,10 @@ import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandType;
 import dev.surge.engine.event.EventView;
 import dev.surge.engine.risk.Blocklist;
+import dev.surge.engine.util.GrantIdCipher;
 import dev.surge.engine.util.GrantIds;
+import dev.surge.engine.util.Identities;
+import dev.surge.engine.util.SipHash;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -124,6 +127,17 @@ public final class StateMachine {
      */
     public ReplayGroup replayGroup() {
         return new ReplayGroup(this, state);
+    }
+
+    /**
+     * A new {@link ReplayPreparer} under this machine's identity key, for a thread that prepares
+     * {@link ReplayBatch}es ahead of the thread that applies them. Safe from any thread: it reads
+     * only the key, and the preparer has identities of its own.
+     */
+    public ReplayPreparer replayPreparer() {
+        long key0 = state.config.key0();
+        long key1 = state.config.key1();
+        return new ReplayPreparer(new Identities(key0, key1), new GrantIdCipher(new SipHash(key0, key1)));
     }
 
     public long lastSequence() {

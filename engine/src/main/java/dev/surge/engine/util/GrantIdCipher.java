@@ -61,6 +61,19 @@ public final class GrantIdCipher {
         return g == last && hi == this.hi && lo == this.lo || decrypt(hi, lo) == g;
     }
 
+    /**
+     * Tells the cipher that {@code (hi, lo)} decrypts to {@code g} (another cipher under the same
+     * key worked it out: recovery's reader thread), so that the next {@link #isIdOf} of them is a
+     * compare, as after {@link #encrypt}{@code (g)}. Nothing when {@code g} is {@link #NOT_AN_ID}.
+     */
+    public void known(int g, long hi, int lo) {
+        if (g != NOT_AN_ID) {
+            this.hi = hi;
+            this.lo = lo;
+            this.last = g;
+        }
+    }
+
     /** The high 64 bits of the last {@link #encrypt}. */
     public long hi() {
         return hi;

@@ -142,6 +142,8 @@ public final class RandomizedHistory {
         long live = d.machine.digest();
         assertEquals(live, d.replay().digest(), "replayed journal must reproduce the state");
         assertEquals(live, d.replayGrouped().digest(), "replayed a group at a time, it must reproduce the state");
+        assertEquals(live, d.replayPrepared(null).digest(),
+            "prepared by a preparer of its own (as on recovery's reader thread), it must reproduce the state");
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             d.machine.writeSnapshot(new DataOutputStream(bytes));

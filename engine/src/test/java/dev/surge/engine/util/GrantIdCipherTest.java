@@ -90,4 +90,18 @@ class GrantIdCipherTest {
         assertEquals(cipher.hi(), same.hi());
         assertEquals(cipher.lo(), same.lo());
     }
+
+    @Test
+    void anIdDecryptedByAnotherCipherUnderTheSameKeyIsKnownAndOnlyForItsGrant() {
+        GrantIdCipher reader = new GrantIdCipher(new SipHash(0x1234, 0x5678));
+        GrantIdCipher applier = new GrantIdCipher(new SipHash(0x1234, 0x5678));
+        reader.encrypt(41);
+        long hi = reader.hi();
+        int lo = reader.lo();
+        applier.known(reader.decrypt(hi, lo), hi, lo);
+        assertTrue(applier.isIdOf(hi, lo, 41));
+        assertFalse(applier.isIdOf(hi, lo, 42), "the memo holds for its grant only");
+        applier.known(GrantIdCipher.NOT_AN_ID, hi ^ 1, lo);
+        assertFalse(applier.isIdOf(hi ^ 1, lo, 41), "a made-up id is never taken for a grant's");
+    }
 }
