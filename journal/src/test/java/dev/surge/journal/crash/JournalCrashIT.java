@@ -88,7 +88,8 @@ class JournalCrashIT {
         String m = refused.getMessage();
         assertTrue(m.contains("Chronicle index " + BadRecord.describeIndex(tear.index())), m);
         assertTrue(m.contains("The last good event is sequence " + (tear.sequence() - 1)), m);
-        assertTrue(m.contains("--truncate-corrupt-tail to discard 1 record(s)"), m);
+        assertTrue(m.contains("--truncate-corrupt-tail to discard the bad record at index "
+            + BadRecord.describeIndex(tear.index()) + " and everything after it"), m);
         assertTrue(refused.truncatable(), m);
         assertEquals(tear.index(), refused.badRecord().index());
         assertArrayEquals(tear.torn(), tear.bytesIn(tear.file()), "refusing changed nothing on disk");
@@ -97,16 +98,16 @@ class JournalCrashIT {
         Recovery.Truncation t = cut.report().truncation();
         assertNotNull(t, cut.report().toString());
         assertEquals(tear.index(), t.fromIndex());
-        assertEquals(1, t.recordsDiscarded());
+        assertEquals(1, t.documentsCut());
         assertEquals(tear.sequence() - 1, cut.machine().lastSequence());
         // the damaged bytes are kept aside, in the original cycle file, as they were found
         Path aside = t.originalKeptAt().resolve(tear.file().getFileName());
         assertArrayEquals(tear.torn(), tear.bytesIn(aside));
 
         List<RingChild.Ack> beforeTheTear = acks.stream()
-            .filter(a -> !a.grantId().equals(tear.grantId())).collect(Collectors.toList());
-        if (tear.grantId() != null) {
-            assertNull(cut.machine().grant(tear.grantId(), false), "the torn grant was cut off");
+            .filter(a -> !tear.grantIds().contains(a.grantId())).collect(Collectors.toList());
+        for (String grantId : tear.grantIds()) {
+            assertNull(cut.machine().grant(grantId, false), "the torn grant " + grantId + " was cut off");
         }
         assertEverythingAcknowledgedIsThere(recover(data), beforeTheTear);
         assertVerifyIsClean(data);
