@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * checksum; code-bearing events sealed by {@link CodeCipher}). Chronicle's cost per document
  * (the write lock, the header, the index) dominated an append of one event, so it is paid once
  * a batch: {@link #append} encodes into a batch buffer of the journal's own, {@link #endOfBatch}
- * writes it as one document ({@value #MAX_DOCUMENT} bytes at most: a bigger batch takes several).
- * Nothing of a batch is visible to readers before that, and a crash leaves a document whole or
- * not at all (Chronicle completes a document's header only when it is closed). An event's
- * Chronicle index is its document's, shared by its batch.
+ * writes it as one document ({@value #MAX_DOCUMENT} bytes at most: a bigger batch takes several,
+ * each written as soon as it is full). Nothing of a batch (of one document) is visible to
+ * readers before that, and a crash leaves a document whole or not at all (Chronicle completes a
+ * document's header only when it is closed). An event's Chronicle index is its document's,
+ * shared by its batch.
  *
  * <p>Durability ({@link Durability}): PROCESS needs nothing beyond the write (memory-mapped
  * pages belong to the kernel once written); SYNC builds the queue with {@code SyncMode.SYNC} and
