@@ -2,10 +2,8 @@ package dev.surge.journal;
 
 import dev.surge.engine.port.JournalPort;
 import java.nio.file.Path;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
@@ -14,8 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's journal: one Chronicle Queue document per event under {@code <dataDir>/journal},
- * each a {@link JournalRecord} (code-bearing events sealed by {@link CodeCipher}).
+ * The engine's journal under {@code <dataDir>/journal}: one Chronicle Queue document per ring
+ * batch, holding the batch's events back to back, each its own {@link JournalRecord} (frame and
+ * checksum; code-bearing events sealed by {@link CodeCipher}). Chronicle's cost per document
+ * (the write lock, the header, the index) dominated an append of one event, so it is paid once
+ * a batch: {@link #append} encodes into a batch buffer of the journal's own, {@link #endOfBatch}
+ * writes it as one document ({@value #MAX_DOCUMENT} bytes at most: a bigger batch takes several,
+ * each written as soon as it is full). Nothing of a batch (of one document) is visible to
+ * readers before that, and a crash leaves a document whole or not at all (Chronicle completes a
+ * document's header only when it is closed). An event's Chronicle index is its document's,
+ * shared by its batch.
  *
  * <p>Durability ({@link Durability}): PROCESS needs nothing beyond the write (memory-mapped
  * pages belong to the kernel once written); SYNC builds the queue with {@code SyncMode.SYNC} and
@@ -37,10 +43,17 @@ import org.slf4j.LoggerFactory;
 public final class ChronicleJournal implements JournalPort {
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
 
+    /** Bytes a document holds at most, unless one record alone is bigger (far below Chronicle's limit). */
+    static final int MAX_DOCUMENT = 1 << 20;
+
     private final Path dir;
     private final Durability durability;
     private final SingleChronicleQueue queue;
     private final EventEncoder encoder;
+    private final int maxDocument;
+    /** The records of the batch not yet written, back to back; grows rarely, up to a document and a record. */
+    private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
+    private int batchLength;
     private ExcerptAppender appender;
     private long lastSequence;
     private long lastIndex;
@@ -49,11 +62,17 @@ public final class ChronicleJournal implements JournalPort {
     private boolean closed;
 
     /**
-     * Opens (creating if needed) the journal of {@code dataDir}. Reads its last record to learn
+     * Opens (creating if needed) the journal of {@code dataDir}. Reads its last event to learn
      * where the sequence continues; throws if that record is damaged (run {@link Recovery}
      * first, which reports it and can cut a damaged tail off).
      */
     public ChronicleJournal(Path dataDir, Durability durability, CodeCipher cipher) {
+        this(dataDir, durability, cipher, MAX_DOCUMENT);
+    }
+
+    /** With documents of at most {@code maxDocument} bytes (tests split batches with a small one). */
+    ChronicleJournal(Path dataDir, Durability durability, CodeCipher cipher, int maxDocument) {
+        this.maxDocument = maxDocument;
         this.dir = JournalFiles.journalDir(dataDir);
         this.durability = durability;
         this.encoder = new EventEncoder(cipher);
@@ -74,72 +93,57 @@ public final class ChronicleJournal implements JournalPort {
     }
 
     private void readTail() {
-        long index = queue.lastIndex();
-        if (index < 0) {
-            lastSequence = 0;
-            lastIndex = -1;
-            return;
+        JournalTail tail = JournalTail.read(queue);
+        if (tail.problem() != null) {
+            throw new IllegalStateException("journal " + dir + ": " + tail.problem()
+                + "; run recovery, which reports it and can cut a damaged tail off");
         }
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            if (!tailer.moveToIndex(index)) {
-                throw new IllegalStateException("journal " + dir + ": cannot move to its last index "
-                    + BadRecord.describeIndex(index));
-            }
-            ExpandableArrayBuffer copy = new ExpandableArrayBuffer(256);
-            int length;
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    throw new IllegalStateException("journal " + dir + ": its last document "
-                        + BadRecord.describeIndex(index) + " cannot be read");
-                }
-                length = copyOut(dc.wire().bytes(), copy);
-            }
-            EventDecoder decoder = new EventDecoder(null); // the sequence is in clear even when sealed
-            RecordProblem problem = decoder.decode(copy, 0, length);
-            if (problem != null) {
-                throw new IllegalStateException("journal " + dir + ": its last record at index "
-                    + BadRecord.describeIndex(index) + " is damaged (" + problem.description() + " "
-                    + decoder.detail() + "); run recovery, which reports it and can cut a damaged tail off");
-            }
-            lastSequence = decoder.sequence();
-            lastIndex = index;
-        }
+        lastSequence = tail.sequence();
+        lastIndex = tail.index();
     }
 
-    /** Copies a document's remaining bytes into {@code into} from index 0; returns how many. */
-    static int copyOut(Bytes<?> bytes, ExpandableArrayBuffer into) {
-        long remaining = bytes.readRemaining();
-        if (remaining > Integer.MAX_VALUE - 64) {
-            throw new IllegalStateException("document of " + remaining + " bytes");
-        }
-        int n = (int) remaining;
-        into.checkLimit(n);
-        bytes.read(into.byteArray(), 0, n);
-        return n;
-    }
-
+    /**
+     * Encodes the event into the batch; {@link #endOfBatch} writes the batch. A batch that would
+     * pass {@link #MAX_DOCUMENT} bytes is written up to this event first, so a document stays
+     * bounded (and so does the batch buffer: at most that plus one record).
+     */
     @Override
     public void append(long sequence, DirectBuffer event, int offset, int length) {
         if (sequence != lastSequence + 1) {
             throw new IllegalStateException("journal " + dir + " continues at event " + (lastSequence + 1)
                 + " but was given event " + sequence + ": the state machine was not recovered from this journal");
         }
-        int n = encoder.encode(sequence, event, offset, length);
+        int n = encoder.encode(sequence, event, offset, length, batch, batchLength);
+        if (batchLength > 0 && batchLength + n > maxDocument) {
+            int at = batchLength;
+            writeBatch();
+            batch.putBytes(0, batch, at, n); // rare: move the new record to the start of the next document
+        }
+        batchLength += n;
+        lastSequence = sequence;
+    }
+
+    /** Writes the batch's records as one Chronicle document, or nothing when the batch is empty. */
+    private void writeBatch() {
+        if (batchLength == 0) {
+            return;
+        }
         ExcerptAppender a = appender();
         try (DocumentContext dc = a.writingDocument()) {
             try {
-                dc.wire().bytes().write(encoder.buffer().byteArray(), 0, n);
+                dc.wire().bytes().write(batch.byteArray(), 0, batchLength);
             } catch (RuntimeException | Error e) {
-                dc.rollbackOnClose(); // never leave half a record behind
+                dc.rollbackOnClose(); // never leave half a batch behind; it stays pending
                 throw e;
             }
         }
-        lastSequence = sequence;
         lastIndex = a.lastIndexAppended();
+        batchLength = 0;
     }
 
     @Override
     public void endOfBatch() {
+        writeBatch();
         if (appender == null) {
             return;
         }
@@ -167,11 +171,13 @@ public final class ChronicleJournal implements JournalPort {
     }
 
     /**
-     * Writes everything appended so far to the disk now (its files and directory fsynced),
-     * whatever the durability: a cluster member, whose journal is written at process durability,
-     * does this before each snapshot of its state (docs/cluster.md). Journal thread.
+     * Writes everything appended so far to the disk now (a pending batch first, then its files
+     * and directory fsynced), whatever the durability: a cluster member, whose journal is
+     * written at process durability, does this before each snapshot of its state
+     * (docs/cluster.md). Journal thread.
      */
     public void force() {
+        writeBatch();
         JournalFiles.syncTree(dir);
     }
 
@@ -182,12 +188,18 @@ public final class ChronicleJournal implements JournalPort {
         return appender;
     }
 
-    /** Sequence of the last event in the journal (0 when empty). Journal thread, or after close. */
+    /**
+     * Sequence of the last event appended (0 when empty): in the journal once {@link #endOfBatch}
+     * wrote its batch. Journal thread, or after close.
+     */
     public long lastSequence() {
         return lastSequence;
     }
 
-    /** Chronicle index of the last event in the journal, -1 when empty. Journal thread, or after close. */
+    /**
+     * Chronicle index of the last document written, which holds the last event of the last batch
+     * ended ({@link #endOfBatch}), -1 when empty. Journal thread, or after close.
+     */
     public long lastIndex() {
         return lastIndex;
     }
@@ -211,12 +223,23 @@ public final class ChronicleJournal implements JournalPort {
         try {
             if (appender != null) {
                 // The journal thread has stopped (the ring closes us after its shutdown); hand the
-                // appender to this thread before closing it.
+                // appender to this thread before using and closing it.
                 appender.singleThreadedCheckReset();
-                appender.close();
+            }
+            if (batchLength > 0) {
+                // Appended but never ended (an append failed mid-batch and halted the ring): those
+                // events were decided, and were journaled at once before batching; keep it so.
+                LOG.warn("journal {}: writing a batch that was not ended, up to event {}", dir, lastSequence);
+                endOfBatch();
             }
         } finally {
-            queue.close();
+            try {
+                if (appender != null) {
+                    appender.close();
+                }
+            } finally {
+                queue.close();
+            }
         }
         LOG.info("journal {} closed at event sequence {}", dir, lastSequence);
     }

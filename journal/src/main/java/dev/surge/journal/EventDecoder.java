@@ -38,7 +38,11 @@ final class EventDecoder {
         this.cipher = cipher;
     }
 
-    /** Decodes the record filling {@code [offset, offset + length)}; null when it is usable. */
+    /**
+     * Decodes the record at {@code offset}, {@code length} bytes of its document from there on
+     * (see {@link JournalRecord#wrap}); null when it is usable, and then {@link #recordLength()}
+     * says where the next record starts.
+     */
     RecordProblem decode(DirectBuffer src, int offset, int length) {
         sequence = -1;
         timestamp = 0;
@@ -120,11 +124,11 @@ final class EventDecoder {
     private static String frameDetail(JournalRecord.Status status, DirectBuffer src, int offset, int length) {
         int announced = JournalRecord.announcedBodyLength(src, offset, length);
         return switch (status) {
-            case TRUNCATED, BAD_LENGTH -> "document of " + length + " bytes, header announces a body of "
+            case TRUNCATED, BAD_LENGTH -> length + " byte(s) left in the document, header announces a body of "
                 + announced + " bytes (" + (announced + JournalRecord.OVERHEAD) + " in all)";
             case BAD_VERSION -> "version " + (length > 0 ? src.getByte(offset) : -1) + ", flags "
                 + (length > 1 ? src.getByte(offset + 1) : -1) + " (this build reads version "
-                + JournalRecord.VERSION + ")";
+                + JournalRecord.VERSION_ALONE + " and " + JournalRecord.VERSION + ")";
             default -> "";
         };
     }
@@ -132,6 +136,11 @@ final class EventDecoder {
     /** The event's sequence (also for sealed records), or -1 when the record is unusable. */
     long sequence() {
         return sequence;
+    }
+
+    /** The whole record's length (frame included); valid after a {@link #decode} that found its frame good. */
+    int recordLength() {
+        return record.recordLength();
     }
 
     long timestamp() {

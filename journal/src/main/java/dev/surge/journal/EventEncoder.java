@@ -26,6 +26,14 @@ final class EventEncoder {
 
     /** Encodes one event into {@link #buffer()} from index 0; returns the record's length. */
     int encode(long sequence, DirectBuffer event, int offset, int length) {
+        return encode(sequence, event, offset, length, out, 0);
+    }
+
+    /**
+     * Encodes one event into {@code dst} at {@code at} (growing it as needed): the journal
+     * encodes straight into its batch, with no second copy. Returns the record's length.
+     */
+    int encode(long sequence, DirectBuffer event, int offset, int length, ExpandableArrayBuffer dst, int at) {
         if (length < EventView.HEADER_LENGTH) {
             throw new IllegalArgumentException("event " + sequence + " is " + length + " bytes, shorter than a header");
         }
@@ -37,14 +45,14 @@ final class EventEncoder {
                 + " and header sequence " + headerSequence);
         }
         if (!type.holdsSecrets()) {
-            return record.encode(out, 0, 0, event, offset, length);
+            return record.encode(dst, at, 0, event, offset, length);
         }
         if (!view.wrap(event, offset, length)) {
             throw new IllegalArgumentException("event " + sequence + " (" + type + ") is malformed");
         }
-        int body = cipher.sealEvent(event, offset, length, CodeCipher.clearLength(view), out,
-            JournalRecord.HEADER_LENGTH);
-        return record.seal(out, 0, JournalRecord.FLAG_ENCRYPTED, body);
+        int body = cipher.sealEvent(event, offset, length, CodeCipher.clearLength(view), dst,
+            at + JournalRecord.HEADER_LENGTH);
+        return record.seal(dst, at, JournalRecord.FLAG_ENCRYPTED, body);
     }
 
     /** The last encoded record (valid until the next {@link #encode}). */

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.ExpandableArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +14,11 @@ import org.slf4j.LoggerFactory;
  * repeat. It stops at the first record that fails and describes it as a {@link BadRecord}
  * (Chronicle index, last good sequence, reason, and whether anything valid follows it, which
  * decides whether the damage is a tail that may be cut off).
+ *
+ * <p>A Chronicle document holds one record (journals written before batching) or a batch of
+ * them ({@link ChronicleJournal}); both are read alike, through a {@link DocumentCursor}. An
+ * event's index is its document's, so a batch's events share one; reading that stops inside a
+ * document ({@link Outcome#LIMIT}, {@link Outcome#STOPPED}) resumes at its next record.
  *
  * <p>Incremental: {@link #read} returns at the end of what is there now and can be called again
  * as the journal grows ({@link SnapshotAgent} tails a live journal this way).
@@ -58,7 +62,7 @@ public final class JournalReader implements AutoCloseable {
     private final boolean ownsQueue;
     private final ExcerptTailer tailer;
     private final EventDecoder decoder;
-    private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(1024);
+    private final DocumentCursor document = new DocumentCursor();
 
     private long fromSequence = 1;
     private long expected = 1;
@@ -90,10 +94,11 @@ public final class JournalReader implements AutoCloseable {
 
     /**
      * Positions the reader so that the first event delivered is {@code fromSequence}. When
-     * {@code indexHint} (e.g. from a snapshot) is the Chronicle index of event
-     * {@code fromSequence - 1}, reading starts right after it; the hint is verified by reading
-     * that record. Otherwise the reader starts at the first record and skips (while checking)
-     * the events before {@code fromSequence}. Returns whether the hint was used.
+     * {@code indexHint} (e.g. from a snapshot) is the Chronicle index of the document holding
+     * event {@code fromSequence - 1}, reading starts right after that event (in that document or
+     * the next); the hint is verified by reading the document. Otherwise the reader starts at
+     * the first record and skips (while checking) the events before {@code fromSequence}.
+     * Returns whether the hint was used.
      */
     public boolean seek(long fromSequence, long indexHint) {
         if (fromSequence < 1) {
@@ -108,6 +113,7 @@ public final class JournalReader implements AutoCloseable {
             LOG.info("journal index hint {} does not hold event {}; reading from the start",
                 BadRecord.describeIndex(indexHint), fromSequence - 1);
         }
+        document.clear();
         tailer.toStart();
         expected = 1;
         lastSequence = 0;
@@ -115,29 +121,37 @@ public final class JournalReader implements AutoCloseable {
         return false;
     }
 
+    /** Moves to the document {@code index} and past its event {@code sequence}; false if it is not there. */
     private boolean seekHint(long sequence, long index) {
+        document.clear();
         try {
             if (!tailer.moveToIndex(index)) {
                 return false;
             }
-            int length;
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent() || dc.index() != index) {
                     return false;
                 }
-                length = ChronicleJournal.copyOut(dc.wire().bytes(), copy);
-            }
-            if (decoder.decode(copy, 0, length) != null || decoder.sequence() != sequence) {
-                return false;
+                document.load(dc);
             }
         } catch (RuntimeException e) {
             LOG.info("journal index hint {} cannot be used: {}", BadRecord.describeIndex(index), e.toString());
+            document.clear();
             return false;
         }
-        expected = sequence + 1;
-        lastSequence = sequence;
-        lastIndex = index;
-        return true;
+        while (document.hasNext()) {
+            if (document.next(decoder) != null || decoder.sequence() > sequence) {
+                break; // the full read from the start reports a bad record
+            }
+            if (decoder.sequence() == sequence) {
+                expected = sequence + 1;
+                lastSequence = sequence;
+                lastIndex = index;
+                return true; // the document's records after it come next
+            }
+        }
+        document.clear();
+        return false;
     }
 
     /**
@@ -149,22 +163,23 @@ public final class JournalReader implements AutoCloseable {
             return Outcome.CORRUPT;
         }
         for (long n = 0; n < maxRecords; n++) {
-            long index;
-            int length;
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return Outcome.END;
+            if (!document.hasNext()) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return Outcome.END;
+                    }
+                    document.load(dc);
+                } catch (RuntimeException e) {
+                    // Chronicle's own framing is damaged; nothing after this point can be located.
+                    document.clear();
+                    bad = new BadRecord(tailer.index(), -1, RecordProblem.UNREADABLE, e.toString(), lastIndex,
+                        lastSequence, 0, 0, -1);
+                    return Outcome.CORRUPT;
                 }
-                index = dc.index();
-                length = ChronicleJournal.copyOut(dc.wire().bytes(), copy);
-            } catch (RuntimeException e) {
-                // Chronicle's own framing is damaged; nothing after this point can be located.
-                bad = new BadRecord(tailer.index(), -1, RecordProblem.UNREADABLE, e.toString(), lastIndex,
-                    lastSequence, 0, -1);
-                return Outcome.CORRUPT;
             }
+            long index = document.index();
             recordsRead++;
-            RecordProblem problem = decoder.decode(copy, 0, length);
+            RecordProblem problem = document.next(decoder);
             long sequence = decoder.sequence();
             if (problem == null && sequence != expected) {
                 problem = sequence > expected ? RecordProblem.SEQUENCE_GAP : RecordProblem.SEQUENCE_REPEAT;
@@ -194,38 +209,42 @@ public final class JournalReader implements AutoCloseable {
         return read(visitor, Long.MAX_VALUE);
     }
 
+    /**
+     * Describes the bad record the document cursor stands on, looking past it for a valid
+     * record: in the rest of its document, then in the documents after it. If there is one, this
+     * is not a torn tail.
+     */
     private BadRecord describe(long index, long sequence, RecordProblem problem) {
         String detail = switch (problem) {
             case SEQUENCE_GAP, SEQUENCE_REPEAT -> "expected event " + expected + ", found " + sequence;
             default -> decoder.detail();
         };
-        // Look past the bad record: if anything valid follows, this is not a torn tail.
-        long after = 0;
-        long firstValid = -1;
+        int offset = document.recordStart();
         JournalRecord frame = new JournalRecord();
+        long after = 0;
+        long firstValid = document.findValidRecord(frame, offset + 1) >= 0 ? index : -1;
         try {
-            while (true) {
+            while (firstValid < 0) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
                         break;
                     }
                     after++;
-                    int length = ChronicleJournal.copyOut(dc.wire().bytes(), copy);
-                    if (frame.wrap(copy, 0, length) == JournalRecord.Status.OK) {
-                        firstValid = dc.index();
-                    }
+                    document.load(dc);
                 }
-                if (firstValid >= 0) {
-                    break; // enough to refuse a cut; counting the rest could take long
+                if (document.findValidRecord(frame, 0) >= 0) {
+                    firstValid = document.index(); // enough to refuse a cut; counting the rest could take long
                 }
             }
         } catch (RuntimeException e) {
             // Damage past the bad record that Chronicle cannot even frame: not a clean tail.
             LOG.warn("journal unreadable after the bad record at {}: {}", BadRecord.describeIndex(index), e.toString());
             return new BadRecord(index, sequence, RecordProblem.UNREADABLE,
-                problem.description() + "; after it: " + e, lastIndex, lastSequence, after, -1);
+                problem.description() + "; after it: " + e, lastIndex, lastSequence, offset, after, -1);
+        } finally {
+            document.clear();
         }
-        return new BadRecord(index, sequence, problem, detail, lastIndex, lastSequence, after, firstValid);
+        return new BadRecord(index, sequence, problem, detail, lastIndex, lastSequence, offset, after, firstValid);
     }
 
     /** The bad record that stopped reading, or null. */
@@ -238,7 +257,7 @@ public final class JournalReader implements AutoCloseable {
         return lastSequence;
     }
 
-    /** Chronicle index of the last good event read; -1 before any. */
+    /** Chronicle index of the document holding the last good event read; -1 before any. */
     public long lastIndex() {
         return lastIndex;
     }
@@ -253,9 +272,13 @@ public final class JournalReader implements AutoCloseable {
         return eventsDelivered;
     }
 
-    /** Documents in the queue, for a progress percentage (Chronicle's count; may be slow on huge queues). */
+    /**
+     * Events in the journal, for a progress percentage: the last event's sequence, or when the
+     * last document cannot be read, Chronicle's count of documents (fewer: a document holds a batch).
+     */
     public long estimatedRecords() {
-        return queue.entryCount();
+        JournalTail tail = JournalTail.read(queue);
+        return tail.problem() == null ? tail.sequence() : queue.entryCount();
     }
 
     @Override

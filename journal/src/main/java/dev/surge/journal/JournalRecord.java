@@ -6,15 +6,22 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The frame around every event in the journal: one Chronicle document holds exactly one record.
+ * The frame around every event in the journal. The journal writes one Chronicle document per
+ * ring batch, holding that batch's records back to back (see {@link ChronicleJournal}); each
+ * record keeps its own frame and checksum, so damage stays local to a record.
  * <pre>
  * offset  field        size  notes
- * 0       version      1     = 1
+ * 0       version      1     2: the document may hold more records after this one;
+ *                            1 (read only, journals written before batching): the record
+ *                            fills its document alone
  * 1       flags        1     bit 0: body is a sealed (encrypted) event, see {@link CodeCipher}
  * 2       bodyLength   4     little-endian, like the engine's wire format
  * 6       body         n     the event bytes, or the sealed event
  * 6 + n   crc32c       4     CRC32C of bytes [0, 6 + n)
  * </pre>
+ * The version marks the layout: a build that reads only version 1 stops at the first record
+ * of a batched journal with "unknown record version" rather than misreading it.
+ *
  * A flyweight in both directions: {@link #encode} writes into a caller's buffer and
  * {@link #wrap} decodes in place; neither allocates. Decoding never throws on bad bytes: it
  * returns a {@link Status}, because a torn or corrupt record is an expected input after a crash,
@@ -24,7 +31,10 @@ import org.agrona.MutableDirectBuffer;
  * per thread.
  */
 public final class JournalRecord {
-    public static final byte VERSION = 1;
+    /** The version written: a record that may be followed by more in its document. */
+    public static final byte VERSION = 2;
+    /** The version of journals written before batching: one record fills its document. Read only. */
+    public static final byte VERSION_ALONE = 1;
     /** Flag bit 0: the body is encrypted (an event whose type holds card codes). */
     public static final int FLAG_ENCRYPTED = 1;
     /** Flags this version knows; any other bit means a newer writer made the record. */
@@ -41,9 +51,12 @@ public final class JournalRecord {
     /** What {@link #wrap} found. Only {@link #OK} records may be used. */
     public enum Status {
         OK,
-        /** Fewer bytes than the header announces: the tail of a torn write, or a cut file. */
+        /** Fewer bytes (left in the document) than the header announces: a torn write, a cut file, or a damaged length. */
         TRUNCATED,
-        /** More bytes than the header announces, or a negative length: the length field is damaged. */
+        /**
+         * A negative length, or (version 1) more bytes than the header announces: the length
+         * field is damaged.
+         */
         BAD_LENGTH,
         /** The bytes are not the ones that were written. */
         BAD_CHECKSUM,
@@ -92,9 +105,10 @@ public final class JournalRecord {
     // ---- decoding ------------------------------------------------------------------------------
 
     /**
-     * Decodes the record that should fill exactly {@code [offset, offset + length)} (one
-     * Chronicle document). Never throws for bad bytes; the accessors are meaningful only when
-     * the result is {@link Status#OK}.
+     * Decodes the record at {@code offset}, with {@code length} bytes of its document from there
+     * on: a version 2 record may be followed by more (the next starts at
+     * {@code offset + recordLength()}), a version 1 record must fill them exactly. Never throws
+     * for bad bytes; the accessors are meaningful only when the result is {@link Status#OK}.
      */
     public Status wrap(DirectBuffer src, int offset, int length) {
         this.buffer = src;
@@ -110,7 +124,8 @@ public final class JournalRecord {
             return Status.TRUNCATED;
         }
         // The version decides the layout, so it is read before anything else is interpreted.
-        if (src.getByte(offset + VERSION_OFFSET) != VERSION) {
+        byte version = src.getByte(offset + VERSION_OFFSET);
+        if (version != VERSION && version != VERSION_ALONE) {
             return Status.BAD_VERSION;
         }
         if (length < HEADER_LENGTH) {
@@ -124,7 +139,7 @@ public final class JournalRecord {
         if (needed > length) {
             return Status.TRUNCATED;
         }
-        if (needed < length) {
+        if (needed < length && version == VERSION_ALONE) {
             return Status.BAD_LENGTH;
         }
         int checked = HEADER_LENGTH + n;

@@ -81,18 +81,19 @@ public final class Recovery {
     /**
      * A damaged tail that was cut off.
      *
-     * @param fromIndex         Chronicle index of the first discarded record
+     * @param fromIndex         Chronicle index of the document holding the first discarded record
      * @param problem           what was wrong with it
-     * @param recordsDiscarded  records dropped (it and all after it)
-     * @param recordsKept       records copied into the new journal
+     * @param documentsCut      documents cut: that one (from the bad record on) and all after it
+     * @param documentsKept     documents copied into the new journal (that one's good records included)
      * @param originalKeptAt    where the untouched original journal now is
      */
-    public record Truncation(long fromIndex, RecordProblem problem, long recordsDiscarded, long recordsKept,
+    public record Truncation(long fromIndex, RecordProblem problem, long documentsCut, long documentsKept,
                              Path originalKeptAt) {
         @Override
         public String toString() {
-            return "discarded " + recordsDiscarded + " record(s) from index " + BadRecord.describeIndex(fromIndex)
-                + " (" + problem.description() + "); the original journal is kept at " + originalKeptAt;
+            return "cut " + documentsCut + " document(s) from the bad record at index "
+                + BadRecord.describeIndex(fromIndex) + " on (" + problem.description()
+                + "); the original journal is kept at " + originalKeptAt;
         }
     }
 
@@ -203,7 +204,7 @@ public final class Recovery {
         // Read-only: until the operator decides, a damaged journal stays byte for byte as found.
         try (SingleChronicleQueue queue = JournalFiles.openReadOnly(journal);
              JournalReader reader = new JournalReader(queue, cipher)) {
-            machine.reserve(reservation(queue.entryCount()));
+            machine.reserve(reservation(journalEvents(queue)));
             long from = machine.lastSequence() + 1;
             Function<JournalReader.Visitor, JournalReader.Outcome> read = visitor -> {
                 reader.seek(from, hint);
@@ -228,6 +229,15 @@ public final class Recovery {
             }
         }
         return pass;
+    }
+
+    /**
+     * The journal's events: its last sequence (Chronicle's entry count is of documents, each a
+     * batch), or that count, fewer, when the last document cannot be read.
+     */
+    private static long journalEvents(SingleChronicleQueue queue) {
+        JournalTail tail = JournalTail.read(queue);
+        return tail.problem() == null ? tail.sequence() : queue.entryCount();
     }
 
     /**
@@ -263,9 +273,8 @@ public final class Recovery {
         }
         if (cutBecause == null) {
             throw new CorruptJournalException("Recovery stopped: " + where + "Nothing valid follows it, so it is a "
-                + "torn or damaged tail. Start with --truncate-corrupt-tail to discard " + bad.recordsToDiscard()
-                + " record(s) from index " + BadRecord.describeIndex(bad.index()) + "; the original is kept at "
-                + TailTruncator.asidePattern(dataDir) + ".", bad, true);
+                + "torn or damaged tail. Start with --truncate-corrupt-tail to discard " + bad.describeCut()
+                + "; the original is kept at " + TailTruncator.asidePattern(dataDir) + ".", bad, true);
         }
         LOG.warn("cutting the damaged journal tail {}: {}", cutBecause, bad);
     }

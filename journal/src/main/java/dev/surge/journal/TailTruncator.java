@@ -19,11 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cuts a damaged tail off a journal without ever editing the original: the good records are
- * copied verbatim into a fresh queue ({@code journal.rewrite-<time>}), which is synced; then the
- * original is renamed to {@code journal.corrupt-<time>} (kept for forensics) and the copy renamed
- * to {@code journal}. Each record is written into the cycle it came from, so Chronicle indexes
- * (and the snapshot hints that name them) stay valid.
+ * Cuts a damaged tail off a journal without ever editing the original: the documents before the
+ * bad record's are copied verbatim into a fresh queue ({@code journal.rewrite-<time>}), then the
+ * good records that precede the bad one in its own document (a document holds a batch) as a
+ * document in its place; the copy is synced; then the original is renamed to
+ * {@code journal.corrupt-<time>} (kept for forensics) and the copy renamed to {@code journal}.
+ * Each document is written into the cycle it came from, so Chronicle indexes (and the snapshot
+ * hints that name them) stay valid.
  *
  * <p>A crash at any point leaves either the original journal in place (a half-made copy is
  * deleted at the next start) or no {@code journal} but a complete copy, which
@@ -45,8 +47,8 @@ final class TailTruncator {
     }
 
     /**
-     * Keeps the records up to and including {@code bad.lastGoodIndex()}, drops the rest, and
-     * returns what it did.
+     * Keeps the documents before {@code bad.index()} and the records of that document before the
+     * bad one ({@code bad.offsetInDocument()} bytes), drops the rest, and returns what it did.
      */
     static Recovery.Truncation truncate(Path dataDir, BadRecord bad, Clock clock) {
         Path journal = JournalFiles.journalDir(dataDir);
@@ -67,28 +69,34 @@ final class TailTruncator {
                  ExcerptTailer tailer = source.createTailer();
                  ExcerptAppender appender = target.createAppender()) {
                 ExpandableArrayBuffer copy = new ExpandableArrayBuffer(1024);
-                while (bad.lastGoodIndex() >= 0) {
+                while (true) {
                     long index;
                     int length;
                     try (DocumentContext dc = tailer.readingDocument()) {
                         if (!dc.isPresent()) {
-                            throw new IllegalStateException("journal " + journal + " ended before its last good index "
-                                + BadRecord.describeIndex(bad.lastGoodIndex()));
+                            throw new IllegalStateException("journal " + journal + " ended before its bad record at "
+                                + BadRecord.describeIndex(bad.index()));
                         }
                         index = dc.index();
-                        if (index > bad.lastGoodIndex()) {
+                        if (index > bad.index()) {
                             break;
                         }
-                        length = ChronicleJournal.copyOut(dc.wire().bytes(), copy);
+                        length = DocumentCursor.copyOut(dc.wire().bytes(), copy);
                     }
-                    // Time of the record's own cycle: the copy lands in the same cycle file.
+                    if (index == bad.index()) {
+                        length = bad.offsetInDocument(); // its good records only
+                        if (length == 0) {
+                            break;
+                        }
+                    }
+                    // Time of the document's own cycle: the copy lands in the same cycle file.
                     now[0] = epoch + (long) rollCycle.toCycle(index) * rollCycle.lengthInMillis();
                     try (DocumentContext dc = appender.writingDocument()) {
                         dc.wire().bytes().write(copy.byteArray(), 0, length);
                     }
                     indexesKept &= appender.lastIndexAppended() == index;
                     kept++;
-                    if (index == bad.lastGoodIndex()) {
+                    if (index == bad.index()) {
                         break;
                     }
                 }
@@ -107,9 +115,9 @@ final class TailTruncator {
         } catch (IOException e) {
             throw new UncheckedIOException("swapping the rewritten journal into " + journal + " failed", e);
         }
-        LOG.warn("journal tail cut: {} record(s) from index {} discarded, {} kept; the original is at {}",
-            bad.recordsToDiscard(), BadRecord.describeIndex(bad.index()), kept, aside);
-        return new Recovery.Truncation(bad.index(), bad.problem(), bad.recordsToDiscard(), kept, aside);
+        LOG.warn("journal tail cut: {} discarded, {} document(s) kept; the original is at {}",
+            bad.describeCut(), kept, aside);
+        return new Recovery.Truncation(bad.index(), bad.problem(), bad.documentsToCut(), kept, aside);
     }
 
     /** Completes or undoes a rewrite that a crash interrupted (see the class comment). */

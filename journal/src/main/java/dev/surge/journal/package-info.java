@@ -4,7 +4,8 @@
  *
  * <p>Writing: {@link dev.surge.journal.ChronicleJournal} (the ring's journal stage) frames each
  * event as a {@link dev.surge.journal.JournalRecord} (version, flags, length, body, CRC32C), code
- * uploads sealed by {@link dev.surge.journal.CodeCipher} (AES-256-GCM). Reading:
+ * uploads sealed by {@link dev.surge.journal.CodeCipher} (AES-256-GCM), and writes a ring batch's
+ * records as one Chronicle document. Reading:
  * {@link dev.surge.journal.JournalReader} checks frames, checksums, layouts and sequence
  * continuity. Start-up: {@link dev.surge.journal.Recovery} (newest valid snapshot from
  * {@link dev.surge.journal.SnapshotStore}, then the journal tail; damaged tails reported, and

@@ -98,16 +98,20 @@ final class JournalHistory {
 
     /**
      * Appends events [from, to) in batches of {@code batch}, as the ring's journal stage would,
-     * and returns their Chronicle indexes.
+     * and returns their Chronicle indexes (a batch's events share its document's).
      */
     static List<Long> append(ChronicleJournal journal, List<byte[]> events, int from, int to, int batch) {
         List<Long> indexes = new ArrayList<>();
+        int pending = 0;
         for (int i = from; i < to; i++) {
             byte[] e = events.get(i);
             journal.append(i + 1, new UnsafeBuffer(e), 0, e.length);
-            indexes.add(journal.lastIndex());
+            pending++;
             if ((i + 1 - from) % batch == 0 || i == to - 1) {
                 journal.endOfBatch();
+                for (; pending > 0; pending--) {
+                    indexes.add(journal.lastIndex());
+                }
             }
         }
         return indexes;

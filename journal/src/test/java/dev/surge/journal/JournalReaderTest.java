@@ -98,7 +98,7 @@ class JournalReaderTest {
             assertEquals(5, bad.sequence());
             assertEquals(3, bad.lastGoodSequence());
             assertEquals(reader.lastIndex(), bad.lastGoodIndex());
-            assertEquals(1, bad.recordsAfter());
+            assertEquals(1, bad.documentsAfter());
             assertTrue(bad.firstValidAfter() > bad.index(), "a valid record follows: not a tail");
             assertFalse(bad.isTail());
             assertTrue(bad.toString().contains("expected event 4, found 5"), bad.toString());
@@ -114,7 +114,7 @@ class JournalReaderTest {
             BadRecord bad = reader.badRecord();
             assertEquals(RecordProblem.SEQUENCE_REPEAT, bad.problem());
             assertTrue(bad.isTail());
-            assertEquals(1, bad.recordsToDiscard());
+            assertEquals(1, bad.documentsToCut());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.surge.journal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -21,6 +22,20 @@ class JournalRecordTest {
         byte[] bytes = new byte[n];
         out.getBytes(0, bytes);
         return bytes;
+    }
+
+    /** A version 1 record (journals written before batching), framed by hand. */
+    static byte[] versionOne(byte[] body, int flags) {
+        byte[] rec = new byte[body.length + JournalRecord.OVERHEAD];
+        UnsafeBuffer b = new UnsafeBuffer(rec);
+        rec[0] = 1;
+        rec[1] = (byte) flags;
+        b.putInt(2, body.length, ByteOrder.LITTLE_ENDIAN);
+        System.arraycopy(body, 0, rec, 6, body.length);
+        CRC32C crc = new CRC32C();
+        crc.update(rec, 0, 6 + body.length);
+        b.putInt(6 + body.length, (int) crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+        return rec;
     }
 
     private static byte[] body(int n, long seed) {
@@ -53,7 +68,7 @@ class JournalRecordTest {
     void layoutIsVersionFlagsLengthBodyCrc32c() {
         byte[] rec = record(new byte[] {10, 20, 30}, JournalRecord.FLAG_ENCRYPTED);
         UnsafeBuffer b = new UnsafeBuffer(rec);
-        assertEquals(1, rec[0]);
+        assertEquals(2, rec[0]);
         assertEquals(1, rec[1]);
         assertEquals(3, b.getInt(2, ByteOrder.LITTLE_ENDIAN));
         assertEquals(10, rec[6]);
@@ -83,17 +98,41 @@ class JournalRecordTest {
         for (int n = 0; n < rec.length; n++) {
             assertEquals(JournalRecord.Status.TRUNCATED, codec.wrap(new UnsafeBuffer(rec), 0, n), "prefix of " + n);
         }
-        byte[] longer = new byte[rec.length + 1];
-        System.arraycopy(rec, 0, longer, 0, rec.length);
-        assertEquals(JournalRecord.Status.BAD_LENGTH, codec.wrap(new UnsafeBuffer(longer), 0, longer.length));
+    }
+
+    @Test
+    void aVersionOneRecordFillsItsDocumentAVersionTwoMayBeFollowed() {
+        byte[] v2 = record(body(120, 4), 0);
+        byte[] longer = new byte[v2.length + 1];
+        System.arraycopy(v2, 0, longer, 0, v2.length);
+        assertEquals(JournalRecord.Status.OK, codec.wrap(new UnsafeBuffer(longer), 0, longer.length));
+        assertEquals(v2.length, codec.recordLength(), "the next record starts right after it");
+
+        byte[] v1 = versionOne(body(120, 4), 0);
+        assertEquals(JournalRecord.Status.OK, codec.wrap(new UnsafeBuffer(v1), 0, v1.length));
+        assertEquals(v1.length, codec.recordLength());
+        byte[] v1Longer = new byte[v1.length + 1];
+        System.arraycopy(v1, 0, v1Longer, 0, v1.length);
+        assertEquals(JournalRecord.Status.BAD_LENGTH, codec.wrap(new UnsafeBuffer(v1Longer), 0, v1Longer.length));
+        for (int n = 0; n < v1.length; n++) {
+            assertEquals(JournalRecord.Status.TRUNCATED, codec.wrap(new UnsafeBuffer(v1), 0, n), "prefix of " + n);
+        }
+    }
+
+    @Test
+    void aBuildThatReadsOnlyVersionOneRefusesWhatThisOneWrites() {
+        // what the previous build's check was: the version byte must be 1
+        byte[] rec = record(body(20, 5), 0);
+        assertNotEquals(1, rec[0]);
+        assertEquals(JournalRecord.VERSION, rec[0]);
     }
 
     @Test
     void anotherVersionOrUnknownFlagIsBadVersionEvenWithAGoodChecksum() {
         byte[] rec = record(body(20, 5), 0);
-        byte[] v2 = rec.clone();
-        v2[0] = 2;
-        assertEquals(JournalRecord.Status.BAD_VERSION, codec.wrap(new UnsafeBuffer(v2), 0, v2.length));
+        byte[] v3 = rec.clone();
+        v3[0] = 3;
+        assertEquals(JournalRecord.Status.BAD_VERSION, codec.wrap(new UnsafeBuffer(v3), 0, v3.length));
 
         byte[] flagged = rec.clone();
         flagged[1] = 0x04;
@@ -123,7 +162,11 @@ class JournalRecordTest {
                 junk[0] = JournalRecord.VERSION; // get past the version check into the length logic
             }
             if (codec.wrap(new UnsafeBuffer(junk), 0, junk.length) == JournalRecord.Status.OK) {
-                assertEquals(junk.length, codec.recordLength());
+                if (junk[0] == JournalRecord.VERSION_ALONE) {
+                    assertEquals(junk.length, codec.recordLength());
+                } else {
+                    assertTrue(codec.recordLength() <= junk.length);
+                }
             }
         }
     }

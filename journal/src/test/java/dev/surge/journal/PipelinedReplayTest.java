@@ -113,8 +113,8 @@ class PipelinedReplayTest {
         assertEquals(b.lastIndex(), a.lastIndex());
         assertEquals(b.truncation().fromIndex(), a.truncation().fromIndex());
         assertEquals(b.truncation().problem(), a.truncation().problem());
-        assertEquals(b.truncation().recordsDiscarded(), a.truncation().recordsDiscarded());
-        assertEquals(b.truncation().recordsKept(), a.truncation().recordsKept());
+        assertEquals(b.truncation().documentsCut(), a.truncation().documentsCut());
+        assertEquals(b.truncation().documentsKept(), a.truncation().documentsKept());
         assertEquals(JournalHistory.replay(LIVE.events, n).digest(), recovery(data, true).run().machine().digest());
         assertFalse(readerThreadAlive());
     }

@@ -130,8 +130,8 @@ class RecoveryTest {
         assertTrue(m.contains("Chronicle index " + BadRecord.describeIndex(torn)), m);
         assertTrue(m.contains("last good event is sequence " + n), m);
         assertTrue(m.contains("record is truncated"), m);
-        assertTrue(m.contains("--truncate-corrupt-tail to discard 1 record(s) from index "
-            + BadRecord.describeIndex(torn)), m);
+        assertTrue(m.contains("--truncate-corrupt-tail to discard the bad record at index "
+            + BadRecord.describeIndex(torn) + " and everything after it (its document and 0 document(s) after it)"), m);
         assertTrue(m.contains(data.resolve("journal.corrupt-") + "<timestamp>"), m);
         assertTrue(e.truncatable());
         assertEquals(RecordProblem.TRUNCATED, e.badRecord().problem());
@@ -142,14 +142,15 @@ class RecoveryTest {
         Recovery.Truncation t = r.report().truncation();
         assertNotNull(t);
         assertEquals(torn, t.fromIndex());
-        assertEquals(1, t.recordsDiscarded());
-        assertEquals(n, t.recordsKept());
+        assertEquals(1, t.documentsCut());
+        long documents = new java.util.HashSet<>(indexes).size(); // batches of 9
+        assertEquals(documents, t.documentsKept());
         Path aside = data.resolve("journal.corrupt-20260301T200005Z");
         assertEquals(aside, t.originalKeptAt());
         assertTrue(Files.isDirectory(aside));
 
         // the original still holds the torn record; the new journal keeps every index
-        assertEquals(n + 1, countDocuments(aside));
+        assertEquals(documents + 1, countDocuments(aside));
         List<Long> kept = new ArrayList<>();
         ChronicleJournalTest.readAll(data, kept);
         assertEquals(indexes, kept);
@@ -348,7 +349,7 @@ class RecoveryTest {
         assertEquals(-1, e.badRecord().lastGoodIndex());
         Recovery.Result r = recovery().truncateCorruptTail(true).run();
         assertEquals(0, r.machine().lastSequence());
-        assertEquals(0, r.report().truncation().recordsKept());
+        assertEquals(0, r.report().truncation().documentsKept());
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             JournalHistory.append(journal, live.events, 0, live.events.size(), 10);
         }

@@ -60,8 +60,8 @@ final class ChronicleEventSource implements EventSource {
         }
         sb.append("; last good event seq ").append(bad.lastGoodSequence());
         if (bad.isTail()) {
-            sb.append("; nothing valid follows it: a damaged tail of ").append(bad.recordsToDiscard())
-                .append(" record(s), which Surge's recovery can cut off when asked to");
+            sb.append("; nothing valid follows it: a damaged tail (").append(bad.describeCut())
+                .append("), which Surge's recovery can cut off when asked to");
         } else {
             sb.append("; valid records follow it: damage inside the journal, not a torn tail");
         }

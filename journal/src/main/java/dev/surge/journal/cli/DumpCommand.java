@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     description = {
         "Prints journal events as JSON lines or CSV, filtered; codes masked.",
         "",
-        "One event a line, oldest first. Each row has the Chronicle index, the event",
+        "One event a line, oldest first. Each row has the Chronicle index (of the",
+        "document holding the event: a ring batch's events share one), the event",
         "sequence (seq: the 'index' operators quote), the time (ts in epoch ms, time",
         "in ISO-8601 UTC), the type, and the event's fields. Filters combine (AND).",
         "Card codes are masked (VX8K-****-****) unless --reveal-codes. Code texts",

@@ -46,12 +46,14 @@ class ChronicleJournalCliTest {
 
     private void append(List<byte[]> events) {
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, CodeCipher.fromBase64(key))) {
+            long first = journal.lastSequence() + 1;
             for (byte[] e : events) {
-                long seq = journal.lastSequence() + 1;
-                journal.append(seq, new UnsafeBuffer(e), 0, e.length);
-                indexOf.put(seq, journal.lastIndex());
+                journal.append(journal.lastSequence() + 1, new UnsafeBuffer(e), 0, e.length);
             }
             journal.endOfBatch();
+            for (long seq = first; seq <= journal.lastSequence(); seq++) {
+                indexOf.put(seq, journal.lastIndex()); // one batch: one document
+            }
         }
     }
 
@@ -151,7 +153,8 @@ class ChronicleJournalCliTest {
         assertEquals(1, r.code(), r.out() + r.err());
         long bad = indexOf.get(s.h.lastSequence());
         assertTrue(r.out().contains("FIRST BAD RECORD at index " + bad + ": checksum mismatch"), r.out());
-        assertTrue(r.out().contains("nothing valid follows it: a damaged tail of 1 record(s)"), r.out());
+        assertTrue(r.out().contains("nothing valid follows it: a damaged tail (the bad record at index "), r.out());
+        assertTrue(r.out().contains("the rest of its document and 0 document(s) after it"), r.out());
 
         Result dump = run(false, "dump");
         assertEquals(2, dump.code());

@@ -9,28 +9,34 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Tears a journal's last record the way a write cut short by a power cut does: its Chronicle
- * frame stays, the second half of its bytes never reached the disk (zeros). Only the bytes of
- * that one record in the last cycle file change.
+ * Tears a journal's last document (a batch of records) the way a write cut short by a power cut
+ * does: its Chronicle frame stays, the second half of its bytes never reached the disk (zeros).
+ * Only the bytes of that one document in the last cycle file change; the records wholly in its
+ * first half stay good.
  *
- * @param index     Chronicle index of the torn record
- * @param sequence  its event sequence
- * @param grantId   the grant it recorded, or null when it was not a grant
+ * @param index     Chronicle index of the torn document
+ * @param sequence  the event sequence of its first torn record
+ * @param grantIds  the grants its torn records recorded
  * @param file      the cycle file it is in
- * @param offset    the record's offset in that file
- * @param torn      the record's bytes after the tear: the first half as written, then zeros
+ * @param offset    the document's offset in that file
+ * @param torn      the document's bytes after the tear: the first half as written, then zeros
  */
-record TailTear(long index, long sequence, String grantId, Path file, long offset, byte[] torn) {
+record TailTear(long index, long sequence, List<String> grantIds, Path file, long offset, byte[] torn) {
 
     static TailTear tearLastRecord(Path dataDir, CodeCipher cipher) throws IOException {
-        Last last = lastEvent(dataDir, cipher);
+        List<Last> lastDocument = lastDocument(dataDir, cipher);
+        Last last = lastDocument.get(0);
         Path journal = JournalFiles.journalDir(dataDir);
         long start;
         long end;
@@ -59,11 +65,22 @@ record TailTear(long index, long sequence, String grantId, Path file, long offse
                     + " of " + file);
             }
             int half = record.length / 2;
+            // the records back to back: the first one that ends past the half is the first torn
+            int torn = 0;
+            for (int until = recordLength(record, 0); until <= half; until += recordLength(record, until)) {
+                torn++;
+            }
+            List<String> grants = new ArrayList<>();
+            for (Last l : lastDocument.subList(torn, lastDocument.size())) {
+                if (l.grantId != null) {
+                    grants.add(l.grantId);
+                }
+            }
             raf.seek(start + half);
             raf.write(new byte[record.length - half]);
             raf.getFD().sync();
             Arrays.fill(record, half, record.length, (byte) 0);
-            return new TailTear(last.index, last.sequence, last.grantId, file, start, record);
+            return new TailTear(last.index, lastDocument.get(torn).sequence, grants, file, start, record);
         }
     }
 
@@ -77,21 +94,29 @@ record TailTear(long index, long sequence, String grantId, Path file, long offse
     private record Last(long index, long sequence, String grantId) {
     }
 
-    /** Reads the whole journal (checking it) and describes its last event. */
-    private static Last lastEvent(Path dataDir, CodeCipher cipher) {
-        Last[] last = new Last[1];
+    /** A record's length from its frame header (version, flags, body length, body, checksum). */
+    private static int recordLength(byte[] document, int at) {
+        return ByteBuffer.wrap(document, at + 2, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() + 10;
+    }
+
+    /** Reads the whole journal (checking it) and describes the events of its last document, in order. */
+    private static List<Last> lastDocument(Path dataDir, CodeCipher cipher) {
+        List<Last> last = new ArrayList<>();
         try (JournalReader reader = JournalReader.openReadOnly(dataDir, cipher)) {
             JournalReader.Outcome outcome = reader.read((index, e) -> {
-                last[0] = new Last(index, e.sequence,
-                    e.type == EventType.CLAIM_GRANTED ? GrantIds.format(e.grantHi, e.grantLo) : null);
+                if (!last.isEmpty() && last.get(0).index != index) {
+                    last.clear();
+                }
+                last.add(new Last(index, e.sequence,
+                    e.type == EventType.CLAIM_GRANTED ? GrantIds.format(e.grantHi, e.grantLo) : null));
                 return true;
             });
-            if (outcome != JournalReader.Outcome.END || last[0] == null) {
+            if (outcome != JournalReader.Outcome.END || last.isEmpty()) {
                 throw new IllegalStateException("journal of " + dataDir + " did not read cleanly: " + outcome
                     + " " + reader.badRecord());
             }
         }
-        return last[0];
+        return last;
     }
 
     /** The bytes where the torn record is, in {@code file} (the same cycle file, or a copy of it). */
