@@ -262,6 +262,14 @@ public final class Recovery {
                 + "as written: " + CodeCipher.ENV + " is most likely not the key this journal was written with. "
                 + "Start with the right key; this record is never truncated automatically.", bad, false);
         }
+        if (bad.problem() == RecordProblem.BAD_VERSION) {
+            // A newer Surge's records read as damage here, and so does everything after them: cutting
+            // that "tail" would drop a newer build's acknowledged events.
+            throw new CorruptJournalException("Recovery stopped: " + where + "A newer Surge most likely wrote it, in a "
+                + "format this build does not know: start the build that wrote this journal. This record is never "
+                + "truncated automatically. If no newer build ever wrote here, the byte is damaged: inspect it with "
+                + "`scripts/journal verify --data-dir " + dataDir + "`.", bad, false);
+        }
         if (!bad.isTail()) {
             String after = bad.firstValidAfter() >= 0
                 ? "Valid records follow it (the first at index " + BadRecord.describeIndex(bad.firstValidAfter()) + ")"

@@ -275,6 +275,24 @@ class BatchedJournalTest {
     }
 
     @Test
+    void aRecordOfAnUnknownVersionIsNeverCutEvenAtTheTail() {
+        byte[] newer = JournalReaderTest.encode(live.events.get(29));
+        newer[0] = 9; // a version a later build might write; its checksum is redone, as that build's would be
+        CRC32C crc = new CRC32C();
+        crc.update(newer, 0, newer.length - 4);
+        new UnsafeBuffer(newer).putInt(newer.length - 4, (int) crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+        journalEndingWith(newer);
+        List<byte[]> before = documents();
+        CorruptJournalException refused = assertThrows(CorruptJournalException.class,
+            () -> new Recovery(data, JournalHistory.CIPHER).truncateCorruptTail(true).run());
+        assertFalse(refused.truncatable(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("A newer Surge most likely wrote it"), refused.getMessage());
+        List<byte[]> after = documents();
+        assertEquals(before.size(), after.size(), "nothing was cut");
+        assertArrayEquals(before.get(before.size() - 1), after.get(after.size() - 1), "nothing was cut");
+    }
+
+    @Test
     void damageInsideABatchWithValidRecordsAfterItIsNeverCut() {
         journal(20, 10);
         List<byte[]> batch = records(21, 30);
