@@ -49,7 +49,7 @@ class WrkRunTest {
         assertEquals(0L, split.get("garbage collector"));
         String line = WrkRun.resultJson("wrk-process", "process", 50, 2, OUTPUT, 920_000_000L, split);
         assertTrue(line.contains("\"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 20.00, "
-            + "\"snapshot replica\": 10.00, \"delivery\": 0.00, \"JIT compilers\": 1.00, \"garbage collector\": 0.00, "
+            + "\"snapshot replica\": 10.00, \"delivery, dashboard\": 0.00, \"JIT compilers\": 1.00, \"garbage collector\": 0.00, "
             + "\"other\": 1.00}, \"requests\": 10100"), line);
     }
 
