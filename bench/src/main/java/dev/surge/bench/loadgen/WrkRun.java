@@ -248,7 +248,8 @@ public final class WrkRun implements Callable<Integer> {
         System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe, then %d x %.0f s "
             + "idle and a claim%n", idleSettle, idleSeconds, idleAgain, idleAgainSeconds);
         TimeUnit.MILLISECONDS.sleep((long) (idleSettle * 1000));
-        IdleProbe.Result r = IdleProbe.run(pid, address, bearer, idleSeconds, idleAgainSeconds, idleAgain);
+        IdleProbe.Result r = IdleProbe.run(pid, address, bearer, BenchKeys.ADMIN_TOKEN, idleSeconds, idleAgainSeconds,
+            idleAgain);
         String json = r.json(durability, idleSettle);
         System.out.println(json);
         Files.writeString(out.resolve("idle.json"), json + "\n", StandardCharsets.UTF_8);

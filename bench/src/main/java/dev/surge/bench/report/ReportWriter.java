@@ -222,19 +222,26 @@ public final class ReportWriter {
         }
         row("Idle server CPU, share of one core (" + count(idle, "idleSeconds") + " s)", "< 2%",
             JsonValues.number(idle, "idleCpuPercent"), "%.2f%%", v -> v < 2, "");
+        double firstServer = JsonValues.number(idle, "firstServerUs");
         row("First claim after " + count(idle, "idleSeconds") + " idle seconds (keep-alive connection, to the whole answer)",
-            "< 1 ms", JsonValues.number(idle, "firstClaimUs") / 1000, "%.2f ms", v -> v < 1, "");
-        double[] again = againClaimUs();
+            "< 1 ms", JsonValues.number(idle, "firstClaimUs") / 1000, "%.2f ms", v -> v < 1,
+            firstServer > 0 ? "; server's clock <= " + ms(firstServer) : "");
+        double[] again = numbers(idle, "againClaimUs");
         if (again.length > 0) {
             double worst = Arrays.stream(again).max().orElse(Double.NaN);
+            double[] server = numbers(idle, "againServerUs");
+            double[] floor = numbers(idle, "floorUs");
             row("First claim after " + count(idle, "againSeconds") + " idle seconds, the worst of " + again.length
-                + " windows", "< 1 ms", worst / 1000, "%.2f ms", v -> v < 1, " (" + joinMs(again) + ")");
+                + " windows", "< 1 ms", worst / 1000, "%.2f ms", v -> v < 1, " (" + joinMs(again) + ")"
+                + (server.length == again.length ? "; server's clock <= " + joinMs(server) : "")
+                + (floor.length > 0 ? "; this machine's floor, one byte there and back between two threads after as "
+                + "long idle: " + joinMs(floor) : ""));
         }
     }
 
-    /** The first claims after the idle probe's shorter windows, in microseconds (none in older results). */
-    private double[] againClaimUs() {
-        if (!(idle.get("againClaimUs") instanceof List<?> list)) {
+    /** A list of numbers of a result (none in older results, or when absent). */
+    private static double[] numbers(Map<String, Object> m, String key) {
+        if (!(m.get(key) instanceof List<?> list)) {
             return new double[0];
         }
         return list.stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
@@ -459,11 +466,20 @@ public final class ReportWriter {
             idle.get("durability"), count(idle, "settleSeconds"), count(idle, "idleSeconds"),
             pct(JsonValues.number(idle, "idleCpuPercent")), us(idle, "firstClaimUs"), us(idle, "nextClaimUs"),
             us(idle, "newConnectionClaimUs"), us(idle, "connectUs")));
-        double[] again = againClaimUs();
+        double[] again = numbers(idle, "againClaimUs");
         if (again.length > 0) {
+            double[] server = numbers(idle, "againServerUs");
             md.append(String.format(Locale.ROOT, "Then %d more idle windows of %s s, each followed by one claim on the "
-                + "kept connection: %s. One wake-up is not a figure: what the JIT recompiles after an idle window "
-                + "varies from one to the next.%n%n", again.length, count(idle, "againSeconds"), joinMs(again)));
+                + "kept connection: %s%s. One wake-up is not a figure.%n%n", again.length, count(idle, "againSeconds"),
+                joinMs(again), server.length == again.length ? " (on the server's own clock, the bucket that holds "
+                + "each: <= " + joinMs(server) + ")" : ""));
+            double[] floor = numbers(idle, "floorUs");
+            if (floor.length > 0) {
+                md.append(String.format(Locale.ROOT, "The machine's own floor, with no server in it: after as many "
+                    + "windows of the same length, one byte sent by the probe to an echo thread of its own over "
+                    + "loopback and back: %s. A first request after an idle window cannot be answered faster than "
+                    + "this on this machine.%n%n", joinMs(floor)));
+            }
         }
         double status = JsonValues.number(idle, "firstStatus");
         if (status != 200) {

@@ -29,7 +29,8 @@ class IdleProbeIT {
             BenchCampaign.create(address, BenchKeys.ADMIN_TOKEN, 10, 100);
             String bearer = LoadGenerator.mint(BenchKeys.USER_TOKEN_SECRET, 1)[0];
 
-            IdleProbe.Result r = IdleProbe.run(server.process.pid(), address, bearer, 0.5, 0.2, 2);
+            IdleProbe.Result r = IdleProbe.run(server.process.pid(), address, bearer, BenchKeys.ADMIN_TOKEN, 0.5, 0.2,
+                2);
 
             assertEquals(200, r.firstStatus());
             assertTrue(r.idleCpuPercent() >= 0, "CPU of the server's process is readable: " + r);
@@ -39,6 +40,10 @@ class IdleProbeIT {
             String json = r.json("process", 0);
             assertTrue(json.contains("\"firstStatus\": 200"), json);
             assertTrue(json.contains("\"againSeconds\": 0.2, \"againClaimUs\": ["), json);
+            assertTrue(r.firstServerUs() > 0 && r.againServerUs()[0] > 0 && r.againServerUs()[1] > 0,
+                "each first claim is found on the server's clock: " + json);
+            assertEquals(2, r.floorUs().length);
+            assertTrue(r.floorUs()[0] > 0 && r.floorUs()[1] > 0, json);
         }
     }
 }

@@ -67,7 +67,8 @@ class ReportWriterTest {
         Files.writeString(dir.resolve("idle.json"), "{\"durability\": \"process\", \"settleSeconds\": 5.0, "
             + "\"idleSeconds\": 30.0, \"idleCpuPercent\": 0.9, \"firstClaimUs\": 2663.2, \"firstStatus\": 200, "
             + "\"nextClaimUs\": 542.7, \"connectUs\": 230.8, \"newConnectionClaimUs\": 900.0, \"againSeconds\": 10.0, "
-            + "\"againClaimUs\": [810.0, 1520.5, 640.0]}\n");
+            + "\"againClaimUs\": [810.0, 1520.5, 640.0], \"firstServerUs\": 250.0, \"againServerUs\": [250.0, 1000.0, 100.0], "
+            + "\"floorUs\": [1500.0, 900.0, 1200.0]}\n");
         Files.writeString(dir.resolve("disk-sync.json"), "{\"dir\": \"/tmp\", \"syncs\": 2000, \"recordBytes\": 300, "
             + "\"pauseUs\": 1000, \"msyncP50us\": 600.4, \"msyncP99us\": 900.0, \"msyncCpuUs\": 61.0, \"fdatasyncP50us\": 640.0, "
             + "\"fdatasyncP99us\": 950.0, \"fdatasyncCpuUs\": 60.0}\n");
@@ -137,13 +138,15 @@ class ReportWriterTest {
         // idle
         assertTrue(md.contains("| Idle server CPU, share of one core (30 s) | < 2% | 0.90% | meets |"), md);
         assertTrue(md.contains("| First claim after 30 idle seconds (keep-alive connection, to the whole answer) | < 1 ms "
-            + "| 2.66 ms | **misses** |"), md);
+            + "| 2.66 ms; server's clock <= 0.25 ms | **misses** |"), md);
         assertTrue(md.contains("| First claim after the idle window (keep-alive connection) | 2.66 ms | < 1 ms |"), md);
         assertTrue(md.contains("| Next claim, same connection | 543 us | |"), md);
         assertTrue(md.contains("| First claim after 10 idle seconds, the worst of 3 windows | < 1 ms | 1.52 ms (0.81, 1.52, "
-            + "0.64 ms) | **misses** |"), md);
+            + "0.64 ms); server's clock <= 0.25, 1.00, 0.10 ms; this machine's floor, one byte there and back between two "
+            + "threads after as long idle: 1.50, 0.90, 1.20 ms | **misses** |"), md);
+        assertTrue(md.contains("loopback and back: 1.50, 0.90, 1.20 ms."), md);
         assertTrue(md.contains("Then 3 more idle windows of 10 s, each followed by one claim on the kept connection: 0.81, "
-            + "1.52, 0.64 ms."), md);
+            + "1.52, 0.64 ms (on the server's own clock, the bucket that holds each: <= 0.25, 1.00, 0.10 ms)."), md);
         assertTrue(md.contains("| Then a claim on a new connection, connect included | 900 us (connect 231 us) | |"), md);
         assertTrue(md.contains("![server CPU per claim](cpu-per-claim.png)"), md);
         assertTrue(md.contains("| Surge, gateway + cluster of 3 (file sync level 1) | wrk, closed loop, 50 connections "
