@@ -82,8 +82,13 @@ public final class WrkRun implements Callable<Integer> {
     double idleSeconds = 0;
 
     @Option(names = "--idle-settle", description = "seconds left unmeasured between the run and the idle window, "
-        + "for the server to finish the run's background work (default ${DEFAULT-VALUE})")
+        + "for the server to finish the run's background work; then, up to --idle-settle-max seconds, until a second "
+        + "passes with the server under 2% of a core (a snapshot written after the run is not idleness) "
+        + "(default ${DEFAULT-VALUE})")
     double idleSettle = 5;
+
+    @Option(names = "--idle-settle-max", description = "the longest settle, quiet or not (default ${DEFAULT-VALUE})")
+    double idleSettleMax = 90;
 
     @Option(names = "--idle-again", description = "after the idle window's claims: this many shorter idle windows of "
         + "--idle-again-seconds, the first claim after each timed (default ${DEFAULT-VALUE})")
@@ -245,14 +250,27 @@ public final class WrkRun implements Callable<Integer> {
     }
 
     private void idle(long pid, InetSocketAddress address, String bearer) throws Exception {
-        System.out.printf("idle: %.0f s to settle, then %.0f s measured, then the claims of the probe, then %d x %.0f s "
-            + "idle and a claim%n", idleSettle, idleSeconds, idleAgain, idleAgainSeconds);
+        System.out.printf("idle: %.0f s or more to settle, then %.0f s measured, then the claims of the probe, then "
+            + "%d x %.0f s idle and a claim%n", idleSettle, idleSeconds, idleAgain, idleAgainSeconds);
+        long started = System.nanoTime();
         TimeUnit.MILLISECONDS.sleep((long) (idleSettle * 1000));
+        while ((System.nanoTime() - started) / 1e9 < idleSettleMax && busyPercent(pid) >= 2) {
+            // still working off the run (the snapshot replica catching up, a snapshot being written)
+        }
+        double settled = (System.nanoTime() - started) / 1e9;
         IdleProbe.Result r = IdleProbe.run(pid, address, bearer, BenchKeys.ADMIN_TOKEN, idleSeconds, idleAgainSeconds,
             idleAgain);
-        String json = r.json(durability, idleSettle);
+        String json = r.json(durability, settled);
         System.out.println(json);
         Files.writeString(out.resolve("idle.json"), json + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** The process's CPU over the next second, as a share of one core (0 when unknown). */
+    private static double busyPercent(long pid) throws InterruptedException {
+        long cpu0 = CpuTime.ofProcess(pid);
+        TimeUnit.SECONDS.sleep(1);
+        long cpu = CpuTime.since(pid, cpu0);
+        return cpu < 0 ? 0 : cpu / 1e7;
     }
 
     /** Runs wrk under bash's {@code time} (its user and system CPU); returns its whole output. */

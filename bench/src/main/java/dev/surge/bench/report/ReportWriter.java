@@ -454,8 +454,10 @@ public final class ReportWriter {
             return;
         }
         md.append(String.format(Locale.ROOT, "After wrk's %s-durability run the server is left alone: %s s to settle "
-                + "(not measured), then its CPU (user + system, /proc/PID/stat) over %s idle seconds. Then the first "
-                + "claim after the window, on a keep-alive connection the probe opened (and used once) before it, "
+                + "(not measured; at least 5, then until a second passes with the server under 2%% of a core: a "
+                + "snapshot written after the run is not idleness), then its CPU (user + system, /proc/PID/stat) over "
+                + "%s idle seconds. Then the first claim after the window, on a keep-alive connection the probe "
+                + "opened (and warmed with repeats of one claim) before it, "
                 + "timed from the request's first byte to the answer's last; a second claim on that connection; then "
                 + "a claim on a new connection, connect included.%n%n"
                 + "| Figure | Measured | Target |%n|---|---|---|%n"
