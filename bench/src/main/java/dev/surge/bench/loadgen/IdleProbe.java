@@ -18,19 +18,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * What an idle server costs, and how fast it wakes: its CPU (user + system, /proc/PID/stat) over
  * an idle window as a share of one core; then the first claim after the window, on a keep-alive
- * connection opened (and used once) before it, timed from the request's first byte to the
+ * connection opened (and warmed) before it, timed from the request's first byte to the
  * answer's last; a second claim on it for comparison; then a claim on a new connection, connect
  * included; then, a few times, a shorter idle window and the first claim after it on the kept
  * connection (one sample of a wake-up is not a figure). Before the first window the probe sends
- * {@value #WARM_CLAIMS} repeats of one claim (answered as replays), so that its own code is
+ * {@value #WARM_ROUNDS} repeats of one claim (answered as replays), so that its own code is
  * compiled: run once, it was interpreted, and reading an answer byte by byte in the interpreter
  * took milliseconds of the figure. Each first claim is also read on the server's own clock: its
  * claim histogram ({@code /metrics}) read before the window and after the claim, so the
- * difference is that one claim's bucket. Blocking sockets on this thread, so no client-side thread has to wake first, and the
- * client's own code has run once before the window.
+ * difference is that one claim's bucket. Blocking sockets on this thread, so no client-side
+ * thread has to wake first.
  */
 final class IdleProbe {
-    static final int WARM_CLAIMS = 3000;
+    /** Rounds before the first window of each kind: claims answered as replays, or the floor's pings. */
+    static final int WARM_ROUNDS = 3000;
 
     /**
      * @param idleSeconds          the measured idle window
@@ -89,7 +90,7 @@ final class IdleProbe {
             OutputStream out = kept.getOutputStream();
             InputStream in = new BufferedInputStream(kept.getInputStream());
             long id = System.nanoTime();
-            for (int i = 0; i < WARM_CLAIMS; i++) {
+            for (int i = 0; i < WARM_ROUNDS; i++) {
                 claim(out, in, bearer, "idle-warm-" + id); // replays: the connection is open, this code compiled
             }
             Map<Double, Long> before = clock.read();
@@ -153,7 +154,7 @@ final class IdleProbe {
             try (Socket s = connect((InetSocketAddress) listener.getLocalSocketAddress())) {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
-                for (int i = 0; i < WARM_CLAIMS; i++) {
+                for (int i = 0; i < WARM_ROUNDS; i++) {
                     pingPong(out, in);
                 }
                 for (int i = 0; i < windows; i++) {
