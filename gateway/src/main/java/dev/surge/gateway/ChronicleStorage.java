@@ -13,6 +13,7 @@ import dev.surge.journal.SnapshotAgent;
 import dev.surge.journal.SnapshotStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the journal tail; a damaged tail stops it unless {@code --truncate-corrupt-tail}), then the
  * {@link ChronicleJournal} the ring appends to, with the configured durability and
  * {@code SURGE_CODE_KEY}, and, once the ring runs, a {@link SnapshotAgent} that snapshots from its
- * own replica of the state (none with {@code --snapshot-every 0}). {@link #close} (after the ring has closed the journal) lets the agent
+ * own replica of the state, tailing the journal as tasks of the server's background executor
+ * (none with {@code --snapshot-every 0}). {@link #close} (after the ring has closed the journal) lets the agent
  * write its final snapshot. Everything under {@code --data-dir} is its owner's only: recovery
  * starts by making it so ({@link PrivateFiles#tree}), and the journal module creates every
  * later directory {@code rwx------} and file {@code rw-------}.
@@ -79,14 +81,14 @@ final class ChronicleStorage implements EngineStorage {
     }
 
     @Override
-    public synchronized void onStarted(EngineRing ring) {
+    public synchronized void onStarted(EngineRing ring, ScheduledExecutorService background) {
         if (config.snapshotEvery() == 0) {
             LOG.info("snapshots off (--snapshot-every 0): no replica, and a restart replays the whole journal");
             return;
         }
         if (!closed) {
             agent = new SnapshotAgent(dataDir, cipher, snapshots, config.snapshotEvery(),
-                Duration.ofSeconds(config.snapshotIntervalSeconds())).reserve(config.expectedUsers()).start();
+                Duration.ofSeconds(config.snapshotIntervalSeconds())).reserve(config.expectedUsers()).start(background);
         }
     }
 

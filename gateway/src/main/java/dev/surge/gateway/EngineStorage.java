@@ -1,5 +1,7 @@
 package dev.surge.gateway;
 
+import java.util.concurrent.ScheduledExecutorService;
+
 import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.state.StateMachine;
 
@@ -14,8 +16,11 @@ public interface EngineStorage extends AutoCloseable {
     /** The journal the ring appends to; valid after {@link #recover()}. Closed by the ring. */
     JournalPort journal();
 
-    /** Called once the ring has started, with the live machine's owner (for snapshot agents). */
-    default void onStarted(dev.surge.engine.ring.EngineRing ring) {
+    /**
+     * Called once the ring has started, with the live machine's owner and the executor that runs
+     * the server's background tasks (the delivery dispatcher), which a snapshot agent shares.
+     */
+    default void onStarted(dev.surge.engine.ring.EngineRing ring, ScheduledExecutorService background) {
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class Gateway implements AutoCloseable {
         this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
             new RedeemerDirectory(), new GatewayMetrics());
         // one background thread: the dashboard's sampling from the start, then the supplier and refund
-        // dispatchers (each only enqueues, sends on the event loops and journals)
+        // dispatchers (each only enqueues, sends on the event loops and journals) and the snapshot replica
         this.dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
         this.dashboard = new DashboardAgent(context, dispatcher);
         // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
@@ -124,7 +124,7 @@ public final class Gateway implements AutoCloseable {
         ring = new EngineRing(machine, storage.journal(), new ReplyAdapter(context.payments), deliveries, config.ringSize(),
             config.waitStrategy(), config.engineOnEventLoop() ? server.workers().next() : null);
         ring.start();
-        storage.onStarted(ring);
+        storage.onStarted(ring, dispatcher); // the snapshot replica tails the journal as its tasks
         EngineProxy proxy = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread
         engine = proxy;
         context.engine(engine);

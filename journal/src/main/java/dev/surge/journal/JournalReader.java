@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Incremental: {@link #read} returns at the end of what is there now and can be called again
  * as the journal grows ({@link SnapshotAgent} tails a live journal this way).
  *
- * <p>Threading: confined to one thread (a Chronicle tailer and reused buffers). Several readers,
- * on several threads, may read one queue while it is appended to.
+ * <p>Threading: confined to one thread at a time (a Chronicle tailer and reused buffers); it may
+ * move to another thread through {@link #handOver}. Several readers, on several threads, may read
+ * one queue while it is appended to.
  */
 public final class JournalReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalReader.class);
@@ -279,6 +280,15 @@ public final class JournalReader implements AutoCloseable {
     public long estimatedRecords() {
         JournalTail tail = JournalTail.read(queue);
         return tail.problem() == null ? tail.sequence() : queue.entryCount();
+    }
+
+    /**
+     * The calling thread takes the reader over from the one that used it last, which is done with
+     * it and handed it over with a happens-before edge (a lock, a thread's start, an executor's
+     * task): Chronicle's tailer otherwise refuses a second thread.
+     */
+    public void handOver() {
+        tailer.singleThreadedCheckReset();
     }
 
     @Override

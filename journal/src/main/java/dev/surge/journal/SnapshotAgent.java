@@ -4,18 +4,27 @@ import dev.surge.engine.state.StateMachine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes snapshots without ever pausing the writer: its own thread tails the journal into its
- * own replica {@link StateMachine} (replay is deterministic, so the replica equals the live
- * state at every sequence) and writes a snapshot every {@code everyEvents} events or
- * {@code every} time, whichever comes first, when anything is new. The cost is a second copy of
- * the state in memory and the replay CPU, off the claim path.
+ * Takes snapshots without ever pausing the writer: it tails the journal into its own replica
+ * {@link StateMachine} (replay is deterministic, so the replica equals the live state at every
+ * sequence) and writes a snapshot every {@code everyEvents} events or {@code every} time,
+ * whichever comes first, when anything is new. The cost is a second copy of the state in memory
+ * and the replay CPU, off the claim path.
+ *
+ * <p>No thread of its own while it tails: the replay runs as tasks of a host executor the caller
+ * shares with other background work (the server's delivery dispatcher), at most
+ * {@link #STEP_EVENTS} events a task, so that the host's other tasks interleave; once the journal
+ * is read to its end the next task waits {@link #POLL} (docs/architecture.md, "Threads"). What
+ * takes long and cannot be sliced runs on a short-lived thread, {@code surge-snapshot}: loading
+ * the newest snapshot at start, and writing each snapshot, during which the replica is the
+ * writing thread's and no replay task runs.
  *
  * <p>It starts from the newest snapshot on disk, so after a long recovery it replays that tail a
  * second time, in the background. On {@link #close} it reads the journal to its end and writes a
@@ -23,29 +32,48 @@ import org.slf4j.LoggerFactory;
  * A bad record in the journal stops it (logged, see {@link #failure()}); the engine is not
  * affected, and the next recovery reports the record.
  *
- * <p>Threading: owns the thread {@code surge-snapshot}; the replica and the reader are confined
- * to it. {@link #start}, {@link #close} and the getters may be called from any thread.
+ * <p>Threading: the replica and the reader belong to one thread at a time, handed over by
+ * starting a thread or submitting a task, and every step runs under this object's lock, which
+ * {@link #close} takes to drain. {@link #start}, {@link #close} and the getters may be called
+ * from any thread.
  */
 public final class SnapshotAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotAgent.class);
-    /** Records per read, so that a catching-up agent still checks its triggers and stop flag. */
-    private static final int READ_BATCH = 4096;
-    private static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
-    /** Idle back-off ceiling: parked, never spinning (two cores are shared with the ring and Netty). */
-    private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * Events a replay task applies at most: about a millisecond, so that a host task queued
+     * behind it (a delivery) waits no longer than that, and the agent still checks its triggers
+     * and stop flag while it catches up.
+     */
+    static final int STEP_EVENTS = 1024;
+    /**
+     * How long the next replay task waits once the journal is read to its end. The replica need
+     * not be fresh, only whole, so it reads what this long brought in one go: one wake-up per
+     * 20 ms under load, and full replay groups.
+     */
+    static final Duration POLL = Duration.ofMillis(20);
+    static final String THREAD = "surge-snapshot";
 
     private final Path dataDir;
     private final CodeCipher cipher;
     private final SnapshotStore store;
     private final long everyEvents;
     private final long everyNanos;
-    private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long appliedSequence;
     private volatile long lastSnapshotSequence;
     private volatile long snapshotsWritten;
     private int reservedUsers;
+
+    // guarded by this: the host, the replica and its reader, the thread working on them if any
+    private ScheduledExecutorService host;
+    private SingleChronicleQueue queue;
+    private JournalReader reader;
+    private StateMachine replica;
+    private GroupedReplay applier;
+    private long lastSnapshotAt;
+    private Thread worker;
+    private boolean closed;
 
     /**
      * @param everyEvents  snapshot after this many new events
@@ -60,8 +88,6 @@ public final class SnapshotAgent implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.everyEvents = everyEvents;
         this.everyNanos = every.toNanos();
-        this.thread = new Thread(this::run, "surge-snapshot");
-        this.thread.setDaemon(true); // a crash mid-write leaves only a temporary file behind
     }
 
     /**
@@ -73,16 +99,166 @@ public final class SnapshotAgent implements AutoCloseable {
         return this;
     }
 
-    public SnapshotAgent start() {
-        thread.start();
+    /**
+     * Loads the newest snapshot on a {@code surge-snapshot} thread, then tails the journal as
+     * tasks of {@code host}. A host that shuts down first only stops the tailing: {@link #close}
+     * still drains and writes the final snapshot.
+     */
+    public synchronized SnapshotAgent start(ScheduledExecutorService host) {
+        if (this.host != null) {
+            throw new IllegalStateException("started already");
+        }
+        this.host = Objects.requireNonNull(host, "host");
+        work(this::open);
         return this;
     }
 
-    /** Drains the journal, writes a final snapshot if anything is new, and stops the thread. */
+    /** Drains the journal, writes a final snapshot if anything is new, and lets go of the replica. */
     @Override
     public void close() {
-        running = false;
-        LockSupport.unpark(thread);
+        running = false; // from here no step starts work, and none starts a thread
+        Thread busy;
+        synchronized (this) {
+            busy = worker; // a step under way has finished: the lock is ours
+        }
+        joinUninterruptibly(busy);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (reader != null && failure == null) {
+                    // Everything journaled before close() is drained, in as many reads as it takes.
+                    while (tail(STEP_EVENTS) == JournalReader.Outcome.LIMIT) {
+                        continue;
+                    }
+                    if (failure == null && replica.lastSequence() > lastSnapshotSequence) {
+                        snapshot();
+                    }
+                }
+            } catch (Throwable t) {
+                fail(t);
+            } finally {
+                if (reader != null) {
+                    reader.handOver();
+                    reader.close();
+                    queue.close();
+                }
+            }
+        }
+    }
+
+    /** Opens the replica from the newest snapshot and the reader at its next event (on the worker thread). */
+    private void open() {
+        LoadedSnapshot start = store.loadNewest();
+        replica = (start == null ? store.newMachine() : start.machine()).reserve(reservedUsers);
+        applier = new GroupedReplay(replica, n -> { });
+        long hint = start == null ? -1 : start.info().journalIndex();
+        lastSnapshotSequence = replica.lastSequence();
+        appliedSequence = replica.lastSequence();
+        queue = JournalFiles.open(JournalFiles.journalDir(dataDir), null);
+        reader = new JournalReader(queue, cipher);
+        reader.seek(replica.lastSequence() + 1, hint);
+        lastSnapshotAt = System.nanoTime();
+    }
+
+    /** One replay task on the host: a step of the tail, then the next task, or a snapshot's thread. */
+    private void step() {
+        if (!running) {
+            return; // before the lock: close() may hold it for as long as its drain takes
+        }
+        synchronized (this) {
+            if (!running || failure != null || worker != null) {
+                return;
+            }
+            try {
+                // stop reading exactly where the next snapshot is due, so that they land every N events
+                long due = Math.max(1, everyEvents - (replica.lastSequence() - lastSnapshotSequence));
+                JournalReader.Outcome outcome = tail((int) Math.min(STEP_EVENTS, due));
+                if (outcome == JournalReader.Outcome.CORRUPT) {
+                    return;
+                }
+                long fresh = replica.lastSequence() - lastSnapshotSequence;
+                if (fresh > 0 && (fresh >= everyEvents || System.nanoTime() - lastSnapshotAt >= everyNanos)) {
+                    work(this::snapshot); // the next step is scheduled once it is written
+                } else if (outcome == JournalReader.Outcome.END) {
+                    host.schedule(this::step, POLL.toNanos(), TimeUnit.NANOSECONDS);
+                } else {
+                    host.execute(this::step); // more to read: after the tasks queued meanwhile
+                }
+            } catch (RejectedExecutionException e) {
+                // the host is shutting down: close() drains what is left
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+    }
+
+    /** Reads and applies at most {@code max} events; CORRUPT records the failure. */
+    private JournalReader.Outcome tail(int max) {
+        reader.handOver(); // the host's thread, or the closing one: under the lock either way
+        JournalReader.Outcome outcome = reader.read(applier, max);
+        applier.flush();
+        appliedSequence = replica.lastSequence();
+        if (outcome == JournalReader.Outcome.CORRUPT) {
+            failure = new CorruptJournalException("snapshot agent stopped at " + reader.badRecord(),
+                reader.badRecord(), reader.badRecord().isTail());
+            LOG.error("no more snapshots: {}", reader.badRecord());
+        }
+        return outcome;
+    }
+
+    private void snapshot() {
+        long started = System.nanoTime();
+        SnapshotInfo info = store.write(replica, reader.lastIndex());
+        lastSnapshotSequence = info.sequence();
+        snapshotsWritten++;
+        lastSnapshotAt = System.nanoTime();
+        LOG.info("snapshot of event {} written in {} ms: {}", info.sequence(),
+            (System.nanoTime() - started) / 1_000_000, info.path());
+    }
+
+    /**
+     * Runs {@code job} on a new {@code surge-snapshot} thread that owns the replica meanwhile
+     * (called under the lock), then hands the tailing back to the host.
+     */
+    private void work(Runnable job) {
+        worker = new Thread(() -> {
+            synchronized (this) {
+                try {
+                    if (running) {
+                        job.run();
+                    }
+                } catch (Throwable t) {
+                    fail(t);
+                } finally {
+                    worker = null;
+                }
+            }
+            resume();
+        }, THREAD);
+        worker.setDaemon(true); // a crash mid-write leaves only a temporary file behind
+        worker.start();
+    }
+
+    private void resume() {
+        try {
+            host.execute(this::step);
+        } catch (RejectedExecutionException e) {
+            // the host is shutting down: close() drains what is left
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure = t;
+        LOG.error("snapshot agent stopped", t);
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        if (thread == null) {
+            return;
+        }
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -94,72 +270,6 @@ public final class SnapshotAgent implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void run() {
-        try {
-            LoadedSnapshot start = store.loadNewest();
-            StateMachine replica = (start == null ? store.newMachine() : start.machine()).reserve(reservedUsers);
-            long hint = start == null ? -1 : start.info().journalIndex();
-            lastSnapshotSequence = replica.lastSequence();
-            appliedSequence = replica.lastSequence();
-            try (SingleChronicleQueue queue = JournalFiles.open(JournalFiles.journalDir(dataDir), null);
-                 JournalReader reader = new JournalReader(queue, cipher)) {
-                reader.seek(replica.lastSequence() + 1, hint);
-                tail(reader, replica);
-            }
-        } catch (Throwable t) {
-            failure = t;
-            LOG.error("snapshot agent stopped", t);
-        }
-    }
-
-    private void tail(JournalReader reader, StateMachine replica) {
-        GroupedReplay applier = new GroupedReplay(replica, n -> { });
-        long lastSnapshotAt = System.nanoTime();
-        long idle = MIN_IDLE_NANOS;
-        while (true) {
-            // Read the flag before the journal: whatever was journaled before close() is drained.
-            boolean stopping = !running;
-            // Stop reading exactly where the next snapshot is due, so that they land every N events.
-            long due = Math.max(1, everyEvents - (replica.lastSequence() - lastSnapshotSequence));
-            JournalReader.Outcome outcome = reader.read(applier, Math.min(READ_BATCH, due));
-            applier.flush();
-            appliedSequence = replica.lastSequence();
-            if (outcome == JournalReader.Outcome.CORRUPT) {
-                failure = new CorruptJournalException("snapshot agent stopped at " + reader.badRecord(),
-                    reader.badRecord(), reader.badRecord().isTail());
-                LOG.error("no more snapshots: {}", reader.badRecord());
-                return;
-            }
-            long fresh = replica.lastSequence() - lastSnapshotSequence;
-            long now = System.nanoTime();
-            if (!stopping && fresh > 0 && (fresh >= everyEvents || now - lastSnapshotAt >= everyNanos)) {
-                snapshot(replica, reader.lastIndex());
-                lastSnapshotAt = System.nanoTime();
-            }
-            if (outcome == JournalReader.Outcome.END) {
-                if (stopping) {
-                    break;
-                }
-                LockSupport.parkNanos(this, idle);
-                idle = Math.min(idle * 2, MAX_IDLE_NANOS);
-            } else {
-                idle = MIN_IDLE_NANOS;
-            }
-        }
-        if (replica.lastSequence() > lastSnapshotSequence) {
-            snapshot(replica, reader.lastIndex());
-        }
-    }
-
-    private void snapshot(StateMachine replica, long index) {
-        long started = System.nanoTime();
-        SnapshotInfo info = store.write(replica, index);
-        lastSnapshotSequence = info.sequence();
-        snapshotsWritten++;
-        LOG.info("snapshot of event {} written in {} ms: {}", info.sequence(),
-            (System.nanoTime() - started) / 1_000_000, info.path());
     }
 
     /** Sequence of the last event the replica applied. */

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +38,12 @@ class EncryptionAtRestTest {
         }
         SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         store.write(live.machine, -1);
-        try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 50, Duration.ofMinutes(1)).start()) {
+        ScheduledExecutorService host = Executors.newSingleThreadScheduledExecutor();
+        try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 50, Duration.ofMinutes(1))
+            .start(host)) {
             agent.appliedSequence(); // it writes its own snapshots too
+        } finally {
+            host.shutdownNow();
         }
         // and the state read back still has them: encrypted, not lost
         Recovery.Result r = new Recovery(data, JournalHistory.CIPHER).run();

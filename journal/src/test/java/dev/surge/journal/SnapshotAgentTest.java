@@ -9,13 +9,25 @@ import dev.surge.engine.EngineDriver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotAgentTest {
     @TempDir
     Path data;
+
+    /** The executor the agent tails on, as the server's dispatcher: one thread, shared. */
+    private final ScheduledExecutorService host = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "host"));
+
+    @AfterEach
+    void stopHost() {
+        host.shutdownNow();
+    }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -38,13 +50,14 @@ class SnapshotAgentTest {
         SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
         SnapshotAgent agent;
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
-            agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 100, Duration.ofHours(1)).start();
+            agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 100, Duration.ofHours(1)).start(host);
             for (int from = 0; from < n; from += 50) {
                 JournalHistory.append(journal, live.events, from, Math.min(n, from + 50), 10);
                 Thread.sleep(2); // let the agent interleave with the writer
             }
             await(() -> agent.appliedSequence() == n, "the agent to catch up");
             assertTrue(agent.snapshotsWritten() >= n / 100 - 1, "snapshots every 100 events: " + agent.snapshotsWritten());
+            await(() -> !agentThreadAlive(), "the agent to tail on the host alone, with no thread of its own");
         }
         agent.close();
         assertNull(agent.failure());
@@ -70,14 +83,14 @@ class SnapshotAgentTest {
         try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
             JournalHistory.append(journal, live.events, 0, 10, 5);
             try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 1_000_000, Duration.ofMillis(50))
-                .start()) {
+                .start(host)) {
                 await(() -> agent.snapshotsWritten() >= 1, "a snapshot after the interval");
                 assertEquals(10, agent.lastSnapshotSequence());
             }
             // a new agent starts from that snapshot (the journal index hint) and only applies the rest
             JournalHistory.append(journal, live.events, 10, live.events.size(), 5);
             try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 1_000_000, Duration.ofHours(1))
-                .start()) {
+                .start(host)) {
                 await(() -> agent.appliedSequence() == live.events.size(), "the second agent to catch up");
             }
         }
@@ -86,9 +99,29 @@ class SnapshotAgentTest {
     }
 
     @Test
+    void aHostShutDownFirstStillLeavesCloseItsDrainAndFinalSnapshot() throws Exception {
+        EngineDriver live = JournalHistory.run(43, 60);
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER)) {
+            SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 1_000_000, Duration.ofHours(1))
+                .start(host);
+            JournalHistory.append(journal, live.events, 0, 20, 5);
+            await(() -> agent.appliedSequence() == 20, "the agent to catch up");
+            host.shutdownNow(); // as the server stops its dispatcher before the storage
+            host.awaitTermination(10, TimeUnit.SECONDS);
+            JournalHistory.append(journal, live.events, 20, live.events.size(), 5);
+            agent.close();
+            assertNull(agent.failure());
+            assertEquals(live.events.size(), agent.appliedSequence(), "close drained what the host no longer would");
+        }
+        assertEquals(live.events.size(), store.list().get(0).sequence());
+        assertEquals(live.machine.digest(), store.loadNewest().machine().digest());
+    }
+
+    @Test
     void closingWithNothingNewWritesNoSnapshot() {
         SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
-        try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 10, Duration.ofMillis(10)).start()) {
+        try (SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 10, Duration.ofMillis(10)).start(host)) {
             assertNull(agent.failure());
         }
         assertTrue(store.list().isEmpty());

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 /**
  * The child JVM of {@link JournalCrashIT}: recovers {@code <dataDir>} as a server start does,
@@ -62,7 +63,8 @@ public final class RingUnderLoadMain {
         EngineRing ring = new EngineRing(machine, journal, printer::onReply, DeliveryPort.NONE, 4096,
             EngineRing.Wait.PARKING).start();
         // Often, so that a kill finds snapshots (and maybe one half written) to recover from.
-        new SnapshotAgent(dataDir, cipher, snapshots, 5_000, Duration.ofSeconds(1)).start();
+        new SnapshotAgent(dataDir, cipher, snapshots, 5_000, Duration.ofSeconds(1))
+            .start(Executors.newSingleThreadScheduledExecutor()); // runs until the kill
 
         if (firstStart) {
             LoadCampaign.create(ring, CODES_PER_SKU);
