@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A server's CPU split by thread kind (event loops, engine, snapshot replica, JIT, collector),
+ * A server's CPU split by thread kind (event loops, engine, dispatcher, snapshots, JIT, collector),
  * from Linux's per-thread accounting ({@code /proc/PID/task/TID/stat}): so that the report shows
  * where a claim's CPU goes, not only its sum (docs/benchmarks.md). Clock ticks of 10 ms, so it
  * is meant for windows of seconds.
@@ -25,8 +25,9 @@ final class ThreadCpu {
         new String[] {"surge-engine", "engine"},
         new String[] {"surge-decide", "engine"},
         new String[] {"surge-journal", "engine"},
-        new String[] {"surge-snapshot", "snapshot replica"},
-        new String[] {"surge-dispatch", "delivery, dashboard"},
+        // the snapshot replica tails the journal on the dispatcher; its own thread loads and writes snapshots
+        new String[] {"surge-dispatch", "dispatcher: delivery, dashboard, replica"},
+        new String[] {"surge-snapshot", "snapshot load, write"},
         new String[] {"C2 CompilerThre", "JIT compilers"},
         new String[] {"C1 CompilerThre", "JIT compilers"},
         new String[] {"GC Thread", "garbage collector"},

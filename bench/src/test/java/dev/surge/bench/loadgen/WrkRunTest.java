@@ -43,13 +43,13 @@ class WrkRunTest {
         Map<String, Long> split = ThreadCpu.split(before, after); // ticks of 10 ms
         assertEquals(600_000_000L, split.get("event loops"));
         assertEquals(200_000_000L, split.get("engine"));
-        assertEquals(100_000_000L, split.get("snapshot replica"), "a thread started meanwhile counts from zero");
+        assertEquals(100_000_000L, split.get("snapshot load, write"), "a thread started meanwhile counts from zero");
         assertEquals(10_000_000L, split.get("JIT compilers"));
         assertEquals(10_000_000L, split.get("other"));
         assertEquals(0L, split.get("garbage collector"));
         String line = WrkRun.resultJson("wrk-process", "process", 50, 2, OUTPUT, 920_000_000L, split);
         assertTrue(line.contains("\"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 20.00, "
-            + "\"snapshot replica\": 10.00, \"delivery, dashboard\": 0.00, \"JIT compilers\": 1.00, \"garbage collector\": 0.00, "
+            + "\"dispatcher: delivery, dashboard, replica\": 0.00, \"snapshot load, write\": 10.00, \"JIT compilers\": 1.00, \"garbage collector\": 0.00, "
             + "\"other\": 1.00}, \"requests\": 10100"), line);
     }
 
