@@ -22,8 +22,8 @@ final class EventApplier {
     private final RiskSubject subject;
     private final OrderApplier orders;
     private final GrantLifecycleApplier lifecycle;
-    /** The facts of the claim event being applied from a journal (replay's way in). */
-    final ClaimFacts replayed;
+    /** The facts of a claim event applied from its parsed bytes (replay; a paid claim's reservation). */
+    final ClaimFacts parsed;
 
     EventApplier(EngineState state) {
         this.state = state;
@@ -31,7 +31,7 @@ final class EventApplier {
         this.subject = new RiskSubject(state.identities);
         this.orders = new OrderApplier(state, this);
         this.lifecycle = new GrantLifecycleApplier(state, this);
-        this.replayed = new ClaimFacts(state);
+        this.parsed = new ClaimFacts(state);
     }
 
     void apply(EventView e) {
@@ -150,7 +150,7 @@ final class EventApplier {
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, b, e.skuOffset, e.skuLength);
         long user = identities.user(b, e.userOffset, e.userLength);
-        granted(replayed.claim(e, c, sku, identities.userHigh(), user).grant(e));
+        granted(parsed.claim(e, c, sku, identities.userHigh(), user).grant(e));
     }
 
     private void granted(ClaimFacts f) {
@@ -209,11 +209,11 @@ final class EventApplier {
         DirectBuffer b = e.buffer();
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
         if (unknown(e.result)) {
-            rejected(replayed.claim(e, c, null, 0, 0)); // no user to hash: nothing of theirs is counted
+            rejected(parsed.claim(e, c, null, 0, 0)); // no user to hash: nothing of theirs is counted
             return;
         }
         long user = identities.user(b, e.userOffset, e.userLength);
-        rejected(replayed.claim(e, c, null, identities.userHigh(), user));
+        rejected(parsed.claim(e, c, null, identities.userHigh(), user));
     }
 
     private static boolean unknown(ResultCode result) {

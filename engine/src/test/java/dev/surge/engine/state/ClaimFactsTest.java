@@ -31,7 +31,7 @@ class ClaimFactsTest {
         replicate(() -> writer.upsertCampaign(slot, 1, sale()));
         replicate(() -> writer.claim(slot, 2, "alice", "k-1", "sale", "card", "dev-1", new byte[] {10, 0, 0, 1}, "13800000000"));
         assertEquals(EventType.CLAIM_GRANTED, view.type);
-        ClaimFacts f = applier.replayed;
+        ClaimFacts f = applier.parsed;
         assertTrue(f.matches(view));
         assertEquals(1, f.itemCount);
 
@@ -56,7 +56,7 @@ class ClaimFactsTest {
         replicate(() -> writer.claim(slot, 2, "bob", "k-1", "sale", "card", null, null, "13800000000"));
         replicate(() -> writer.claim(slot, 3, "bob", "k-2", "sale", "card", null, null, "13800000000"));
         assertEquals(EventType.CLAIM_REJECTED, view.type);
-        ClaimFacts f = applier.replayed;
+        ClaimFacts f = applier.parsed;
         assertEquals(ResultCode.LIMIT_REACHED, f.result);
         assertTrue(f.matches(view));
         f.reason = 1;
