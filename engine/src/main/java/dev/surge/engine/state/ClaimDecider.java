@@ -23,14 +23,18 @@ final class ClaimDecider extends CommandDecider {
     // the claim being decided, as places in the slot's command buffer
     private int userOff, userLen, keyOff, keyLen, campaignOff, campaignLen, skuOff, skuLen;
     private int deviceOff, deviceLen, ipOff, ipLen, accountOff, accountLen;
+    /** Where the Idempotency-Key ends and the campaign starts, and where the account ends: the event copies both runs. */
+    private int keyEnd, stringsEnd;
     // what it resolved, handed to the applier with its event (commitClaim); null when unknown
     private Campaign campaign;
     private Sku sku;
     private long user, userHigh;
+    private final ClaimFacts facts;
 
     ClaimDecider(Decision decision) {
         super(decision);
         this.subject = new RiskSubject(identities);
+        this.facts = new ClaimFacts(state);
     }
 
     private void readStrings() {
@@ -39,6 +43,7 @@ final class ClaimDecider extends CommandDecider {
         userOff = in.lastOffset();
         keyLen = in.bytes();
         keyOff = in.lastOffset();
+        keyEnd = in.position();
         campaignLen = in.bytes();
         campaignOff = in.lastOffset();
         skuLen = in.bytes();
@@ -49,6 +54,7 @@ final class ClaimDecider extends CommandDecider {
         ipOff = in.lastOffset();
         accountLen = in.bytes();
         accountOff = in.lastOffset();
+        stringsEnd = in.position();
     }
 
     /** Hands the identities a publisher computed to {@link Identities}; returns the fingerprint. */
@@ -127,7 +133,6 @@ final class ClaimDecider extends CommandDecider {
             rejectClaim(fingerprint, ResultCode.UNKNOWN_SKU);
             return;
         }
-        state.known.keep(cmd, c, campaignOff, campaignLen, sku, skuOff, skuLen);
         if (accountLen == 0 && needsAccount(sku)) {
             reply.result(ResultCode.ACCOUNT_REQUIRED);
             return;
@@ -161,6 +166,7 @@ final class ClaimDecider extends CommandDecider {
             return;
         }
         if (sku.price > 0) {
+            state.known.keep(cmd, c, campaignOff, campaignLen, sku, skuOff, skuLen); // its applier looks them up
             reserve(sku, fingerprint);
         } else {
             grant(c, sku, fingerprint);
@@ -208,34 +214,43 @@ final class ClaimDecider extends CommandDecider {
     }
 
     private void grant(Campaign c, Sku sku, long fingerprint) {
-        state.grants.nextId();
+        GrantBook grants = state.grants;
+        grants.nextId();
+        long grantHi = grants.ids.hi();
+        int grantLo = grants.ids.lo();
         writeClaim(EventType.CLAIM_GRANTED, fingerprint);
-        out.putLong(state.grants.ids.hi()).putInt(state.grants.ids.lo());
+        out.putLong(grantHi).putInt(grantLo);
         int countAt = out.position();
         out.putByte(0);
+        ClaimFacts f = facts(ResultCode.GRANTED, 0, fingerprint);
+        f.grantHi = grantHi;
+        f.grantLo = grantLo;
         int items = 0;
         if (sku.kind == SkuKind.BUNDLE) {
             for (int i = 0; i < sku.itemSkus.length; i++) {
                 Sku part = state.skus[sku.itemSkus[i]];
                 for (int q = 0; q < sku.itemQty[i]; q++) {
-                    writeItem(part, q);
-                    items++;
+                    writeItem(f, items++, part, q);
                 }
             }
         } else {
-            writeItem(sku, 0);
-            items++;
+            writeItem(f, items++, sku, 0);
         }
         out.buffer().putByte(countAt, (byte) items);
-        int g = state.grants.size;
-        commitClaim(ResultCode.GRANTED, c, sku, userHigh, user);
+        f.itemCount = items;
+        int g = grants.size;
+        commitClaim(f);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
         reply.grant(g);
     }
 
-    private void writeItem(Sku sku, int offsetInBatch) {
+    /** Writes item {@code item} of the grant, {@code sku}'s unit {@code offsetInBatch}, into the event and the facts. */
+    private void writeItem(ClaimFacts f, int item, Sku sku, int offsetInBatch) {
+        int code = sku.kind == SkuKind.CODE ? sku.pool.issued + offsetInBatch : GrantBook.NONE;
         out.putBytes(sku.idBytes);
-        out.putInt(sku.kind == SkuKind.CODE ? sku.pool.issued + offsetInBatch : GrantBook.NONE);
+        out.putInt(code);
+        f.itemSku[item] = sku.index;
+        f.itemCode[item] = code;
     }
 
     private void rejectClaim(long fingerprint, ResultCode result) {
@@ -245,16 +260,42 @@ final class ClaimDecider extends CommandDecider {
     private void rejectClaim(long fingerprint, ResultCode result, int reason) {
         writeClaim(EventType.CLAIM_REJECTED, fingerprint);
         out.putByte(result.code()).putByte(reason);
-        commitClaim(result, campaign, sku, userHigh, user);
+        commitClaim(facts(result, reason, fingerprint));
         reply.reason(reason);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
     }
 
+    /**
+     * The claim's event (CLAIM = user, key, fingerprint:8, campaign, sku, device, ip, account): the
+     * command holds the same strings in the same layout, so they are two copies around the fingerprint.
+     */
     private void writeClaim(EventType type, long fingerprint) {
         header(type);
-        out.putBytes(cmd, userOff, userLen).putBytes(cmd, keyOff, keyLen).putLong(fingerprint)
-            .putBytes(cmd, campaignOff, campaignLen).putBytes(cmd, skuOff, skuLen)
-            .putBytes(cmd, deviceOff, deviceLen).putBytes(cmd, ipOff, ipLen).putBytes(cmd, accountOff, accountLen);
+        out.putRaw(cmd, ClaimCommand.STRINGS, keyEnd - ClaimCommand.STRINGS).putLong(fingerprint)
+            .putRaw(cmd, keyEnd, stringsEnd - keyEnd);
+    }
+
+    /** The facts of the claim's event for its applier: what was resolved, the strings where the command has them. */
+    private ClaimFacts facts(ResultCode result, int reason, long fingerprint) {
+        ClaimFacts f = facts;
+        f.campaign = campaign;
+        f.sku = sku;
+        f.userHigh = userHigh;
+        f.user = user;
+        f.result = result;
+        f.reason = reason;
+        f.fingerprint = fingerprint;
+        f.strings = cmd;
+        f.keyOffset = keyOff;
+        f.keyLength = keyLen;
+        f.deviceOffset = deviceOff;
+        f.deviceLength = deviceLen;
+        f.ipOffset = ipOff;
+        f.ipLength = ipLen;
+        f.accountOffset = accountOff;
+        f.accountLength = accountLen;
+        f.itemCount = 0;
+        return f;
     }
 
     private void replayClaim(int seen, long fingerprint, long userHigh, long user) {

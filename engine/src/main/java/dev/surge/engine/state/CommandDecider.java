@@ -61,9 +61,7 @@ abstract class CommandDecider {
 
     /** For events that are their command: the rest of the command from {@code start}, as validated. */
     final void copyCommandFrom(int start) {
-        int length = slot.commandLength - start;
-        out.buffer().putBytes(out.position(), cmd, start, length);
-        out.wrap(out.buffer(), out.position() + length);
+        out.putRaw(cmd, start, slot.commandLength - start);
     }
 
     /**
@@ -98,19 +96,32 @@ abstract class CommandDecider {
     }
 
     /**
-     * {@link #commit} of a claim's CLAIM_GRANTED or CLAIM_REJECTED, whose campaign, SKU and user
-     * the decider has just resolved: the applier takes them as they are instead of looking them up
-     * again by the event's names (what replay does, {@link EventApplier#applyClaim}).
+     * {@link #commit} of a claim's CLAIM_GRANTED or CLAIM_REJECTED, from the facts the decider
+     * resolved and wrote: the event is not parsed back (tests with assertions on check that it
+     * reads as those facts).
      */
-    final void commitClaim(ResultCode result, Campaign c, Sku sku, long userHigh, long user) {
-        decision.applier.applyClaim(written(), c, sku, userHigh, user);
-        reply.result(result);
+    final void commitClaim(ClaimFacts facts) {
+        record();
+        facts.sequence = slot.eventSequence;
+        facts.timestamp = time;
+        assert facts.matches(parsed()) : "a claim's event does not read as its facts";
+        decision.applier.applyClaim(facts);
+        reply.result(facts.result);
+    }
+
+    /** Records the event just written in the slot for the journal. */
+    private void record() {
+        slot.eventLength = out.position();
+        slot.eventSequence = state.lastSequence + 1;
     }
 
     /** Records the event just written in the slot for the journal; returns it, parsed. */
     private EventView written() {
-        slot.eventLength = out.position();
-        slot.eventSequence = state.lastSequence + 1;
+        record();
+        return parsed();
+    }
+
+    private EventView parsed() {
         EventView view = decision.view;
         if (!view.wrap(slot.event, 0, slot.eventLength)) {
             throw new IllegalStateException("engine wrote a malformed " + slot.type + " event");

@@ -22,6 +22,8 @@ final class EventApplier {
     private final RiskSubject subject;
     private final OrderApplier orders;
     private final GrantLifecycleApplier lifecycle;
+    /** The facts of a claim event applied from its parsed bytes (replay; a paid claim's reservation). */
+    final ClaimFacts parsed;
 
     EventApplier(EngineState state) {
         this.state = state;
@@ -29,6 +31,7 @@ final class EventApplier {
         this.subject = new RiskSubject(state.identities);
         this.orders = new OrderApplier(state, this);
         this.lifecycle = new GrantLifecycleApplier(state, this);
+        this.parsed = new ClaimFacts(state);
     }
 
     void apply(EventView e) {
@@ -38,18 +41,18 @@ final class EventApplier {
     }
 
     /**
-     * {@link #apply} of a CLAIM_GRANTED or CLAIM_REJECTED whose campaign, SKU and user are known:
-     * exactly what replay does after resolving them from the event's names ({@link #grant},
-     * {@link #reject}), without the lookups.
+     * {@link #apply} of a CLAIM_GRANTED (result GRANTED) or CLAIM_REJECTED from its facts, as the
+     * claim decider has them: what replay does ({@link #grant}, {@link #reject}) once it has the
+     * same facts from the event.
      */
-    void applyClaim(EventView e, Campaign c, Sku sku, long userHigh, long user) {
-        switch (e.type) {
-            case CLAIM_GRANTED -> granted(e, c, sku, userHigh, user);
-            case CLAIM_REJECTED -> rejected(e, c, userHigh, user);
-            default -> throw new IllegalStateException("not a claim's event: " + e.type);
+    void applyClaim(ClaimFacts f) {
+        if (f.result == ResultCode.GRANTED) {
+            granted(f);
+        } else {
+            rejected(f);
         }
-        state.lastSequence = e.sequence;
-        state.lastTimestamp = e.timestamp;
+        state.lastSequence = f.sequence;
+        state.lastTimestamp = f.timestamp;
     }
 
     private void applyEvent(EventView e) {
@@ -147,32 +150,31 @@ final class EventApplier {
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
         Sku sku = state.sku(c, b, e.skuOffset, e.skuLength);
         long user = identities.user(b, e.userOffset, e.userLength);
-        granted(e, c, sku, identities.userHigh(), user);
+        granted(parsed.claim(e, c, sku, identities.userHigh(), user).grant(e));
     }
 
-    private void granted(EventView e, Campaign c, Sku sku, long userHigh, long user) {
-        DirectBuffer b = e.buffer();
-        int g = issue(e, c, sku, userHigh, user);
-        if (e.accountLength > 0) {
-            state.grants.setAccount(g, b, e.accountOffset, e.accountLength);
+    private void granted(ClaimFacts f) {
+        int g = issue(f, f.userHigh, f.user);
+        if (f.accountLength > 0) {
+            state.grants.setAccount(g, f.strings, f.accountOffset, f.accountLength);
         }
-        countLimits(e, c, sku, user, +1);
-        state.risk.onClaim(c.index, e.timestamp, ResultCode.GRANTED, 0, subject(user, e));
-        remember(Identities.CLAIMS, userHigh, user, e, ResultCode.GRANTED, g);
+        countLimits(f, +1);
+        state.risk.onClaim(f.campaign.index, f.timestamp, ResultCode.GRANTED, 0, subject(f));
+        remember(f, ResultCode.GRANTED, g);
     }
 
-    /** Adds the grant of {@code e} ({@code e.grantHi/Lo} and its items) to its owner; returns its number. */
-    int issue(EventView e, Campaign c, Sku sku, long ownerHigh, long owner) {
-        DirectBuffer b = e.buffer();
+    /** Adds the grant of {@code f} (its id and items, of f's SKU) to its owner; returns its number. */
+    int issue(ClaimFacts f, long ownerHigh, long owner) {
+        Campaign c = f.campaign;
+        Sku sku = f.sku;
         GrantBook grants = state.grants;
-        int g = grants.add(e.grantHi, e.grantLo, ownerHigh, owner, sku.index, e.timestamp);
+        int g = grants.add(f.grantHi, f.grantLo, ownerHigh, owner, sku.index, f.timestamp);
         if (sku.kind == SkuKind.BUNDLE) {
             sku.granted++;
         }
-        for (int i = 0; i < e.itemCount; i++) {
-            // a grant of a code or recharge SKU is its one item, of that SKU (ClaimDecider.grant)
-            Sku itemSku = sku.kind == SkuKind.BUNDLE ? state.sku(c, b, e.itemSkuOffset[i], e.itemSkuLength[i]) : sku;
-            int code = e.itemCode[i];
+        for (int i = 0; i < f.itemCount; i++) {
+            Sku itemSku = state.skus[f.itemSku[i]];
+            int code = f.itemCode[i];
             itemSku.granted++;
             if (code >= 0) {
                 itemSku.pool.issue(code, g);
@@ -187,20 +189,19 @@ final class EventApplier {
     }
 
     /** Counts (+1) or releases (-1) a claim's user, device and address against the limits. */
-    void countLimits(EventView e, Campaign c, Sku sku, long user, int by) {
-        DirectBuffer b = e.buffer();
-        count(EngineState.CAMPAIGN_USER, c.index, user, by);
-        count(EngineState.SKU_USER, sku.index, user, by);
-        if (e.deviceLength > 0) {
-            count(EngineState.CAMPAIGN_DEVICE, c.index, identities.device(b, e.deviceOffset, e.deviceLength), by);
+    void countLimits(ClaimFacts f, int by) {
+        count(EngineState.CAMPAIGN_USER, f.campaign.index, f.user, by);
+        count(EngineState.SKU_USER, f.sku.index, f.user, by);
+        if (f.deviceLength > 0) {
+            count(EngineState.CAMPAIGN_DEVICE, f.campaign.index, f.device(), by);
         }
-        if (e.ipLength > 0) {
-            count(EngineState.CAMPAIGN_IP, c.index, identities.address(b, e.ipOffset, e.ipLength), by);
+        if (f.ipLength > 0) {
+            count(EngineState.CAMPAIGN_IP, f.campaign.index, f.address(), by);
         }
     }
 
-    RiskSubject subject(long user, EventView e) {
-        return subject.wrap(user, e.buffer(), e.deviceOffset, e.deviceLength, e.ipOffset, e.ipLength,
+    RiskSubject subject(ClaimFacts f) {
+        return subject.wrap(f.user, f.strings, f.deviceOffset, f.deviceLength, f.ipOffset, f.ipLength,
             RiskSubject.NO_ISSUED_AT);
     }
 
@@ -208,29 +209,30 @@ final class EventApplier {
         DirectBuffer b = e.buffer();
         Campaign c = state.campaign(b, e.campaignOffset, e.campaignLength);
         if (unknown(e.result)) {
-            rejected(e, c, 0, 0); // no user to hash: nothing of theirs is counted
+            rejected(parsed.claim(e, c, null, 0, 0)); // no user to hash: nothing of theirs is counted
             return;
         }
         long user = identities.user(b, e.userOffset, e.userLength);
-        rejected(e, c, identities.userHigh(), user);
+        rejected(parsed.claim(e, c, null, identities.userHigh(), user));
     }
 
     private static boolean unknown(ResultCode result) {
         return result == ResultCode.UNKNOWN_CAMPAIGN || result == ResultCode.UNKNOWN_SKU;
     }
 
-    private void rejected(EventView e, Campaign c, long userHigh, long user) {
-        if (unknown(e.result)) {
+    private void rejected(ClaimFacts f) {
+        Campaign c = f.campaign;
+        if (unknown(f.result)) {
             // names nothing that exists: nothing to count, and nothing worth remembering the key
             // for (a retry is decided again), so a flood of such claims pins no memory
             if (c != null) {
-                c.rejected[e.result.code()]++;
+                c.rejected[f.result.code()]++;
             }
             return;
         }
-        c.rejected[e.result.code()]++;
-        state.risk.onClaim(c.index, e.timestamp, e.result, e.reason, subject(user, e));
-        remember(Identities.CLAIMS, userHigh, user, e, e.result, e.reason);
+        c.rejected[f.result.code()]++;
+        state.risk.onClaim(c.index, f.timestamp, f.result, f.reason, subject(f));
+        remember(f, f.result, f.reason);
     }
 
     private void redeem(EventView e) {
@@ -294,9 +296,21 @@ final class EventApplier {
 
     /** Remembers a decision under its Idempotency-Key, if it had one. */
     void remember(int scope, long subjectHigh, long subject, EventView e, ResultCode result, int reference) {
-        if (e.keyLength > 0) {
-            long key = identities.key(scope, subjectHigh, subject, e.buffer(), e.keyOffset, e.keyLength);
-            state.idempotency.put(identities.keyHigh(), key, e.fingerprint, result.code(), reference, e.timestamp);
+        remember(scope, subjectHigh, subject, e.buffer(), e.keyOffset, e.keyLength, e.fingerprint, result, reference,
+            e.timestamp);
+    }
+
+    /** {@link #remember} of a claim's decision. */
+    void remember(ClaimFacts f, ResultCode result, int reference) {
+        remember(Identities.CLAIMS, f.userHigh, f.user, f.strings, f.keyOffset, f.keyLength, f.fingerprint, result,
+            reference, f.timestamp);
+    }
+
+    private void remember(int scope, long subjectHigh, long subject, DirectBuffer b, int keyOffset, int keyLength,
+                          long fingerprint, ResultCode result, int reference, long time) {
+        if (keyLength > 0) {
+            long key = identities.key(scope, subjectHigh, subject, b, keyOffset, keyLength);
+            state.idempotency.put(identities.keyHigh(), key, fingerprint, result.code(), reference, time);
         }
     }
 }

@@ -110,9 +110,7 @@ final class GrantBook {
         firstItem[g] = items;
         itemCount[g] = 0;
         account[g] = NONE;
-        long newest = newestKey(ownerLow);
-        previousOfUser[g] = (int) subjects.get(newest) - 1;
-        subjects.put(newest, g + 1);
+        previousOfUser[g] = (int) subjects.replace(newestKey(ownerLow), g + 1) - 1;
         if (!ids.isIdOf(hi, lo, g)) {
             otherIds.put(hi, g);
         }

@@ -3,12 +3,14 @@ package dev.surge.engine.state;
 import org.agrona.DirectBuffer;
 
 /**
- * The campaign and SKU a claim's decision resolved (from the directory's indexes or by name), and
- * where their ids lie in its command. The applier of the claim's event reads the same ids from
- * the event a moment later: {@link EngineState#campaign} and {@link EngineState#sku} answer from
- * here when the bytes are equal, a compare of a few bytes instead of a hash and a probe. Like the
- * identities' memo it keeps a reference, not a copy: set by the claim decider, forgotten at the
- * end of every decision ({@link #forget}). Confined to the writer thread.
+ * The campaign and SKU of a claim already resolved (by a paid claim's decision, from the
+ * directory's indexes or by name; by replay, from the claims before it), and where their ids lie.
+ * The applier of the claim's event reads the same ids from the event a moment later:
+ * {@link EngineState#campaign} and {@link EngineState#sku} answer from here when the bytes are
+ * equal, a compare of a few bytes instead of a hash and a probe. (A free claim's event is applied
+ * from its {@link ClaimFacts}, which hold the campaign and SKU themselves.) Like the identities'
+ * memo it keeps a reference, not a copy: forgotten at the end of every decision ({@link #forget}).
+ * Confined to the writer thread.
  */
 final class KnownIds {
     Campaign campaign;

@@ -51,9 +51,10 @@ final class OrderApplier {
         if (e.payBy < state.orderDeadline) {
             state.orderDeadline = e.payBy;
         }
-        applier.countLimits(e, c, sku, user, +1);
-        state.risk.onClaim(c.index, e.timestamp, ResultCode.RESERVED, 0, applier.subject(user, e));
-        applier.remember(Identities.CLAIMS, userHigh, user, e, ResultCode.RESERVED, o);
+        ClaimFacts f = applier.parsed.claim(e, c, sku, userHigh, user);
+        applier.countLimits(f, +1);
+        state.risk.onClaim(c.index, e.timestamp, ResultCode.RESERVED, 0, applier.subject(f));
+        applier.remember(f, ResultCode.RESERVED, o);
     }
 
     void cancel(EventView e) {
@@ -124,7 +125,7 @@ final class OrderApplier {
         Sku sku = state.skus[orders.sku[o]];
         sku.held--;
         orders.status[o] = OrderStatus.PAID.code();
-        int g = applier.issue(e, c, sku, orders.ownerHigh[o], orders.ownerLow[o]);
+        int g = applier.issue(applier.parsed.paid(e, c, sku), orders.ownerHigh[o], orders.ownerLow[o]);
         state.grants.account[g] = orders.account[o];
         orders.paid(o, g);
         c.ordersPaid++;

@@ -33,12 +33,6 @@ public final class ReplayGroup {
     /** What {@link #apply} returns when every queued event was applied. */
     public static final int ALL_APPLIED = -1;
 
-    /**
-     * Lines read past a user's home in the subject table: a new user's three entries go to the
-     * first free slots of the run there, which near three quarters full reaches a line or two
-     * further (reading two more took 10M-event recovery from about 11 to 10 s, a third no further).
-     */
-    private static final int SUBJECT_LINES_AHEAD = 2;
     private static final int PAIRS = 4;
 
     private final StateMachine machine;
@@ -153,7 +147,7 @@ public final class ReplayGroup {
             t += state.idempotency.touch(b.keyLow[i] ^ user);
         }
         if (kind == ReplayBatch.GRANTED_CLAIM) {
-            t += state.subjects.touch(user, SUBJECT_LINES_AHEAD); // newest grant and the user's limit counters
+            t += state.subjects.touch(user, SubjectTable.NEW_SUBJECT_LINES); // newest grant and the user's limit counters
             if (e.deviceLength > 0) {
                 t += state.subjects.touch(b.device[i]);
             }

@@ -81,8 +81,9 @@ public final class StateMachine {
 
     /**
      * Starts the cache misses of a claim that this thread will decide soon, while it decides
-     * others: a claim by a new user in tables of millions misses on the user's counters and on
-     * its idempotency record, a few hundred nanoseconds each; reading the lines of a group of
+     * others: a claim by a new user in tables of millions misses on the user's counters (their
+     * home line and the lines a new user's entries reach past it, {@link SubjectTable#NEW_SUBJECT_LINES})
+     * and on its idempotency record, a few hundred nanoseconds each; reading the lines of a group of
      * claims back to back lets their misses overlap (docs/architecture.md). Only claims the publisher
      * already hashed (the numbers are in the command); changes nothing.
      */
@@ -91,7 +92,7 @@ public final class StateMachine {
             return;
         }
         long user = ahead.userLow();
-        long t = state.subjects.touch(user);
+        long t = state.subjects.touch(user, SubjectTable.NEW_SUBJECT_LINES);
         long key = ahead.keyLow();
         if (key != 0) {
             t += state.idempotency.touch(key ^ user);

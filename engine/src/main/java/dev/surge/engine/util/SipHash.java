@@ -92,9 +92,37 @@ public final class SipHash {
      * {@link #hash} of them, without a buffer (the grant-id cipher's round function).
      */
     public long hash(long value) {
-        return compressionRounds == 1
-            ? sip(this, null, value, 8, false, 1, 3)
-            : sip(this, null, value, 8, false, 2, 4);
+        return compressionRounds == 1 ? hash13(value) : sip(this, null, value, 8, false, 2, 4);
+    }
+
+    /**
+     * SipHash-1-3 of one long, written out: two blocks (the value, then the length 8 on top) of
+     * one round each and three finalisation rounds, what {@link #sip} does for these arguments.
+     * The general code is too large for the JIT to inline, so it ran as a call with its rounds
+     * in loops; this one is small enough to inline into the grant-id cipher's rounds.
+     */
+    private long hash13(long value) {
+        long v0 = k0 ^ 0x736f6d6570736575L;
+        long v1 = k1 ^ 0x646f72616e646f6dL;
+        long v2 = k0 ^ 0x6c7967656e657261L;
+        long v3 = k1 ^ 0x7465646279746573L;
+        for (int block = 0; block < 2; block++) {
+            long m = block == 0 ? value : 8L << 56;
+            v3 ^= m;
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            v0 ^= m;
+        }
+        v2 ^= 0xff;
+        for (int r = 0; r < 3; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        return v0 ^ v1 ^ v2 ^ v3;
     }
 
     /** A 128-bit output: returns the low 64 bits; {@link #high()} has the rest. */

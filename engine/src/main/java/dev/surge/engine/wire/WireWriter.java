@@ -70,6 +70,13 @@ public final class WireWriter {
         return this;
     }
 
+    /** Bytes as they are, no length prefix: a run of fields already in the wire's layout. */
+    public WireWriter putRaw(DirectBuffer src, int offset, int length) {
+        buffer.putBytes(position, src, offset, length);
+        position += length;
+        return this;
+    }
+
     /** A whole array as a length-prefixed string: the same bytes {@link #putString} writes for its UTF-8 text. */
     public WireWriter putBytes(byte[] src) {
         return putBytes(src, 0, src.length);

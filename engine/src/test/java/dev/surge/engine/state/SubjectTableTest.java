@@ -31,6 +31,11 @@ class SubjectTableTest {
                         model.put(key, value);
                     }
                     case 1 -> table.reserve(random.nextInt(40_000));
+                    case 2 -> {
+                        long value = random.nextLong();
+                        Long before = model.put(key, value);
+                        assertEquals(before == null ? 0L : before, table.replace(key, value), "replace answers what it replaced");
+                    }
                     default -> {
                         table.increment(key);
                         model.merge(key, 1L, Long::sum);
