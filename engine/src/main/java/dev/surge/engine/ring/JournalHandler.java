@@ -25,6 +25,9 @@ final class JournalHandler implements EventHandler<CommandSlot> {
     /** The slots of the current batch; a batch never exceeds the ring. */
     private final CommandSlot[] batch;
     private int batchSize;
+    /** Events in the current batch, and the sequence of its last: counted as they are appended. */
+    private long batchEvents;
+    private long lastEventSequence;
 
     JournalHandler(JournalPort journal, RingHealth health, RingMetrics metrics, int ringSize, ReplyPort replies,
                    DeliveryPort deliveries) {
@@ -39,11 +42,15 @@ final class JournalHandler implements EventHandler<CommandSlot> {
     @Override
     public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
         batch[batchSize++] = slot;
-        if (slot.eventLength > 0 && !health.halted()) {
-            try {
-                journal.append(slot.eventSequence, slot.event, 0, slot.eventLength);
-            } catch (RuntimeException e) {
-                health.halt("journal append failed at event " + slot.eventSequence, e);
+        if (slot.eventLength > 0) {
+            batchEvents++;
+            lastEventSequence = slot.eventSequence;
+            if (!health.halted()) {
+                try {
+                    journal.append(slot.eventSequence, slot.event, 0, slot.eventLength);
+                } catch (RuntimeException e) {
+                    health.halt("journal append failed at event " + slot.eventSequence, e);
+                }
             }
         }
         if (endOfBatch || batchSize == batch.length) {
@@ -60,22 +67,17 @@ final class JournalHandler implements EventHandler<CommandSlot> {
             }
         }
         boolean durable = !health.halted();
-        long events = 0;
-        for (int i = 0; i < batchSize; i++) {
-            CommandSlot slot = batch[i];
-            if (slot.eventLength > 0) {
-                events++;
-                if (durable) {
-                    metrics.journaledSequence(slot.eventSequence);
-                }
-            }
-            slot.journaled = durable || slot.eventLength == 0;
+        if (durable && batchEvents > 0) {
+            metrics.journaledSequence(lastEventSequence);
         }
-        metrics.onBatch(batchSize, events);
+        metrics.onBatch(batchSize, batchEvents);
+        batchEvents = 0;
         try {
+            // one pass over the slots: at a full ring's batch they are no longer in cache
             for (int i = 0; i < batchSize; i++) {
                 CommandSlot slot = batch[i];
                 batch[i] = null;
+                slot.journaled = durable || slot.eventLength == 0;
                 replies.onReply(slot);
                 deliveries.onJournaled(slot);
                 // the slot lives as long as the ring: holding the caller's objects until the slot
