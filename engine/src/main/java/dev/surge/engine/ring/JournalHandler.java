@@ -1,6 +1,7 @@
 package dev.surge.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.port.DeliveryPort;
 import dev.surge.engine.port.JournalPort;
@@ -17,6 +18,14 @@ import dev.surge.engine.port.ReplyPort;
  * nothing reads a slot that is being reused.
  */
 final class JournalHandler implements EventHandler<CommandSlot> {
+    /**
+     * Slots a batch holds at most when the journal does not wait for a disk: a full ring's batch
+     * (8,192 slots of about 1 KiB) is out of cache by the time its replies are handed over, and
+     * its first reply waits for all of it; a document more per 256 events costs little. With a
+     * disk to wait for, a batch is as large as the ring: each ends with a sync.
+     */
+    static final int IN_CACHE_BATCH = 256;
+
     private final JournalPort journal;
     private final RingHealth health;
     private final RingMetrics metrics;
@@ -24,7 +33,11 @@ final class JournalHandler implements EventHandler<CommandSlot> {
     private final DeliveryPort deliveries;
     /** The slots of the current batch; a batch never exceeds the ring. */
     private final CommandSlot[] batch;
+    /** Slots a batch holds at most: the ring, or {@link #IN_CACHE_BATCH} for a journal that does not wait for a disk. */
+    private final int maxBatch;
     private int batchSize;
+    /** Released to publishers as each batch ends, when the stage runs on a Disruptor thread. */
+    private Sequence released;
     /** Events in the current batch, and the sequence of its last: counted as they are appended. */
     private long batchEvents;
     private long lastEventSequence;
@@ -37,6 +50,12 @@ final class JournalHandler implements EventHandler<CommandSlot> {
         this.replies = replies;
         this.deliveries = deliveries;
         this.batch = new CommandSlot[ringSize];
+        this.maxBatch = journal.waitsForDisk() ? ringSize : Math.min(ringSize, IN_CACHE_BATCH);
+    }
+
+    @Override
+    public void setSequenceCallback(Sequence sequenceCallback) {
+        this.released = sequenceCallback;
     }
 
     @Override
@@ -53,8 +72,11 @@ final class JournalHandler implements EventHandler<CommandSlot> {
                 }
             }
         }
-        if (endOfBatch || batchSize == batch.length) {
+        if (endOfBatch || batchSize == maxBatch) {
             endBatch();
+            if (released != null) {
+                released.set(sequence); // its slots are done: publishers need not wait for the rest
+            }
         }
     }
 
