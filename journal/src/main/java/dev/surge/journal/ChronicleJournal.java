@@ -247,6 +247,7 @@ public final class ChronicleJournal implements JournalPort {
                     appender.close();
                 }
             } finally {
+                batchStore.releaseLast(); // frees nothing (a pointer owns no memory); ends its reference count
                 queue.close();
             }
         }

@@ -13,9 +13,9 @@ import dev.surge.engine.port.ReplyPort;
  * (group commit), then hands the batch's slots to the reply port and the delivery port, in ring
  * order. Doing those hand-offs here rather than on stages of their own saves two threads and two
  * wake-ups per batch on a two-core machine: both only copy out of the slot and hand work to other
- * threads (the connections' event loops, the delivery dispatcher). The Disruptor releases the
- * batch's slots to publishers only after this handler returned for the batch's last slot, so
- * nothing reads a slot that is being reused.
+ * threads (the connections' event loops, the delivery dispatcher). A batch's slots are released
+ * to publishers only after its hand-offs (by this handler as the batch ends, or by the Disruptor
+ * after its last slot), so nothing reads a slot that is being reused.
  */
 final class JournalHandler implements EventHandler<CommandSlot> {
     /**
