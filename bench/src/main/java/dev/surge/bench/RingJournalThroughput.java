@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,6 +79,10 @@ public class RingJournalThroughput {
     @Param({"24000000"})
     public int expectedUsers;
 
+    /** Yields of a publisher that finds the ring full before it sleeps for {@link #FULL_PARK_NANOS}. */
+    private static final int FULL_YIELDS = 4;
+    private static final long FULL_PARK_NANOS = 20_000;
+
     private static final EventTranslatorOneArg<CommandSlot, Publisher> CLAIM = (slot, sequence, p) -> p.fill(slot);
 
     private Path dir;
@@ -117,8 +122,14 @@ public class RingJournalThroughput {
     }
 
     private void publish() {
-        while (!ring.tryPublish(CLAIM, publisher)) {
-            Thread.yield(); // ring full: let the stages run (2 cores)
+        for (int tries = 1; !ring.tryPublish(CLAIM, publisher); tries++) {
+            // ring full: a ring's worth of claims is milliseconds of work, so after a few yields
+            // sleep rather than spin: on 2 cores a spinning publisher takes CPU from the stages
+            if (tries < FULL_YIELDS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(FULL_PARK_NANOS);
+            }
         }
         publisher.published++;
     }

@@ -2,12 +2,14 @@ package dev.surge.journal;
 
 import dev.surge.engine.port.JournalPort;
 import java.nio.file.Path;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +53,14 @@ public final class ChronicleJournal implements JournalPort {
     private final SingleChronicleQueue queue;
     private final EventEncoder encoder;
     private final int maxDocument;
-    /** The records of the batch not yet written, back to back; grows rarely, up to a document and a record. */
-    private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
+    /**
+     * The records of the batch not yet written, back to back; grows rarely, up to a document and a
+     * record. Off the heap: Chronicle copies a heap array into its mapped file with a loop of its
+     * own, but memory to memory with the JVM's copy ({@link #batchStore}).
+     */
+    private final ExpandableDirectByteBuffer batch = new ExpandableDirectByteBuffer(64 * 1024);
+    /** The batch's memory as Chronicle reads it; pointed at it again when it grows. */
+    private final PointerBytesStore batchStore = new PointerBytesStore();
     private int batchLength;
     private ExcerptAppender appender;
     private long lastSequence;
@@ -131,7 +139,8 @@ public final class ChronicleJournal implements JournalPort {
         ExcerptAppender a = appender();
         try (DocumentContext dc = a.writingDocument()) {
             try {
-                dc.wire().bytes().write(batch.byteArray(), 0, batchLength);
+                batchStore.set(batch.addressOffset(), batch.capacity());
+                dc.wire().bytes().write((BytesStore<?, ?>) batchStore, 0L, (long) batchLength);
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose(); // never leave half a batch behind; it stays pending
                 throw e;
@@ -238,6 +247,7 @@ public final class ChronicleJournal implements JournalPort {
                     appender.close();
                 }
             } finally {
+                batchStore.releaseLast(); // frees nothing (a pointer owns no memory); ends its reference count
                 queue.close();
             }
         }

@@ -5,6 +5,7 @@ import dev.surge.engine.event.EventView;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Turns an engine event into the bytes of one journal record: framed and checksummed by
@@ -30,10 +31,10 @@ final class EventEncoder {
     }
 
     /**
-     * Encodes one event into {@code dst} at {@code at} (growing it as needed): the journal
-     * encodes straight into its batch, with no second copy. Returns the record's length.
+     * Encodes one event into {@code dst} at {@code at} (an expandable buffer grows as needed):
+     * the journal encodes straight into its batch, with no second copy. Returns the record's length.
      */
-    int encode(long sequence, DirectBuffer event, int offset, int length, ExpandableArrayBuffer dst, int at) {
+    int encode(long sequence, DirectBuffer event, int offset, int length, MutableDirectBuffer dst, int at) {
         if (length < EventView.HEADER_LENGTH) {
             throw new IllegalArgumentException("event " + sequence + " is " + length + " bytes, shorter than a header");
         }

@@ -1,5 +1,6 @@
 package dev.surge.journal;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import org.agrona.DirectBuffer;
@@ -66,6 +67,9 @@ public final class JournalRecord {
 
     private final CRC32C crc = new CRC32C();
     private byte[] scratch;
+    /** A view of the last direct ByteBuffer checksummed (the journal's batch), for CRC32C's own off-heap path. */
+    private ByteBuffer directSource;
+    private ByteBuffer directView;
 
     private DirectBuffer buffer;
     private int offset;
@@ -193,11 +197,21 @@ public final class JournalRecord {
     private int checksum(DirectBuffer src, int offset, int length) {
         crc.reset();
         byte[] array = src.byteArray();
+        ByteBuffer direct = src.byteBuffer();
         if (array != null) {
             crc.update(array, (int) src.wrapAdjustment() + offset, length);
+        } else if (direct != null && direct.isDirect()) {
+            // the journal's batch buffer: CRC32C reads the memory itself
+            if (direct != directSource) {
+                directSource = direct;
+                directView = direct.duplicate(); // once per buffer (the batch grows rarely)
+            }
+            int at = (int) src.wrapAdjustment() + offset;
+            directView.limit(at + length).position(at);
+            crc.update(directView);
         } else {
-            // Off-heap buffers (not used by the journal itself, which decodes from a heap copy):
-            // go through a reusable heap array rather than reflection into CRC32C.
+            // Other off-heap buffers (a mapped journal file): go through a reusable heap array
+            // rather than reflection into CRC32C.
             if (scratch == null) {
                 scratch = new byte[4096];
             }

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,30 @@ class JournalRecordTest {
         byte[] b = new byte[n];
         new SplittableRandom(seed).nextBytes(b);
         return b;
+    }
+
+    /**
+     * The journal encodes into an off-heap batch: a record encoded there, at an offset, is the
+     * same bytes as on the heap, and its checksum is checked from a direct buffer that starts
+     * inside that memory.
+     */
+    @Test
+    void encodesAndChecksOffTheHeapAsOnIt() {
+        ExpandableDirectByteBuffer direct = new ExpandableDirectByteBuffer(64);
+        int at = 7;
+        for (int n : new int[] {0, 1, 17, 200, 70_000}) {
+            byte[] body = body(n, n + 1);
+            int length = codec.encode(direct, at, 0, new UnsafeBuffer(body), 0, body.length);
+            byte[] offHeap = new byte[length];
+            direct.getBytes(at, offHeap);
+            assertArrayEquals(record(body, 0), offHeap);
+            UnsafeBuffer view = new UnsafeBuffer(direct.byteBuffer(), 3, direct.capacity() - 3);
+            assertEquals(JournalRecord.Status.OK, codec.wrap(view, at - 3, length));
+            assertEquals(n, codec.bodyLength());
+            direct.putByte(at + length - 1, (byte) (direct.getByte(at + length - 1) ^ 1));
+            assertEquals(JournalRecord.Status.BAD_CHECKSUM, codec.wrap(view, at - 3, length));
+            at += length + 5;
+        }
     }
 
     @Test

@@ -14,6 +14,8 @@ import dev.surge.engine.state.StateMachine;
  * sleeps ({@link ParkingWaitStrategy}), rather than let it find out by polling.
  */
 final class DecideHandler implements EventHandler<CommandSlot> {
+    /** Bytes of a cache line. */
+    private static final int LINE = 64;
     private final StateMachine machine;
     private final RingHealth health;
     private final WaitStrategy wait;
@@ -25,6 +27,10 @@ final class DecideHandler implements EventHandler<CommandSlot> {
     private long batchEnd;
     /** Last sequence prefetched. */
     private long prefetchedTo = -1;
+    /** Last sequence whose slot was read ahead ({@link #readSlot}). */
+    private long slotsReadTo = -1;
+    /** What the reads ahead of slots found, kept so that they are not optimised away. */
+    private long slotsRead;
 
     DecideHandler(StateMachine machine, RingHealth health, WaitStrategy wait, RingBuffer<CommandSlot> ring) {
         this.machine = machine;
@@ -65,12 +71,37 @@ final class DecideHandler implements EventHandler<CommandSlot> {
         }
         if (sequence > prefetchedTo) {
             long to = Math.max(sequence, Math.min(sequence + StateMachine.PREFETCH_GROUP - 1, batchEnd));
+            // the slots first, this group's (if not read yet) and the next group's: a slot's command
+            // was written by a publisher on another core, often a ring's turn ago, so each is a chain
+            // of misses (slot, buffer, bytes); read in a loop of their own they overlap, and the next
+            // group's complete while this group is prefetched and decided
+            long readTo = Math.max(to, Math.min(to + StateMachine.PREFETCH_GROUP, batchEnd));
+            long read = 0;
+            for (long s = Math.max(slotsReadTo + 1, sequence); s <= readTo; s++) {
+                read += readSlot(ring.get(s));
+            }
+            slotsRead += read;
+            slotsReadTo = readTo;
             for (long s = sequence; s <= to; s++) {
                 machine.prefetch(ring.get(s));
             }
             prefetchedTo = to;
         }
         decide(slot);
+    }
+
+    /**
+     * Reads the lines of a published slot that its decision reads or writes: the slot, each line
+     * of its command, the first line of its event and reply buffers (written by the decision).
+     */
+    static long readSlot(CommandSlot slot) {
+        byte[] command = slot.command.byteArray();
+        int length = Math.min(slot.commandLength, command.length);
+        long sum = length;
+        for (int i = 0; i < length; i += LINE) {
+            sum += command[i];
+        }
+        return sum + slot.event.byteArray()[0] + slot.reply.byteArray()[0];
     }
 
     /** The decision alone. */

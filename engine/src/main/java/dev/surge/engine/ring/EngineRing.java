@@ -6,6 +6,7 @@ import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -171,6 +172,11 @@ public final class EngineRing implements AutoCloseable {
         @Override
         public void onBatchStart(long batchSize, long queueDepth) {
             decide.onBatchStart(batchSize, queueDepth);
+        }
+
+        @Override
+        public void setSequenceCallback(Sequence sequenceCallback) {
+            journal.setSequenceCallback(sequenceCallback);
         }
 
         @Override

@@ -253,6 +253,40 @@ class EngineRingTest {
         assertEquals(13, journal.events.size());
     }
 
+    /**
+     * With a journal that does not wait for a disk, a backlog is journaled and answered in
+     * batches of at most {@link JournalHandler#IN_CACHE_BATCH} slots, each released to
+     * publishers as it ends; with one that syncs, the batch is the whole backlog (one sync).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"ONE_THREAD", "TWO_THREADS"})
+    void aBacklogIsJournaledInBatchesThatStayInCacheUnlessEachSyncs(Mode mode) throws Exception {
+        MemoryJournal journal = new MemoryJournal();
+        journal.stall = new CountDownLatch(1);
+        int backlog = 900;
+        CountDownLatch answered = new CountDownLatch(backlog + 1);
+        CommandWriter w = new CommandWriter();
+        try (EngineRing ring = ring(mode, journal, slot -> answered.countDown(), 1024)) {
+            CampaignSpec spec = EngineDriver.campaign("c", 1);
+            EngineDriver.sku(spec, "s", SkuKind.CODE);
+            publish(ring, slot -> w.upsertCampaign(slot, 1, spec)); // its batch stalls in endOfBatch
+            for (int i = 0; i < backlog; i++) {
+                String user = "u" + i;
+                publish(ring, slot -> w.claim(slot, 2, user, "k", "c", "s", "", null, ""));
+            }
+            journal.stall.countDown();
+            assertTrue(answered.await(10, TimeUnit.SECONDS));
+            if (mode == Mode.ONE_THREAD) {
+                assertEquals(JournalHandler.IN_CACHE_BATCH, ring.metrics().maxBatch());
+                assertTrue(ring.metrics().batches() >= 1 + backlog / JournalHandler.IN_CACHE_BATCH,
+                    ring.metrics().batches() + " batches");
+            } else {
+                assertTrue(ring.metrics().maxBatch() > JournalHandler.IN_CACHE_BATCH,
+                    "max batch " + ring.metrics().maxBatch());
+            }
+        }
+    }
+
     private static boolean waitFor(java.util.function.Supplier<RingHealth> health) throws InterruptedException {
         for (int i = 0; i < 500 && !health.get().halted(); i++) {
             Thread.sleep(10);
