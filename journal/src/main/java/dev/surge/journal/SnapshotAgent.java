@@ -143,7 +143,9 @@ public final class SnapshotAgent implements AutoCloseable {
                 if (reader != null) {
                     reader.handOver();
                     reader.close();
-                    queue.close();
+                }
+                if (queue != null) {
+                    queue.close(); // also when opening failed after the queue, before the reader
                 }
             }
         }
