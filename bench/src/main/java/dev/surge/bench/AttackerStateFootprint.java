@@ -12,8 +12,10 @@ import java.util.Locale;
  * Memory of the state a client's own choices create (docs/security.md): bytes per idempotency
  * record and per device tracked by the accounts-per-device rule, after {@code claims} granted
  * claims of distinct users, keys and device ids. Device bytes are the heap difference between the
- * same run with the rule on and off, after full GCs; idempotency bytes are the table's array over
- * its live records. Run with a fixed heap and -XX:+UseParallelGC.
+ * same run with the rule on and off, after full GCs. A distinct user's key record sits in the
+ * user's line, with the user's counters and newest grant: so the idempotency figure is the lines
+ * and the idempotency table (keys that spilled) together, over the live records, the whole
+ * per-user state. Run with a fixed heap and -XX:+UseParallelGC.
  * Usage: {@code AttackerStateFootprint [claims]} (default 1,000,000).
  */
 public final class AttackerStateFootprint {
@@ -26,10 +28,11 @@ public final class AttackerStateFootprint {
             long base = MemoryFootprint.usedAfterGc();
             StateMachine off = run(claims, false, reserve);
             long withoutRule = MemoryFootprint.usedAfterGc() - base;
-            System.out.printf(Locale.ROOT, "%s: idempotency %.1f B/record (%,d records, table %,d B)%n",
+            System.out.printf(Locale.ROOT,
+                "%s: idempotency %.1f B/record with the user's line (%,d records, %,d lines %,d B, table %,d B)%n",
                 reserve ? "reserved for the claims" : "grown as needed",
-                (double) off.idempotencyBytes() / off.idempotencyRecords(), off.idempotencyRecords(),
-                off.idempotencyBytes());
+                (double) (off.userLineBytes() + off.idempotencyBytes()) / off.idempotencyRecords(),
+                off.idempotencyRecords(), off.userLines(), off.userLineBytes(), off.idempotencyBytes());
             Reference.reachabilityFence(off);
             off = null;
             base = MemoryFootprint.usedAfterGc();

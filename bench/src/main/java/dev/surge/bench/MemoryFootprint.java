@@ -4,6 +4,7 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.command.CommandWriter;
 import dev.surge.engine.state.StateMachine;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;
@@ -15,14 +16,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Memory of the engine's state, measured as heap in use after a full GC (run with a fixed heap
- * and -XX:+UseParallelGC, whose System.gc() is a full, compacting collection):
+ * Memory of the engine's state, measured as heap and direct memory in use after a full GC (run
+ * with a fixed heap and -XX:+UseParallelGC, whose System.gc() is a full, compacting collection):
  * <ul>
- *   <li>per user of limit state: {@code users} users each granted one claim; then the table of
- *       per-user limit counters (and newest-grant links) is emptied, and the heap freed is divided by users.
+ *   <li>per user: {@code users} users each granted one claim; then the users' lines (limit
+ *       counters, newest grant, Idempotency-Key record, and their index) are emptied, and the
+ *       memory freed is divided by users.
  *       The tables are reserved for the users first (as {@code --expected-users} does): a table
  *       left to grow by doubling holds up to twice as much at the moment it last doubled.
- *       The whole per-user state (grant, idempotency record, limits) is reported too;</li>
+ *       The whole per-user state (line, grant, the device and address counters as reserved) is reported too;</li>
  *   <li>per pooled code: {@code codes} card codes of 14 bytes loaded into one SKU's pool
  *       (pool arena, offsets and the duplicate index), heap growth divided by codes.</li>
  * </ul>
@@ -50,7 +52,7 @@ public final class MemoryFootprint {
         long users = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
         long codes = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 10_000_000L;
         Result r = measure(users, codes);
-        System.out.printf(Locale.ROOT, "limit state: %.1f B/user at %,d users (whole per-user state %.1f B)%n",
+        System.out.printf(Locale.ROOT, "user lines: %.1f B/user at %,d users (whole per-user state %.1f B)%n",
             r.limitBytesPerUser, r.users, r.stateBytesPerUser);
         System.out.printf(Locale.ROOT, "code pool: %.1f B/code at %,d codes of %d bytes%n", r.bytesPerCode, r.codes,
             r.codeTextBytes);
@@ -74,8 +76,8 @@ public final class MemoryFootprint {
             expect(slot, ResultCode.GRANTED);
         }
         long withUsers = usedAfterGc();
-        clearSubjectTable(claims);
-        long withoutLimits = usedAfterGc();
+        clearUserLines(claims);
+        long withoutLines = usedAfterGc();
         Reference.reachabilityFence(claims);
         claims = null;
 
@@ -98,7 +100,7 @@ public final class MemoryFootprint {
         slot = new CommandSlot(); // the old slot's event buffer grew to a batch of codes
         long fullPool = usedAfterGc();
         Reference.reachabilityFence(pool);
-        return new Result(users, (double) (withUsers - withoutLimits) / users, (double) (withUsers - before) / users,
+        return new Result(users, (double) (withUsers - withoutLines) / users, (double) (withUsers - before) / users,
             codes, (double) (fullPool - emptyPool) / codes, CODE_TEXT_BYTES);
     }
 
@@ -117,28 +119,50 @@ public final class MemoryFootprint {
     }
 
     /**
-     * Empties the engine's per-subject table (limit counters and each user's newest-grant link)
-     * after measuring, to see what it held. Reflection, because the engine rightly exposes no
+     * Empties the users' lines after measuring (counters, newest grant, a key record each, and
+     * their index), to see what they held. Reflection, because the engine rightly exposes no
      * handle on its state.
      */
-    private static void clearSubjectTable(StateMachine machine) throws ReflectiveOperationException {
+    private static void clearUserLines(StateMachine machine) throws ReflectiveOperationException {
         Field stateField = StateMachine.class.getDeclaredField("state");
         stateField.setAccessible(true);
         Object state = stateField.get(machine);
-        Field subjects = state.getClass().getDeclaredField("subjects");
-        subjects.setAccessible(true);
-        Object table = subjects.get(state);
-        java.lang.reflect.Method clear = table.getClass().getDeclaredMethod("clear");
+        Field users = state.getClass().getDeclaredField("users");
+        users.setAccessible(true);
+        Object book = users.get(state);
+        java.lang.reflect.Method clear = book.getClass().getDeclaredMethod("clear");
         clear.setAccessible(true);
-        clear.invoke(table);
+        clear.invoke(book);
     }
 
-    /** Heap in use after full collections (repeated until it stops shrinking). */
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long directUsed() {
+        long used = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                used += pool.getMemoryUsed();
+            }
+        }
+        return used;
+    }
+
+    /**
+     * Heap and direct memory in use after full collections (repeated until it stops shrinking):
+     * the users' lines are off the heap, given back by their buffers' cleaners soon after a collection.
+     */
     static long usedAfterGc() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            sleep();
+            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + directUsed();
             if (now >= used - 1024) {
                 return Math.min(now, used);
             }

@@ -139,7 +139,8 @@ public final class ReportWriter {
         row("Recovery, events replayed/s (" + (Double.isNaN(events) ? "?" : String.format(Locale.ROOT, "%,.0f", events))
                 + "-event journal)", ">= 5,000,000/s", events / (recoveryMs / 1000), "%,.0f/s", v -> v >= 5_000_000,
             Double.isNaN(recoveryMs) ? "" : String.format(Locale.ROOT, " (ready in %.1f s)", recoveryMs / 1000));
-        row("Memory per user of limit state (at " + count(memory, "users") + " users)", "<= 64 B",
+        row("Memory per user: line of limits, newest grant, key record (at " + count(memory, "users") + " users)",
+            "<= 64 B",
             JsonValues.number(memory, "limitBytesPerUser"), "%.1f B", v -> v <= 64, "");
         row("Memory per pooled code (at " + count(memory, "codes") + " codes of "
                 + count(memory, "codeTextBytes") + " bytes)", "<= 48 B",
@@ -328,9 +329,11 @@ public final class ReportWriter {
         if (memory.isEmpty()) {
             return;
         }
-        md.append(String.format(Locale.ROOT, "## Memory (heap after full GC)%n%n| What | Bytes |%n|---|---|%n"
-                + "| Limit state per user: campaign and SKU counters plus the newest-grant link (%s users, one grant each) | %.1f |%n"
-                + "| Whole per-user state (grant, idempotency record, limits) | %.1f |%n"
+        md.append(String.format(Locale.ROOT, "## Memory (heap and direct memory after full GC)%n%n| What | Bytes |%n"
+                + "|---|---|%n"
+                + "| Per user: their line (campaign and SKU counters, newest grant, Idempotency-Key record) and its "
+                + "index slot (%s users, one grant each) | %.1f |%n"
+                + "| Whole per-user state (line, grant, device and address counters as reserved) | %.1f |%n"
                 + "| Per pooled code (%s codes of %s bytes: text, offsets, owner, duplicate index) | %.1f |%n%n",
             count(memory, "users"), JsonValues.number(memory, "limitBytesPerUser"),
             JsonValues.number(memory, "stateBytesPerUser"), count(memory, "codes"), count(memory, "codeTextBytes"),

@@ -104,9 +104,8 @@ final class ClaimDecider extends CommandDecider {
         this.sku = null;
         if (keyLen > 0) {
             long key = identities.key(Identities.CLAIMS, userHigh, user, cmd, keyOff, keyLen);
-            int seen = state.idempotency.find(identities.keyHigh(), key, time);
-            if (seen != IdempotencyTable.MISSING) {
-                replayClaim(seen, fingerprint, userHigh, user);
+            if (state.users.findKey(userHigh, user, identities.keyHigh(), key, time)) {
+                replayClaim(fingerprint, userHigh, user);
                 return;
             }
         }
@@ -200,13 +199,17 @@ final class ClaimDecider extends CommandDecider {
     }
 
     private boolean overLimit(Campaign c, Sku sku, long user) {
-        return reached(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
-            || reached(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
+        return reachedByUser(c.perUserLimit, EngineState.CAMPAIGN_USER, c.index, user)
+            || reachedByUser(sku.perUserLimit, EngineState.SKU_USER, sku.index, user)
             // the device and address are hashed only where a limit asks (arguments are evaluated first)
             || (deviceLen > 0 && c.perDeviceLimit > 0 && reached(c.perDeviceLimit, EngineState.CAMPAIGN_DEVICE,
                 c.index, identities.device(cmd, deviceOff, deviceLen)))
             || (ipLen > 0 && c.perIpLimit > 0 && reached(c.perIpLimit, EngineState.CAMPAIGN_IP, c.index,
                 identities.address(cmd, ipOff, ipLen)));
+    }
+
+    private boolean reachedByUser(int limit, long dimension, int scope, long user) {
+        return limit > 0 && state.users.count(dimension, scope, userHigh, user) >= limit;
     }
 
     private boolean reached(int limit, long dimension, int scope, long subject) {
@@ -298,21 +301,23 @@ final class ClaimDecider extends CommandDecider {
         return f;
     }
 
-    private void replayClaim(int seen, long fingerprint, long userHigh, long user) {
-        if (state.idempotency.fingerprint(seen) != fingerprint) {
+    /** Answers a retry from the record {@link UserBook#findKey} found. */
+    private void replayClaim(long fingerprint, long userHigh, long user) {
+        UserBook users = state.users;
+        if (users.foundFingerprint() != fingerprint) {
             reply.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
             return;
         }
-        ResultCode result = ResultCode.of(state.idempotency.result(seen));
+        ResultCode result = ResultCode.of(users.foundResult());
         reply.replayed(result);
         reply.claimHeader(cmd, campaignOff, campaignLen, skuOff, skuLen);
         if (result == ResultCode.GRANTED) {
-            int g = state.idempotency.reference(seen);
+            int g = users.foundReference();
             reply.grant(g, state.grants.owns(g, userHigh, user)); // given away since: no code (docs/lifecycle.md)
         } else if (result == ResultCode.RESERVED) {
-            reply.order(state.idempotency.reference(seen)); // as the order is now: paid, cancelled, ...
+            reply.order(users.foundReference()); // as the order is now: paid, cancelled, ...
         } else {
-            reply.reason(state.idempotency.reference(seen));
+            reply.reason(users.foundReference());
         }
     }
 }

@@ -19,8 +19,6 @@ final class EngineState {
     static final long CAMPAIGN_DEVICE = 2;
     static final long CAMPAIGN_IP = 3;
     static final long SKU_USER = 4;
-    /** Not a limit: a user's newest grant, kept beside the user's counters (see {@link SubjectTable}). */
-    static final long NEWEST_GRANT = 5;
 
     final StateConfig config;
     /** The keyed hashes of client-chosen ids: the same instance for decider, applier and risk (one thread). */
@@ -31,8 +29,13 @@ final class EngineState {
     Campaign[] campaigns = new Campaign[8];
     Sku[] skus = new Sku[16];
     final CodeIndex codes = new CodeIndex(this);
-    /** Grants so far per (limit dimension, scope, subject), and each user's newest grant. */
+    /**
+     * Grants so far per (limit dimension, scope, subject) for devices and addresses, and the
+     * users' counters that do not fit their line ({@link UserBook}).
+     */
     final SubjectTable subjects = new SubjectTable();
+    /** Each user's line: counters, newest grant, a claim's idempotency record. */
+    final UserBook users;
     final GrantBook grants;
     /** Paid SKUs' orders and their payments (docs/payments.md). */
     final OrderBook orders;
@@ -67,10 +70,11 @@ final class EngineState {
         this.config = config;
         this.identities = new Identities(config.key0(), config.key1());
         SipHash root = new SipHash(config.key0(), config.key1());
-        this.grants = new GrantBook(subjects, new GrantIdCipher(root));
+        this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
+        this.users = new UserBook(subjects, idempotency);
+        this.grants = new GrantBook(users, new GrantIdCipher(root));
         this.orders = new OrderBook(new GrantIdCipher(root, "order-ids"));
         this.payments = new PaymentBook(root);
-        this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
         this.risk = new RiskState(identities);
         publishDirectory();
     }
@@ -130,11 +134,16 @@ final class EngineState {
         return skus[index] = new Sku(index, id, campaign, kind);
     }
 
-    /** See {@link StateMachine#reserve}: per user a grant, an idempotency record, two counters and a newest link. */
+    /**
+     * See {@link StateMachine#reserve}: per user a grant and a line; a device and an address
+     * counter each; room in the idempotency table for one in eight users' second key (it grows
+     * past that without stalling the writer).
+     */
     void reserve(int users) {
         grants.reserve(users);
-        idempotency.reserve(users);
-        subjects.reserve(3L * users);
+        this.users.reserve(users);
+        idempotency.reserve(users / 8);
+        subjects.reserve(2L * users);
     }
 
     int campaignCount() {

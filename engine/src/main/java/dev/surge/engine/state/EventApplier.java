@@ -190,8 +190,8 @@ final class EventApplier {
 
     /** Counts (+1) or releases (-1) a claim's user, device and address against the limits. */
     void countLimits(ClaimFacts f, int by) {
-        count(EngineState.CAMPAIGN_USER, f.campaign.index, f.user, by);
-        count(EngineState.SKU_USER, f.sku.index, f.user, by);
+        state.users.add(EngineState.CAMPAIGN_USER, f.campaign.index, f.userHigh, f.user, by);
+        state.users.add(EngineState.SKU_USER, f.sku.index, f.userHigh, f.user, by);
         if (f.deviceLength > 0) {
             count(EngineState.CAMPAIGN_DEVICE, f.campaign.index, f.device(), by);
         }
@@ -300,10 +300,13 @@ final class EventApplier {
             e.timestamp);
     }
 
-    /** {@link #remember} of a claim's decision. */
+    /** {@link #remember} of a claim's decision: in the user's line ({@link UserBook}). */
     void remember(ClaimFacts f, ResultCode result, int reference) {
-        remember(Identities.CLAIMS, f.userHigh, f.user, f.strings, f.keyOffset, f.keyLength, f.fingerprint, result,
-            reference, f.timestamp);
+        if (f.keyLength > 0) {
+            long key = identities.key(Identities.CLAIMS, f.userHigh, f.user, f.strings, f.keyOffset, f.keyLength);
+            state.users.remember(f.userHigh, f.user, identities.keyHigh(), key, f.fingerprint, result.code(), reference,
+                f.timestamp);
+        }
     }
 
     private void remember(int scope, long subjectHigh, long subject, DirectBuffer b, int keyOffset, int keyLength,

@@ -8,9 +8,9 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * Every grant, as parallel primitive arrays indexed by grant number (struct of arrays: no
  * object per grant). Items of all grants live in a second set of arrays. A user's grants form
- * a linked list from the newest, so "my grants" walks only that user's. The list's head is keyed
- * by the low half of the owner's identity, which two users could share (2^-64, and unaimable):
- * so whoever walks it keeps only the grants whose whole identity is the owner's ({@link #owns}).
+ * a linked list from the newest, so "my grants" walks only that user's. The list's head is in
+ * the owner's line ({@link UserBook}), found by the owner's whole 128-bit identity, so a list
+ * holds its owner's grants and nobody else's.
  * A grant's id is its number under a keyed permutation ({@link GrantIdCipher}), so finding a grant
  * by id is a decryption and one compare, with no index of ids.
  *
@@ -59,21 +59,17 @@ final class GrantBook {
      * bits then), or replayed under another key. Empty otherwise.
      */
     private Long2LongHashMap otherIds = new Long2LongHashMap(NONE);
-    /** Holds each user's newest grant number (+1, so that absent reads NONE). */
-    private final SubjectTable subjects;
+    /** Holds each user's newest grant number, in the user's line. */
+    private final UserBook users;
 
-    GrantBook(SubjectTable subjects, GrantIdCipher ids) {
-        this.subjects = subjects;
+    GrantBook(UserBook users, GrantIdCipher ids) {
+        this.users = users;
         this.ids = ids;
     }
 
-    /** The newest grant number of the user whose identity has this low half, or NONE. */
-    int newestOf(long ownerLow) {
-        return (int) subjects.get(newestKey(ownerLow)) - 1;
-    }
-
-    private static long newestKey(long ownerLow) {
-        return SubjectTable.key(EngineState.NEWEST_GRANT, 0, ownerLow);
+    /** The newest grant number of the user with this 128-bit identity, or NONE. */
+    int newestOf(long ownerHigh, long ownerLow) {
+        return users.newest(ownerHigh, ownerLow);
     }
 
     /** Whether grant {@code g} belongs to the user with this 128-bit identity. */
@@ -110,7 +106,7 @@ final class GrantBook {
         firstItem[g] = items;
         itemCount[g] = 0;
         account[g] = NONE;
-        previousOfUser[g] = (int) subjects.replace(newestKey(ownerLow), g + 1) - 1;
+        previousOfUser[g] = users.newest(ownerHigh, ownerLow, g);
         if (!ids.isIdOf(hi, lo, g)) {
             otherIds.put(hi, g);
         }
@@ -126,10 +122,9 @@ final class GrantBook {
     }
 
     private void unlink(int g) {
-        long key = newestKey(ownerLow[g]);
-        int head = (int) subjects.get(key) - 1;
+        int head = users.newest(ownerHigh[g], ownerLow[g]);
         if (head == g) {
-            subjects.put(key, previousOfUser[g] + 1);
+            users.newest(ownerHigh[g], ownerLow[g], previousOfUser[g]);
             return;
         }
         int x = head;
@@ -141,11 +136,10 @@ final class GrantBook {
 
     /** Puts g into its owner's list at its place: lists stay newest first by number. */
     private void link(int g) {
-        long key = newestKey(ownerLow[g]);
-        int head = (int) subjects.get(key) - 1;
+        int head = users.newest(ownerHigh[g], ownerLow[g]);
         if (head < g) { // NONE is below every grant
             previousOfUser[g] = head;
-            subjects.put(key, g + 1);
+            users.newest(ownerHigh[g], ownerLow[g], g);
             return;
         }
         int x = head;

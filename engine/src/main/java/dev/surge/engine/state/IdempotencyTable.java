@@ -133,11 +133,34 @@ final class IdempotencyTable {
     }
 
     int result(int handle) {
-        return (int) ((word(handle, OUTCOME) >>> 56) & 0x7F);
+        return result(word(handle, OUTCOME));
     }
 
     int reference(int handle) {
-        return (int) word(handle, OUTCOME);
+        return reference(word(handle, OUTCOME));
+    }
+
+    /** The outcome word of a record: {@code used:1 | result:7 | minute:24 | reference:32}. */
+    static long outcome(int result, int reference, long time) {
+        return USED | ((long) (result & 0x7F) << 56) | ((minute(time) & MINUTE_MASK) << 32) | (reference & 0xFFFF_FFFFL);
+    }
+
+    /** The outcome word of the record at a handle ({@link #outcome}). */
+    long outcome(int handle) {
+        return word(handle, OUTCOME);
+    }
+
+    static int result(long outcome) {
+        return (int) ((outcome >>> 56) & 0x7F);
+    }
+
+    static int reference(long outcome) {
+        return (int) outcome;
+    }
+
+    /** Whether a record with this outcome word is live at {@code time} (0: no record). */
+    boolean liveAt(long outcome, long time) {
+        return (outcome & USED) != 0 && live(outcome, minute(time));
     }
 
     private long word(int handle, int field) {
@@ -156,8 +179,7 @@ final class IdempotencyTable {
         if (growth == Growth.COUNT) {
             counted++;
         }
-        insert(pages, capacity, high, low, fingerprint, USED | ((long) (result & 0x7F) << 56)
-            | ((now & MINUTE_MASK) << 32) | (reference & 0xFFFF_FFFFL), now);
+        insert(pages, capacity, high, low, fingerprint, outcome(result, reference, time), now);
     }
 
     /** One step of growth, if the table grows: never more than {@link #STEP} slots, or one page. */

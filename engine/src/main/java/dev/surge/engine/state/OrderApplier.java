@@ -185,11 +185,12 @@ final class OrderApplier {
         OrderBook orders = state.orders;
         Sku sku = state.skus[orders.sku[o]];
         Campaign c = sku.campaign;
+        long userHigh = orders.ownerHigh[o];
         long user = orders.ownerLow[o];
         sku.held--;
         orders.status[o] = to.code();
-        applier.count(EngineState.CAMPAIGN_USER, c.index, user, -1);
-        applier.count(EngineState.SKU_USER, sku.index, user, -1);
+        state.users.add(EngineState.CAMPAIGN_USER, c.index, userHigh, user, -1);
+        state.users.add(EngineState.SKU_USER, sku.index, userHigh, user, -1);
         if ((orders.counted[o] & OrderBook.COUNTS_DEVICE) != 0) {
             applier.count(EngineState.CAMPAIGN_DEVICE, c.index, orders.device[o], -1);
         }

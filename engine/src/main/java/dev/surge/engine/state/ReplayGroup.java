@@ -141,13 +141,8 @@ public final class ReplayGroup {
             return 0;
         }
         EventView e = b.views[i];
-        long user = b.userLow[i];
-        long t = 0;
-        if (e.keyLength > 0) {
-            t += state.idempotency.touch(b.keyLow[i] ^ user);
-        }
+        long t = state.users.touch(b.userLow[i]); // the user's index slot: counters, newest grant, key record
         if (kind == ReplayBatch.GRANTED_CLAIM) {
-            t += state.subjects.touch(user, SubjectTable.NEW_SUBJECT_LINES); // newest grant and the user's limit counters
             if (e.deviceLength > 0) {
                 t += state.subjects.touch(b.device[i]);
             }

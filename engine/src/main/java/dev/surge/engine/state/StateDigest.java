@@ -57,7 +57,8 @@ final class StateDigest {
         d.add(Hashing.hash(g.accountsArena(), 0, g.accountsUsed()));
         long[] counts = {s.subjects.size()};
         s.subjects.forEach((key, value) -> counts[0] += Hashing.combine(key, value));
-        d.add(counts[0]).add(s.idempotency.digest(s.lastTimestamp)).add(s.redeemers.keys.size());
+        d.add(counts[0]).add(s.users.digest(s.lastTimestamp)).add(s.idempotency.digest(s.lastTimestamp))
+            .add(s.redeemers.keys.size());
         for (RedeemerKey k : s.redeemers.keys) {
             d.add(k.redeemer().hashCode()).add(Hashing.hash(k.keyHash(), 0, k.keyHash().length)).add(k.createdAt())
                 .add(k.campaigns().size());

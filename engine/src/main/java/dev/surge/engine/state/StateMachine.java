@@ -81,21 +81,24 @@ public final class StateMachine {
 
     /**
      * Starts the cache misses of a claim that this thread will decide soon, while it decides
-     * others: a claim by a new user in tables of millions misses on the user's counters (their
-     * home line and the lines a new user's entries reach past it, {@link SubjectTable#NEW_SUBJECT_LINES})
-     * and on its idempotency record, a few hundred nanoseconds each; reading the lines of a group of
-     * claims back to back lets their misses overlap (docs/architecture.md). Only claims the publisher
-     * already hashed (the numbers are in the command); changes nothing.
+     * others: a claim by a user in tables of millions misses on the user's index slot (and, for
+     * a user seen before, their line, {@link UserBook}) and on its device's and address's
+     * counters, a few hundred nanoseconds each; reading the lines of a group of claims back to
+     * back lets their misses overlap (docs/architecture.md). Only claims the publisher already
+     * hashed (the numbers are in the command); changes nothing.
      */
     public void prefetch(CommandSlot slot) {
         if (slot.type != CommandType.CLAIM || !ahead.wrap(slot.command).hashed()) {
             return;
         }
-        long user = ahead.userLow();
-        long t = state.subjects.touch(user, SubjectTable.NEW_SUBJECT_LINES);
-        long key = ahead.keyLow();
-        if (key != 0) {
-            t += state.idempotency.touch(key ^ user);
+        long t = state.users.touch(ahead.userLow());
+        long device = ahead.device();
+        if (device != 0) {
+            t += state.subjects.touch(device);
+        }
+        long address = ahead.address();
+        if (address != 0) {
+            t += state.subjects.touch(address);
         }
         touched += t;
     }
@@ -240,7 +243,7 @@ public final class StateMachine {
         GrantBook grants = state.grants;
         long low = state.identities.user(user);
         long high = state.identities.userHigh();
-        int g = grants.newestOf(low);
+        int g = grants.newestOf(high, low);
         if (afterHi != 0 || afterLo != 0) {
             int after = grants.find(afterHi, afterLo);
             g = after == GrantBook.NONE || !grants.owns(after, high, low) ? GrantBook.NONE
@@ -248,9 +251,7 @@ public final class StateMachine {
         }
         List<GrantSummary> list = new ArrayList<>();
         for (; g != GrantBook.NONE && list.size() < limit; g = grants.previousOfUser[g]) {
-            if (grants.owns(g, high, low)) { // the list may hold another user's grants: see GrantBook
-                list.add(summary(g, true));
-            }
+            list.add(summary(g, true));
         }
         return list;
     }
@@ -390,10 +391,19 @@ public final class StateMachine {
 
     /** Idempotency records live at the last event's time (memory figures, tests). */
     public int idempotencyRecords() {
-        return state.idempotency.liveCount(state.lastTimestamp);
+        return state.idempotency.liveCount(state.lastTimestamp) + state.users.liveKeys(state.lastTimestamp);
     }
 
-    /** Heap held by the idempotency table, in bytes. */
+    /** Users with a line ({@link UserBook}), and bytes held by the lines and their index. */
+    public int userLines() {
+        return state.users.lines.size();
+    }
+
+    public long userLineBytes() {
+        return state.users.lines.bytes();
+    }
+
+    /** Heap held by the idempotency table (the claim keys that spilled from users' lines, and every other key), in bytes. */
     public long idempotencyBytes() {
         return state.idempotency.bytes();
     }

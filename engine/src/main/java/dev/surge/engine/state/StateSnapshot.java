@@ -28,8 +28,13 @@ final class StateSnapshot {
      * (first code, validUntil) each); after each grant's account its lifecycle status. Users' grant
      * lists are still rebuilt (they are kept in grant order, also across transfers). A format 6
      * snapshot is refused like the ones before it: recovery replays the journal instead.
+     *
+     * <p>8 (one line per user, {@link UserBook}): before the grants, the users' lines in order,
+     * 8 longs each; the subject table then holds only what the lines do not, and the
+     * idempotency records only the keys that spilled. A format 7 snapshot is refused: recovery
+     * replays the journal instead.
      */
-    static final int FORMAT = 7;
+    static final int FORMAT = 8;
 
     private StateSnapshot() {
     }
@@ -41,6 +46,7 @@ final class StateSnapshot {
         out.writeLong(s.lastTimestamp);
         writeCampaigns(s, out);
         writeSkus(s, out);
+        writeUsers(s.users, out);
         writeGrants(s.grants, out);
         writeSubjectsAndKeys(s, out);
         writeRedeemersSuppliersDeliveries(s, out);
@@ -108,6 +114,35 @@ final class StateSnapshot {
                     out.writeLong(p.runUntil(r));
                 }
             }
+        }
+    }
+
+    private static void writeUsers(UserBook users, DataOutput out) throws IOException {
+        IOException[] failure = new IOException[1];
+        out.writeInt(users.lines.size());
+        users.forEach(words -> {
+            try {
+                for (long w : words) {
+                    out.writeLong(w);
+                }
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private static void readUsers(UserBook users, DataInput in) throws IOException {
+        int count = in.readInt();
+        users.reserve(count);
+        long[] words = new long[UserLines.WORDS];
+        for (int i = 0; i < count; i++) {
+            for (int w = 0; w < words.length; w++) {
+                words[w] = in.readLong();
+            }
+            users.restore(words);
         }
     }
 
@@ -212,6 +247,7 @@ final class StateSnapshot {
         s.lastTimestamp = in.readLong();
         readCampaigns(s, in);
         readSkus(s, in);
+        readUsers(s.users, in);
         readGrants(s.grants, in);
         readSubjectsAndKeys(s, in);
         readRedeemersSuppliersDeliveries(s, in);

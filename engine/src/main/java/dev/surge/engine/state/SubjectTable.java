@@ -3,15 +3,15 @@ package dev.surge.engine.state;
 import dev.surge.engine.util.Hashing;
 
 /**
- * Per-subject numbers keyed by (dimension, scope, subject): grants so far per user, device or IP
- * in a campaign or SKU, and each user's newest grant. Open addressing with linear probing over
- * one long[] of (key, value) pairs.
+ * Per-subject numbers keyed by (dimension, scope, subject): grants so far per device or IP in a
+ * campaign, and the per-user counters that do not fit their user's line ({@link UserBook}: a
+ * user's second campaign or SKU). Open addressing with linear probing over one long[] of (key,
+ * value) pairs.
  *
  * <p>Why not a general hash map: at a flash sale's scale every table line a claim touches is a
- * cache miss (100 ns or more), and a claim reads and bumps several numbers of the same user. A key here
- * keeps the low 32 bits of the subject's hash and the home slot comes from those bits, so all of
- * one subject's entries land side by side and a claim reads its user's campaign count, SKU count
- * and newest grant from one or two adjacent lines instead of one line per number.
+ * cache miss (100 ns or more). A key here keeps the low 32 bits of the subject's hash and the
+ * home slot comes from those bits, so all of one subject's entries land side by side, on one or
+ * two adjacent lines instead of one line per number.
  *
  * <p>A key collision can only make two subjects share a number: like {@link Hashing}, it errs on
  * the side of refusing. Confined to the writer thread.
@@ -22,13 +22,6 @@ final class SubjectTable {
     private static final int MIN_CAPACITY = 1024;
     /** Pairs of longs in a 64-byte cache line. */
     private static final int PAIRS_PER_LINE = 4;
-    /**
-     * Lines past a user's home that its entries may reach: a new user's three entries go to the
-     * first free slots of the run there, which near three quarters full reaches a line or two
-     * further. So the reads ahead of a claim (the decide stage's, replay's) read these too
-     * (reading two more took 10M-event recovery from about 11 to 10 s, a third no further).
-     */
-    static final int NEW_SUBJECT_LINES = 2;
     /** Pairs: twice this stays under the JVM's largest array. */
     private static final int MAX_CAPACITY = (1 << 30) - 8;
     /**
@@ -67,18 +60,6 @@ final class SubjectTable {
         } else {
             insert(i, key, value);
         }
-    }
-
-    /** Puts {@code value} under the key; returns the value it replaces (0 when there was none). One probe. */
-    long replace(long key, long value) {
-        int i = find(key);
-        if (i >= 0) {
-            long old = slots[i + 1];
-            slots[i + 1] = value;
-            return old;
-        }
-        insert(i, key, value);
-        return 0;
     }
 
     /** Adds one to the value under the key (0 when absent). One probe. */
@@ -139,21 +120,6 @@ final class SubjectTable {
      */
     long touch(long subject) {
         return slots[home(subject, capacity) << 1];
-    }
-
-    /**
-     * Reads the line of the subject's home and the {@code more} lines after it: a new subject's
-     * entries go to the first free slots of the run at its home, which near three quarters full
-     * reaches past the home's line ({@link ReplayGroup}).
-     */
-    long touch(long subject, int more) {
-        long[] s = slots;
-        int i = home(subject, capacity) << 1;
-        long t = s[i];
-        for (int line = 1; line <= more; line++) {
-            t += s[Math.min(i + line * PAIRS_PER_LINE * 2, s.length - 2)];
-        }
-        return t;
     }
 
     /** Array index of the key's pair when present; otherwise -(index of the free pair) - 1. */

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class GrantBookIdsTest {
     private final GrantIdCipher cipher = new GrantIdCipher(new SipHash(3, 4));
-    private final GrantBook book = new GrantBook(new SubjectTable(), cipher);
+    private final GrantBook book = new GrantBook(
+        new UserBook(new SubjectTable(), new IdempotencyTable(StateConfig.DEFAULT_IDEMPOTENCY_WINDOW_MS)), cipher);
 
     @Test
     void issuedIdsAreFoundByDecryptingThem() {

@@ -90,10 +90,13 @@ class IdentityTest {
 
     @Test
     void grantsSharingTheLowHalfOfTheirOwnersIdentityKeepTheirOwners() {
-        GrantBook book = new GrantBook(new SubjectTable(), new GrantIdCipher(SipHash.random()));
+        UserBook users = new UserBook(new SubjectTable(), new IdempotencyTable(StateConfig.DEFAULT_IDEMPOTENCY_WINDOW_MS));
+        GrantBook book = new GrantBook(users, new GrantIdCipher(SipHash.random()));
         book.add(1, 1, 100, 42, 0, 0);
         book.add(2, 2, 200, 42, 0, 0);
-        assertEquals(1, book.newestOf(42), "one list for the shared low half");
+        assertEquals(0, book.newestOf(100, 42), "a list per whole identity");
+        assertEquals(1, book.newestOf(200, 42));
+        assertEquals(GrantBook.NONE, book.previousOfUser[1], "the other user's grant is not in the list");
         assertTrue(book.owns(1, 200, 42));
         assertFalse(book.owns(0, 200, 42));
         assertTrue(book.owns(0, 100, 42));
@@ -125,7 +128,8 @@ class IdentityTest {
     void expiredRecordsAreDroppedSoMemoryFollowsTheWindow() {
         sale(1);
         for (int i = 0; i < 20_000; i++) {
-            d.claim("u" + i, "k", "c2", "card");
+            // one user's keys: the first live one is in the user's line, the others spill to the table
+            d.claim("u", "k" + i, "c2", "card");
             d.now += 60_000; // a claim a minute: at most 24 * 60 of them are in the window
         }
         assertEquals(24 * 60, d.machine.idempotencyRecords());
