@@ -38,10 +38,14 @@ final class UserBook {
     private final SubjectTable spilledCounters;
     private final IdempotencyTable spilledKeys;
 
-    /** The last user looked up (a claim's decision and its apply ask for the same user several times). */
+    /**
+     * The last user looked up and their line (MISSING: none yet), valid while {@link #remembered}:
+     * a claim's decision and its apply ask for the same user several times.
+     */
     private long lastHigh;
     private long lastLow;
-    private int last = UserLines.MISSING;
+    private int last;
+    private boolean remembered;
 
     // the record the last findKey found
     private long foundFingerprint;
@@ -53,14 +57,8 @@ final class UserBook {
     }
 
     private int line(long high, long low) {
-        if (last == UserLines.MISSING || lastLow != low || lastHigh != high) {
-            int line = lines.find(high, low);
-            if (line == UserLines.MISSING) {
-                return line; // not remembered: the user may get a line before the next lookup
-            }
-            lastHigh = high;
-            lastLow = low;
-            last = line;
+        if (!remembered || lastLow != low || lastHigh != high) {
+            memo(high, low, lines.find(high, low));
         }
         return last;
     }
@@ -69,11 +67,16 @@ final class UserBook {
         int line = line(high, low);
         if (line == UserLines.MISSING) {
             line = lines.add(high, low);
-            lastHigh = high;
-            lastLow = low;
-            last = line;
+            memo(high, low, line);
         }
         return line;
+    }
+
+    private void memo(long high, long low, int line) {
+        lastHigh = high;
+        lastLow = low;
+        last = line;
+        remembered = true;
     }
 
     /** Grants of the user counted in a campaign ({@code EngineState.CAMPAIGN_USER}) or SKU ({@code SKU_USER}). */
@@ -238,6 +241,7 @@ final class UserBook {
      * grant: the grant lists are rebuilt as the grants are restored ({@link GrantBook#add}).
      */
     void restore(long[] words) {
+        remembered = false; // a user remembered as MISSING may be the one restored
         int line = lines.add(words[UserLines.HIGH], words[UserLines.LOW]);
         for (int w = CAMPAIGN; w < UserLines.WORDS; w++) {
             lines.set(line, w, w == NEWEST ? words[w] & ~NEWEST_MASK : words[w]);
@@ -247,7 +251,7 @@ final class UserBook {
     /** Drops every line and gives back the memory (tools that measure what the lines held). */
     void clear() {
         lines.clear();
-        last = UserLines.MISSING;
+        remembered = false;
     }
 
     interface LineVisitor {
