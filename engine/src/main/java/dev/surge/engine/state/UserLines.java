@@ -133,8 +133,8 @@ final class UserLines {
         if (needed > index.length) {
             resize((int) Math.min(MAX_CAPACITY, needed));
         }
-        long lastPage = (Math.min(users, MAX_CAPACITY) - 1) >>> PAGE_SHIFT;
-        for (int page = 0; page <= lastPage; page++) {
+        int pagesNeeded = (int) ((Math.max(0, Math.min(users, MAX_CAPACITY)) + PAGE_MASK) >>> PAGE_SHIFT);
+        for (int page = 0; page < pagesNeeded; page++) {
             allocate(page);
         }
     }

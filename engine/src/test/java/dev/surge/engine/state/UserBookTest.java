@@ -55,6 +55,22 @@ class UserBookTest {
         assertEquals(1, users.liveKeys(later), "the new key took the expired one's place in the line");
     }
 
+    @Test
+    void reservingAllocatesTheUsersLinesUpFrontAndNothingForNone() {
+        UserLines none = new UserLines();
+        none.reserve(0);
+        assertTrue(none.bytes() < 1 << 20, "no users, no page of lines (2 MiB): " + none.bytes());
+        UserLines some = new UserLines();
+        some.reserve(100_000);
+        long reserved = some.bytes();
+        assertTrue(reserved >= 100_000L * 64 + 100_000L * 8, "lines and index for 100,000 users: " + reserved);
+        for (int i = 0; i < 100_000; i++) {
+            some.add(i * 31L, Hashing.mix(i));
+        }
+        assertEquals(reserved, some.bytes(), "reaching them allocates nothing more");
+        assertEquals(99_999, some.find(99_999 * 31L, Hashing.mix(99_999)));
+    }
+
     /** Random counters, grants and keys of a few hundred users against maps; then a copy of the lines. */
     @Test
     void answersAsMapsDoAndACopyAnswersTheSame() {
