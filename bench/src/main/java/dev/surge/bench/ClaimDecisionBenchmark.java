@@ -63,6 +63,14 @@ public class ClaimDecisionBenchmark {
         @Param({"6000000"})
         public int users;
 
+        /**
+         * Claims per user, each under a key of its own: 1, every claim a new user's; more, a user's
+         * later claims reach the limit and their keys spill from the user's line to the shared
+         * idempotency table, as under a load generator's repeating users (-p claimsPerUser=16).
+         */
+        @Param({"1"})
+        public int claimsPerUser = 1;
+
         /** A paid SKU (docs/payments.md): each claim reserves an order instead of granting (-p paid=true). */
         @Param({"false"})
         public boolean paid;
@@ -101,10 +109,10 @@ public class ClaimDecisionBenchmark {
             writer = new CommandWriter(machine.edge());
         }
 
-        /** Claim number {@code n}, by a user of its own, written into {@code slot} as the gateway writes it. */
+        /** Claim number {@code n}, by user {@code n / claimsPerUser}, written into {@code slot} as the gateway writes it. */
         void fill(CommandSlot slot, int n) {
             user.setLength(0);
-            user.append("user-").append(n);
+            user.append("user-").append(n / claimsPerUser);
             key.setLength(0);
             key.append("key-").append(n);
             writer.claim(slot, 2, user, key, "bench", "vip", "dev-1", null, "13800000000");
@@ -152,6 +160,9 @@ public class ClaimDecisionBenchmark {
             int end = Math.min(group + StateMachine.PREFETCH_GROUP, slots.length);
             for (int i = group; i < end; i++) {
                 machine.prefetch(slots[i]);
+            }
+            for (int i = group; i < end; i++) {
+                machine.prefetchLine(slots[i]);
             }
             for (int i = group; i < end; i++) {
                 machine.decide(slots[i]);
