@@ -85,6 +85,9 @@ final class DecideHandler implements EventHandler<CommandSlot> {
             for (long s = sequence; s <= to; s++) {
                 machine.prefetch(ring.get(s));
             }
+            for (long s = sequence; s <= to; s++) { // the users' lines, through the index slots just read
+                machine.prefetchLine(ring.get(s));
+            }
             prefetchedTo = to;
         }
         decide(slot);

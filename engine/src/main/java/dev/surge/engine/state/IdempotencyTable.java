@@ -122,6 +122,11 @@ final class IdempotencyTable {
         }
     }
 
+    /** Whether no record was ever put here (since the last growth): nothing to find, nothing to read ahead. */
+    boolean empty() {
+        return size == 0 && growth != Growth.MIGRATE;
+    }
+
     /** Reads the home record of an identity with this low half, so that its line is in cache ({@link StateMachine#prefetch}). */
     long touch(long low) {
         int i = home(low, capacity - 1);

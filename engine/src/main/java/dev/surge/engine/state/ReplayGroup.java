@@ -106,6 +106,11 @@ public final class ReplayGroup {
         for (int i = 0; i < n; i++) { // back to back: the reads of the group are in flight together
             t += touch(batch, i);
         }
+        for (int i = 0; i < n; i++) { // then the users' lines, through the index slots just read
+            if (batch.kind[i] != ReplayBatch.NOTHING) {
+                t += state.users.touchLine(batch.userHigh[i], batch.userLow[i]);
+            }
+        }
         touched += t;
         for (int i = 0; i < n; i++) {
             if (!batch.parsed[i] || !applyOne(batch, i)) {
@@ -141,7 +146,11 @@ public final class ReplayGroup {
             return 0;
         }
         EventView e = b.views[i];
-        long t = state.users.touch(b.userLow[i]); // the user's index slot: counters, newest grant, key record
+        long user = b.userLow[i];
+        long t = state.users.touch(user); // the user's index slot: counters, newest grant, key record
+        if (e.keyLength > 0 && !state.idempotency.empty()) {
+            t += state.idempotency.touch(b.keyLow[i] ^ user); // the key's record, if it spilled
+        }
         if (kind == ReplayBatch.GRANTED_CLAIM) {
             if (e.deviceLength > 0) {
                 t += state.subjects.touch(b.device[i]);

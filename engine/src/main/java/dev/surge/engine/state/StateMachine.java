@@ -82,16 +82,22 @@ public final class StateMachine {
     /**
      * Starts the cache misses of a claim that this thread will decide soon, while it decides
      * others: a claim by a user in tables of millions misses on the user's index slot (and, for
-     * a user seen before, their line, {@link UserBook}) and on its device's and address's
-     * counters, a few hundred nanoseconds each; reading the lines of a group of claims back to
-     * back lets their misses overlap (docs/architecture.md). Only claims the publisher already
-     * hashed (the numbers are in the command); changes nothing.
+     * a user seen before, their line: {@link #prefetchLine}, {@link UserBook}), on where its key's
+     * record is if it spilled from the line, and on its device's and address's counters, a few
+     * hundred nanoseconds each; reading the lines of a group of claims back to back lets their
+     * misses overlap (docs/architecture.md). Only claims the publisher already hashed (the
+     * numbers are in the command); changes nothing.
      */
     public void prefetch(CommandSlot slot) {
         if (slot.type != CommandType.CLAIM || !ahead.wrap(slot.command).hashed()) {
             return;
         }
-        long t = state.users.touch(ahead.userLow());
+        long user = ahead.userLow();
+        long t = state.users.touch(user);
+        long key = ahead.keyLow();
+        if (key != 0 && !state.idempotency.empty()) {
+            t += state.idempotency.touch(key ^ user); // where the key's record is if it spilled (UserBook#touchLine)
+        }
         long device = ahead.device();
         if (device != 0) {
             t += state.subjects.touch(device);
@@ -101,6 +107,18 @@ public final class StateMachine {
             t += state.subjects.touch(address);
         }
         touched += t;
+    }
+
+    /**
+     * The second read ahead of a claim, after {@link #prefetch} of its group: the user's line,
+     * found through the index slot the first read brought in (a user seen before: a returning
+     * claimer, a retry), and the counters it says spilled. Changes nothing.
+     */
+    public void prefetchLine(CommandSlot slot) {
+        if (slot.type != CommandType.CLAIM || !ahead.wrap(slot.command).hashed()) {
+            return;
+        }
+        touched += state.users.touchLine(ahead.userHigh(), ahead.userLow());
     }
 
     /** Decides the slot's command: writes event (if any) and reply into the slot, and applies it. */

@@ -172,18 +172,23 @@ final class UserBook {
         return IdempotencyTable.reference(foundOutcome);
     }
 
-    /** Records a claim's first decision under its key; a live record of the key keeps its first decision. */
+    /**
+     * Records a claim's first decision under its key; a live record of the key keeps its first
+     * decision. A claim is decided afresh only when {@link #findKey} found no record, so the line
+     * is checked here only for the key itself, and the idempotency table checks its own.
+     */
     void remember(long high, long low, long keyHigh, long keyLow, long fingerprint, int result, int reference,
                   long time) {
-        if (findKey(high, low, keyHigh, keyLow, time)) {
-            return;
-        }
         int line = lineOrNew(high, low);
-        if (!spilledKeys.liveAt(lines.get(line, OUTCOME), time)) {
+        long outcome = lines.get(line, OUTCOME);
+        if (!spilledKeys.liveAt(outcome, time)) {
             lines.set(line, KEY, keyLow);
             lines.set(line, FINGERPRINT, fingerprint);
             lines.set(line, OUTCOME, IdempotencyTable.outcome(result, reference, time));
             return;
+        }
+        if (lines.get(line, KEY) == keyLow) {
+            return; // the line's own live record
         }
         lines.set(line, NEWEST, lines.get(line, NEWEST) | KEYS_SPILLED);
         spilledKeys.put(keyHigh, keyLow, fingerprint, result, reference, time);
@@ -203,6 +208,23 @@ final class UserBook {
     /** Reads the index slot where a lookup of this user starts ({@link StateMachine#prefetch}). */
     long touch(long low) {
         return lines.touch(low);
+    }
+
+    /**
+     * Reads the user's line, if they have one, and the shared table's line their counters spilled
+     * to, if they did: the second read ahead, once {@link #touch} has brought in the index slot
+     * that leads there ({@link StateMachine#prefetchLine}). A key's record that may have spilled
+     * is read in the first pass instead, without waiting for the line to say so (once any key has
+     * spilled): a user who claims again and again under new keys spills every one, and a third
+     * read in a chain cost such a claim more than the first pass's extra read costs a new user's.
+     */
+    long touchLine(long high, long low) {
+        int line = lines.find(high, low);
+        if (line == UserLines.MISSING) {
+            return line;
+        }
+        long flags = lines.get(line, NEWEST);
+        return (flags & COUNTERS_SPILLED) == 0 ? flags : flags + spilledCounters.touch(low);
     }
 
     void reserve(long users) {
