@@ -8,13 +8,14 @@ import org.agrona.ExpandableArrayBuffer;
 /**
  * Applies journaled events to a {@link StateMachine} a group at a time, so that the cache misses
  * of a group overlap: replay's share of the decide stage's {@link StateMachine#prefetch}
- * (docs/architecture.md). A claim replayed into tables of millions misses on its user's counters
- * and newest grant, and on its idempotency record; one after the other, each claim waited for
- * both. Here the events of a group are copied in and the identities of the claims among them
- * hashed, all in one pass (a {@link ReplayBatch} prepared by a {@link ReplayPreparer}: that half
- * reads no state, so recovery does it on a reader thread of its own); then, before the first is
- * applied, the home lines of their tables are read back to back, in a loop with nothing else in
- * it, so that the reads are in flight together; then the events are applied in order. The hashes
+ * (docs/architecture.md). A claim replayed into tables of millions misses on its user's index
+ * slot and line ({@link UserBook}), and on its device's and address's counters; one after the
+ * other, each claim waited for each. Here the events of a group are copied in and the
+ * identities of the claims among them hashed, all in one pass (a {@link ReplayBatch} prepared by
+ * a {@link ReplayPreparer}: that half reads no state, so recovery does it on a reader thread of
+ * its own); then, before the first is applied, the home lines of their tables are read back to
+ * back, in a loop with nothing else in it, so that the reads are in flight together, and the
+ * users' lines in a second such loop; then the events are applied in order. The hashes
  * are handed to {@link Identities} for the event they were computed from
  * ({@link Identities#knownUser} and the like), and the claim's campaign and SKU to
  * {@link KnownIds}, so the applier finds them there instead of hashing and looking them up again.
