@@ -118,19 +118,14 @@ final class StateSnapshot {
     }
 
     private static void writeUsers(UserBook users, DataOutput out) throws IOException {
-        IOException[] failure = new IOException[1];
-        out.writeInt(users.lines.size());
-        users.forEach(words -> {
-            try {
-                for (long w : words) {
-                    out.writeLong(w);
-                }
-            } catch (IOException e) {
-                failure[0] = e;
+        int count = users.lines.size();
+        out.writeInt(count);
+        long[] words = new long[UserLines.WORDS];
+        for (int line = 0; line < count; line++) {
+            users.words(line, words);
+            for (long w : words) {
+                out.writeLong(w);
             }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
         }
     }
 

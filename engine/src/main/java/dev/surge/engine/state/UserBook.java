@@ -247,19 +247,15 @@ final class UserBook {
         return d;
     }
 
-    /** Every line's words in order, for a snapshot. */
-    void forEach(LineVisitor v) {
-        long[] words = new long[UserLines.WORDS];
-        for (int line = 0; line < lines.size(); line++) {
-            for (int w = 0; w < UserLines.WORDS; w++) {
-                words[w] = lines.get(line, w);
-            }
-            v.visit(words);
+    /** Line {@code line}'s words into {@code words} (lines are numbered in the order users first came), for a snapshot. */
+    void words(int line, long[] words) {
+        for (int w = 0; w < UserLines.WORDS; w++) {
+            words[w] = lines.get(line, w);
         }
     }
 
     /**
-     * Puts back a line as {@link #forEach} gave it, lines in the same order, without its newest
+     * Puts back a line as {@link #words} gave it, lines in the same order, without its newest
      * grant: the grant lists are rebuilt as the grants are restored ({@link GrantBook#add}).
      */
     void restore(long[] words) {
@@ -274,9 +270,5 @@ final class UserBook {
     void clear() {
         lines.clear();
         remembered = false;
-    }
-
-    interface LineVisitor {
-        void visit(long[] words);
     }
 }

@@ -129,7 +129,11 @@ class UserBookTest {
             }
             UserBook copy = new UserBook(new SubjectTable(), new IdempotencyTable(WINDOW_MS));
             List<long[]> lines = new ArrayList<>();
-            users.forEach(words -> lines.add(words.clone()));
+            for (int line = 0; line < users.lines.size(); line++) {
+                long[] words = new long[UserLines.WORDS];
+                users.words(line, words);
+                lines.add(words);
+            }
             lines.forEach(copy::restore);
             assertEquals(users.lines.size(), copy.lines.size());
             for (long[] words : lines) {
