@@ -122,7 +122,10 @@ final class IdempotencyTable {
         }
     }
 
-    /** Whether no record was ever put here (since the last growth): nothing to find, nothing to read ahead. */
+    /**
+     * Whether no slot holds a record, expired or not, and no older table is being emptied:
+     * nothing to find, so nothing to read ahead ({@link StateMachine#prefetch}).
+     */
     boolean empty() {
         return size == 0 && growth != Growth.MIGRATE;
     }

@@ -36,7 +36,7 @@ final class UserLines {
     private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
     private static final int PAGE_BYTES = 1 << (PAGE_SHIFT + LINE_SHIFT);
     private static final int MIN_CAPACITY = 1024;
-    /** Index slots: twice this stays under the JVM's largest array. */
+    /** Index slots at most (8 GiB of index): at two thirds full, about 715M users, past any sale. */
     private static final int MAX_CAPACITY = (1 << 30) - 8;
 
     /** The pages, held so that their memory stays theirs; words are read at {@link #addresses}. */
