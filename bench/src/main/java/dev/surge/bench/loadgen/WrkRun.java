@@ -83,7 +83,7 @@ public final class WrkRun implements Callable<Integer> {
 
     @Option(names = "--idle-settle", description = "seconds left unmeasured between the run and the idle window, "
         + "for the server to finish the run's background work; then, up to --idle-settle-max seconds, until a second "
-        + "passes with the server under 2% of a core (a snapshot written after the run is not idleness) "
+        + "passes with the server under 2%% of a core (a snapshot written after the run is not idleness) "
         + "(default ${DEFAULT-VALUE})")
     double idleSettle = 5;
 
