@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * calls {@link ExcerptAppender#sync()} once per batch in {@link #endOfBatch()}, which msyncs
  * everything appended so far (see ChronicleSmokeTest for how that was established). When a
  * batch lands in a new cycle file, the journal directory is fsynced too, so that the new file's
- * name survives a power cut as well as its contents.
+ * name survives a power cut as well as its contents. With SYNC the mapped chunks it writes are
+ * advised not to read ahead ({@link NoReadAhead}), or a sync could write 2 MiB for a batch of a
+ * few events; PROCESS keeps the read-ahead, whose large folios make its page faults fewer.
  *
  * <p>Its directory and files are the owner's only ({@code rwx------}, {@code rw-------}; see
  * {@link JournalFiles}): they hold user ids, device ids and recharge accounts.
@@ -61,6 +63,8 @@ public final class ChronicleJournal implements JournalPort {
     private final ExpandableDirectByteBuffer batch = new ExpandableDirectByteBuffer(64 * 1024);
     /** The batch's memory as Chronicle reads it; pointed at it again when it grows. */
     private final PointerBytesStore batchStore = new PointerBytesStore();
+    /** So that a sync writes the pages a batch touched, not whole large folios. */
+    private final NoReadAhead noReadAhead = new NoReadAhead();
     private int batchLength;
     private ExcerptAppender appender;
     private long lastSequence;
@@ -139,6 +143,9 @@ public final class ChronicleJournal implements JournalPort {
         ExcerptAppender a = appender();
         try (DocumentContext dc = a.writingDocument()) {
             try {
+                if (durability == Durability.SYNC) {
+                    noReadAhead.cover(dc.wire().bytes()); // before the batch's faults: the chunk may be new
+                }
                 batchStore.set(batch.addressOffset(), batch.capacity());
                 dc.wire().bytes().write((BytesStore<?, ?>) batchStore, 0L, (long) batchLength);
             } catch (RuntimeException | Error e) {

@@ -72,6 +72,8 @@ public final class JournalReader implements AutoCloseable {
     private long recordsRead;
     private long eventsDelivered;
     private BadRecord bad;
+    /** Set for a reader that follows the writer ({@link #followsWriter}); null for one reading history. */
+    private NoReadAhead noReadAhead;
 
     /**
      * A reader over {@code queue} (not closed by this reader), from the first record.
@@ -86,6 +88,19 @@ public final class JournalReader implements AutoCloseable {
         this.ownsQueue = ownsQueue;
         this.decoder = new EventDecoder(cipher);
         this.tailer = queue.createTailer();
+    }
+
+    /**
+     * Marks this reader as one that follows a live writer, reading what was just written and
+     * polling past it: its mapped chunks are advised not to read ahead ({@link NoReadAhead}), as
+     * the writer's are, so that its polls never fill the page cache ahead of the writer with the
+     * large folios a sync would then write whole. A reader of history keeps the read-ahead.
+     */
+    public JournalReader followsWriter() {
+        if (noReadAhead == null) {
+            noReadAhead = new NoReadAhead();
+        }
+        return this;
     }
 
     /** A reader over the journal of {@code dataDir}, opened read-only (tools). */
@@ -170,6 +185,9 @@ public final class JournalReader implements AutoCloseable {
                         return Outcome.END;
                     }
                     document.load(dc);
+                    if (noReadAhead != null) {
+                        noReadAhead.cover(dc.wire().bytes());
+                    }
                 } catch (RuntimeException e) {
                     // Chronicle's own framing is damaged; nothing after this point can be located.
                     document.clear();

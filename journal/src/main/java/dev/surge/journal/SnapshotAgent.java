@@ -160,7 +160,7 @@ public final class SnapshotAgent implements AutoCloseable {
         lastSnapshotSequence = replica.lastSequence();
         appliedSequence = replica.lastSequence();
         queue = JournalFiles.open(JournalFiles.journalDir(dataDir), null);
-        reader = new JournalReader(queue, cipher);
+        reader = new JournalReader(queue, cipher).followsWriter();
         reader.seek(replica.lastSequence() + 1, hint);
         lastSnapshotAt = System.nanoTime();
     }
