@@ -25,6 +25,27 @@ class GrantIdCipherTest {
         assertEquals(Integer.MAX_VALUE, cipher.decrypt(cipher.hi(), cipher.lo()));
     }
 
+    /**
+     * Known answers: the permutation may never change, or the grant ids in a journal would no
+     * longer be their grants' (recovery checks each one).
+     */
+    @Test
+    void theIdsOfAKeyNeverChange() {
+        int[] numbers = {0, 1, 2, 3, 4, 5, 1_000_003, Integer.MAX_VALUE};
+        long[] his = {0x1c17af5236b8700aL, 0x3ac5b84f3bbacb7bL, 0x1231837bfe1e2ffaL, 0x47e180b3c9dafe10L,
+            0x6de5f41ae276559dL, 0xa0620c7a95f77c26L, 0xaf645e9c6fd26a33L, 0x4d57e790f55fbc46L};
+        int[] los = {0x385bc66a, 0xf591b113, 0x4802595d, 0xe3c9c695, 0x5cb9c1a0, 0x73ad9c85, 0x4e89a6fe, 0xfb5bc706};
+        for (int i = 0; i < numbers.length; i++) {
+            cipher.encrypt(numbers[i]);
+            assertEquals(his[i], cipher.hi(), "hi of " + numbers[i]);
+            assertEquals(los[i], cipher.lo(), "lo of " + numbers[i]);
+        }
+        GrantIdCipher orders = new GrantIdCipher(new SipHash(0x0706050403020100L, 0x0f0e0d0c0b0a0908L), "order-ids");
+        orders.encrypt(7);
+        assertEquals(0x1624b3afd262bc98L, orders.hi());
+        assertEquals(0x7e73139d, orders.lo());
+    }
+
     @Test
     void idsNeverCollideAndShowNoCount() {
         Set<String> seen = new HashSet<>();
