@@ -9,7 +9,10 @@ import dev.surge.engine.EngineDriver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -74,6 +77,52 @@ class SnapshotAgentTest {
         Recovery.Result r = new Recovery(data, JournalHistory.CIPHER).run();
         assertEquals(live.machine.digest(), r.machine().digest());
         assertEquals(0, r.report().eventsReplayed(), "nothing left to replay after the final snapshot");
+    }
+
+    /** A host that records the delay of every task scheduled on it. */
+    private static final class RecordingHost extends ScheduledThreadPoolExecutor {
+        final List<Long> delaysNanos = new CopyOnWriteArrayList<>();
+
+        RecordingHost() {
+            super(1, r -> new Thread(r, "recording-host"));
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            delaysNanos.add(unit.toNanos(delay));
+            return super.schedule(command, delay, unit);
+        }
+    }
+
+    @Test
+    void anIdleJournalIsReadLessAndLessOftenAndNewEventsBringTheShortWaitBack() throws Exception {
+        EngineDriver live = JournalHistory.run(43, 200);
+        int n = live.events.size();
+        int half = n / 2;
+        RecordingHost recording = new RecordingHost();
+        SnapshotStore store = new SnapshotStore(data, JournalHistory.CIPHER);
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.PROCESS, JournalHistory.CIPHER);
+             SnapshotAgent agent = new SnapshotAgent(data, JournalHistory.CIPHER, store, 1_000_000, Duration.ofHours(1))) {
+            JournalHistory.append(journal, live.events, 0, half, 10);
+            agent.start(recording);
+            await(() -> agent.appliedSequence() == half, "the agent to catch up");
+            int before = recording.delaysNanos.size();
+            Thread.sleep(3_000);
+            List<Long> idle = List.copyOf(recording.delaysNanos.subList(before, recording.delaysNanos.size()));
+            // 20 ms apart, 3 s would be 150 reads; doubling from there to a second, about 8
+            assertTrue(idle.size() <= 10, "reads of an idle journal in 3 s: " + idle);
+            assertEquals(SnapshotAgent.IDLE_POLL.toNanos(), idle.stream().mapToLong(Long::longValue).max().orElse(0),
+                "the longest wait: " + idle);
+
+            int resumedAt = recording.delaysNanos.size();
+            JournalHistory.append(journal, live.events, half, n, 10);
+            await(() -> agent.appliedSequence() == n, "the agent to read the new events within its longest wait");
+            // the read that found them waits the short time again
+            await(() -> recording.delaysNanos.subList(resumedAt, recording.delaysNanos.size())
+                .contains(SnapshotAgent.POLL.toNanos()), "a short wait after the new events");
+        } finally {
+            recording.shutdownNow();
+        }
     }
 
     @Test
