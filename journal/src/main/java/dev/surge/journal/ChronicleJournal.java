@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * batch lands in a new cycle file, the journal directory is fsynced too, so that the new file's
  * name survives a power cut as well as its contents. With SYNC the mapped chunks it writes are
  * advised not to read ahead ({@link NoReadAhead}), or a sync could write 2 MiB for a batch of a
- * few events; PROCESS keeps the read-ahead, whose large folios make its page faults fewer.
+ * few events; PROCESS keeps the read-ahead, whose large folios make its page faults fewer. A
+ * reopened SYNC journal first drops what recovery's read-ahead put in the page cache past its end.
  *
  * <p>Its directory and files are the owner's only ({@code rwx------}, {@code rw-------}; see
  * {@link JournalFiles}): they hold user ids, device ids and recharge accounts.
@@ -65,6 +66,8 @@ public final class ChronicleJournal implements JournalPort {
     private final PointerBytesStore batchStore = new PointerBytesStore();
     /** So that a sync writes the pages a batch touched, not whole large folios. */
     private final NoReadAhead noReadAhead = new NoReadAhead();
+    /** Whether the journal held events when opened, and the page cache past them is yet to be dropped (SYNC). */
+    private boolean resumed;
     private int batchLength;
     private ExcerptAppender appender;
     private long lastSequence;
@@ -100,6 +103,7 @@ public final class ChronicleJournal implements JournalPort {
         }
         if (durability == Durability.SYNC) {
             JournalFiles.syncDirectory(dataDir);
+            resumed = lastSequence > 0;
         }
         LOG.info("journal {} opened ({}), last event sequence {}", dir, durability, lastSequence);
     }
@@ -145,6 +149,10 @@ public final class ChronicleJournal implements JournalPort {
             try {
                 if (durability == Durability.SYNC) {
                     noReadAhead.cover(dc.wire().bytes()); // before the batch's faults: the chunk may be new
+                    if (resumed) {
+                        noReadAhead.dropPastWritePosition(dc.wire().bytes());
+                        resumed = false;
+                    }
                 }
                 batchStore.set(batch.addressOffset(), batch.capacity());
                 dc.wire().bytes().write((BytesStore<?, ?>) batchStore, 0L, (long) batchLength);

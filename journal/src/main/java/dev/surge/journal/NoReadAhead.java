@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 final class NoReadAhead {
     private static final Logger LOG = LoggerFactory.getLogger(NoReadAhead.class);
+    // Linux's madvise advice numbers (the same on every architecture), not in Chronicle's MAdviseFlag
+    private static final int MADV_PAGEOUT = 21;
+    private static final int MADV_POPULATE_READ = 22;
     private static volatile boolean warned;
 
     private BytesStore<?, ?> advised;
@@ -44,10 +47,38 @@ final class NoReadAhead {
         }
         long start = store.addressForRead(store.start());
         long from = start & -OS.pageSize(); // the mapping starts on a page; this only guards the call
-        int result = PosixAPI.posix().madvise(from, store.realCapacity() + (start - from), MAdviseFlag.MADV_RANDOM);
+        advise(from, store.realCapacity() + (start - from), MAdviseFlag.MADV_RANDOM.value(), "MADV_RANDOM");
+    }
+
+    /**
+     * For the chunk a reopened journal resumes in, before its first write: drops from the page
+     * cache the pages past the one holding {@code bytes}' write position, to the chunk's end.
+     * After a reboot recovery reads the journal from the disk, and its read-ahead fills the page
+     * cache past the recovered end with large folios, which the appender would then sync 2 MiB at
+     * a time (measured: the first 16 MB appended; docs/architecture.md, "The page cache"). Those
+     * pages were never written, so dropping them loses nothing: they come back as single zeroed
+     * pages under {@link #cover}'s advice. The drop maps them first ({@code MADV_POPULATE_READ}),
+     * because {@code MADV_PAGEOUT} reclaims only what the range maps; tens of milliseconds once.
+     */
+    void dropPastWritePosition(Bytes<?> bytes) {
+        BytesStore<?, ?> store = bytes.bytesStore();
+        if (!(store instanceof MappedBytesStore) || !OS.isLinux()) {
+            return;
+        }
+        long page = OS.pageSize();
+        long end = store.addressForRead(store.start()) + store.realCapacity();
+        long from = (store.addressForWrite(bytes.writePosition()) + page) & -page;
+        if (from < end) {
+            advise(from, end - from, MADV_POPULATE_READ, "MADV_POPULATE_READ");
+            advise(from, end - from, MADV_PAGEOUT, "MADV_PAGEOUT");
+        }
+    }
+
+    private static void advise(long address, long length, int advice, String name) {
+        int result = PosixAPI.posix().madvise(address, length, advice);
         if (result != 0 && !warned) {
             warned = true;
-            LOG.warn("madvise(MADV_RANDOM) on a journal chunk failed ({}): syncs may write whole large pages",
+            LOG.warn("madvise({}) on a journal chunk failed ({}): syncs may write whole large pages", name,
                 PosixAPI.posix().lastErrorStr());
         }
     }

@@ -2,14 +2,20 @@ package dev.surge.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.surge.engine.EngineDriver;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +69,55 @@ class NoReadAheadTest {
                 assertFalse(flags.isEmpty(), "no mapping of a cycle file");
                 assertEquals(follows, flags.stream().allMatch(f -> f.contains(" rr")), "follows " + follows + ": " + flags);
             }
+        }
+    }
+
+    @Test
+    void aReopenedSyncJournalDropsWhatThePageCacheHoldsPastItsEnd() throws IOException {
+        EngineDriver live = JournalHistory.run(3, 100);
+        int half = live.events.size() / 2;
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, 0, half, 8);
+        }
+        Path file;
+        try (Stream<Path> files = Files.list(JournalFiles.journalDir(data))) {
+            file = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        long size = Files.size(file);
+        assumeTrue(size >= PAST + SPAN, "cycle file of " + size + " bytes");
+        // as recovery's read-ahead would after a reboot: the file, far past its events, in the page cache
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+            for (long at = 0; at < PAST + SPAN; at += buffer.capacity()) {
+                buffer.clear();
+                channel.read(buffer, at);
+            }
+        }
+        assumeTrue(cachedShare(file) > 0.9, "the page cache kept what was read");
+
+        try (ChronicleJournal journal = new ChronicleJournal(data, Durability.SYNC, JournalHistory.CIPHER)) {
+            JournalHistory.append(journal, live.events, half, live.events.size(), 8);
+            assertTrue(cachedShare(file) < 0.1, "share of the pages past the end still cached: " + cachedShare(file));
+        }
+        assertEquals(live.machine.digest(),
+            JournalHistory.replay(ChronicleJournalTest.readAll(data, null), live.events.size()).digest());
+    }
+
+    private static final long PAST = 1 << 20;
+    private static final long SPAN = 7 << 20;
+
+    /** The share of the pages in [PAST, PAST + SPAN) of {@code file} that the page cache holds (mincore). */
+    private static double cachedShare(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, PAST, SPAN);
+            int pages = (int) (SPAN / 4096);
+            int cached = 0;
+            for (int i = 0; i < pages; i++) {
+                if (map.slice(i * 4096, 4096).isLoaded()) {
+                    cached++;
+                }
+            }
+            return cached / (double) pages;
         }
     }
 
