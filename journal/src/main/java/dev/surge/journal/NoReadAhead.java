@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Advises the kernel not to read ahead ({@code MADV_RANDOM}) in each memory-mapped journal chunk
- * the appender writes or a live tailer reads, once, when it first sees the chunk.
+ * the appender writes or a live tailer reads, once, when it first sees the chunk; and, for a
+ * reopened journal, drops what the page cache holds past its end ({@link #dropPastWritePosition}).
  *
  * <p>Why: a page fault in a file mapping reads ahead, and on kernels whose page cache holds
  * large folios (ext4 since Linux 6.x) a run of sequential faults grows the folios the read-ahead
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NoReadAhead {
     private static final Logger LOG = LoggerFactory.getLogger(NoReadAhead.class);
-    // Linux's madvise advice numbers (the same on every architecture), not in Chronicle's MAdviseFlag
+    // Linux's madvise advice numbers (asm-generic's, as on x86-64 and arm64), not in Chronicle's MAdviseFlag
     private static final int MADV_PAGEOUT = 21;
     private static final int MADV_POPULATE_READ = 22;
     private static volatile boolean warned;
