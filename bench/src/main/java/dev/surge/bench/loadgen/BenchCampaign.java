@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,8 +26,7 @@ public final class BenchCampaign {
     public static void create(InetSocketAddress server, String adminToken, int perUserLimit, long codes)
         throws IOException,
         InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = client();
         String base = "http://127.0.0.1:" + server.getPort();
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/campaigns/"
                 + FlashSale.CAMPAIGN))
@@ -46,6 +48,39 @@ public final class BenchCampaign {
         if (upload.statusCode() != 200) {
             throw new IOException("code upload failed: " + upload.statusCode() + " " + upload.body());
         }
+    }
+
+    /**
+     * The campaign's live count of grants ({@code GET /admin/campaigns/{id}}, its top-level
+     * {@code granted}): a claim answered LIMIT_REACHED or SOLD_OUT is a 200 too, so a run reads
+     * this before and after to tell how many of its answers were grants.
+     */
+    public static long granted(InetSocketAddress server, String adminToken) throws IOException, InterruptedException {
+        HttpResponse<String> get = client().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.getPort() + "/admin/campaigns/" + FlashSale.CAMPAIGN))
+            .header("Authorization", "Bearer " + adminToken).GET().timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (get.statusCode() != 200) {
+            throw new IOException("campaign read failed: " + get.statusCode() + " " + get.body());
+        }
+        try (JsonParser json = new JsonFactory().createParser(get.body())) {
+            if (json.nextToken() == JsonToken.START_OBJECT) {
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = json.currentName();
+                    json.nextToken();
+                    if (name.equals("granted")) {
+                        return json.getLongValue();
+                    }
+                    json.skipChildren();
+                }
+            }
+        }
+        throw new IOException("no granted in the campaign: " + get.body());
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+            .build();
     }
 
     /** {@code count} distinct codes, one a line, generated as they are read. */

@@ -66,7 +66,10 @@ public final class WrkRun implements Callable<Integer> {
     @Option(names = "--codes", description = "card codes uploaded: more than the claims of both runs (default ${DEFAULT-VALUE})")
     long codes = 1_000_000;
 
-    @Option(names = "--limit", description = "the campaign's per-user limit (default ${DEFAULT-VALUE})")
+    @Option(names = "--limit", description = "the campaign's per-user limit (default ${DEFAULT-VALUE}). wrk visits "
+        + "the users in turn, so with fewer than --users x --limit grants, and --codes, left for the warm-up and "
+        + "the run, answers turn into LIMIT_REACHED or SOLD_OUT: wrk.jsonl's granted counts the grants, and a run "
+        + "with fewer than 99%% grants says so")
     int limit = 10;
 
     @Option(names = "--server-arg", paramLabel = "FLAG=VALUE", description = "a server flag more, as FLAG=VALUE "
@@ -171,6 +174,7 @@ public final class WrkRun implements Callable<Integer> {
             }
             String url = "http://127.0.0.1:" + server.port;
             runWrk(script, url, tokens, "warm", threads, connections, warmup, work.resolve("warm.txt"));
+            long granted0 = cluster ? -1 : BenchCampaign.granted(address, BenchKeys.ADMIN_TOKEN);
             long cpu0 = CpuTime.ofProcess(pid);
             long members0 = m == null ? 0 : m.cpuNanos();
             Map<Integer, ThreadCpu.Sample> threads0 = ThreadCpu.sample(pid);
@@ -178,8 +182,16 @@ public final class WrkRun implements Callable<Integer> {
                 out.resolve(name + ".txt"));
             long gatewayCpu = CpuTime.since(pid, cpu0);
             if (m == null) {
-                record(resultJson(name, durability, connections, threads, text, gatewayCpu,
-                    ThreadCpu.split(threads0, ThreadCpu.sample(pid))));
+                Map<String, Long> split = ThreadCpu.split(threads0, ThreadCpu.sample(pid));
+                long granted = BenchCampaign.granted(address, BenchKeys.ADMIN_TOKEN) - granted0;
+                String line = resultJson(name, durability, connections, threads, text, gatewayCpu, split);
+                long claims = field(line, "claims");
+                if (granted < claims * 99 / 100) {
+                    System.out.printf("warning: %,d of the %,d claims were grants; the rest met the per-user limit "
+                        + "or an empty stock, so this run is not the peers' work: raise --limit or --codes%n",
+                        granted, claims);
+                }
+                record("{\"granted\": " + granted + ", " + line.substring(1));
             } else {
                 long membersCpu = m.cpuNanos() - members0;
                 String line = resultJson(name, engine, connections, threads, text,
