@@ -23,8 +23,6 @@ final class ThreadCpu {
     private static final List<String[]> KINDS = List.of(
         new String[] {"surge-io", "event loops"},
         new String[] {"surge-engine", "engine"},
-        new String[] {"surge-decide", "engine"},
-        new String[] {"surge-journal", "engine"},
         // the snapshot replica tails the journal on the dispatcher; its own thread loads and writes snapshots
         new String[] {"surge-dispatch", "dispatcher: delivery, dashboard, replica"},
         new String[] {"surge-snapshot", "snapshot load, write"},

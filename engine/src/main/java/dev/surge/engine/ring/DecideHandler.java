@@ -1,26 +1,21 @@
 package dev.surge.engine.ring;
 
-import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.WaitStrategy;
 import dev.surge.engine.ResultCode;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.state.StateMachine;
 
 /**
- * First stage: the single writer. Owns the {@link StateMachine}; runs on its own thread. At the
- * end of each batch it releases the batch to the journal stage itself and wakes that stage if it
- * sleeps ({@link ParkingWaitStrategy}), rather than let it find out by polling.
+ * The decision of each slot, by the single writer: owns the {@link StateMachine}. Runs on the
+ * ring's one thread, before the slot is journaled ({@link EngineRing}); it reads a batch's
+ * table lines ahead so that their misses overlap.
  */
-final class DecideHandler implements EventHandler<CommandSlot> {
+final class DecideHandler {
     /** Bytes of a cache line. */
     private static final int LINE = 64;
     private final StateMachine machine;
     private final RingHealth health;
-    private final WaitStrategy wait;
     private final RingBuffer<CommandSlot> ring;
-    private Sequence released;
     /** Size of the batch that starts with the next event, or 0 inside a batch. */
     private long startingBatch;
     /** Last sequence of the current batch: published, so its slots may be read ahead. */
@@ -32,31 +27,15 @@ final class DecideHandler implements EventHandler<CommandSlot> {
     /** What the reads ahead of slots found, kept so that they are not optimised away. */
     private long slotsRead;
 
-    DecideHandler(StateMachine machine, RingHealth health, WaitStrategy wait, RingBuffer<CommandSlot> ring) {
+    DecideHandler(StateMachine machine, RingHealth health, RingBuffer<CommandSlot> ring) {
         this.machine = machine;
         this.health = health;
-        this.wait = wait;
         this.ring = ring;
     }
 
-    @Override
-    public void setSequenceCallback(Sequence sequenceCallback) {
-        this.released = sequenceCallback;
-    }
-
-    @Override
-    public void onBatchStart(long batchSize, long queueDepth) {
+    /** A batch of {@code batchSize} slots starts with the next one decided. */
+    void onBatchStart(long batchSize) {
         startingBatch = batchSize;
-    }
-
-    @Override
-    public void onEvent(CommandSlot slot, long sequence, boolean endOfBatch) {
-        decideAhead(slot, sequence);
-        if (endOfBatch) {
-            // what the Disruptor sets right after this batch anyway, set first so the signal finds it
-            released.set(sequence);
-            wait.signalAllWhenBlocking();
-        }
     }
 
     /**

@@ -18,20 +18,21 @@ import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.port.ReplyPort;
 import dev.surge.engine.state.StateMachine;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's Disruptor: publishers claim pre-allocated slots; each slot passes
  * decide (the single writer) → journal (group commit, then the hand-off to replies and delivery).
  * A client is never answered before its decision is in the journal.
  *
- * <p>Threading: {@link #tryPublish} is safe from any number of threads. With a journal that waits
- * for a disk ({@link JournalPort#waitsForDisk}) the two stages run on two threads, so the next
- * batch is decided while this one syncs. Otherwise both run on one thread: a host's, when one is
- * given (an event loop: {@link HostedStages}, no wake-ups of its own), or {@code surge-engine},
- * one wake-up per batch. The state machine is confined to the deciding thread from {@link #start} on.
+ * <p>Threading: {@link #tryPublish} is safe from any number of threads. Both stages run on one
+ * thread, each batch decided and then journaled: a host's, when one is given and the journal does
+ * not wait for a disk (an event loop: {@link HostedStages}, no wake-ups of its own), else
+ * {@code surge-engine}, one wake-up per batch. Not a thread per stage, even with a journal that
+ * syncs: deciding a batch takes microseconds against the sync's hundreds, so deciding the next
+ * batch during the sync gained nothing, while waking a deciding thread for each claim cost about
+ * a tenth of a claim's server CPU under load (docs/benchmarks.md). The state machine is confined
+ * to the deciding thread from {@link #start} on.
  */
 public final class EngineRing implements AutoCloseable {
     /**
@@ -51,16 +52,16 @@ public final class EngineRing implements AutoCloseable {
         }
     }
 
-    /** The stages' own threads; null when they are hosted. */
+    /** The stages' own thread; null when they are hosted. */
     private final Disruptor<CommandSlot> disruptor;
-    /** The stages as tasks of a host; null when they have threads of their own. */
+    /** The stages as tasks of a host; null when they have a thread of their own. */
     private final HostedStages hosted;
     private final RingBuffer<CommandSlot> ring;
     private final JournalPort journal;
     private final RingHealth health = new RingHealth();
     private final RingMetrics metrics = new RingMetrics();
 
-    /** The stages on threads of their own. */
+    /** The stages on a thread of their own. */
     public EngineRing(StateMachine machine, JournalPort journal, ReplyPort replies, DeliveryPort deliveries,
                       int size, Wait wait) {
         this(machine, journal, replies, deliveries, size, wait, null);
@@ -68,7 +69,7 @@ public final class EngineRing implements AutoCloseable {
 
     /**
      * With a {@code host} (an event loop) and a journal that does not wait for a disk, the stages
-     * run as the host's tasks ({@link HostedStages}, {@code wait} unused); otherwise on threads of
+     * run as the host's tasks ({@link HostedStages}, {@code wait} unused); otherwise on a thread of
      * their own.
      */
     public EngineRing(StateMachine machine, JournalPort journal, ReplyPort replies, DeliveryPort deliveries,
@@ -81,26 +82,17 @@ public final class EngineRing implements AutoCloseable {
             this.disruptor = null;
             this.hosted = new HostedStages(host);
             this.ring = RingBuffer.createMultiProducer(CommandSlot::new, size, hosted);
-            DecideHandler decide = new DecideHandler(machine, health, hosted, ring);
-            hosted.bind(ring, new DecideThenJournal(decide,
+            hosted.bind(ring, new DecideThenJournal(new DecideHandler(machine, health, ring),
                 new JournalHandler(journal, health, metrics, size, replies, deliveries)), new FatalHandler(health));
             return;
         }
         this.hosted = null;
-        WaitStrategy waitStrategy = wait.create();
-        boolean oneThread = !journal.waitsForDisk();
-        this.disruptor = new Disruptor<>(CommandSlot::new, size,
-            new StageThreads(oneThread ? new String[] {"surge-engine"} : new String[] {"surge-decide", "surge-journal"}),
-            ProducerType.MULTI, waitStrategy);
+        this.disruptor = new Disruptor<>(CommandSlot::new, size, EngineRing::engineThread, ProducerType.MULTI,
+            wait.create());
         disruptor.setDefaultExceptionHandler(new FatalHandler(health));
-        DecideHandler decide = new DecideHandler(machine, health, waitStrategy, disruptor.getRingBuffer());
-        JournalHandler journaling = new JournalHandler(journal, health, metrics, size, replies, deliveries);
-        if (oneThread) {
-            disruptor.handleEventsWith(new DecideThenJournal(decide, journaling));
-        } else {
-            disruptor.handleEventsWith(decide).then(journaling);
-        }
         this.ring = disruptor.getRingBuffer();
+        disruptor.handleEventsWith(new DecideThenJournal(new DecideHandler(machine, health, ring),
+            new JournalHandler(journal, health, metrics, size, replies, deliveries)));
     }
 
     public EngineRing start() {
@@ -110,7 +102,7 @@ public final class EngineRing implements AutoCloseable {
         return this;
     }
 
-    /** Whether the stages run as a host's tasks rather than on threads of their own. */
+    /** Whether the stages run as a host's tasks rather than on a thread of their own. */
     public boolean hosted() {
         return hosted != null;
     }
@@ -159,7 +151,7 @@ public final class EngineRing implements AutoCloseable {
         }
     }
 
-    /** Decide, then journal, on one thread: each slot is decided, then appended; the batch flushed at its end. */
+    /** The stages: each slot is decided, then appended; the batch flushed at its end. */
     private static final class DecideThenJournal implements EventHandler<CommandSlot> {
         private final DecideHandler decide;
         private final JournalHandler journal;
@@ -171,7 +163,7 @@ public final class EngineRing implements AutoCloseable {
 
         @Override
         public void onBatchStart(long batchSize, long queueDepth) {
-            decide.onBatchStart(batchSize, queueDepth);
+            decide.onBatchStart(batchSize);
         }
 
         @Override
@@ -186,21 +178,10 @@ public final class EngineRing implements AutoCloseable {
         }
     }
 
-    private static final class StageThreads implements ThreadFactory {
-        private final String[] names;
-        private final AtomicInteger next = new AtomicInteger();
-
-        StageThreads(String[] names) {
-            this.names = names;
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            int i = next.getAndIncrement();
-            Thread t = new Thread(r, i < names.length ? names[i] : "surge-stage-" + i);
-            t.setDaemon(true);
-            return t;
-        }
+    private static Thread engineThread(Runnable stages) {
+        Thread t = new Thread(stages, "surge-engine");
+        t.setDaemon(true);
+        return t;
     }
 
     /** A stage that throws has a bug: halt rather than answer from an unknown state. */

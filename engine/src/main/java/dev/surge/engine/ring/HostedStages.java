@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * task does.
  *
  * <p>Only for a journal that does not wait for a disk: a sync on the event loop would hold up its
- * I/O (with {@code sync} durability the stages keep their two threads, group commit). Everything
+ * I/O (with {@code sync} durability the stages keep a thread of their own). Everything
  * that ran on the writer thread runs on the host thread: the state machine is confined to it.
  */
 final class HostedStages implements WaitStrategy, Runnable {

@@ -8,7 +8,7 @@ import dev.surge.engine.port.JournalPort;
 import dev.surge.engine.port.ReplyPort;
 
 /**
- * The last stage (after decide, on its own thread or on the deciding one: see {@link EngineRing}):
+ * The last stage (after decide, on the same thread: see {@link EngineRing}):
  * appends each decided event, makes the batch durable once, at its end
  * (group commit), then hands the batch's slots to the reply port and the delivery port, in ring
  * order. Doing those hand-offs here rather than on stages of their own saves two threads and two

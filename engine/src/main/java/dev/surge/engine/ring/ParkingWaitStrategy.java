@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>For the stage before</b> (the slot is published, the upstream stage is still on it):
  *       a few spins and yields, since the upstream stage is working on that very slot, then the
  *       same condition. Disruptor's stages do not signal when they advance, so a stage that
- *       others wait for calls {@link #signalAllWhenBlocking} after it releases its batch (the
- *       decide stage does); a bounded sleep covers any stage that does not.</li>
+ *       others wait for calls {@link #signalAllWhenBlocking} after it releases its batch; a bounded
+ *       sleep covers any stage that does not. (The engine's ring has one stage, decide and journal
+ *       on one thread, so only the first wait is used there.)</li>
  * </ul>
  */
 public final class ParkingWaitStrategy implements WaitStrategy {

@@ -78,9 +78,9 @@ class EngineRingTest {
 
     private static final EventTranslatorOneArg<CommandSlot, Consumer<CommandSlot>> FILL = (slot, seq, fill) -> fill.accept(slot);
 
-    /** Where the stages run: two threads (a journal that syncs), one, or an executor's tasks. */
+    /** Where the stages run: their own thread (with a journal that syncs, or not), or an executor's tasks. */
     enum Mode {
-        TWO_THREADS("surge-journal"), ONE_THREAD("surge-engine"), HOSTED("test-host");
+        SYNCING("surge-engine"), OWN_THREAD("surge-engine"), HOSTED("test-host");
 
         final String replyThread;
 
@@ -99,7 +99,7 @@ class EngineRingTest {
     }
 
     private EngineRing ring(Mode mode, MemoryJournal journal, ReplyPort replies, int size) {
-        journal.waitsForDisk = mode == Mode.TWO_THREADS;
+        journal.waitsForDisk = mode == Mode.SYNCING;
         if (mode == Mode.HOSTED) {
             host = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-host"));
         }
@@ -109,7 +109,7 @@ class EngineRingTest {
         return ring;
     }
 
-    /** Two stages on two threads for a journal that waits for a disk, one thread (or a host's) for one that does not. */
+    /** One thread for both stages, whether the journal waits for a disk or not (a host's for one that does not). */
     @ParameterizedTest
     @EnumSource(Mode.class)
     void repliesComeOnlyAfterTheJournalAndNeverOversell(Mode mode) throws Exception {
@@ -259,7 +259,7 @@ class EngineRingTest {
      * publishers as it ends; with one that syncs, the batch is the whole backlog (one sync).
      */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"ONE_THREAD", "TWO_THREADS"})
+    @EnumSource(value = Mode.class, names = {"OWN_THREAD", "SYNCING"})
     void aBacklogIsJournaledInBatchesThatStayInCacheUnlessEachSyncs(Mode mode) throws Exception {
         MemoryJournal journal = new MemoryJournal();
         journal.stall = new CountDownLatch(1);
@@ -276,7 +276,7 @@ class EngineRingTest {
             }
             journal.stall.countDown();
             assertTrue(answered.await(10, TimeUnit.SECONDS));
-            if (mode == Mode.ONE_THREAD) {
+            if (mode == Mode.OWN_THREAD) {
                 assertEquals(JournalHandler.IN_CACHE_BATCH, ring.metrics().maxBatch());
                 assertTrue(ring.metrics().batches() >= 1 + backlog / JournalHandler.IN_CACHE_BATCH,
                     ring.metrics().batches() + " batches");

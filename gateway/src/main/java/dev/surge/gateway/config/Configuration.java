@@ -46,13 +46,13 @@ public final class Configuration {
             "how long an Idempotency-Key is remembered, in the requests' own time (replay forgets the same keys); "
                 + "a retry after it is decided afresh, and the per-user limits still hold (1-525600)"),
         WAIT_STRATEGY("--wait-strategy", "parking",
-            "how ring stages wait: parking (sleep until a publish when idle, poll briefly while the stage "
-                + "before works; no CPU when idle), sleeping (spin, yield, then park 100 ns at a time: "
-                + "keeps a core busy when idle), blocking (lock and condition) or yielding; never a busy spin"),
+            "how the engine's thread waits for work: parking (sleeps until a publish: no CPU when idle), "
+                + "sleeping (spin, yield, then park 100 ns at a time: keeps a core busy when idle), blocking (lock and condition) or yielding; never a busy spin"),
         ENGINE_THREAD("--engine-thread", "auto",
             "where the engine decides and journals with process durability: event-loop (as the event loop's "
                 + "tasks: no wake-ups between threads), own (a thread of its own, surge-engine) or auto (event-loop "
-                + "when there is one event loop, else own); sync durability always uses two threads of its own"),
+                + "when there is one event loop, else own); sync durability always uses surge-engine, so that "
+                + "no sync holds up an event loop"),
         TRANSPORT("--transport", "auto",
             "the sockets' I/O: epoll, io_uring (Linux 5.14+: one system call submits a loop iteration's "
                 + "reads and writes), nio, or auto (epoll when its native library loads, else nio)"),

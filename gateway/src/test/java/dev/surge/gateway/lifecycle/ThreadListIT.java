@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedThreads.class)
 class ThreadListIT {
-    private static final String[] DOCUMENTED = {"surge-io", "surge-engine", "surge-decide", "surge-journal",
+    private static final String[] DOCUMENTED = {"surge-io", "surge-engine",
         "surge-dispatch", "surge-snapshot"};
 
     @Test
