@@ -66,7 +66,8 @@ final class CpuTable {
                     String how = w.containsKey("pacedRate")
                         ? String.format(Locale.ROOT, "wrk, paced: %.0f connection(s), %.0f ms between claims",
                             JsonValues.number(w, "connections"), JsonValues.number(w, "delayMs"))
-                        : String.format(Locale.ROOT, "wrk, closed loop, %.0f connections", JsonValues.number(w, "connections"));
+                        : String.format(Locale.ROOT, "wrk, closed loop, %.0f connections", JsonValues.number(w, "connections"))
+                            + grantedShare(w);
                     String system = "cluster".equals(d) ? String.format(Locale.ROOT, "Surge, gateway + cluster of %.0f "
                         + "(file sync level %.0f)", JsonValues.number(w, "members"), JsonValues.number(w, "fileSyncLevel"))
                         : "Surge, " + d;
@@ -169,6 +170,18 @@ final class CpuTable {
             md.append(' ').append(cpu(known(w, "serverCpuUs"))).append(" |\n");
         }
         md.append('\n');
+    }
+
+    /**
+     * ", 99.8% granted": the share of the run's claims that the campaign granted, from the grants
+     * {@code WrkRun} counted; empty when it did not (a cluster's run, an older report). A claims/s
+     * figure means little when the answers were refusals (docs/benchmarks.md).
+     */
+    private static String grantedShare(Map<String, Object> w) {
+        double granted = known(w, "granted");
+        double claims = known(w, "claims");
+        return Double.isNaN(granted) || Double.isNaN(claims) || claims == 0 ? ""
+            : String.format(Locale.ROOT, ", %.1f%% granted", 100 * granted / claims);
     }
 
     /** A number, NaN when absent or negative (the writers' "unknown"). */

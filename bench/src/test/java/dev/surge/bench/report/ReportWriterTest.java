@@ -55,7 +55,7 @@ class ReportWriterTest {
             + "{\"pacedRate\": 1000, \"delayMs\": 1, \"label\": \"wrk-sync-paced\", \"durability\": \"sync\", "
             + "\"connections\": 2, \"threads\": 1, \"claims\": 9000, \"rps\": 950.0, \"serverCpuUs\": 250.00, "
             + "\"clientCpuUs\": 30.00, \"requests\": 9000, \"p50us\": 812.0, \"p99us\": 1600.0}\n"
-            + "{\"label\": \"wrk-process\", \"durability\": \"process\", "
+            + "{\"granted\": 9980, \"label\": \"wrk-process\", \"durability\": \"process\", "
             + "\"connections\": 50, \"threads\": 2, \"claims\": 10000, \"rps\": 2000.0, \"serverCpuUs\": 100.00, "
             + "\"clientCpuUs\": 20.00, \"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 30.00, "
             + "\"other\": 10.00}, \"requests\": 10000, \"p50us\": 3128.0, \"p99us\": 19971.0}\n"
@@ -108,7 +108,7 @@ class ReportWriterTest {
             + "| 0.02 + 0.04 | <= 20 us: meets |"), md);
         assertTrue(md.contains("| Surge, process | Java open model, half max | 499 | 700 us | 18.0 us | not measured "
             + "| 0.01 + ? | <= 20 us: meets |"), md);
-        assertTrue(md.contains("| Surge, process | wrk, closed loop, 50 connections | 2,000 | 19.97 ms | 100.0 us | 20.0 us "
+        assertTrue(md.contains("| Surge, process | wrk, closed loop, 50 connections, 99.8% granted | 2,000 | 19.97 ms | 100.0 us | 20.0 us "
             + "| 0.20 + 0.04 | <= 20 us: **misses** |"), md);
         assertTrue(md.contains("| Redis 7 + Lua, AOF everysec | redis-benchmark, closed loop, 50 connections | 500 | 1.20 ms "
             + "| 25.0 us | 16.5 us | 0.01 + 0.01 | - |"), md);
