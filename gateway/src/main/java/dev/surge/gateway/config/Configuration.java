@@ -55,7 +55,8 @@ public final class Configuration {
                 + "no sync holds up an event loop"),
         TRANSPORT("--transport", "auto",
             "the sockets' I/O: epoll, io_uring (Linux 5.14+: one system call submits a loop iteration's "
-                + "reads and writes), nio, or auto (epoll when its native library loads, else nio)"),
+                + "reads and writes), nio, or auto (io_uring where the kernel allows it, else epoll where its native "
+                + "library loads, else nio)"),
         IO_THREADS("--io-threads", "0",
             "Netty event-loop threads; 0 = one per core but one, left to the engine's thread (at least 1)"),
         TRUSTED_PROXIES("--trusted-proxies", "", "comma-separated addresses/CIDRs whose X-Forwarded-For is believed"),
