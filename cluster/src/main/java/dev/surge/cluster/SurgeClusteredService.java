@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's {@link StateMachine} as an Aeron Cluster service: every node decides every
  * command of the replicated log, in log order, exactly as the ring's writer thread decides a
- * slot ({@code DecideHandler}): the same {@link StateMachine#decide}, the same slot. Only the
+ * slot ({@code DecideStage}): the same {@link StateMachine#decide}, the same slot. Only the
  * leader's answer leaves the node (a follower's {@link ClientSession#offer} goes nowhere), and
  * it leaves only once the log holds the command on a majority of the nodes: the cluster's
  * commit is what the ring's journal flush is to a single gateway.

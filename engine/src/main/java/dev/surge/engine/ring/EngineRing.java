@@ -82,7 +82,7 @@ public final class EngineRing implements AutoCloseable {
             this.disruptor = null;
             this.hosted = new HostedStages(host);
             this.ring = RingBuffer.createMultiProducer(CommandSlot::new, size, hosted);
-            hosted.bind(ring, new DecideThenJournal(new DecideHandler(machine, health, ring),
+            hosted.bind(ring, new DecideThenJournal(new DecideStage(machine, health, ring),
                 new JournalHandler(journal, health, metrics, size, replies, deliveries)), new FatalHandler(health));
             return;
         }
@@ -91,7 +91,7 @@ public final class EngineRing implements AutoCloseable {
             wait.create());
         disruptor.setDefaultExceptionHandler(new FatalHandler(health));
         this.ring = disruptor.getRingBuffer();
-        disruptor.handleEventsWith(new DecideThenJournal(new DecideHandler(machine, health, ring),
+        disruptor.handleEventsWith(new DecideThenJournal(new DecideStage(machine, health, ring),
             new JournalHandler(journal, health, metrics, size, replies, deliveries)));
     }
 
@@ -153,10 +153,10 @@ public final class EngineRing implements AutoCloseable {
 
     /** The stages: each slot is decided, then appended; the batch flushed at its end. */
     private static final class DecideThenJournal implements EventHandler<CommandSlot> {
-        private final DecideHandler decide;
+        private final DecideStage decide;
         private final JournalHandler journal;
 
-        DecideThenJournal(DecideHandler decide, JournalHandler journal) {
+        DecideThenJournal(DecideStage decide, JournalHandler journal) {
             this.decide = decide;
             this.journal = journal;
         }

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedThreads.class)
 class ThreadListIT {
-    private static final String[] DOCUMENTED = {"surge-io", "surge-engine",
-        "surge-dispatch", "surge-snapshot"};
+    private static final String[] DOCUMENTED = {"surge-io", "surge-engine", "surge-dispatch", "surge-snapshot"};
 
     @Test
     void runsOnlyTheDocumentedThreads() throws Exception {

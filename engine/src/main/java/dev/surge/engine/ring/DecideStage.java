@@ -10,7 +10,7 @@ import dev.surge.engine.state.StateMachine;
  * ring's one thread, before the slot is journaled ({@link EngineRing}); it reads a batch's
  * table lines ahead so that their misses overlap.
  */
-final class DecideHandler {
+final class DecideStage {
     /** Bytes of a cache line. */
     private static final int LINE = 64;
     private final StateMachine machine;
@@ -27,7 +27,7 @@ final class DecideHandler {
     /** What the reads ahead of slots found, kept so that they are not optimised away. */
     private long slotsRead;
 
-    DecideHandler(StateMachine machine, RingHealth health, RingBuffer<CommandSlot> ring) {
+    DecideStage(StateMachine machine, RingHealth health, RingBuffer<CommandSlot> ring) {
         this.machine = machine;
         this.health = health;
         this.ring = ring;
