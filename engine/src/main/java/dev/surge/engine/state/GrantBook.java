@@ -48,8 +48,8 @@ final class GrantBook {
     /** Index into the SKU's supplier list of the supplier that settled it, or NONE. */
     byte[] itemSupplier = new byte[64];
 
-    private byte[] accounts = new byte[256];
-    private int accountsUsed;
+    /** The recharge accounts of grants and of reserved orders. */
+    final PagedStrings accounts = new PagedStrings();
 
     /** Makes and reads the ids of grants this state issues. */
     final GrantIdCipher ids;
@@ -167,40 +167,13 @@ final class GrantBook {
     }
 
     void setAccount(int grant, DirectBuffer buffer, int offset, int length) {
-        account[grant] = storeAccount(buffer, offset, length);
+        account[grant] = accounts.add(buffer, offset, length);
     }
 
-    /** Keeps a recharge account in the arena; returns its offset (an order keeps it until paid). */
-    int storeAccount(DirectBuffer buffer, int offset, int length) {
-        if (accountsUsed + length + 1 > accounts.length) {
-            accounts = Arrays.copyOf(accounts, Math.max(accounts.length * 2, accountsUsed + length + 1));
-        }
-        int at = accountsUsed;
-        accounts[accountsUsed++] = (byte) length;
-        buffer.getBytes(offset, accounts, accountsUsed, length);
-        accountsUsed += length;
-        return at;
-    }
-
+    /** The grant's recharge account, or null. */
     String account(int grant) {
         int at = account[grant];
-        if (at == NONE) {
-            return null;
-        }
-        return new String(accounts, at + 1, accounts[at] & 0xFF, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    byte[] accountsArena() {
-        return accounts;
-    }
-
-    int accountsUsed() {
-        return accountsUsed;
-    }
-
-    void restoreAccounts(byte[] arena, int used) {
-        accounts = arena.length == 0 ? new byte[256] : arena;
-        accountsUsed = used;
+        return at == NONE ? null : accounts.text(at, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Room for this many grants (of one item each) without growing an array or rehashing. */

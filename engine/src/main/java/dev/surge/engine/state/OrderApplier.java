@@ -36,7 +36,7 @@ final class OrderApplier {
         int o = orders.add(e.orderHi, e.orderLo, userHigh, user, sku.index, e.amount, e.timestamp, e.payBy);
         orders.currency[o] = OrderBook.packCurrency(b, e.currencyOffset, e.currencyLength);
         if (e.accountLength > 0) {
-            orders.account[o] = state.grants.storeAccount(b, e.accountOffset, e.accountLength);
+            orders.account[o] = state.grants.accounts.add(b, e.accountOffset, e.accountLength);
         }
         if (e.deviceLength > 0) {
             orders.device[o] = identities.device(b, e.deviceOffset, e.deviceLength);

@@ -24,6 +24,8 @@ final class OrderDecider extends CommandDecider {
     private static final int MAX_TRANSACTION = 64;
     private static final int MAX_ACTOR = 200;
     private final int[] due = new int[MAX_EXPIRED_PER_EVENT];
+    /** The recharge account of the order being paid, copied out of the grant book's strings. */
+    private final byte[] account = new byte[255];
 
     OrderDecider(Decision decision) {
         super(decision);
@@ -140,8 +142,7 @@ final class OrderDecider extends CommandDecider {
         out.putLong(state.grants.ids.hi()).putInt(state.grants.ids.lo()).putByte(1).putBytes(sku.idBytes)
             .putInt(sku.kind == SkuKind.CODE ? sku.pool.issued : GrantBook.NONE);
         int at = state.orders.account[o];
-        byte[] arena = state.grants.accountsArena();
-        out.putBytes(arena, at == OrderBook.NONE ? 0 : at + 1, at == OrderBook.NONE ? 0 : arena[at] & 0xFF);
+        out.putBytes(account, 0, at == OrderBook.NONE ? 0 : state.grants.accounts.read(at, account));
     }
 
     private boolean sameText(String s, int off, int len) {

@@ -37,8 +37,7 @@ final class PaymentBook {
     /** The previous payment whose transaction id has the same hash, or NONE. */
     private int[] previousSameHash = new int[16];
     private int[] transactionAt = new int[16];
-    private byte[] transactions = new byte[256];
-    private int transactionsUsed;
+    private final PagedStrings transactions = new PagedStrings();
     private final Long2LongHashMap byHash = new Long2LongHashMap(NONE);
     /** Keyed, so that no one can choose transaction ids that pile into one chain. */
     private final SipHash hash;
@@ -57,16 +56,7 @@ final class PaymentBook {
     }
 
     private boolean isTransaction(int p, DirectBuffer buffer, int offset, int length) {
-        int s = transactionAt[p];
-        if ((transactions[s] & 0xFF) != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (transactions[s + 1 + i] != buffer.getByte(offset + i)) {
-                return false;
-            }
-        }
-        return true;
+        return transactions.matches(transactionAt[p], buffer, offset, length);
     }
 
     int add(DirectBuffer buffer, int offset, int length, int orderNumber, int newestOfOrder) {
@@ -74,14 +64,8 @@ final class PaymentBook {
         if (size == order.length) {
             grow(size * 2);
         }
-        if (transactionsUsed + length + 1 > transactions.length) {
-            transactions = Arrays.copyOf(transactions, Math.max(transactions.length * 2, transactionsUsed + length + 1));
-        }
         int p = size++;
-        transactionAt[p] = transactionsUsed;
-        transactions[transactionsUsed++] = (byte) length;
-        buffer.getBytes(offset, transactions, transactionsUsed, length);
-        transactionsUsed += length;
+        transactionAt[p] = transactions.add(buffer, offset, length);
         previousSameHash[p] = (int) byHash.get(hash);
         byHash.put(hash, p);
         order[p] = orderNumber;
@@ -95,8 +79,7 @@ final class PaymentBook {
     }
 
     String transaction(int p) {
-        int s = transactionAt[p];
-        return new String(transactions, s + 1, transactions[s] & 0xFF, java.nio.charset.StandardCharsets.US_ASCII);
+        return transactions.text(transactionAt[p], java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     boolean refundPending(int p) {
@@ -111,14 +94,6 @@ final class PaymentBook {
             }
         }
         return NONE;
-    }
-
-    byte[] transactionsArena() {
-        return transactions;
-    }
-
-    int transactionsUsed() {
-        return transactionsUsed;
     }
 
     private void grow(int n) {

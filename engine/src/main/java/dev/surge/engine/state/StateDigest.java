@@ -54,7 +54,7 @@ final class StateDigest {
         for (int i = 0; i < g.items; i++) {
             d.add(g.itemSku[i]).add(g.itemCode[i]).add(g.itemStatus[i]).add(g.itemSupplier[i]);
         }
-        d.add(Hashing.hash(g.accountsArena(), 0, g.accountsUsed()));
+        d.add(g.accounts.hash());
         long[] counts = {s.subjects.size()};
         s.subjects.forEach((key, value) -> counts[0] += Hashing.combine(key, value));
         d.add(counts[0]).add(s.users.digest(s.lastTimestamp)).add(s.idempotency.digest(s.lastTimestamp))

@@ -163,8 +163,7 @@ final class StateSnapshot {
             out.writeByte(g.itemStatus[i]);
             out.writeByte(g.itemSupplier[i]);
         }
-        out.writeInt(g.accountsUsed());
-        out.write(g.accountsArena(), 0, g.accountsUsed());
+        g.accounts.writeTo(out);
     }
 
     private static void writeSubjectsAndKeys(EngineState s, DataOutput out) throws IOException {
@@ -355,9 +354,7 @@ final class StateSnapshot {
             g.itemSupplier[i] = in.readByte();
         }
         g.items = items;
-        byte[] accounts = new byte[in.readInt()];
-        in.readFully(accounts);
-        g.restoreAccounts(accounts, accounts.length);
+        g.accounts.readFrom(in);
     }
 
     private static void readSubjectsAndKeys(EngineState s, DataInput in) throws IOException {
