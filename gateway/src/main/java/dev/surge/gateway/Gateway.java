@@ -125,7 +125,8 @@ public final class Gateway implements AutoCloseable {
             config.waitStrategy(), config.engineOnEventLoop() ? server.workers().next() : null);
         ring.start();
         storage.onStarted(ring, dispatcher); // the snapshot replica tails the journal as its tasks
-        EngineProxy proxy = new EngineProxy(ring, config.clock(), machine::edge); // edge(): safe from any thread
+        machine.growth().reset(); // what recovery grew kept no claim waiting
+        EngineProxy proxy = new EngineProxy(ring, config.clock(), machine::edge, machine.growth()); // edge(): safe from any thread
         engine = proxy;
         context.engine(engine);
         sweeper = new OrderSweeper(proxy, machine, config.clock()::time, server.workers().next(),

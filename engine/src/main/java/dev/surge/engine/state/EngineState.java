@@ -29,11 +29,13 @@ final class EngineState {
     Campaign[] campaigns = new Campaign[8];
     Sku[] skus = new Sku[16];
     final CodeIndex codes = new CodeIndex(this);
+    /** Each time a table below grew by copying on the writer thread (a sale past its reservation). */
+    final TableGrowth growth = new TableGrowth();
     /**
      * Grants so far per (limit dimension, scope, subject) for devices and addresses, and the
      * users' counters that do not fit their line ({@link UserBook}).
      */
-    final SubjectTable subjects = new SubjectTable();
+    final SubjectTable subjects = new SubjectTable(growth);
     /** Each user's line: counters, newest grant, a claim's idempotency record. */
     final UserBook users;
     final GrantBook grants;
@@ -71,9 +73,9 @@ final class EngineState {
         this.identities = new Identities(config.key0(), config.key1());
         SipHash root = new SipHash(config.key0(), config.key1());
         this.idempotency = new IdempotencyTable(config.idempotencyWindowMs());
-        this.users = new UserBook(subjects, idempotency);
-        this.grants = new GrantBook(users, new GrantIdCipher(root));
-        this.orders = new OrderBook(new GrantIdCipher(root, "order-ids"));
+        this.users = new UserBook(subjects, idempotency, growth);
+        this.grants = new GrantBook(users, new GrantIdCipher(root), growth);
+        this.orders = new OrderBook(new GrantIdCipher(root, "order-ids"), growth);
         this.payments = new PaymentBook(root);
         this.risk = new RiskState(identities);
         publishDirectory();

@@ -62,9 +62,17 @@ final class GrantBook {
     /** Holds each user's newest grant number, in the user's line. */
     private final UserBook users;
 
+    /** Records each time the arrays grow on the writer. */
+    private final TableGrowth growth;
+
     GrantBook(UserBook users, GrantIdCipher ids) {
+        this(users, ids, new TableGrowth());
+    }
+
+    GrantBook(UserBook users, GrantIdCipher ids, TableGrowth growth) {
         this.users = users;
         this.ids = ids;
+        this.growth = growth;
     }
 
     /** The newest grant number of the user with this 128-bit identity, or NONE. */
@@ -92,7 +100,9 @@ final class GrantBook {
 
     int add(long hi, int lo, long ownerHigh, long ownerLow, int skuIndex, long time) {
         if (size == idHi.length) {
+            long start = System.nanoTime();
             growGrants();
+            growth.grew(start);
         }
         int g = size++;
         idHi[g] = hi;
@@ -152,11 +162,9 @@ final class GrantBook {
 
     void addItem(int grant, int skuIndex, int code, int status) {
         if (items == itemSku.length) {
-            int n = items * 2;
-            itemSku = Arrays.copyOf(itemSku, n);
-            itemCode = Arrays.copyOf(itemCode, n);
-            itemStatus = Arrays.copyOf(itemStatus, n);
-            itemSupplier = Arrays.copyOf(itemSupplier, n);
+            long start = System.nanoTime();
+            ensureItemCapacity(items * 2);
+            growth.grew(start);
         }
         itemSku[items] = skuIndex;
         itemCode[items] = code;

@@ -47,8 +47,12 @@ final class OrderBook {
     /** Paid orders by their grant (derived, like the heap): a revoked paid grant finds its payment. */
     private final Int2IntHashMap byGrant = new Int2IntHashMap(NONE);
 
-    OrderBook(GrantIdCipher ids) {
+    /** Records each time the arrays grow on the writer. */
+    private final TableGrowth growth;
+
+    OrderBook(GrantIdCipher ids, TableGrowth growth) {
         this.ids = ids;
+        this.growth = growth;
     }
 
     int find(long hi, int lo) {
@@ -86,7 +90,9 @@ final class OrderBook {
 
     int add(long hi, int lo, long ownerHigh, long ownerLow, int skuIndex, long amount, long time, long payBy) {
         if (size == idHi.length) {
+            long start = System.nanoTime();
             grow(size * 2);
+            growth.grew(start);
         }
         int o = size++;
         idHi[o] = hi;

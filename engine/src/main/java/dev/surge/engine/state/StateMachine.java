@@ -80,6 +80,14 @@ public final class StateMachine {
     }
 
     /**
+     * How often and how long this state's writer stopped to grow a table past its reservation
+     * ({@link TableGrowth}); readable from any thread.
+     */
+    public TableGrowth growth() {
+        return state.growth;
+    }
+
+    /**
      * Starts the cache misses of a claim that this thread will decide soon, while it decides
      * others: a claim by a user in tables of millions misses on the user's index slot (and, for
      * a user seen before, their line: {@link #prefetchLine}, {@link UserBook}), on where its key's

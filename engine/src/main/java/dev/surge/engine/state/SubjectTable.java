@@ -36,6 +36,16 @@ final class SubjectTable {
     private int capacity = MIN_CAPACITY;
     private int size;
     private int resizeAt = MIN_CAPACITY * LOAD_NUMERATOR / LOAD_DENOMINATOR;
+    private final TableGrowth growth;
+
+    SubjectTable() {
+        this(new TableGrowth());
+    }
+
+    /** A table that records in {@code growth} each time it doubles on the writer. */
+    SubjectTable(TableGrowth growth) {
+        this.growth = growth;
+    }
 
     /** The key of a number: the subject's low bits (its home slot) under a hash of what and where. */
     static long key(long dimension, int scope, long subject) {
@@ -81,7 +91,9 @@ final class SubjectTable {
             if (capacity == MAX_CAPACITY) {
                 throw new IllegalStateException("subject table full at " + size + " entries");
             }
+            long start = System.nanoTime();
             resize((int) Math.min(MAX_CAPACITY, capacity * 2L));
+            growth.grew(start);
             free = find(key);
         }
         slots[-free - 1] = key;

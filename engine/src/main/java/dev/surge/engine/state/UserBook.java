@@ -34,7 +34,7 @@ final class UserBook {
     private static final long KEYS_SPILLED = 1L << 33;
     private static final long NEWEST_MASK = 0xFFFF_FFFFL;
 
-    final UserLines lines = new UserLines();
+    final UserLines lines;
     private final SubjectTable spilledCounters;
     private final IdempotencyTable spilledKeys;
 
@@ -52,8 +52,14 @@ final class UserBook {
     private long foundOutcome;
 
     UserBook(SubjectTable spilledCounters, IdempotencyTable spilledKeys) {
+        this(spilledCounters, spilledKeys, new TableGrowth());
+    }
+
+    /** Users whose lines' index records in {@code growth} each time it doubles on the writer. */
+    UserBook(SubjectTable spilledCounters, IdempotencyTable spilledKeys, TableGrowth growth) {
         this.spilledCounters = spilledCounters;
         this.spilledKeys = spilledKeys;
+        this.lines = new UserLines(growth);
     }
 
     private int line(long high, long low) {

@@ -46,6 +46,16 @@ final class UserLines {
     /** (low 32 bits of the identity, line + 1) per slot; 0 is a free slot. */
     private long[] index = new long[MIN_CAPACITY];
     private int resizeAt = MIN_CAPACITY * 2 / 3;
+    private final TableGrowth growth;
+
+    UserLines() {
+        this(new TableGrowth());
+    }
+
+    /** Lines whose index records in {@code growth} each time it doubles on the writer. */
+    UserLines(TableGrowth growth) {
+        this.growth = growth;
+    }
 
     /** Users with a line. */
     int size() {
@@ -77,7 +87,9 @@ final class UserLines {
             if (index.length == MAX_CAPACITY) {
                 throw new IllegalStateException("user index full at " + size + " users");
             }
+            long start = System.nanoTime();
             resize((int) Math.min(MAX_CAPACITY, index.length * 2L));
+            growth.grew(start);
         }
         int line = size;
         allocate(line >>> PAGE_SHIFT);

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventTranslatorTwoArg;
 import dev.surge.engine.command.ClaimEdge;
 import dev.surge.engine.command.CommandSlot;
 import dev.surge.engine.ring.EngineRing;
+import dev.surge.engine.state.TableGrowth;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -31,6 +32,7 @@ public final class EngineProxy implements Engine {
     private final EngineRing ring;
     private final EpochClock clock;
     private final Supplier<ClaimEdge> edges;
+    private final TableGrowth growth;
     private final LongAdder published = new LongAdder();
     private final FastThreadLocal<Publisher> publishers = new FastThreadLocal<>() {
         @Override
@@ -39,11 +41,15 @@ public final class EngineProxy implements Engine {
         }
     };
 
-    /** {@code edges} makes one {@link ClaimEdge} per publishing thread ({@code StateMachine::edge}). */
-    public EngineProxy(EngineRing ring, EpochClock clock, Supplier<ClaimEdge> edges) {
+    /**
+     * {@code edges} makes one {@link ClaimEdge} per publishing thread ({@code StateMachine::edge});
+     * {@code growth} is the state's record of its tables growing on the writer ({@code StateMachine.growth()}).
+     */
+    public EngineProxy(EngineRing ring, EpochClock clock, Supplier<ClaimEdge> edges, TableGrowth growth) {
         this.ring = ring;
         this.clock = clock;
         this.edges = edges;
+        this.growth = growth;
     }
 
     /** Publishes if the ring has a free slot now; false when it is full. */
@@ -58,6 +64,11 @@ public final class EngineProxy implements Engine {
 
     public EngineRing ring() {
         return ring;
+    }
+
+    /** Each time the writer stopped to grow a table of the state (metrics: size the server with --expected-users). */
+    public TableGrowth growth() {
+        return growth;
     }
 
     /** Slots published so far (the journal lag is this minus the slots the journal stage has passed). */

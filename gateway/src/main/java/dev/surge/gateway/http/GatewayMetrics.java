@@ -4,6 +4,7 @@ import dev.surge.engine.ResultCode;
 import dev.surge.engine.ring.EngineRing;
 import dev.surge.engine.ring.RingMetrics;
 import dev.surge.engine.risk.RiskReason;
+import dev.surge.engine.state.TableGrowth;
 import dev.surge.cluster.ClusterEngineClient;
 import dev.surge.gateway.engine.ClusterEngine;
 import dev.surge.gateway.engine.Engine;
@@ -238,6 +239,13 @@ public final class GatewayMetrics {
             gauge(b, "surge_journal_sequence", "Sequence of the last event known durable.", m.journaledSequence());
             counter(b, "surge_journal_batches_total", "Journal batches (one flush, or sync, each).", m.batches());
             gauge(b, "surge_journal_max_batch", "Largest journal batch so far, in slots.", m.maxBatch());
+            TableGrowth growth = local.growth();
+            counter(b, "surge_engine_table_growths_total", "Times the engine's writer stopped to grow a table by copying "
+                + "it (a sale past --expected-users); claims wait meanwhile.", growth.count());
+            family(b, "surge_engine_table_growth_seconds_total", "counter", "The writer's time spent growing tables.");
+            b.append("surge_engine_table_growth_seconds_total ").append(format(growth.totalNanos() / 1e9)).append('\n');
+            family(b, "surge_engine_table_growth_longest_seconds", "gauge", "The longest of those stops.");
+            b.append("surge_engine_table_growth_longest_seconds ").append(format(growth.longestNanos() / 1e9)).append('\n');
         }
         gauge(b, "surge_http_connections_open", "Open client connections.",
             connectionsOpened.sum() - connectionsClosed.sum());

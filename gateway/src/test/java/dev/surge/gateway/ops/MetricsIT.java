@@ -39,6 +39,8 @@ class MetricsIT {
             assertTrue(m.contains("surge_journal_sequence "), m);
             assertTrue(m.contains("surge_ready 1"), m);
             assertTrue(m.contains("surge_engine_halted 0"), m);
+            assertTrue(m.contains("surge_engine_table_growths_total 0"), m); // four claims grow no table
+            assertTrue(m.contains("surge_engine_table_growth_longest_seconds 0"), m);
             for (String line : m.split("\n")) {
                 assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[^}]*\\})? [-+0-9.eE]+|[a-z_]+\\{[^}]*\\} \\+Inf"),
                     "not Prometheus text: " + line);
