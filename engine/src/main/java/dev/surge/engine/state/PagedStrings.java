@@ -115,13 +115,12 @@ final class PagedStrings {
         used = n;
     }
 
-    /** A hash of the bytes in use, for the state's digest. */
+    /**
+     * A hash of the bytes in use, for the state's digest: the same as of one array holding them,
+     * so that a snapshot's recorded digest still checks (it was one array before).
+     */
     long hash() {
-        long h = used;
-        for (int from = 0; from < used; from += PAGE_BYTES) {
-            h = Hashing.combine(h, Hashing.hash(page(from), 0, Math.min(PAGE_BYTES, used - from)));
-        }
-        return h;
+        return Hashing.hash(pages, PAGE_BYTES, used);
     }
 
     private int byteAt(int at) {

@@ -45,6 +45,27 @@ public final class Hashing {
         return mix(h ^ mix(tail));
     }
 
+    /**
+     * As {@link #hash(byte[], int, int)} of the first {@code length} bytes the pages hold one
+     * after the other, each page {@code pageBytes} long (a multiple of 8): so that a run of bytes
+     * hashes the same whether it lives in one array or in pages (snapshots record the hash).
+     */
+    public static long hash(byte[][] pages, int pageBytes, int length) {
+        if (pageBytes % 8 != 0) {
+            throw new IllegalArgumentException("pages of " + pageBytes + " bytes: a multiple of 8");
+        }
+        long h = SEED ^ (length * M);
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            h = (h ^ mix((long) LITTLE_ENDIAN_LONGS.get(pages[i / pageBytes], i % pageBytes))) * M;
+        }
+        long tail = 0;
+        for (int shift = 0; i < length; i++, shift += 8) {
+            tail |= (pages[i / pageBytes][i % pageBytes] & 0xFFL) << shift;
+        }
+        return mix(h ^ mix(tail));
+    }
+
     /** As {@link #hash(DirectBuffer, int, int)} of the same bytes. */
     public static long hash(byte[] bytes, int offset, int length) {
         long h = SEED ^ (length * M);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.surge.engine.util.Hashing;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -62,6 +63,8 @@ class PagedStringsTest {
         restored.readFrom(new DataInputStream(new ByteArrayInputStream(snapshot.toByteArray())));
         assertEquals(strings.used(), restored.used());
         assertEquals(strings.hash(), restored.hash());
+        // snapshots record the state's digest: the hash is the one array's it replaces
+        assertEquals(Hashing.hash(contiguous.toByteArray(), 0, contiguous.size()), strings.hash());
         for (int i = 0; i < written.size(); i++) {
             assertTrue(restored.matches(offsets.get(i), new UnsafeBuffer(written.get(i)), 0, written.get(i).length));
         }
