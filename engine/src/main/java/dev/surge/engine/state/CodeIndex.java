@@ -68,7 +68,9 @@ final class CodeIndex {
             return;
         }
         if ((long) (size + n) * 2 > table.length) {
+            long start = System.nanoTime();
             rebuild(size + n); // the pools hold these codes too
+            state.growth.grew(start);
             return;
         }
         insertAll(sku, from, to);

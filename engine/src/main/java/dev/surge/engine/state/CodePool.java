@@ -24,12 +24,32 @@ final class CodePool {
     private int[] runFirst = new int[0];
     private long[] runUntil = new long[0];
     private int runs;
+    /** Records each time the arrays grow on the writer (an upload, claims waiting meanwhile). */
+    private final TableGrowth growth;
+
+    CodePool(TableGrowth growth) {
+        this.growth = growth;
+    }
 
     long available() {
         return size - issued - withdrawn;
     }
 
     int add(DirectBuffer buffer, int offset, int length) {
+        if (size == ends.length || arenaUsed + length > arena.length) {
+            long start = System.nanoTime();
+            grow(length);
+            growth.grew(start);
+        }
+        buffer.getBytes(offset, arena, arenaUsed, length);
+        arenaUsed += length;
+        ends[size] = arenaUsed;
+        grantOf[size] = -1;
+        return size++;
+    }
+
+    /** Room for one more code of {@code length} bytes. */
+    private void grow(int length) {
         if (size == ends.length) {
             ends = Arrays.copyOf(ends, size * 2);
             grantOf = Arrays.copyOf(grantOf, size * 2);
@@ -37,11 +57,6 @@ final class CodePool {
         if (arenaUsed + length > arena.length) {
             arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length));
         }
-        buffer.getBytes(offset, arena, arenaUsed, length);
-        arenaUsed += length;
-        ends[size] = arenaUsed;
-        grantOf[size] = -1;
-        return size++;
     }
 
     /** Codes loaded from now on (from index {@link #size}) are valid until {@code until}; Long.MAX_VALUE: no limit. */

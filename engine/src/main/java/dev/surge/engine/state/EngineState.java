@@ -133,7 +133,7 @@ final class EngineState {
             skus = Arrays.copyOf(skus, index * 2);
         }
         campaign.skus.addInt(index);
-        return skus[index] = new Sku(index, id, campaign, kind);
+        return skus[index] = new Sku(index, id, campaign, kind, growth);
     }
 
     /**

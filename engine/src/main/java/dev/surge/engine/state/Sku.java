@@ -31,13 +31,14 @@ final class Sku {
     /** Units held by RESERVED orders: not on sale, not yet granted. */
     long held;
 
-    Sku(int index, String id, Campaign campaign, SkuKind kind) {
+    /** {@code growth}: where a CODE SKU's pool records its growth on the writer ({@link TableGrowth}). */
+    Sku(int index, String id, Campaign campaign, SkuKind kind, TableGrowth growth) {
         this.index = index;
         this.id = id;
         this.idBytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.campaign = campaign;
         this.kind = kind;
-        this.pool = kind == SkuKind.CODE ? new CodePool() : null;
+        this.pool = kind == SkuKind.CODE ? new CodePool(growth) : null;
     }
 
     /** Units still on sale; for a bundle, whole bundles. */

@@ -2,8 +2,9 @@ package dev.surge.engine.state;
 
 /**
  * How often, and for how long, the writer thread stopped to grow one of the state's tables by
- * copying it: the grants' and items' arrays, the users' index, the shared counters, the orders.
- * A server sized with {@code --expected-users} for its sale never does; one whose sale outgrows
+ * copying it: the grants' and items' arrays, the users' index, the shared counters, the orders;
+ * and, while codes are uploaded, a pool's codes and the index of all codes. A server sized with
+ * {@code --expected-users} for its sale never grows the first during it; one whose sale outgrows
  * that does, once per doubling, and each claim in the ring waits meanwhile (63-88 ms when the
  * grants outgrew 4M, 135-271 ms at 8M: docs/architecture.md, "Nothing a claim stores is copied
  * to grow").

@@ -1,6 +1,7 @@
 package dev.surge.engine.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.engine.SkuKind;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,18 @@ class CodeIndexTest {
         assertEquals(CodeIndex.MISSING, find("nope"));
         assertEquals(7_613, total);
         assertEquals(8L * 16_384, state.codes.bytesRetained(), "the least power of two at most half full");
+    }
+
+    /** An upload that outgrows the pool's arrays and the index stops the writer: counted, as /metrics shows it. */
+    @Test
+    void uploadsThatGrowThePoolAndTheIndexAreCounted() {
+        Sku video = state.addSku(state.addCampaign("spring"), "video", SkuKind.CODE);
+        load(video, "A-", 10);
+        assertEquals(0, state.growth.count(), "ten codes fit the first arrays and table");
+        load(video, "B-", 2_000); // the pool's ends past 64, its arena past 1 KiB, the index past 512 codes
+        long grown = state.growth.count();
+        assertTrue(grown >= 3, "pool and index growths counted: " + grown);
+        assertTrue(state.growth.longestNanos() > 0 && state.growth.totalNanos() >= state.growth.longestNanos());
     }
 
     @Test

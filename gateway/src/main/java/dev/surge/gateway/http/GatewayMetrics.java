@@ -241,7 +241,7 @@ public final class GatewayMetrics {
             gauge(b, "surge_journal_max_batch", "Largest journal batch so far, in slots.", m.maxBatch());
             TableGrowth growth = local.growth();
             counter(b, "surge_engine_table_growths_total", "Times the engine's writer stopped to grow a table by copying "
-                + "it (a sale past --expected-users); claims wait meanwhile.", growth.count());
+                + "it (a sale past --expected-users, codes uploaded); claims wait meanwhile.", growth.count());
             family(b, "surge_engine_table_growth_seconds_total", "counter", "The writer's time spent growing tables.");
             b.append("surge_engine_table_growth_seconds_total ").append(format(growth.totalNanos() / 1e9)).append('\n');
             family(b, "surge_engine_table_growth_longest_seconds", "gauge", "The longest of those stops.");
