@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class NoReadAheadTest {
     void aSyncJournalsChunksAreAdvisedAndAProcessJournalsAreNot() throws IOException {
         EngineDriver live = JournalHistory.run(1, 50);
         for (Durability durability : Durability.values()) {
+            BackgroundResourceReleaser.releasePendingResources(); // the journal closed before is unmapped now, not later
             Path dir = data.resolve(durability.name());
             try (ChronicleJournal journal = new ChronicleJournal(dir, durability, JournalHistory.CIPHER)) {
                 JournalHistory.append(journal, live.events, 0, live.events.size(), 8);
@@ -59,6 +61,9 @@ class NoReadAheadTest {
             JournalHistory.append(journal, live.events, 0, live.events.size(), 8);
         }
         for (boolean follows : new boolean[] {false, true}) {
+            // the queues closed before are unmapped now, not later on Chronicle's releaser thread:
+            // a mapping of theirs still there would be read as this reader's
+            BackgroundResourceReleaser.releasePendingResources();
             try (SingleChronicleQueue queue = JournalFiles.open(JournalFiles.journalDir(data), null);
                  JournalReader reader = new JournalReader(queue, JournalHistory.CIPHER)) {
                 if (follows) {
