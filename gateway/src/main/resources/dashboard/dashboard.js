@@ -7,6 +7,8 @@
   const CSRF = document.querySelector('meta[name="surge-csrf"]').content;
   const HISTORY = 600; // samples kept, as many as the server keeps
   const STALE_MS = 3500;
+  // a table's growth stopped the writer this long: a stall claims notice (docs/architecture.md)
+  const GROWTH_WARN_MS = 10;
   const $ = (id) => document.getElementById(id);
   const fmt = new Intl.NumberFormat('en-US');
   const num = (v) => (v == null ? '–' : fmt.format(Math.round(v)));
@@ -183,6 +185,14 @@
       setText(banner, f.cluster
         ? 'The cluster takes no commands: ' + f.haltReason + '. Claims are answered UNAVAILABLE until it is back.'
         : 'The engine has halted and accepts nothing: ' + f.haltReason + '. Restart Surge to recover from the journal.');
+      banner.hidden = false;
+    } else if (f.engine && f.engine.tableGrowthLongestMs >= GROWTH_WARN_MS) {
+      engine.className = 'pill good';
+      setText(engine, 'ready');
+      banner.className = 'banner warn';
+      setText(banner, 'The engine stopped every claim for ' + f.engine.tableGrowthLongestMs.toFixed(0)
+        + ' ms to grow its tables (' + num(f.engine.tableGrowths) + ' growths so far): this sale is larger than the '
+        + 'server was sized for. Start the next one with a larger --expected-users.');
       banner.hidden = false;
     } else {
       engine.className = 'pill good';

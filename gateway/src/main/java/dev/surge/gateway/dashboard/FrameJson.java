@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * at, fresh, countersAt            frame time, whether the counters were just read, when (epoch ms)
  * ready, halted, haltReason        engine state; recovery {startedAt, eventsReplayed, finishedAt}
  * engine                           ringDepth, ringCapacity, published, journaled, journalLag,
- *                                  journalSequence, journalEvents (null while recovering)
+ *                                  journalSequence, journalEvents, tableGrowths,
+ *                                  tableGrowthLongestMs (null while recovering)
  * latency.claim|all                count, p50, p99, p999, max: microseconds, since the previous frame
  * door                             per second: rateLimited (429), overloaded (503), timeouts (408)
  * rates                            per second, all campaigns: granted, refused, redeemed,
@@ -184,6 +185,8 @@ final class FrameJson {
         g.writeNumberField("journalLag", Math.max(0, published - m.slots()));
         g.writeNumberField("journalSequence", m.journaledSequence());
         g.writeNumberField("journalEvents", m.events());
+        g.writeNumberField("tableGrowths", local.growth().count());
+        g.writeNumberField("tableGrowthLongestMs", local.growth().longestNanos() / 1e6);
         g.writeEndObject();
     }
 

@@ -136,6 +136,9 @@ class DashboardIT {
                 Map<String, Object> first = until(feed, f -> campaign(f, "live") != null);
                 assertEquals(true, first.get("ready"));
                 assertEquals(1024L, JsonTree.at(first, "engine", "ringCapacity"));
+                // the writer's stops to grow a table: counted and timed (uploads count too)
+                assertTrue(JsonTree.at(first, "engine", "tableGrowths") instanceof Number, String.valueOf(first));
+                assertTrue(((Number) JsonTree.at(first, "engine", "tableGrowthLongestMs")).doubleValue() >= 0);
                 for (int i = 0; i < 3; i++) {
                     assertEquals("GRANTED", t.claim("user" + i, "k", "live", "card").at("result"));
                 }
