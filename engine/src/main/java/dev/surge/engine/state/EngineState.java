@@ -29,7 +29,7 @@ final class EngineState {
     Campaign[] campaigns = new Campaign[8];
     Sku[] skus = new Sku[16];
     final CodeIndex codes = new CodeIndex(this);
-    /** Each time a table below grew by copying on the writer thread (a sale past its reservation). */
+    /** Each time a table below grew by copying on the writer thread (a sale past its reservation, an upload). */
     final TableGrowth growth = new TableGrowth();
     /**
      * Grants so far per (limit dimension, scope, subject) for devices and addresses, and the

@@ -65,10 +65,6 @@ final class GrantBook {
     /** Records each time the arrays grow on the writer. */
     private final TableGrowth growth;
 
-    GrantBook(UserBook users, GrantIdCipher ids) {
-        this(users, ids, new TableGrowth());
-    }
-
     GrantBook(UserBook users, GrantIdCipher ids, TableGrowth growth) {
         this.users = users;
         this.ids = ids;

@@ -87,7 +87,7 @@ final class PagedStrings {
         return true;
     }
 
-    /** Bytes in use: the offset the next account gets. */
+    /** Bytes in use: the offset the next string gets. */
     int used() {
         return used;
     }

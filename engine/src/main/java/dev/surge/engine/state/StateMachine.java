@@ -80,8 +80,8 @@ public final class StateMachine {
     }
 
     /**
-     * How often and how long this state's writer stopped to grow a table past its reservation
-     * ({@link TableGrowth}); readable from any thread.
+     * How often and how long this state's writer stopped to grow a table by copying it (a sale
+     * past its reservation, an upload of codes: {@link TableGrowth}); readable from any thread.
      */
     public TableGrowth growth() {
         return state.growth;

@@ -38,10 +38,6 @@ final class SubjectTable {
     private int resizeAt = MIN_CAPACITY * LOAD_NUMERATOR / LOAD_DENOMINATOR;
     private final TableGrowth growth;
 
-    SubjectTable() {
-        this(new TableGrowth());
-    }
-
     /** A table that records in {@code growth} each time it doubles on the writer. */
     SubjectTable(TableGrowth growth) {
         this.growth = growth;

@@ -51,10 +51,6 @@ final class UserBook {
     private long foundFingerprint;
     private long foundOutcome;
 
-    UserBook(SubjectTable spilledCounters, IdempotencyTable spilledKeys) {
-        this(spilledCounters, spilledKeys, new TableGrowth());
-    }
-
     /** Users whose lines' index records in {@code growth} each time it doubles on the writer. */
     UserBook(SubjectTable spilledCounters, IdempotencyTable spilledKeys, TableGrowth growth) {
         this.spilledCounters = spilledCounters;

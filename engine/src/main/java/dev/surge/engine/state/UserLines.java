@@ -48,10 +48,6 @@ final class UserLines {
     private int resizeAt = MIN_CAPACITY * 2 / 3;
     private final TableGrowth growth;
 
-    UserLines() {
-        this(new TableGrowth());
-    }
-
     /** Lines whose index records in {@code growth} each time it doubles on the writer. */
     UserLines(TableGrowth growth) {
         this.growth = growth;

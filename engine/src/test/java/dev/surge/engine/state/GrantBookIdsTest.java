@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class GrantBookIdsTest {
     private final GrantIdCipher cipher = new GrantIdCipher(new SipHash(3, 4));
-    private final GrantBook book = new GrantBook(
-        new UserBook(new SubjectTable(), new IdempotencyTable(StateConfig.DEFAULT_IDEMPOTENCY_WINDOW_MS)), cipher);
+    private final GrantBook book = new GrantBook(new UserBook(new SubjectTable(new TableGrowth()),
+        new IdempotencyTable(StateConfig.DEFAULT_IDEMPOTENCY_WINDOW_MS), new TableGrowth()), cipher, new TableGrowth());
 
     @Test
     void issuedIdsAreFoundByDecryptingThem() {

@@ -90,8 +90,9 @@ class IdentityTest {
 
     @Test
     void grantsSharingTheLowHalfOfTheirOwnersIdentityKeepTheirOwners() {
-        UserBook users = new UserBook(new SubjectTable(), new IdempotencyTable(StateConfig.DEFAULT_IDEMPOTENCY_WINDOW_MS));
-        GrantBook book = new GrantBook(users, new GrantIdCipher(SipHash.random()));
+        UserBook users = new UserBook(new SubjectTable(new TableGrowth()),
+            new IdempotencyTable(StateConfig.DEFAULT_IDEMPOTENCY_WINDOW_MS), new TableGrowth());
+        GrantBook book = new GrantBook(users, new GrantIdCipher(SipHash.random()), new TableGrowth());
         book.add(1, 1, 100, 42, 0, 0);
         book.add(2, 2, 200, 42, 0, 0);
         assertEquals(0, book.newestOf(100, 42), "a list per whole identity");

@@ -15,7 +15,7 @@ class SubjectTableTest {
     void agreesWithAMapThroughGrowthAndReserve() {
         for (long seed = 1; seed <= 20; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
-            SubjectTable table = new SubjectTable();
+            SubjectTable table = new SubjectTable(new TableGrowth());
             Map<Long, Long> model = new HashMap<>();
             long[] subjects = new long[500 + random.nextInt(5000)];
             for (int i = 0; i < subjects.length; i++) {
@@ -62,7 +62,7 @@ class SubjectTableTest {
 
     @Test
     void clearEmptiesIt() {
-        SubjectTable table = new SubjectTable();
+        SubjectTable table = new SubjectTable(new TableGrowth());
         table.reserve(100_000);
         table.increment(SubjectTable.key(1, 1, 99));
         table.clear();

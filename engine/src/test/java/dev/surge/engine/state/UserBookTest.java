@@ -17,7 +17,7 @@ class UserBookTest {
     private static final long WINDOW_MS = 5 * IdempotencyTable.MINUTE_MS;
 
     private static UserBook book() {
-        return new UserBook(new SubjectTable(), new IdempotencyTable(WINDOW_MS));
+        return new UserBook(new SubjectTable(new TableGrowth()), new IdempotencyTable(WINDOW_MS), new TableGrowth());
     }
 
     @Test
@@ -57,10 +57,10 @@ class UserBookTest {
 
     @Test
     void reservingAllocatesTheUsersLinesUpFrontAndNothingForNone() {
-        UserLines none = new UserLines();
+        UserLines none = new UserLines(new TableGrowth());
         none.reserve(0);
         assertTrue(none.bytes() < 1 << 20, "no users, no page of lines (2 MiB): " + none.bytes());
-        UserLines some = new UserLines();
+        UserLines some = new UserLines(new TableGrowth());
         some.reserve(100_000);
         long reserved = some.bytes();
         assertTrue(reserved >= 100_000L * 64 + 100_000L * 8, "lines and index for 100,000 users: " + reserved);
@@ -127,7 +127,7 @@ class UserBookTest {
             for (Map.Entry<List<Long>, Integer> e : newest.entrySet()) {
                 assertEquals(e.getValue(), users.newest(e.getKey().get(0), e.getKey().get(1)));
             }
-            UserBook copy = new UserBook(new SubjectTable(), new IdempotencyTable(WINDOW_MS));
+            UserBook copy = new UserBook(new SubjectTable(new TableGrowth()), new IdempotencyTable(WINDOW_MS), new TableGrowth());
             List<long[]> lines = new ArrayList<>();
             for (int line = 0; line < users.lines.size(); line++) {
                 long[] words = new long[UserLines.WORDS];
