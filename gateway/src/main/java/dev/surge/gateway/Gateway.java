@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,14 +73,23 @@ public final class Gateway implements AutoCloseable {
         this.userTokens = new UserTokens(config.userTokenSecret(), Json.FACTORY);
         this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
             new RedeemerDirectory(), new GatewayMetrics());
-        // one background thread: the dashboard's sampling from the start, then the supplier and refund
-        // dispatchers (each only enqueues, sends on the event loops and journals) and the snapshot replica
+        // one background thread: the dashboard's sampling and /metrics from the start, then the supplier and
+        // refund dispatchers (each only enqueues, sends on the event loops and journals) and the snapshot replica
         this.dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
         this.dashboard = new DashboardAgent(context, dispatcher);
         // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
         this.dashboard.section("suppliers", context.deliveries::writeSuppliers);
-        this.context.api(new GatewayApi(context, dashboard, config.delivery().allowLinkLocal()));
+        this.context.api(new GatewayApi(context, dashboard, dispatcher, config.delivery().allowLinkLocal()));
         this.server = new HttpServer(context, config.ioThreads(), config.transport());
+    }
+
+    /**
+     * The {@code surge-dispatch} thread: the dashboard's sampling, the supplier and refund
+     * dispatchers, the snapshot replica and {@code /metrics}' rendering, all work no event loop may
+     * wait for (docs/architecture.md, "Threads").
+     */
+    public Executor background() {
+        return dispatcher;
     }
 
     /** Binds the HTTP port. Until {@link #startEngine} the API answers 503 NOT_READY. */

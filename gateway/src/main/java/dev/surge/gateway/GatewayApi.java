@@ -14,6 +14,7 @@ import dev.surge.gateway.http.PublicApi;
 import dev.surge.gateway.http.ServerContext;
 import dev.surge.gateway.http.UploadSink;
 import dev.surge.gateway.ops.OpsApi;
+import java.util.concurrent.Executor;
 
 /** Sends each admitted request to the part of the API that serves its route. On event loops. */
 final class GatewayApi implements Api {
@@ -26,10 +27,11 @@ final class GatewayApi implements Api {
     private final PaymentApi payments;
     private final GrantAdminApi grants = new GrantAdminApi();
 
-    GatewayApi(ServerContext server, DashboardAgent dashboardAgent, boolean allowLinkLocalSuppliers) {
+    /** {@code background}: where work too slow for an event loop runs ({@code surge-dispatch}). */
+    GatewayApi(ServerContext server, DashboardAgent dashboardAgent, Executor background, boolean allowLinkLocalSuppliers) {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
-        this.ops = new OpsApi(server);
+        this.ops = new OpsApi(server, background);
         this.dashboard = new DashboardApi(server, dashboardAgent);
         this.deliveries = new DeliveryAdminApi(allowLinkLocalSuppliers, server.payments);
         this.payments = new PaymentApi(server);

@@ -8,9 +8,14 @@ import dev.surge.gateway.http.ServerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Health and metrics: answered on the event loop without the ring.
+ * Health and metrics, without the ring. Health is answered on the event loop; {@code /metrics} is
+ * rendered on the executor given ({@code surge-dispatch}) and handed back: rendered on the event
+ * loop while its code was still cold (a scrape every 15 s keeps it cold), it held the claims behind
+ * it on that loop for 40-100 ms under load (docs/architecture.md, "Threads").
  * {@code /health/live} is 200 whenever the process serves HTTP; {@code /health/ready} is 200
  * once recovery is done (in front of a cluster: once the gateway has loaded what it keeps of the
  * cluster's state) and while the engine takes commands (the ring has not halted; the cluster
@@ -19,9 +24,11 @@ import io.netty.util.AsciiString;
 public final class OpsApi {
     private static final AsciiString PROMETHEUS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
     private final ServerContext server;
+    private final Executor renderer;
 
-    public OpsApi(ServerContext server) {
+    public OpsApi(ServerContext server, Executor renderer) {
         this.server = server;
+        this.renderer = renderer;
     }
 
     public void live(Exchange x) {
@@ -49,9 +56,17 @@ public final class OpsApi {
     }
 
     public void metrics(Exchange x) {
+        try {
+            renderer.execute(() -> x.completeFromAnyThread(renderMetrics()));
+        } catch (RejectedExecutionException e) { // stopping: the dispatcher is gone
+            x.respond(Responses.error(x.alloc(), ErrorCode.UNAVAILABLE, "shutting down"));
+        }
+    }
+
+    private FullHttpResponse renderMetrics() {
         StringBuilder text = new StringBuilder(server.metrics.render(server.engine(), server.redeemers.size()));
         server.deliveries.render(text);
         server.refunds.render(text);
-        x.respond(Responses.text(HttpResponseStatus.OK, text.toString(), PROMETHEUS));
+        return Responses.text(HttpResponseStatus.OK, text.toString(), PROMETHEUS);
     }
 }

@@ -1,10 +1,17 @@
 package dev.surge.gateway.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.TestGateway;
+import dev.surge.gateway.config.Configuration;
 import dev.surge.testkit.NoLeakedThreads;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -48,6 +55,42 @@ class MetricsIT {
             TestGateway.Res page = t.send("GET", "/dashboard", null);
             assertEquals(200, page.status());
             assertTrue(page.body().contains("id=\"login\""), "without a session, the dashboard is its login form");
+        }
+    }
+
+    /**
+     * Rendered on the event loop while its code was still cold, /metrics held the claims behind it
+     * for 40-100 ms under load. One event loop here, and the background thread held up: a claim is
+     * answered while the scrape waits, and the scrape is answered once the thread is free.
+     */
+    @Test
+    void aScrapeNeverHoldsUpTheClaimsOnItsEventLoop() throws Exception {
+        try (TestGateway t = TestGateway.start(c -> c.set(Configuration.Option.IO_THREADS, "1"))) {
+            t.codeCampaign("m", 5);
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch held = new CountDownLatch(1);
+            t.gateway.background().execute(() -> {
+                busy.countDown();
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<HttpResponse<String>> scrape;
+            try {
+                assertTrue(busy.await(10, TimeUnit.SECONDS));
+                scrape = t.http.sendAsync(HttpRequest.newBuilder(t.base.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(100); // the scrape reaches the event loop first
+                assertEquals("GRANTED", t.claim("a", "k", "m", "card").at("result"));
+                assertFalse(scrape.isDone(), "rendered on the background thread, which is held up");
+            } finally {
+                held.countDown();
+            }
+            HttpResponse<String> r = scrape.get(10, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("surge_decisions_total{campaign=\"m\",result=\"GRANTED\"} 1"), r.body());
         }
     }
 }
