@@ -1,10 +1,8 @@
 package dev.surge.bench.loadgen;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import dev.surge.bench.BenchKeys;
 import dev.surge.bench.FlashSale;
 import dev.surge.bench.Histograms;
-import dev.surge.gateway.auth.UserTokens;
 import dev.surge.testkit.SurgeProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,13 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -165,7 +161,10 @@ public final class LoadGenerator implements Callable<Integer> {
                 System.out.printf("campaign set up with %,d codes in %.1f s%n", codes, (System.nanoTime() - t) / 1e9);
             }
             serverLatency = new ServerLatency(address, adminToken);
-            byte[][] bearer = ascii(mint(secret, users));
+            // once before any run: the HTTP client's first request loads its classes and starts its threads,
+            // which stopped the lanes for 40-70 ms when it came at the first window's start
+            serverLatency.read();
+            BearerTokens bearer = BearerTokens.mint(secret, users);
             try (OpenLoop loop = new OpenLoop(threads)) {
                 if (!loop.epoll()) {
                     System.out.println("warning: no native epoll; NIO timers are coarse (about 1 ms) and add latency");
@@ -187,14 +186,14 @@ public final class LoadGenerator implements Callable<Integer> {
         }
     }
 
-    private void findMax(OpenLoop loop, InetSocketAddress address, Mix m, byte[][] bearer) throws Exception {
+    private void findMax(OpenLoop loop, InetSocketAddress address, Mix m, BearerTokens bearer) throws Exception {
         double bestUnderTarget = 0;
         double bestSustained = 0;
         RunResult best = null;
         // JIT and caches warm at the first rate before anything is recorded
         OpenLoop.Plan warm = new OpenLoop.Plan(address, rate, 0, seconds(Math.max(5, 2 * warmup)), connections, m,
             users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid, null);
-        System.out.println("(warm-up, not recorded) " + loop.run(warm, u -> bearer[u], label).summary());
+        System.out.println("(warm-up, not recorded) " + loop.run(warm, bearer, label).summary());
         for (double r = rate; r <= maxRate; r *= step) {
             RunResult result = run(loop, address, m, bearer, Math.round(r), label);
             // sustained: answers kept pace with the schedule and the queue did not grow through the run
@@ -236,12 +235,12 @@ public final class LoadGenerator implements Callable<Integer> {
         }
     }
 
-    private RunResult run(OpenLoop loop, InetSocketAddress address, Mix m, byte[][] bearer, double r, String name)
+    private RunResult run(OpenLoop loop, InetSocketAddress address, Mix m, BearerTokens bearer, double r, String name)
         throws Exception {
         OpenLoop.Plan plan = new OpenLoop.Plan(address, r, seconds(warmup), seconds(duration), connections, m, users,
             FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed, name + "-" + (long) r + "-" + System.nanoTime(), serverPid,
             serverLatency);
-        RunResult result = loop.run(plan, u -> bearer[u], name);
+        RunResult result = loop.run(plan, bearer, name);
         System.out.println(result.summary());
         if (out != null) {
             Histograms.writeHgrm(result.latency(), out.resolve(name + "-" + (long) r + ".hgrm"));
@@ -255,28 +254,6 @@ public final class LoadGenerator implements Callable<Integer> {
     private static double cpu(RunResult r, boolean server) {
         double v = r == null ? Double.NaN : server ? r.serverCpuUs() : r.clientCpuUs();
         return Double.isNaN(v) ? -1 : v;
-    }
-
-    /** "Bearer <token>" for users u0 .. u(n-1), valid for a day. */
-    /** The tokens' bytes, encoded once rather than on every request. */
-    private static byte[][] ascii(String[] bearer) {
-        byte[][] bytes = new byte[bearer.length][];
-        for (int i = 0; i < bearer.length; i++) {
-            bytes[i] = bearer[i].getBytes(StandardCharsets.US_ASCII);
-        }
-        return bytes;
-    }
-
-    static String[] mint(String secret, int n) {
-        long t = System.nanoTime();
-        UserTokens tokens = new UserTokens(secret, new JsonFactory());
-        long exp = Instant.now().getEpochSecond() + TimeUnit.DAYS.toSeconds(1);
-        String[] bearer = new String[n];
-        for (int i = 0; i < n; i++) {
-            bearer[i] = "Bearer " + tokens.mint("u" + i, exp);
-        }
-        System.out.printf("minted %,d user tokens in %.1f s%n", n, (System.nanoTime() - t) / 1e9);
-        return bearer;
     }
 
     private static long seconds(double s) {

@@ -46,10 +46,11 @@ import org.HdrHistogram.Histogram;
  * counters are touched only by that thread until the run is over.
  */
 public final class OpenLoop implements AutoCloseable {
-    /** How the requests authenticate: the Authorization value of user i ("Bearer ..."), in ASCII bytes. */
-    @FunctionalInterface
+    /** How the requests authenticate: the Authorization value of user i ("Bearer ..."), in ASCII. */
     public interface Tokens {
-        byte[] bearer(int user);
+        int length(int user);
+
+        void write(int user, ByteBuf out);
     }
 
     /**
@@ -340,12 +341,12 @@ public final class OpenLoop implements AutoCloseable {
                 if (r.intendedNanos >= warmupEnd && !finished) {
                     sentLate.recordValue(Math.min(Math.max(0, System.nanoTime() - r.intendedNanos), HIGHEST_NANOS));
                 }
-                byte[] bearer = tokens.bearer(r.user);
-                ByteBuf b = channel.alloc().ioBuffer(160 + r.path.length() + bearer.length + r.key.length() + r.body.length);
+                ByteBuf b = channel.alloc().ioBuffer(160 + r.path.length() + tokens.length(r.user) + r.key.length()
+                    + r.body.length);
                 b.writeBytes(POST);
                 ByteBufUtil.writeAscii(b, r.path);
                 b.writeBytes(HEAD);
-                b.writeBytes(bearer);
+                tokens.write(r.user, b);
                 b.writeBytes(KEY);
                 ByteBufUtil.writeUtf8(b, r.key);
                 b.writeBytes(LENGTH);

@@ -165,7 +165,7 @@ public final class WrkRun implements Callable<Integer> {
                 ? "in front of " + BenchCluster.SIZE + " members " + m.members + ", file sync level " + clusterSyncLevel
                 : durability + " durability");
             BenchCampaign.create(address, BenchKeys.ADMIN_TOKEN, limit, codes);
-            String[] bearer = LoadGenerator.mint(BenchKeys.USER_TOKEN_SECRET, users);
+            BearerTokens bearer = BearerTokens.mint(BenchKeys.USER_TOKEN_SECRET, users);
             Path tokens = work.resolve("tokens.txt");
             writeTokens(bearer, tokens);
             Path script = work.resolve("claims.lua");
@@ -209,7 +209,7 @@ public final class WrkRun implements Callable<Integer> {
                 paced(name, pid, url, tokens, script);
             }
             if (idleSeconds > 0) {
-                idle(pid, address, bearer[bearer.length - 1]);
+                idle(pid, address, bearer.bearer(bearer.users() - 1));
             }
             return 0;
         } finally {
@@ -346,9 +346,10 @@ public final class WrkRun implements Callable<Integer> {
         return Long.parseLong(m.group(1));
     }
 
-    private static void writeTokens(String[] bearer, Path file) throws IOException {
-        StringBuilder b = new StringBuilder(bearer.length * 200);
-        for (String t : bearer) {
+    private static void writeTokens(BearerTokens bearer, Path file) throws IOException {
+        StringBuilder b = new StringBuilder(bearer.users() * 200);
+        for (int i = 0; i < bearer.users(); i++) {
+            String t = bearer.bearer(i);
             b.append(t, "Bearer ".length(), t.length()).append('\n');
         }
         Files.writeString(file, b, StandardCharsets.US_ASCII);

@@ -27,7 +27,7 @@ class IdleProbeIT {
             dir.resolve("server.log"), List.of())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port);
             BenchCampaign.create(address, BenchKeys.ADMIN_TOKEN, 10, 100);
-            String bearer = LoadGenerator.mint(BenchKeys.USER_TOKEN_SECRET, 1)[0];
+            String bearer = BearerTokens.mint(BenchKeys.USER_TOKEN_SECRET, 1).bearer(0);
 
             IdleProbe.Result r = IdleProbe.run(server.process.pid(), address, bearer, BenchKeys.ADMIN_TOKEN, 0.5, 0.2,
                 2);
