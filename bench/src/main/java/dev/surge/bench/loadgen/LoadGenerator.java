@@ -43,6 +43,9 @@ public final class LoadGenerator implements Callable<Integer> {
     /** Reads the server's own latency histogram around each measured run. */
     private ServerLatency serverLatency;
 
+    /** Times the machine's CPU stops around each measured run (null: it did not start). */
+    private FreezeProbe freezes;
+
     @Option(names = "--durability", description = "durability of the server it starts: process or sync (default ${DEFAULT-VALUE})")
     String durability = "process";
 
@@ -164,6 +167,7 @@ public final class LoadGenerator implements Callable<Integer> {
             // once before any run: the HTTP client's first request loads its classes and starts its threads,
             // which stopped the lanes for 40-70 ms when it came at the first window's start
             serverLatency.read();
+            freezes = FreezeProbe.start(); // its JVM starts while the tokens are minted, long before a window
             BearerTokens bearer = BearerTokens.mint(secret, users);
             try (OpenLoop loop = new OpenLoop(threads)) {
                 if (!loop.epoll()) {
@@ -177,6 +181,9 @@ public final class LoadGenerator implements Callable<Integer> {
             }
             return 0;
         } finally {
+            if (freezes != null) {
+                freezes.close();
+            }
             if (server != null) {
                 server.stop();
             }
@@ -192,7 +199,7 @@ public final class LoadGenerator implements Callable<Integer> {
         RunResult best = null;
         // JIT and caches warm at the first rate before anything is recorded
         OpenLoop.Plan warm = new OpenLoop.Plan(address, rate, 0, seconds(Math.max(5, 2 * warmup)), connections, m,
-            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid, null);
+            users, FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed + 1, "warm-" + System.nanoTime(), serverPid, null, null);
         System.out.println("(warm-up, not recorded) " + loop.run(warm, bearer, label).summary());
         for (double r = rate; r <= maxRate; r *= step) {
             RunResult result = run(loop, address, m, bearer, Math.round(r), label);
@@ -221,13 +228,16 @@ public final class LoadGenerator implements Callable<Integer> {
                 + "\"halfMaxRate\": %.1f, \"halfMaxP99us\": %.1f, \"durability\": \"%s\", "
                 + "\"maxP99us\": %.1f, \"maxServerCpuUs\": %.2f, \"maxClientCpuUs\": %.2f, \"halfMaxAchieved\": %.1f, "
                 + "\"halfMaxServerCpuUs\": %.2f, \"halfMaxClientCpuUs\": %.2f, \"halfMaxGcPauses\": %d, "
-                + "\"halfMaxGcPauseMaxMs\": %.1f, \"halfMaxServerWithin1msPct\": %.2f, \"halfMaxSendDelayP99us\": %.1f}%n",
+                + "\"halfMaxGcPauseMaxMs\": %.1f, \"halfMaxServerWithin1msPct\": %.2f, \"halfMaxSendDelayP99us\": %.1f, "
+                + "\"halfMaxCpuStops\": %d, \"halfMaxCpuStopLongestMs\": %.1f, \"halfMaxCpuStopTotalMs\": %.1f}%n",
             bestSustained, bestUnderTarget,
             p99TargetMicros, half == null ? 0 : half.rate(), half == null ? -1 : half.percentileMicros(99), durability,
             best == null ? -1 : best.percentileMicros(99), cpu(best, true), cpu(best, false),
             half == null ? -1 : half.achieved(), cpu(half, true), cpu(half, false), pauses.count(), pauses.maxMs(),
             half == null || Double.isNaN(half.server().withinPercent()) ? -1 : half.server().withinPercent(),
-            half == null || Double.isNaN(half.sendDelayMicros(99)) ? -1 : half.sendDelayMicros(99));
+            half == null || Double.isNaN(half.sendDelayMicros(99)) ? -1 : half.sendDelayMicros(99),
+            half == null ? -1 : half.freezes().stops(), half == null ? -1 : half.freezes().longestMillis(),
+            half == null ? -1 : half.freezes().totalMillis());
         System.out.printf("max sustained %,.0f/s; highest rate with p99 < %.0f us: %,.0f/s; p99 at half max: %.0f us%n",
             bestSustained, p99TargetMicros, bestUnderTarget, half == null ? Double.NaN : half.percentileMicros(99));
         if (out != null) {
@@ -239,7 +249,7 @@ public final class LoadGenerator implements Callable<Integer> {
         throws Exception {
         OpenLoop.Plan plan = new OpenLoop.Plan(address, r, seconds(warmup), seconds(duration), connections, m, users,
             FlashSale.CAMPAIGN, FlashSale.CODE_SKU, seed, name + "-" + (long) r + "-" + System.nanoTime(), serverPid,
-            serverLatency);
+            serverLatency, freezes);
         RunResult result = loop.run(plan, bearer, name);
         System.out.println(result.summary());
         if (out != null) {

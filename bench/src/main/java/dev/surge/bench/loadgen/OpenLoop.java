@@ -56,11 +56,11 @@ public final class OpenLoop implements AutoCloseable {
     /**
      * Everything a run needs; {@code serverPid} is the server's process, whose CPU is measured (-1:
      * unknown); {@code serverLatency} reads the server's own latency histogram around the window
-     * (null: not read).
+     * (null: not read); {@code freezes} times the machine's CPU stops (null: not timed).
      */
     public record Plan(InetSocketAddress server, double rate, long warmupNanos, long durationNanos, int connections,
                       Mix mix, int users, String campaign, String sku, long seed, String runId, long serverPid,
-                      ServerLatency serverLatency) {
+                      ServerLatency serverLatency, FreezeProbe freezes) {
     }
 
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -100,10 +100,12 @@ public final class OpenLoop implements AutoCloseable {
         long end = start + plan.warmupNanos() + plan.durationNanos();
         // CPU over the measurement window only: the server's (what a claim costs it) and ours (who used the cores)
         sleepUntil(start + plan.warmupNanos());
+        long windowFrom = System.currentTimeMillis();
         Map<Double, Long> buckets0 = plan.serverLatency() == null ? Map.of() : plan.serverLatency().read();
         long server0 = CpuTime.ofProcess(plan.serverPid());
         long self0 = CpuTime.ofProcess(ProcessHandle.current().pid());
         sleepUntil(end);
+        long windowTo = System.currentTimeMillis();
         long serverCpu = CpuTime.since(plan.serverPid(), server0);
         long selfCpu = CpuTime.since(ProcessHandle.current().pid(), self0);
         long sleep = end + DRAIN_NANOS - System.nanoTime();
@@ -113,6 +115,8 @@ public final class OpenLoop implements AutoCloseable {
         }
         ServerLatency.Window server = plan.serverLatency() == null ? ServerLatency.Window.UNKNOWN
             : ServerLatency.Window.of(buckets0, plan.serverLatency().read(), 0.001, 99);
+        FreezeProbe.Summary freezes = plan.freezes() == null ? FreezeProbe.Summary.UNKNOWN
+            : plan.freezes().between(windowFrom, windowTo);
         Histogram latency = new Histogram(HIGHEST_NANOS, 3);
         Histogram sendDelay = new Histogram(HIGHEST_NANOS, 3);
         Map<String, Long> outcomes = new HashMap<>();
@@ -137,7 +141,7 @@ public final class OpenLoop implements AutoCloseable {
         }
         double seconds = plan.durationNanos() / 1e9;
         return new RunResult(label, plan.rate(), inWindow / seconds, scheduled, completed, errors, latency, outcomes,
-            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow), server, sendDelay);
+            perRequestMicros(serverCpu, inWindow), perRequestMicros(selfCpu, inWindow), server, sendDelay, freezes);
     }
 
     private static double perRequestMicros(long cpuNanos, long requests) {

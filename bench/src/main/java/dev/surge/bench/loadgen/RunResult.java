@@ -22,10 +22,12 @@ import org.HdrHistogram.Histogram;
  * @param sendDelay   how late the generator wrote each request to its socket, from its intended
  *                    send time (nanoseconds): a waiting connection or this client's own stalls
  *                    (its event loop not running), part of the latency that is not the server's
+ * @param freezes     the machine's CPU stops during the window ({@link FreezeProbe}): while one lasts,
+ *                    whatever runs on that CPU, server or generator, stops too
  */
 public record RunResult(String label, double rate, double achieved, long scheduled, long completed, long errors,
                         Histogram latency, Map<String, Long> outcomes, double serverCpuUs, double clientCpuUs,
-                        ServerLatency.Window server, Histogram sendDelay) {
+                        ServerLatency.Window server, Histogram sendDelay, FreezeProbe.Summary freezes) {
     public double percentileMicros(double p) {
         return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(p) / 1000.0;
     }
@@ -43,10 +45,21 @@ public record RunResult(String label, double rate, double achieved, long schedul
         return String.format(Locale.ROOT,
             "%s rate=%,.0f/s achieved=%,.0f/s n=%,d errors=%,d | p50=%.0f p90=%.0f p99=%.0f p99.9=%.0f max=%.0f us"
                 + " | sent late: p99 %.0f us | CPU per request: server %.1f us, load generator %.1f us"
-                + " | server's own clock: %.1f%% of claims within 1 ms, p99 <= %.0f us | %s",
+                + " | server's own clock: %.1f%% of claims within 1 ms, p99 <= %.0f us | %s | %s",
             label, rate, achieved, completed, errors, percentileMicros(50), percentileMicros(90), percentileMicros(99),
             percentileMicros(99.9), maxMicros(), sendDelayMicros(99), serverCpuUs, clientCpuUs, server.withinPercent(),
-            server.percentileUpToUs(), new TreeMap<>(outcomes));
+            server.percentileUpToUs(), stopsText(), new TreeMap<>(outcomes));
+    }
+
+    /** The machine's CPU stops in the window, in words. */
+    public String stopsText() {
+        if (!freezes.known()) {
+            return "CPU stops: unknown";
+        }
+        return freezes.stops() == 0
+            ? String.format(Locale.ROOT, "CPU stops >= %d ms: none", FreezeProbe.THRESHOLD_MS)
+            : String.format(Locale.ROOT, "CPU stops >= %d ms: %d, longest %.0f ms, %.0f ms in all",
+                FreezeProbe.THRESHOLD_MS, freezes.stops(), freezes.longestMillis(), freezes.totalMillis());
     }
 
     /** One JSON object on one line (the report reads these). */
@@ -56,12 +69,13 @@ public record RunResult(String label, double rate, double achieved, long schedul
                 + "\"completed\": %d, \"errors\": %d, \"p50us\": %.1f, \"p90us\": %.1f, \"p99us\": %.1f, \"p999us\": %.1f, "
                 + "\"p9999us\": %.1f, \"maxus\": %.1f, \"serverCpuUs\": %.2f, \"clientCpuUs\": %.2f, "
                 + "\"serverWithin1msPct\": %.2f, \"serverP99UpToUs\": %.1f, \"sendDelayP50us\": %.1f, "
-                + "\"sendDelayP99us\": %.1f, \"outcomes\": {",
+                + "\"sendDelayP99us\": %.1f, \"cpuStops\": %d, \"cpuStopLongestMs\": %.1f, \"cpuStopTotalMs\": %.1f, "
+                + "\"outcomes\": {",
             label, rate, achieved, scheduled, completed, errors,
             nan(percentileMicros(50)), nan(percentileMicros(90)), nan(percentileMicros(99)), nan(percentileMicros(99.9)),
             nan(percentileMicros(99.99)), nan(maxMicros()), nan(serverCpuUs), nan(clientCpuUs),
             nan(server.withinPercent()), nan(server.percentileUpToUs()), nan(sendDelayMicros(50)),
-            nan(sendDelayMicros(99))));
+            nan(sendDelayMicros(99)), freezes.stops(), freezes.longestMillis(), freezes.totalMillis()));
         String sep = "";
         for (Map.Entry<String, Long> e : new TreeMap<>(outcomes).entrySet()) {
             b.append(sep).append('"').append(e.getKey()).append("\": ").append(e.getValue());

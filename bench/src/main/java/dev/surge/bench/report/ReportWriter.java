@@ -1,5 +1,6 @@
 package dev.surge.bench.report;
 
+import dev.surge.bench.loadgen.FreezeProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -156,7 +157,8 @@ public final class ReportWriter {
                 + (serverWithin >= 0 ? String.format(Locale.ROOT, "; by the server's own clock %.1f%% of claims within "
                 + "1 ms", serverWithin) : "")
                 + (JsonValues.number(processMax, "halfMaxSendDelayP99us") >= 0 ? "; 1% of requests sent "
-                + us(processMax, "halfMaxSendDelayP99us") + " or more late by the client" : ""));
+                + us(processMax, "halfMaxSendDelayP99us") + " or more late by the client" : "")
+                + cpuStops(processMax, "halfMax"));
         for (String d : List.of("process", "sync")) {
             Map<String, Object> max = max(d);
             double pauses = JsonValues.number(max, "halfMaxGcPauses");
@@ -352,15 +354,18 @@ public final class ReportWriter {
             + "its buckets bound the p99), which starts when the server has the request: the rest of the client's "
             + "figure is the client's own delays and the wait before the server reads the request. Sent late: how long "
             + "after its intended time the generator wrote a request to its socket (all its connections busy, or its "
-            + "own event loop not running: on two shared cores, waiting for a core).\n\n");
+            + "own event loop not running: on two shared cores, waiting for a core). CPU stops: how often, during the "
+            + "window, a CPU of this machine ran nothing for " + FreezeProbe.THRESHOLD_MS + " ms or more (a sleeper pinned to each "
+            + "CPU woke that late); whatever ran there, server or generator, stopped as long, and every request due "
+            + "meanwhile waited: on these VMs the host stops a vCPU for about 100 ms at a time.\n\n");
         md.append("| Offered/s | Achieved/s | p50 | p90 | p99 | p99.9 | max | Server's clock: within 1 ms, p99 "
-            + "| Sent late, p99 | Errors | Outcomes |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "| Sent late, p99 | CPU stops | Errors | Outcomes |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Object o : JsonValues.readLines(runs)) {
             Map<String, Object> r = JsonValues.map(o);
-            md.append(String.format(Locale.ROOT, "| %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %,.0f | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %,.0f | %s |%n",
                 JsonValues.number(r, "rate"), JsonValues.number(r, "achieved"), us(r, "p50us"), us(r, "p90us"),
                 us(r, "p99us"), us(r, "p999us"), us(r, "maxus"), serverClock(r), us(r, "sendDelayP99us"),
-                JsonValues.number(r, "errors"), outcomes(JsonValues.map(r.get("outcomes")))));
+                stopsCell(r, ""), JsonValues.number(r, "errors"), outcomes(JsonValues.map(r.get("outcomes")))));
         }
         Map<String, Object> max = max(durability);
         if (!max.isEmpty()) {
@@ -383,6 +388,24 @@ public final class ReportWriter {
             md.append("\n![latency spectrum, ").append(durability).append("](").append(png).append(")\n");
         }
         md.append("\n");
+    }
+
+    /** A run's CPU stops ({@code FreezeProbe}): "none", "2, longest 99 ms", or "-" when not timed. */
+    private static String stopsCell(Map<String, Object> run, String prefix) {
+        String key = prefix.isEmpty() ? "cpuStops" : prefix + "CpuStops";
+        double n = JsonValues.number(run, key);
+        if (!(n >= 0)) {
+            return "-";
+        }
+        return n == 0 ? "none" : String.format(Locale.ROOT, "%.0f, longest %.0f ms", n,
+            JsonValues.number(run, prefix.isEmpty() ? "cpuStopLongestMs" : prefix + "CpuStopLongestMs"));
+    }
+
+    /** The half-max run's CPU stops as a clause of the target row; empty when not timed. */
+    private static String cpuStops(Map<String, Object> max, String prefix) {
+        String cell = stopsCell(max, prefix);
+        return cell.equals("-") ? "" : "; this machine stopped a CPU for " + FreezeProbe.THRESHOLD_MS + " ms or more: "
+            + cell + " during the window";
     }
 
     /** The server's own view of a run's claims ({@code ServerLatency}); "-" for runs that did not read it. */
