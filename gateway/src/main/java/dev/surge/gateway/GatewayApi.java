@@ -32,7 +32,7 @@ final class GatewayApi implements Api {
         this.v1 = new PublicApi(server);
         this.admin = new AdminApi(server);
         this.ops = new OpsApi(server, background);
-        this.dashboard = new DashboardApi(server, dashboardAgent);
+        this.dashboard = new DashboardApi(server, dashboardAgent, background);
         this.deliveries = new DeliveryAdminApi(allowLinkLocalSuppliers, server.payments);
         this.payments = new PaymentApi(server);
     }

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
 
 /**
  * {@code /dashboard}: the page (or its login form), its static files, log-in and log-out, the
@@ -44,12 +45,15 @@ public final class DashboardApi {
 
     private final ServerContext server;
     private final DashboardAgent agent;
+    private final Executor background;
     private final DashboardAssets assets = new DashboardAssets();
     private final Object viewerLock = new Object();
 
-    public DashboardApi(ServerContext server, DashboardAgent agent) {
+    /** {@code background}: where the history is rendered ({@code surge-dispatch}), off the event loops. */
+    public DashboardApi(ServerContext server, DashboardAgent agent, Executor background) {
         this.server = server;
         this.agent = agent;
+        this.background = background;
     }
 
     /** GET /dashboard: the dashboard with a live session, else the login form. */
@@ -133,7 +137,9 @@ public final class DashboardApi {
             x.respond(Responses.error(x.alloc(), ErrorCode.INVALID_FIELD, Ids.describe("campaign"), "campaign"));
             return;
         }
-        x.respond(Responses.json(x.alloc(), HttpResponseStatus.OK, g -> agent.writeHistory(g, campaign)));
+        // ten minutes of every campaign's series: not rendered where claims wait (docs/architecture.md, "Threads")
+        x.respondFrom(background, () -> Responses.json(x.alloc(), HttpResponseStatus.OK,
+            g -> agent.writeHistory(g, campaign)));
     }
 
     private static FullHttpResponse ok(Exchange x) {

@@ -1,18 +1,23 @@
 package dev.surge.gateway.http;
 
 import dev.surge.gateway.auth.DashboardSessions;
+import dev.surge.gateway.error.ErrorCode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request, from its headers to its response, and its place in its connection's response
  * order. Everything here runs on the connection's event loop except {@link #completeFromAnyThread},
- * which the ring's journal thread calls: it hands the finished response over to that loop.
+ * which the ring's journal thread calls (and {@link #respondFrom}'s background thread): it hands the
+ * finished response over to that loop.
  */
 public final class Exchange implements Runnable {
     final HttpConnection connection;
@@ -139,6 +144,29 @@ public final class Exchange implements Runnable {
     /** Gives up without an answer: the connection is gone. On the event loop. */
     public void abandon() {
         connection.abandon(this);
+    }
+
+    /**
+     * Answers with what {@code render} makes on {@code background}, handed back to this event loop:
+     * for answers too slow to render where claims wait behind them (docs/architecture.md,
+     * "Threads"). 503 UNAVAILABLE when the executor is stopping, 500 INTERNAL when rendering fails.
+     * On the event loop.
+     */
+    public void respondFrom(Executor background, Supplier<FullHttpResponse> render) {
+        try {
+            background.execute(() -> {
+                FullHttpResponse r;
+                try {
+                    r = render.get();
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(Exchange.class).error("rendering {} failed", route(), e);
+                    r = Responses.error(alloc(), ErrorCode.INTERNAL, "internal error rendering the answer");
+                }
+                completeFromAnyThread(r);
+            });
+        } catch (RejectedExecutionException e) {
+            respond(Responses.error(alloc(), ErrorCode.UNAVAILABLE, "shutting down"));
+        }
     }
 
     /** Answers from another thread (the ring's journal thread): the response moves to the event loop. */

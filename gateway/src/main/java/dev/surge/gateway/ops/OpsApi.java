@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Health and metrics, without the ring. Health is answered on the event loop; {@code /metrics} is
@@ -56,11 +55,7 @@ public final class OpsApi {
     }
 
     public void metrics(Exchange x) {
-        try {
-            renderer.execute(() -> x.completeFromAnyThread(renderMetrics()));
-        } catch (RejectedExecutionException e) { // stopping: the dispatcher is gone
-            x.respond(Responses.error(x.alloc(), ErrorCode.UNAVAILABLE, "shutting down"));
-        }
+        x.respondFrom(renderer, this::renderMetrics);
     }
 
     private FullHttpResponse renderMetrics() {
