@@ -158,7 +158,7 @@ public final class ReportWriter {
                 + "1 ms", serverWithin) : "")
                 + (JsonValues.number(processMax, "halfMaxSendDelayP99us") >= 0 ? "; 1% of requests sent "
                 + us(processMax, "halfMaxSendDelayP99us") + " or more late by the client" : "")
-                + cpuStops(processMax, "halfMax"));
+                + cpuStops(processMax, "halfMax") + halfMaxRuns(processMax));
         for (String d : List.of("process", "sync")) {
             Map<String, Object> max = max(d);
             double pauses = JsonValues.number(max, "halfMaxGcPauses");
@@ -399,6 +399,16 @@ public final class ReportWriter {
         }
         return n == 0 ? "none" : String.format(Locale.ROOT, "%.0f, longest %.0f ms", n,
             JsonValues.number(run, prefix.isEmpty() ? "cpuStopLongestMs" : prefix + "CpuStopLongestMs"));
+    }
+
+    /** When the half-max run was repeated because the machine stopped a CPU in its window, says so. */
+    private static String halfMaxRuns(Map<String, Object> max) {
+        double runs = JsonValues.number(max, "halfMaxRuns");
+        if (!(runs > 1)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; the run made %.0f times, the machine having stopped a CPU in the window "
+            + "before (the first run's p99: %s; every run is in the table below)", runs, us(max, "halfMaxFirstP99us"));
     }
 
     /** The half-max run's CPU stops as a clause of the target row; empty when not timed. */
