@@ -51,6 +51,24 @@ final class ThreadCpu {
         return threads;
     }
 
+    /** What {@link #split(Map, Map, long)} calls the CPU of threads that ended between the samples. */
+    static final String ENDED = "threads ended meanwhile (snapshot writes)";
+
+    /**
+     * CPU nanoseconds per kind between two samples (threads started in between count from zero),
+     * and, under {@link #ENDED}, what the process used beyond them ({@code processNanos}, -1 when
+     * unknown): threads that ended before the second sample, which it cannot see. The snapshot
+     * writer is one, started for each snapshot; without this its CPU was in no column.
+     */
+    static Map<String, Long> split(Map<Integer, Sample> before, Map<Integer, Sample> after, long processNanos) {
+        Map<String, Long> byKind = split(before, after);
+        if (processNanos >= 0 && !byKind.isEmpty()) {
+            long seen = byKind.values().stream().mapToLong(Long::longValue).sum();
+            byKind.put(ENDED, Math.max(0, processNanos - seen));
+        }
+        return byKind;
+    }
+
     /** CPU nanoseconds per kind between two samples (threads started in between count from zero). */
     static Map<String, Long> split(Map<Integer, Sample> before, Map<Integer, Sample> after) {
         Map<String, Long> byKind = new LinkedHashMap<>();

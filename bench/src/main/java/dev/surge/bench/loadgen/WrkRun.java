@@ -182,7 +182,7 @@ public final class WrkRun implements Callable<Integer> {
                 out.resolve(name + ".txt"));
             long gatewayCpu = CpuTime.since(pid, cpu0);
             if (m == null) {
-                Map<String, Long> split = ThreadCpu.split(threads0, ThreadCpu.sample(pid));
+                Map<String, Long> split = ThreadCpu.split(threads0, ThreadCpu.sample(pid), gatewayCpu);
                 long granted = BenchCampaign.granted(address, BenchKeys.ADMIN_TOKEN) - granted0;
                 String line = resultJson(name, durability, connections, threads, text, gatewayCpu, split);
                 long claims = field(line, "claims");
@@ -198,7 +198,7 @@ public final class WrkRun implements Callable<Integer> {
                     gatewayCpu < 0 || membersCpu < 0 ? -1 : gatewayCpu + membersCpu, Map.of());
                 long claims = field(line, "claims");
                 // the gateway's own split by thread, apart: the server's CPU here is the members' too
-                Map<String, Long> split = ThreadCpu.split(threads0, ThreadCpu.sample(pid));
+                Map<String, Long> split = ThreadCpu.split(threads0, ThreadCpu.sample(pid), gatewayCpu);
                 record(String.format(Locale.ROOT, "{\"members\": %d, \"fileSyncLevel\": %d, \"gatewayCpuUs\": %.2f, "
                         + "\"membersCpuUs\": %.2f, %s%s", BenchCluster.SIZE, clusterSyncLevel,
                     perClaimUs(gatewayCpu, claims), perClaimUs(membersCpu, claims),
@@ -255,8 +255,9 @@ public final class WrkRun implements Callable<Integer> {
         Map<Integer, ThreadCpu.Sample> threads0 = ThreadCpu.sample(pid);
         String text = runWrk(pacedScript, url, tokens, "paced" + System.nanoTime(), 1, conns, pacedSeconds,
             out.resolve(name + "-paced.txt"));
-        String line = resultJson(name + "-paced", durability, conns, 1, text, CpuTime.since(pid, cpu0),
-            ThreadCpu.split(threads0, ThreadCpu.sample(pid)));
+        long cpu = CpuTime.since(pid, cpu0);
+        String line = resultJson(name + "-paced", durability, conns, 1, text, cpu,
+            ThreadCpu.split(threads0, ThreadCpu.sample(pid), cpu));
         record(String.format(Locale.ROOT, "{\"pacedRate\": %d, \"delayMs\": %d, %s", pacedRate, delayMs,
             line.substring(1)));
     }

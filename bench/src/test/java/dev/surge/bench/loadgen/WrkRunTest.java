@@ -1,6 +1,7 @@
 package dev.surge.bench.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,18 @@ class WrkRunTest {
         assertTrue(line.contains("\"serverCpuByThreadUs\": {\"event loops\": 60.00, \"engine\": 20.00, "
             + "\"dispatcher: delivery, dashboard, replica\": 0.00, \"snapshot load, write\": 10.00, \"JIT compilers\": 1.00, \"garbage collector\": 0.00, "
             + "\"other\": 1.00}, \"requests\": 10100"), line);
+    }
+
+    @Test
+    void whatTheProcessUsedBeyondItsLiveThreadsIsTheEndedThreads() {
+        Map<Integer, ThreadCpu.Sample> before = Map.of(1, new ThreadCpu.Sample("surge-io-3-1", 100),
+            2, new ThreadCpu.Sample("surge-snapshot", 5));
+        Map<Integer, ThreadCpu.Sample> after = Map.of(1, new ThreadCpu.Sample("surge-io-3-1", 160));
+        Map<String, Long> split = ThreadCpu.split(before, after, 900_000_000L); // the process: 90 ticks
+        assertEquals(600_000_000L, split.get("event loops"));
+        assertEquals(300_000_000L, split.get(ThreadCpu.ENDED), "a snapshot writer that ended, and any other");
+        assertEquals(0L, ThreadCpu.split(before, after, 500_000_000L).get(ThreadCpu.ENDED), "ticks round: never below 0");
+        assertNull(ThreadCpu.split(before, after, -1).get(ThreadCpu.ENDED), "the process's CPU unknown");
     }
 
     @Test
