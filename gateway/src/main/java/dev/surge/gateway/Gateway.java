@@ -73,8 +73,9 @@ public final class Gateway implements AutoCloseable {
         this.userTokens = new UserTokens(config.userTokenSecret(), Json.FACTORY);
         this.context = new ServerContext(config, userTokens, new AdminAuth(config.adminToken()),
             new RedeemerDirectory(), new GatewayMetrics());
-        // one background thread: the dashboard's sampling and /metrics from the start, then the supplier and
-        // refund dispatchers (each only enqueues, sends on the event loops and journals) and the snapshot replica
+        // one background thread: the dashboard's sampling and slow answers (/metrics, the dashboard's history) from
+        // the start, then the supplier and refund dispatchers (each only enqueues, sends on the event loops and
+        // journals) and the snapshot replica
         this.dispatcher = new DefaultEventExecutor(new DefaultThreadFactory("surge-dispatch", true));
         this.dashboard = new DashboardAgent(context, dispatcher);
         // the dispatcher's per-supplier counters; an empty list (no panel) until a supplier is configured
@@ -85,8 +86,9 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The {@code surge-dispatch} thread: the dashboard's sampling, the supplier and refund
-     * dispatchers, the snapshot replica and {@code /metrics}' rendering, all work no event loop may
-     * wait for (docs/architecture.md, "Threads").
+     * dispatchers, the snapshot replica, and the answers too slow to render on an event loop
+     * ({@code /metrics}, the dashboard's history): work no claim may wait for (docs/architecture.md,
+     * "Threads").
      */
     public Executor background() {
         return dispatcher;

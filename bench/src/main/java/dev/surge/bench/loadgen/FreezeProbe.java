@@ -23,8 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * open-model latency of every request due meanwhile grows by it: the report puts these stops next
  * to the p99 so a reader can tell the machine's from the server's.
  *
- * <p>The probe's own cost: 200 wake-ups a second per CPU, no allocation after start (so no
- * collection). A stop of the probe's own JVM (a safepoint) would show on every CPU at once.
+ * <p>The probe's own cost: 200 wake-ups a second per CPU, and no allocation but a line per stop
+ * (so no collection to speak of). A stop of the probe's own JVM (a safepoint) would show on every
+ * CPU at once.
  */
 public final class FreezeProbe implements AutoCloseable {
     /** Shorter stops than this are left out: this VM's memory sampler alone stalls for 3-5 ms. */
