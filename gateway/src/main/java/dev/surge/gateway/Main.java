@@ -115,6 +115,9 @@ public final class Main {
                 }
                 return awaitStop(stopped);
             }
+            if (config.warmUpClaims() > 0) {
+                warmUp(config);
+            }
             LOG.info("HTTP on {}:{} ({}); recovering from {}", config.host(), bound.getPort(),
                 gateway.transport().name().toLowerCase(java.util.Locale.ROOT), config.dataDir());
             storage.set(Storages.open(config, gateway.context().recovery));
@@ -148,6 +151,23 @@ public final class Main {
             return 1;
         }
         return awaitStop(stopped);
+    }
+
+    /**
+     * {@code --warm-up-claims}: best effort. A warm-up that fails leaves a server as cold as
+     * without one, which still serves; the operator reads why in the log.
+     */
+    private static void warmUp(Configuration config) {
+        LOG.info("warming up: {} claims through a scratch engine (API not ready meanwhile)", config.warmUpClaims());
+        try {
+            WarmUp.Result r = WarmUp.run(config, config.warmUpClaims());
+            LOG.info("warmed up: {} claims ({} granted) in {} ms; the scratch engine and its journal are gone",
+                r.claims(), r.granted(), r.millis());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("warm-up failed, starting cold: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static int awaitStop(CountDownLatch stopped) {

@@ -246,7 +246,7 @@ class ConfigurationTest {
     void everyVariableKeepsItsDocumentedName() {
         // operators' deployments set these names; the enum derives them from the flags
         assertEquals(java.util.List.of("SURGE_HOST", "SURGE_PORT", "SURGE_DATA_DIR", "SURGE_DURABILITY", "SURGE_DEMO",
-                "SURGE_RING_SIZE", "SURGE_EXPECTED_USERS", "SURGE_IDEMPOTENCY_WINDOW_MINUTES", "SURGE_WAIT_STRATEGY",
+                "SURGE_RING_SIZE", "SURGE_EXPECTED_USERS", "SURGE_WARM_UP_CLAIMS", "SURGE_IDEMPOTENCY_WINDOW_MINUTES", "SURGE_WAIT_STRATEGY",
                 "SURGE_ENGINE_THREAD", "SURGE_TRANSPORT", "SURGE_IO_THREADS",
                 "SURGE_TRUSTED_PROXIES", "SURGE_RATE_LIMIT",
                 "SURGE_RATE_BURST", "SURGE_MAX_BODY", "SURGE_MAX_HEADER_SIZE", "SURGE_REQUEST_TIMEOUT_MS",
