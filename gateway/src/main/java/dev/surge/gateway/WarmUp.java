@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  *
  * <p>Measured (docs/benchmarks.md, "A sale on a cold server"): at 20,000 claims/s from the first
  * second, the server's own clock had 84% of a cold server's claims of the first 5 s within 1 ms,
- * and 95-98% after a warm-up of 200,000 claims (6-7 s on two cores).
+ * and 95-98% after a warm-up of 200,000 claims (5-7 s on two cores).
  */
 final class WarmUp {
     static final String CAMPAIGN = "warm-up";
