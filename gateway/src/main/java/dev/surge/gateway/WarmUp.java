@@ -53,6 +53,9 @@ final class WarmUp {
     static Result run(Configuration config, int claims) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Path dir = Files.createTempDirectory("surge-warm-up");
+        // a stop signal during the warm-up exits the process from under it: the scratch goes too
+        Thread cleanup = new Thread(() -> deleteQuietly(dir), "surge-warm-up-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Configuration scratch = config.forWarmUp(dir, claims);
             Gateway gateway = new Gateway(scratch);
@@ -72,6 +75,11 @@ final class WarmUp {
             }
         } finally {
             delete(dir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the process is stopping: the hook runs, and finds the directory gone
+            }
         }
     }
 
@@ -178,6 +186,18 @@ final class WarmUp {
             }
         }
         return b.toString();
+    }
+
+    /** At exit, while the scratch may still be writing: a few tries, then whatever is left stays. */
+    private static void deleteQuietly(Path dir) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                delete(dir);
+                return;
+            } catch (IOException | RuntimeException e) {
+                // a file appeared meanwhile: once more
+            }
+        }
     }
 
     private static void delete(Path dir) throws IOException {

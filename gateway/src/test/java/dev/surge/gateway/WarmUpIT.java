@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.surge.gateway.config.Configuration;
 import dev.surge.testkit.NoLeakedThreads;
+import dev.surge.testkit.SurgeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +33,39 @@ class WarmUpIT {
         assertFalse(Files.exists(r.scratch()), "the scratch directory is deleted");
         try (Stream<Path> left = Files.list(data)) {
             assertEquals(0, left.count(), "nothing in the server's own data directory");
+        }
+    }
+
+    @Test
+    void aStopSignalDuringTheWarmUpLeavesNoScratchBehind(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path log = dir.resolve("server.log");
+        ProcessBuilder pb = TestGateway.withSecrets(SurgeProcess.java(List.of("-Djava.io.tmpdir=" + tmp),
+            Main.class.getName(), "--no-demo", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+            "--warm-up-claims", "1000000"));
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (scratchJournals(tmp) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, scratchJournals(tmp), "the warm-up's scratch journal, under java.io.tmpdir");
+            p.destroy(); // SIGTERM: Surge drains and exits
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), Files.readString(log));
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("surge-warm-up")).toList(),
+                    Files.readString(log));
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static long scratchJournals(Path tmp) throws java.io.IOException {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            return dirs.filter(f -> f.getFileName().toString().startsWith("surge-warm-up")
+                && Files.isDirectory(f.resolve("journal"))).count();
         }
     }
 
